@@ -1,0 +1,1 @@
+"""The ``projsync`` command line: parse, call a service, render. Nothing more."""

@@ -1,0 +1,44 @@
+"""The ``projsync`` command: one entry point, a sub-command per part."""
+
+from __future__ import annotations
+
+import typer
+
+from projsync import __version__
+from projsync.cli import ledger
+from projsync.cli.output import fail_cleanly, stdout
+from projsync.cli.stores import ledger_store
+from projsync.config import load_settings
+
+app = typer.Typer(
+    help="projsync: project accounting and project scheduling, kept in two-way sync.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(ledger.app, name="ledger")
+
+
+@app.command()
+def init() -> None:
+    """Create the stores (or bring them to the newest schema)."""
+    with fail_cleanly():
+        settings = load_settings()
+        ledger_store()
+        stdout.print(f"ledger store ready: {_shown(settings.ledger_url)}")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    stdout.print(__version__)
+
+
+def _shown(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    app()

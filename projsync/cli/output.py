@@ -1,0 +1,121 @@
+"""Rendering for the command line: JSON for machines, tables for people, errors
+to standard error with an exit code that says what kind of failure it was.
+
+Exit codes: 0 done; 1 the input was refused (every reason printed); 2 usage;
+3 configuration; 4 a service could not be reached (try again).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from projsync.errors import ConfigurationError, InputError, RetriableError
+
+__all__ = ["EXIT_CONFIG", "EXIT_REFUSED", "EXIT_RETRY", "emit", "fail_cleanly", "plain", "progress_bar"]
+
+EXIT_REFUSED = 1
+EXIT_CONFIG = 3
+EXIT_RETRY = 4
+
+T = TypeVar("T")
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+
+def plain(value: Any) -> Any:
+    """A record as JSON-ready data: amounts as strings, dates in ISO 8601."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None, title: str = "") -> None:
+    """Print records as JSON, or as a table of ``columns`` for a person."""
+    payload = plain(data)
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    if isinstance(payload, dict):
+        record = Table(title=title or None, show_header=False)
+        record.add_column("field", style="bold")
+        record.add_column("value")
+        for key, value in payload.items():
+            record.add_row(key, "" if value is None else str(value))
+        stdout.print(record)
+        return
+    rows = payload
+    if not rows:
+        stdout.print(f"(no {title or 'rows'})")
+        return
+    names = list(columns or rows[0].keys())
+    table = Table(title=title or None, show_lines=False)
+    for name in names:
+        table.add_column(name)
+    for row in rows:
+        table.add_row(*("" if row.get(n) is None else str(row.get(n)) for n in names))
+    stdout.print(table)
+
+
+def emit_stream(items: Iterable[Any], *, as_json: bool, columns: Sequence[str], title: str) -> None:
+    """Like :func:`emit` for long listings: JSON is written as it is read."""
+    if not as_json:
+        emit(list(items), as_json=False, columns=columns, title=title)
+        return
+    out = sys.stdout
+    out.write("[")
+    for index, item in enumerate(items):
+        out.write(("," if index else "") + json.dumps(plain(item), ensure_ascii=False))
+    out.write("]\n")
+
+
+@contextmanager
+def fail_cleanly() -> Iterator[None]:
+    """Turn projsync's errors into a message on standard error and an exit code."""
+    try:
+        yield
+    except InputError as exc:
+        for problem in exc.problems:
+            stderr.print(f"[bold red]error[/]: {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_REFUSED) from None
+    except ConfigurationError as exc:
+        stderr.print(f"[bold red]configuration error[/]: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_CONFIG) from None
+    except RetriableError as exc:
+        stderr.print(f"[bold red]unavailable[/]: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_RETRY) from None
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; silent when output is not a terminal."""
+    if not stderr.is_terminal:
+        yield lambda done: None
+        return
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=stderr, transient=False) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)

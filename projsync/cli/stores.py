@@ -1,0 +1,16 @@
+"""The stores a command works on, opened from the settings in force."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from projsync.config import load_settings
+from projsync.db import Store, open_store
+
+__all__ = ["ledger_store"]
+
+
+@cache
+def ledger_store() -> Store:
+    settings = load_settings()
+    return open_store("ledger", settings.ledger_url, settings.ledger_schema)

@@ -1,0 +1,80 @@
+"""Settings from a TOML file and ``PROJSYNC_*`` environment variables.
+
+The environment wins over the file, the file over the defaults. The file is
+``$PROJSYNC_HOME/projsync.toml`` unless ``PROJSYNC_CONFIG`` names another. This
+module reads settings; it never writes them and never opens a database.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from projsync.errors import ConfigurationError
+
+__all__ = ["Settings", "load_settings"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Where projsync keeps its stores and how it reaches them."""
+
+    home: Path
+    """Folder of the embedded stores (SQLite files), screenshots, logs."""
+    ledger_url: str
+    """SQLAlchemy URL of the ledger store."""
+    ledger_schema: str
+    """PostgreSQL schema of the ledger's tables (ignored on SQLite)."""
+    plan_url: str
+    """SQLAlchemy URL of the plan server's store."""
+    plan_schema: str
+    """PostgreSQL schema of the plan server's tables (ignored on SQLite)."""
+    sync_url: str
+    """SQLAlchemy URL of the sync's own store (links, merge bases, the log)."""
+    sync_schema: str
+    """PostgreSQL schema of the sync's tables (ignored on SQLite)."""
+
+
+_KEYS = ("ledger_url", "ledger_schema", "plan_url", "plan_schema", "sync_url", "sync_schema")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings in force: environment, then TOML file, then defaults."""
+    env = dict(os.environ if environ is None else environ)
+    home = Path(env.get("PROJSYNC_HOME", "var")).resolve()
+    config_path = Path(env["PROJSYNC_CONFIG"]) if "PROJSYNC_CONFIG" in env else home / "projsync.toml"
+    from_file = _read_toml(config_path)
+    values: dict[str, str] = {
+        "ledger_url": f"sqlite:///{home / 'ledger.db'}",
+        "ledger_schema": "ledger",
+        "plan_url": f"sqlite:///{home / 'plan.db'}",
+        "plan_schema": "plan",
+        "sync_url": f"sqlite:///{home / 'sync.db'}",
+        "sync_schema": "sync",
+    }
+    for key in _KEYS:
+        if key in from_file:
+            values[key] = str(from_file[key])
+        env_key = f"PROJSYNC_{key.upper()}"
+        if env.get(env_key):
+            values[key] = env[env_key]
+    return Settings(home=home, **values)
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read settings: {exc}") from exc
+    stores = data.get("stores", {})
+    if not isinstance(stores, dict):
+        raise ConfigurationError(f"{path}: [stores] must be a table")
+    unknown = sorted(set(stores) - set(_KEYS))
+    if unknown:
+        raise ConfigurationError(f"{path}: unknown keys in [stores]: {', '.join(unknown)}")
+    return stores

@@ -1,0 +1,132 @@
+"""Engines, transactions and migrations for projsync's stores.
+
+Each part (ledger, plan, sync) owns one store: its own SQLite file under
+``$PROJSYNC_HOME`` by default, or its own schema of a PostgreSQL database when
+its URL says so. This module opens stores and runs their Alembic history; it
+knows no table of any part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from projsync.errors import ConfigurationError, RetriableError
+
+__all__ = ["Store", "open_store"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """One part's database: an engine and the part's name."""
+
+    part: str
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction that will write: on SQLite it takes the write lock at once,
+        so two writers queue instead of failing half-way."""
+        with self.engine.connect().execution_options(projsync_write=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction with one consistent view of the store."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def upgrade(self) -> None:
+        """Bring the store's tables to the newest migration of its part."""
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS / self.part))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            config.attributes["version_table"] = f"{self.part}_alembic_version"
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(part: str, url: str, schema: str, *, upgrade: bool = True) -> Store:
+    """Open the store of ``part`` at ``url``; create it and migrate it when asked."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"{part} store: malformed database URL: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(url, parsed.database)
+    elif parsed.get_backend_name() == "postgresql":
+        engine = _postgresql_engine(part, url, schema)
+    else:
+        raise ConfigurationError(
+            f"{part} store: unsupported database {parsed.get_backend_name()!r} "
+            "(use sqlite:///PATH or postgresql+psycopg://...)"
+        )
+    store = Store(part, engine)
+    if upgrade:
+        try:
+            store.upgrade()
+        except OperationalError as exc:
+            engine.dispose()
+            raise RetriableError(f"{part} store: cannot reach the database: {exc.orig}") from exc
+    return store
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event, not the sqlite3 module, decide when a
+        # transaction starts, so reads and writes are real transactions.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("projsync_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _postgresql_engine(part: str, url: str, schema: str) -> Engine:
+    if not _SCHEMA_NAME.match(schema):
+        raise ConfigurationError(f"{part} store: schema name {schema!r} is not a plain identifier")
+    # The search path is set at connection start-up, outside any transaction,
+    # so a rollback can never undo it.
+    engine = create_engine(
+        url, connect_args={"options": f"-c search_path={schema}"}, pool_pre_ping=True
+    )
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    except OperationalError as exc:
+        engine.dispose()
+        raise RetriableError(f"{part} store: cannot reach the database: {exc.orig}") from exc
+    return engine

@@ -1,0 +1,134 @@
+"""The ledger's change feed: one sequence, version stamps, tombstones.
+
+Every write takes its version numbers from ``change_sequence`` inside the same
+transaction as the write. The sequence's single row is locked by the update
+until commit, so versions become visible in the order they were handed out: a
+reader that has seen version N will never later find a committed N-1. This
+module only stamps and reads; it never decides what a change means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, delete, select, update
+
+from projsync.db import Store
+from projsync.ledger import records
+from projsync.ledger.model import Change
+from projsync.ledger.tables import (
+    activities,
+    categories,
+    change_sequence,
+    companies,
+    forecasts,
+    journals,
+    projects,
+    tombstones,
+    transactions,
+    worker_prices,
+    workers,
+)
+
+__all__ = [
+    "ENTITIES",
+    "changes_since",
+    "current_version",
+    "reserve_versions",
+    "tombstone",
+    "untombstone",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    table: Table
+    key: Callable[[Row[Any]], tuple[str, ...]]
+    record: Callable[[Row[Any]], object]
+
+
+ENTITIES: dict[str, _Feed] = {
+    "company": _Feed(companies, lambda r: (r.id,), records.company_from_row),
+    "category": _Feed(categories, lambda r: (r.id,), records.category_from_row),
+    "project": _Feed(projects, lambda r: (r.id,), records.project_from_row),
+    "activity": _Feed(activities, lambda r: (r.project_id, r.number), records.activity_from_row),
+    "worker": _Feed(workers, lambda r: (r.id,), records.worker_from_row),
+    "worker_price": _Feed(
+        worker_prices,
+        lambda r: (r.worker_id, r.valid_from.isoformat()),
+        records.worker_price_from_row,
+    ),
+    "forecast": _Feed(forecasts, lambda r: (str(r.id),), records.forecast_from_row),
+    "transaction": _Feed(transactions, lambda r: (str(r.id),), records.transaction_from_row),
+}
+"""Every entity of the change feed: its table, its key, its record."""
+
+
+def changes_since(store: Store, entity: str, since: int, until: int | None = None) -> list[Change]:
+    """Changes of ``entity`` after version ``since`` up to ``until`` (default: now),
+    oldest first; deletions as tombstones (``record`` is ``None``)."""
+    feed = ENTITIES[entity]
+    with store.read() as conn:
+        upper = current_version(conn) if until is None else until
+        query = select(feed.table).where(
+            feed.table.c.version > since, feed.table.c.version <= upper
+        )
+        if feed.table is transactions:
+            query = select(transactions, journals.c.posted_at).join(
+                journals, journals.c.id == transactions.c.journal_id
+            ).where(transactions.c.version > since, transactions.c.version <= upper)
+        found = [
+            Change(entity=entity, key=feed.key(row), version=int(row.version), record=feed.record(row))
+            for row in conn.execute(query.order_by(feed.table.c.version))
+        ]
+        found += [
+            Change(entity=entity, key=tuple(key.split("/")), version=version, record=None)
+            for key, version in deleted_since(conn, entity, since, upper)
+        ]
+    return sorted(found, key=lambda change: change.version)
+
+
+def reserve_versions(conn: Connection, count: int = 1) -> int:
+    """Reserve ``count`` consecutive versions; returns the first of them."""
+    last = conn.execute(
+        update(change_sequence)
+        .where(change_sequence.c.id == 1)
+        .values(value=change_sequence.c.value + count)
+        .returning(change_sequence.c.value)
+    ).scalar_one()
+    return int(last) - count + 1
+
+
+def current_version(conn: Connection) -> int:
+    """The newest version handed out so far (0 on an empty store)."""
+    value = conn.execute(select(change_sequence.c.value).where(change_sequence.c.id == 1))
+    return int(value.scalar_one())
+
+
+def tombstone(conn: Connection, entity: str, key: str, version: int) -> None:
+    """Record that ``entity`` ``key`` was deleted at ``version``."""
+    untombstone(conn, entity, key)
+    conn.execute(tombstones.insert().values(entity=entity, key=key, version=version))
+
+
+def untombstone(conn: Connection, entity: str, key: str) -> None:
+    """Forget a deletion: the key has been created again."""
+    conn.execute(delete(tombstones).where(tombstones.c.entity == entity, tombstones.c.key == key))
+
+
+def deleted_since(
+    conn: Connection, entity: str, since: int, until: int
+) -> list[tuple[str, int]]:
+    """Keys of ``entity`` deleted after ``since`` up to ``until``, oldest first."""
+    rows = conn.execute(
+        select(tombstones.c.key, tombstones.c.version)
+        .where(
+            tombstones.c.entity == entity,
+            tombstones.c.version > since,
+            tombstones.c.version <= until,
+        )
+        .order_by(tombstones.c.version)
+    )
+    return [(str(key), int(version)) for key, version in rows]

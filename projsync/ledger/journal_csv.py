@@ -1,0 +1,126 @@
+"""Journal files: CSV lines → posting lines, or problems saying what and where.
+
+The header names the columns, in any order:
+``kind,project,activity,worker,date,hours,amount,category``. ``kind`` is
+``hour``, ``expense`` or ``fee``; hours and amounts have at most two decimal
+places; dates are ISO (``2026-03-02``). The file is read as a stream, a line
+at a time. This module parses; it never looks at the ledger.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from projsync.errors import Problem
+from projsync.ledger.model import TransactionKind
+from projsync.ledger.validation import Line
+
+__all__ = ["COLUMNS", "read_journal"]
+
+COLUMNS = ("kind", "project", "activity", "worker", "date", "hours", "amount", "category")
+_KINDS = {kind.value: kind for kind in TransactionKind}
+
+
+def read_journal(path: Path) -> Iterator[Line | Problem]:
+    """Lines of a journal file; a problem for each line that cannot be read."""
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        yield Problem(where=str(path), what=f"cannot open: {exc.strerror}")
+        return
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            yield from _lines(reader, path)
+        except csv.Error as exc:
+            yield Problem(where=f"line {reader.line_num}", what=f"malformed CSV: {exc}")
+        except UnicodeDecodeError as exc:
+            yield Problem(where=str(path), what=f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+
+
+def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
+    header = next(reader, None)
+    if header is None:
+        yield Problem(where=str(path), what="the file is empty; it needs a header line")
+        return
+    names = [name.strip().lower() for name in header]
+    missing = [c for c in COLUMNS if c not in names]
+    extra = [n for n in names if n not in COLUMNS]
+    if missing or extra or len(set(names)) != len(names):
+        what = "the header must name the columns " + ",".join(COLUMNS)
+        if missing:
+            what += f"; missing: {', '.join(missing)}"
+        if extra:
+            what += f"; unknown: {', '.join(extra)}"
+        yield Problem(where="line 1", what=what)
+        return
+    index = [names.index(c) for c in COLUMNS]
+    width = len(names)
+    for number, fields in enumerate(reader, start=2):
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            continue  # blank line
+        if len(fields) != width:
+            yield Problem(where=f"line {number}", what=f"has {len(fields)} fields, the header {width}")
+            continue
+        yield _parse(number, [fields[i].strip() for i in index])
+
+
+def _parse(number: int, fields: list[str]) -> Line | Problem:
+    kind_text, project, activity, worker, date_text, hours_text, amount_text, category = fields
+    where = f"line {number}"
+    kind = _KINDS.get(kind_text.lower())
+    if kind is None:
+        return Problem(where=where, what=f"kind {kind_text!r} is not hour, expense or fee")
+    if not project:
+        return Problem(where=where, what="project is empty")
+    if not activity:
+        return Problem(where=where, what="activity is empty")
+    try:
+        date = dt.date.fromisoformat(date_text)
+    except ValueError:
+        return Problem(where=where, what=f"date {date_text!r} is not a date (YYYY-MM-DD)")
+    hours = amount = 0
+    if kind is TransactionKind.HOUR:
+        if amount_text:
+            return Problem(where=where, what="an hour line takes no amount")
+        if not worker:
+            return Problem(where=where, what="an hour line needs a worker")
+        parsed = _hundredths(hours_text)
+        if parsed is None:
+            return Problem(where=where, what=f"hours {hours_text!r} is not a number with at most 2 decimal places")
+        hours = parsed
+    else:
+        if hours_text:
+            return Problem(where=where, what=f"an {kind} line takes no hours")
+        parsed = _hundredths(amount_text)
+        if parsed is None:
+            return Problem(where=where, what=f"amount {amount_text!r} is not a number with at most 2 decimal places")
+        amount = parsed
+    return Line(
+        line=number,
+        kind=kind,
+        project=project,
+        activity=activity,
+        worker=worker or None,
+        date=date,
+        hours=hours,
+        amount=amount,
+        category=category,
+    )
+
+
+def _hundredths(text: str) -> int | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    scaled = value.scaleb(2)
+    if scaled != scaled.to_integral_value():
+        return None
+    return int(scaled)

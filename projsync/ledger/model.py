@@ -1,0 +1,230 @@
+"""The ledger's vocabulary: every record the ledger stores or returns.
+
+Records are frozen; change them with ``dataclasses.replace``. Money and hours are
+``Decimal`` with two places; prices carry up to four. Transaction dates are
+calendar dates in the company's own time; moments (posted at) are aware.
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "Activity",
+    "Category",
+    "CategoryKind",
+    "Change",
+    "Company",
+    "Forecast",
+    "ForecastKind",
+    "Journal",
+    "JournalLine",
+    "Project",
+    "ProjectStatus",
+    "ProjectTotals",
+    "ProjectType",
+    "Transaction",
+    "TransactionKind",
+    "Worker",
+    "WorkerPrice",
+]
+
+
+class ProjectType(enum.StrEnum):
+    TIME_MATERIAL = "time-material"
+    FIXED_PRICE = "fixed-price"
+    INTERNAL = "internal"
+    COST = "cost"
+    INVESTMENT = "investment"
+
+
+class ProjectStatus(enum.StrEnum):
+    CREATED = "created"
+    ESTIMATED = "estimated"
+    SCHEDULED = "scheduled"
+    IN_PROCESS = "in-process"
+    FINISHED = "finished"
+
+
+class CategoryKind(enum.StrEnum):
+    HOUR = "hour"
+    EXPENSE = "expense"
+    FEE = "fee"
+
+
+class TransactionKind(enum.StrEnum):
+    HOUR = "hour"
+    EXPENSE = "expense"
+    FEE = "fee"
+
+
+class ForecastKind(enum.StrEnum):
+    HOUR = "hour"
+    EXPENSE = "expense"
+    REVENUE = "revenue"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Company:
+    """A legal entity; every amount of its projects is in its currency."""
+
+    id: str
+    name: str
+    currency: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
+    """A project or, when ``parent`` is set, a subproject (any depth)."""
+
+    id: str
+    company: str
+    name: str
+    parent: str | None = None
+    type: ProjectType = ProjectType.TIME_MATERIAL
+    status: ProjectStatus = ProjectStatus.CREATED
+    customer: str | None = None
+    contract: str | None = None
+    group: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    manager: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Activity:
+    """One node of a project's WBS; only leaves take postings."""
+
+    project: str
+    number: str
+    """Unique within the project."""
+    name: str
+    parent: str | None = None
+    """Number of the parent activity in the same project."""
+    category: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    planned_hours: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkerPrice:
+    """A worker's hourly cost and sales price from ``valid_from`` on."""
+
+    worker: str
+    valid_from: dt.date
+    cost_price: Decimal
+    sales_price: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Worker:
+    """A person who posts hours; prices are kept apart, as a history."""
+
+    id: str
+    """Personnel number."""
+    company: str
+    name: str
+    calendar: str = "Standard"
+    integrated: bool = False
+    """Offered to the plan side as a resource."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Category:
+    """What a transaction is for; its kind says which transactions may use it."""
+
+    id: str
+    kind: CategoryKind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JournalLine:
+    """One line of a journal before posting, as the person wrote it."""
+
+    line: int
+    """Line number in the source (a CSV file's line, 1 for a single command)."""
+    kind: TransactionKind
+    project: str
+    activity: str
+    date: dt.date
+    worker: str | None = None
+    hours: Decimal | None = None
+    amount: Decimal | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transaction:
+    """A posted transaction: immutable; a reversal is another transaction."""
+
+    id: int
+    journal: int
+    kind: TransactionKind
+    project: str
+    activity: str
+    worker: str | None
+    date: dt.date
+    hours: Decimal
+    cost: Decimal
+    revenue: Decimal
+    """Sales amount of an hour; the amount of a fee; zero for an expense."""
+    category: str
+    reverses: int | None
+    posted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Journal:
+    """A batch of lines posted together, all or nothing."""
+
+    id: int
+    source: str
+    lines: int
+    posted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forecast:
+    """Planned hours of a worker on an activity, or a planned expense or revenue."""
+
+    id: int
+    kind: ForecastKind
+    project: str
+    activity: str
+    date: dt.date
+    worker: str | None = None
+    hours: Decimal = Decimal("0.00")
+    cost: Decimal = Decimal("0.00")
+    """Hours at the worker's cost price on the date, or the planned expense."""
+    revenue: Decimal = Decimal("0.00")
+    """Hours at the worker's sales price on the date, or the planned revenue."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectTotals:
+    """Posted and forecast totals of a project and all its subprojects."""
+
+    project: str
+    hours: Decimal
+    cost: Decimal
+    revenue: Decimal
+    forecast_hours: Decimal
+    forecast_cost: Decimal
+    forecast_revenue: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One entry of the change feed: a row's key, its version and, unless it
+    was deleted, its current record."""
+
+    entity: str
+    key: tuple[str, ...]
+    version: int
+    record: object | None
+    """``None`` for a tombstone."""

@@ -1,0 +1,162 @@
+"""Rows of the ledger's tables turned into records, and records into rows.
+
+The only place where the ledger's column names meet its vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Row
+
+from projsync.ledger.model import (
+    Activity,
+    Category,
+    CategoryKind,
+    Company,
+    Forecast,
+    ForecastKind,
+    Project,
+    ProjectStatus,
+    ProjectType,
+    Transaction,
+    TransactionKind,
+    Worker,
+    WorkerPrice,
+)
+
+__all__ = [
+    "activity_from_row",
+    "activity_values",
+    "category_from_row",
+    "company_from_row",
+    "forecast_from_row",
+    "project_from_row",
+    "project_values",
+    "transaction_from_row",
+    "worker_from_row",
+    "worker_price_from_row",
+]
+
+
+def company_from_row(row: Row[Any]) -> Company:
+    return Company(id=row.id, name=row.name, currency=row.currency)
+
+
+def category_from_row(row: Row[Any]) -> Category:
+    return Category(id=row.id, kind=CategoryKind(row.kind))
+
+
+def project_from_row(row: Row[Any]) -> Project:
+    return Project(
+        id=row.id,
+        company=row.company_id,
+        name=row.name,
+        parent=row.parent_id,
+        type=ProjectType(row.type),
+        status=ProjectStatus(row.status),
+        customer=row.customer,
+        contract=row.contract,
+        group=row.project_group,
+        start=row.start,
+        end=row.end,
+        manager=row.manager,
+    )
+
+
+def project_values(project: Project) -> dict[str, object]:
+    return {
+        "id": project.id,
+        "company_id": project.company,
+        "name": project.name,
+        "parent_id": project.parent,
+        "type": project.type.value,
+        "status": project.status.value,
+        "customer": project.customer,
+        "contract": project.contract,
+        "project_group": project.group,
+        "start": project.start,
+        "end": project.end,
+        "manager": project.manager,
+    }
+
+
+def activity_from_row(row: Row[Any]) -> Activity:
+    return Activity(
+        project=row.project_id,
+        number=row.number,
+        name=row.name,
+        parent=row.parent_number,
+        category=row.category_id,
+        start=row.start,
+        end=row.end,
+        planned_hours=row.planned_hours,
+    )
+
+
+def activity_values(activity: Activity) -> dict[str, object]:
+    return {
+        "project_id": activity.project,
+        "number": activity.number,
+        "name": activity.name,
+        "parent_number": activity.parent,
+        "category_id": activity.category,
+        "start": activity.start,
+        "end": activity.end,
+        "planned_hours": activity.planned_hours,
+    }
+
+
+def worker_from_row(row: Row[Any]) -> Worker:
+    return Worker(
+        id=row.id,
+        company=row.company_id,
+        name=row.name,
+        calendar=row.calendar,
+        integrated=bool(row.integrated),
+    )
+
+
+def worker_price_from_row(row: Row[Any]) -> WorkerPrice:
+    return WorkerPrice(
+        worker=row.worker_id,
+        valid_from=row.valid_from,
+        cost_price=row.cost_price,
+        sales_price=row.sales_price,
+    )
+
+
+def transaction_from_row(row: Row[Any]) -> Transaction:
+    posted_at: dt.datetime = row.posted_at
+    if posted_at.tzinfo is None:  # SQLite keeps no zone; we always write UTC
+        posted_at = posted_at.replace(tzinfo=dt.UTC)
+    return Transaction(
+        id=row.id,
+        journal=row.journal_id,
+        kind=TransactionKind(row.kind),
+        project=row.project_id,
+        activity=row.activity_number,
+        worker=row.worker_id,
+        date=row.date,
+        hours=row.hours,
+        cost=row.cost,
+        revenue=row.revenue,
+        category=row.category_id,
+        reverses=row.reverses_id,
+        posted_at=posted_at,
+    )
+
+
+def forecast_from_row(row: Row[Any]) -> Forecast:
+    return Forecast(
+        id=row.id,
+        kind=ForecastKind(row.kind),
+        project=row.project_id,
+        activity=row.activity_number,
+        worker=row.worker_id,
+        date=row.date,
+        hours=row.hours,
+        cost=row.cost,
+        revenue=row.revenue,
+    )

@@ -1,0 +1,104 @@
+"""What the ledger tells: transactions, and totals of a project with its subprojects.
+
+Totals are computed in SQL (a recursive walk down the project tree, then
+GROUP BY), never by loading transactions. Read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, literal, select
+
+from projsync.db import Store
+from projsync.ledger import records
+from projsync.ledger.model import ProjectTotals, Transaction, TransactionKind
+from projsync.ledger.service import LedgerService
+from projsync.ledger.tables import forecasts, journals, projects, transactions
+
+__all__ = ["project_totals", "iter_transactions", "subproject_ids"]
+
+_ZERO = Decimal("0.00")
+
+
+def subproject_ids(conn: Connection, project_id: str) -> list[str]:
+    """The project and all its subprojects, at any depth."""
+    tree = select(projects.c.id).where(projects.c.id == project_id).cte("tree", recursive=True)
+    tree = tree.union_all(select(projects.c.id).where(projects.c.parent_id == tree.c.id))
+    return [r[0] for r in conn.execute(select(tree.c.id))]
+
+
+def project_totals(store: Store, project_id: str) -> ProjectTotals:
+    """Posted and forecast hours, cost and revenue of a project and its subprojects."""
+    with store.read() as conn:
+        LedgerService(store).project_in(conn, project_id)
+        ids = subproject_ids(conn, project_id)
+        hours_only = func.sum(transactions.c.hours).filter(
+            transactions.c.kind == TransactionKind.HOUR.value
+        )
+        posted = conn.execute(
+            select(
+                func.coalesce(hours_only, literal(0)),
+                func.coalesce(func.sum(transactions.c.cost), literal(0)),
+                func.coalesce(func.sum(transactions.c.revenue), literal(0)),
+            ).where(transactions.c.project_id.in_(ids))
+        ).one()
+        planned = conn.execute(
+            select(
+                func.coalesce(func.sum(forecasts.c.hours), literal(0)),
+                func.coalesce(func.sum(forecasts.c.cost), literal(0)),
+                func.coalesce(func.sum(forecasts.c.revenue), literal(0)),
+            ).where(forecasts.c.project_id.in_(ids))
+        ).one()
+    hours, cost, revenue = (_hundredths(v) for v in posted)
+    f_hours, f_cost, f_revenue = (_hundredths(v) for v in planned)
+    return ProjectTotals(
+        project=project_id,
+        hours=hours,
+        cost=cost,
+        revenue=revenue,
+        forecast_hours=f_hours,
+        forecast_cost=f_cost,
+        forecast_revenue=f_revenue,
+    )
+
+
+def _hundredths(value: object) -> Decimal:
+    """Sums arrive as the column's integer units (coalesce drops the type)."""
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+        return value
+    return (Decimal(int(value)) / 100).quantize(_ZERO)  # type: ignore[call-overload]
+
+
+def iter_transactions(
+    store: Store,
+    *,
+    project: str | None = None,
+    worker: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int | None = None,
+) -> Iterator[Transaction]:
+    """Posted transactions, oldest first, streamed."""
+    query = (
+        select(transactions, journals.c.posted_at)
+        .join(journals, journals.c.id == transactions.c.journal_id)
+        .order_by(transactions.c.id)
+    )
+    if project is not None:
+        query = query.where(transactions.c.project_id == project)
+    if worker is not None:
+        query = query.where(transactions.c.worker_id == worker)
+    if since is not None:
+        query = query.where(transactions.c.date >= since)
+    if until is not None:
+        query = query.where(transactions.c.date <= until)
+    if limit is not None:
+        query = query.limit(limit)
+    with store.read() as conn:
+        if project is not None:
+            LedgerService(store).project_in(conn, project)
+        for row in conn.execution_options(yield_per=5_000).execute(query):
+            yield records.transaction_from_row(row)

@@ -1,0 +1,492 @@
+"""The ledger's master data: companies, projects, activities, workers, categories.
+
+Every call is one transaction; every write stamps a version from the change
+sequence in that transaction. Refusals are ``InputError`` with every problem
+found. Posting lives in ``posting.py``, totals in ``reports.py``. This module
+never reaches another part's store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from projsync.db import Store
+from projsync.errors import InputError, Problem
+from projsync.ledger import records
+from projsync.ledger.changes import reserve_versions, tombstone, untombstone
+from projsync.ledger.model import (
+    Activity,
+    Category,
+    CategoryKind,
+    Company,
+    Project,
+    Worker,
+    WorkerPrice,
+)
+from projsync.ledger.tables import (
+    activities,
+    categories,
+    companies,
+    forecasts,
+    projects,
+    transactions,
+    worker_prices,
+    workers,
+)
+
+__all__ = ["LedgerService"]
+
+
+def _refuse(where: str, what: str) -> InputError:
+    return InputError([Problem(where=where, what=what)])
+
+
+def _check_id(where: str, value: str) -> None:
+    if not value or value != value.strip() or len(value) > 40 or "/" in value:
+        raise _refuse(where, f"{value!r} is not a valid id (1-40 characters, no '/', no spaces at the ends)")
+
+
+class LedgerService:
+    """Master data of the ledger, one transaction per call."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- companies ---------------------------------------------------------
+
+    def add_company(self, company: Company) -> Company:
+        _check_id("company", company.id)
+        if len(company.currency) != 3 or not company.currency.isalpha():
+            raise _refuse(f"company {company.id}", f"currency {company.currency!r} is not an ISO code")
+        company = dataclasses.replace(company, currency=company.currency.upper())
+        with self.store.write() as conn:
+            if self._company(conn, company.id) is not None:
+                raise _refuse(f"company {company.id}", "already exists")
+            conn.execute(
+                insert(companies).values(
+                    id=company.id,
+                    name=company.name,
+                    currency=company.currency,
+                    version=reserve_versions(conn),
+                )
+            )
+        return company
+
+    def companies(self) -> list[Company]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(companies).order_by(companies.c.id))
+            return [records.company_from_row(r) for r in rows]
+
+    def _company(self, conn: Connection, company_id: str) -> Company | None:
+        row = conn.execute(select(companies).where(companies.c.id == company_id)).first()
+        return records.company_from_row(row) if row else None
+
+    # -- categories --------------------------------------------------------
+
+    def add_category(self, category: Category) -> Category:
+        _check_id("category", category.id)
+        with self.store.write() as conn:
+            existing = self.category_in(conn, category.id)
+            if existing is not None:
+                raise _refuse(f"category {category.id}", f"already exists ({existing.kind})")
+            conn.execute(
+                insert(categories).values(
+                    id=category.id, kind=category.kind.value, version=reserve_versions(conn)
+                )
+            )
+        return category
+
+    def categories(self) -> list[Category]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(categories).order_by(categories.c.id))
+            return [records.category_from_row(r) for r in rows]
+
+    @staticmethod
+    def category_in(conn: Connection, category_id: str) -> Category | None:
+        row = conn.execute(select(categories).where(categories.c.id == category_id)).first()
+        return records.category_from_row(row) if row else None
+
+    @staticmethod
+    def ensure_category(conn: Connection, category_id: str, kind: CategoryKind, where: str) -> None:
+        """Create a category on its first use, with the kind of that use; refuse
+        a category of another kind."""
+        existing = LedgerService.category_in(conn, category_id)
+        if existing is None:
+            conn.execute(
+                insert(categories).values(
+                    id=category_id, kind=kind.value, version=reserve_versions(conn)
+                )
+            )
+        elif existing.kind != kind:
+            raise _refuse(where, f"category {category_id} is a {existing.kind} category, not {kind}")
+
+    # -- projects ----------------------------------------------------------
+
+    def add_project(self, project: Project) -> Project:
+        _check_id("project", project.id)
+        with self.store.write() as conn:
+            if self._project(conn, project.id) is not None:
+                raise _refuse(f"project {project.id}", "already exists")
+            self._check_project(conn, project)
+            conn.execute(
+                insert(projects).values(
+                    **records.project_values(project), version=reserve_versions(conn)
+                )
+            )
+            untombstone(conn, "project", project.id)
+        return project
+
+    def update_project(self, project_id: str, **changes: Any) -> Project:
+        with self.store.write() as conn:
+            current = self.project_in(conn, project_id)
+            try:
+                updated = dataclasses.replace(current, **changes)
+            except TypeError as exc:
+                raise _refuse(f"project {project_id}", str(exc)) from exc
+            if updated.company != current.company and self._has_postings(conn, project_id):
+                raise _refuse(f"project {project_id}", "has postings; its company cannot change")
+            self._check_project(conn, updated)
+            if updated != current:
+                conn.execute(
+                    update(projects)
+                    .where(projects.c.id == project_id)
+                    .values(**records.project_values(updated), version=reserve_versions(conn))
+                )
+        return updated
+
+    def delete_project(self, project_id: str) -> None:
+        """Delete a project without postings, subprojects or activities."""
+        with self.store.write() as conn:
+            self.project_in(conn, project_id)
+            where = f"project {project_id}"
+            if self._has_postings(conn, project_id):
+                raise _refuse(where, "has posted transactions; it cannot be deleted")
+            if conn.execute(select(projects.c.id).where(projects.c.parent_id == project_id)).first():
+                raise _refuse(where, "has subprojects; delete them first")
+            if conn.execute(
+                select(activities.c.number).where(activities.c.project_id == project_id)
+            ).first():
+                raise _refuse(where, "has activities; delete them first")
+            conn.execute(projects.delete().where(projects.c.id == project_id))
+            tombstone(conn, "project", project_id, reserve_versions(conn))
+
+    def project(self, project_id: str) -> Project:
+        with self.store.read() as conn:
+            return self.project_in(conn, project_id)
+
+    def projects(self, *, company: str | None = None) -> list[Project]:
+        with self.store.read() as conn:
+            query = select(projects).order_by(projects.c.id)
+            if company is not None:
+                query = query.where(projects.c.company_id == company)
+            return [records.project_from_row(r) for r in conn.execute(query)]
+
+    def project_in(self, conn: Connection, project_id: str) -> Project:
+        found = self._project(conn, project_id)
+        if found is None:
+            raise _refuse(f"project {project_id}", "unknown project")
+        return found
+
+    def _project(self, conn: Connection, project_id: str) -> Project | None:
+        row = conn.execute(select(projects).where(projects.c.id == project_id)).first()
+        return records.project_from_row(row) if row else None
+
+    def _check_project(self, conn: Connection, project: Project) -> None:
+        where = f"project {project.id}"
+        problems: list[Problem] = []
+        if not project.name.strip():
+            problems.append(Problem(where=where, what="name is empty"))
+        if self._company(conn, project.company) is None:
+            problems.append(Problem(where=where, what=f"unknown company {project.company}"))
+        if project.start and project.end and project.end < project.start:
+            problems.append(Problem(where=where, what="ends before it starts"))
+        if project.parent is not None:
+            parent = self._project(conn, project.parent)
+            if parent is None:
+                problems.append(Problem(where=where, what=f"unknown parent project {project.parent}"))
+            elif parent.company != project.company:
+                problems.append(
+                    Problem(where=where, what=f"parent {parent.id} belongs to company {parent.company}")
+                )
+            elif project.id in self._project_ancestors(conn, parent.id):
+                problems.append(
+                    Problem(where=where, what=f"cannot be a subproject of its own subproject {parent.id}")
+                )
+        if problems:
+            raise InputError(problems)
+
+    def _project_ancestors(self, conn: Connection, project_id: str) -> list[str]:
+        chain = [project_id]
+        parent = conn.execute(select(projects.c.parent_id).where(projects.c.id == project_id)).scalar()
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = conn.execute(select(projects.c.parent_id).where(projects.c.id == parent)).scalar()
+        return chain
+
+    def _has_postings(self, conn: Connection, project_id: str, activity: str | None = None) -> bool:
+        query = select(transactions.c.id).where(transactions.c.project_id == project_id)
+        if activity is not None:
+            query = query.where(transactions.c.activity_number == activity)
+        return conn.execute(query.limit(1)).first() is not None
+
+    # -- activities --------------------------------------------------------
+
+    def add_activity(self, activity: Activity) -> Activity:
+        _check_id("activity", activity.number)
+        with self.store.write() as conn:
+            self.project_in(conn, activity.project)
+            if self._activity(conn, activity.project, activity.number) is not None:
+                raise _refuse(f"activity {activity.project}/{activity.number}", "already exists")
+            self._check_activity(conn, activity)
+            conn.execute(
+                insert(activities).values(
+                    **records.activity_values(activity), version=reserve_versions(conn)
+                )
+            )
+            untombstone(conn, "activity", f"{activity.project}/{activity.number}")
+        return activity
+
+    def update_activity(self, project_id: str, number: str, **changes: Any) -> Activity:
+        with self.store.write() as conn:
+            current = self.activity_in(conn, project_id, number)
+            try:
+                updated = dataclasses.replace(current, **changes)
+            except TypeError as exc:
+                raise _refuse(f"activity {project_id}/{number}", str(exc)) from exc
+            if (updated.project, updated.number) != (project_id, number):
+                raise _refuse(f"activity {project_id}/{number}", "project and number cannot change")
+            self._check_activity(conn, updated)
+            if updated != current:
+                conn.execute(
+                    update(activities)
+                    .where(activities.c.project_id == project_id, activities.c.number == number)
+                    .values(**records.activity_values(updated), version=reserve_versions(conn))
+                )
+        return updated
+
+    def delete_activity(self, project_id: str, number: str) -> None:
+        """Delete an activity without children, postings or forecasts."""
+        where = f"activity {project_id}/{number}"
+        with self.store.write() as conn:
+            self.activity_in(conn, project_id, number)
+            if self._children(conn, project_id, number):
+                raise _refuse(where, "has child activities; delete them first")
+            if self._has_postings(conn, project_id, number):
+                raise _refuse(where, "has posted transactions; it cannot be deleted")
+            conn.execute(
+                forecasts.delete().where(
+                    forecasts.c.project_id == project_id, forecasts.c.activity_number == number
+                )
+            )
+            conn.execute(
+                activities.delete().where(
+                    activities.c.project_id == project_id, activities.c.number == number
+                )
+            )
+            tombstone(conn, "activity", f"{project_id}/{number}", reserve_versions(conn))
+
+    def activities(self, project_id: str) -> list[Activity]:
+        with self.store.read() as conn:
+            self.project_in(conn, project_id)
+            rows = conn.execute(
+                select(activities)
+                .where(activities.c.project_id == project_id)
+                .order_by(activities.c.number)
+            )
+            return _wbs_order([records.activity_from_row(r) for r in rows])
+
+    def activity(self, project_id: str, number: str) -> Activity:
+        with self.store.read() as conn:
+            return self.activity_in(conn, project_id, number)
+
+    def activity_in(self, conn: Connection, project_id: str, number: str) -> Activity:
+        self.project_in(conn, project_id)
+        found = self._activity(conn, project_id, number)
+        if found is None:
+            raise _refuse(f"activity {project_id}/{number}", "unknown activity")
+        return found
+
+    def _activity(self, conn: Connection, project_id: str, number: str) -> Activity | None:
+        row = conn.execute(
+            select(activities).where(
+                activities.c.project_id == project_id, activities.c.number == number
+            )
+        ).first()
+        return records.activity_from_row(row) if row else None
+
+    def _children(self, conn: Connection, project_id: str, number: str) -> list[str]:
+        rows = conn.execute(
+            select(activities.c.number).where(
+                activities.c.project_id == project_id, activities.c.parent_number == number
+            )
+        )
+        return [r[0] for r in rows]
+
+    def _check_activity(self, conn: Connection, activity: Activity) -> None:
+        where = f"activity {activity.project}/{activity.number}"
+        problems: list[Problem] = []
+        if not activity.name.strip():
+            problems.append(Problem(where=where, what="name is empty"))
+        if activity.planned_hours < 0:
+            problems.append(Problem(where=where, what="planned hours are negative"))
+        if activity.start and activity.end and activity.end < activity.start:
+            problems.append(Problem(where=where, what="ends before it starts"))
+        if activity.parent is not None:
+            parent = self._activity(conn, activity.project, activity.parent)
+            if parent is None:
+                problems.append(
+                    Problem(where=where, what=f"unknown parent activity {activity.parent}")
+                )
+            elif activity.number in self._activity_ancestors(conn, activity.project, parent.number):
+                problems.append(
+                    Problem(where=where, what=f"cannot move under its own descendant {parent.number}")
+                )
+            elif self._has_postings(conn, activity.project, parent.number):
+                problems.append(
+                    Problem(
+                        where=where,
+                        what=f"parent {parent.number} has posted transactions and cannot have children",
+                    )
+                )
+        if problems:
+            raise InputError(problems)
+        if activity.category is not None:
+            self.ensure_category(conn, activity.category, CategoryKind.HOUR, where)
+
+    def _activity_ancestors(self, conn: Connection, project_id: str, number: str) -> list[str]:
+        chain = [number]
+        parent = self._parent_number(conn, project_id, number)
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = self._parent_number(conn, project_id, parent)
+        return chain
+
+    def _parent_number(self, conn: Connection, project_id: str, number: str) -> str | None:
+        return conn.execute(
+            select(activities.c.parent_number).where(
+                activities.c.project_id == project_id, activities.c.number == number
+            )
+        ).scalar()
+
+    # -- workers -----------------------------------------------------------
+
+    def add_worker(self, worker: Worker, price: WorkerPrice) -> Worker:
+        _check_id("worker", worker.id)
+        where = f"worker {worker.id}"
+        with self.store.write() as conn:
+            if self._worker(conn, worker.id) is not None:
+                raise _refuse(where, "already exists")
+            if self._company(conn, worker.company) is None:
+                raise _refuse(where, f"unknown company {worker.company}")
+            if not worker.name.strip():
+                raise _refuse(where, "name is empty")
+            conn.execute(
+                insert(workers).values(
+                    id=worker.id,
+                    company_id=worker.company,
+                    name=worker.name,
+                    calendar=worker.calendar,
+                    integrated=worker.integrated,
+                    version=reserve_versions(conn),
+                )
+            )
+            untombstone(conn, "worker", worker.id)
+            self._insert_price(conn, dataclasses.replace(price, worker=worker.id))
+        return worker
+
+    def set_worker_price(self, price: WorkerPrice) -> WorkerPrice:
+        """Add a price valid from a date on, or correct the one of that date."""
+        with self.store.write() as conn:
+            self.worker_in(conn, price.worker)
+            conn.execute(
+                worker_prices.delete().where(
+                    worker_prices.c.worker_id == price.worker,
+                    worker_prices.c.valid_from == price.valid_from,
+                )
+            )
+            self._insert_price(conn, price)
+        return price
+
+    def _insert_price(self, conn: Connection, price: WorkerPrice) -> None:
+        where = f"worker {price.worker}"
+        if price.cost_price < 0 or price.sales_price < 0:
+            raise _refuse(where, "prices cannot be negative")
+        for value in (price.cost_price, price.sales_price):
+            if value.as_tuple().exponent < -4:  # type: ignore[operator]
+                raise _refuse(where, f"price {value} has more than 4 decimal places")
+        conn.execute(
+            insert(worker_prices).values(
+                worker_id=price.worker,
+                valid_from=price.valid_from,
+                cost_price=price.cost_price,
+                sales_price=price.sales_price,
+                version=reserve_versions(conn),
+            )
+        )
+
+    def set_worker_integrated(self, worker_id: str, integrated: bool) -> Worker:
+        with self.store.write() as conn:
+            current = self.worker_in(conn, worker_id)
+            updated = dataclasses.replace(current, integrated=integrated)
+            if updated != current:
+                conn.execute(
+                    update(workers)
+                    .where(workers.c.id == worker_id)
+                    .values(integrated=integrated, version=reserve_versions(conn))
+                )
+        return updated
+
+    def workers(self) -> list[Worker]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(workers).order_by(workers.c.id))
+            return [records.worker_from_row(r) for r in rows]
+
+    def worker(self, worker_id: str) -> Worker:
+        with self.store.read() as conn:
+            return self.worker_in(conn, worker_id)
+
+    def worker_prices(self, worker_id: str) -> list[WorkerPrice]:
+        with self.store.read() as conn:
+            self.worker_in(conn, worker_id)
+            rows = conn.execute(
+                select(worker_prices)
+                .where(worker_prices.c.worker_id == worker_id)
+                .order_by(worker_prices.c.valid_from)
+            )
+            return [records.worker_price_from_row(r) for r in rows]
+
+    def worker_in(self, conn: Connection, worker_id: str) -> Worker:
+        found = self._worker(conn, worker_id)
+        if found is None:
+            raise _refuse(f"worker {worker_id}", "unknown worker")
+        return found
+
+    def _worker(self, conn: Connection, worker_id: str) -> Worker | None:
+        row = conn.execute(select(workers).where(workers.c.id == worker_id)).first()
+        return records.worker_from_row(row) if row else None
+
+    # -- store-wide --------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        with self.store.read() as conn:
+            return not conn.execute(select(func.count()).select_from(companies)).scalar()
+
+
+def _wbs_order(items: Iterable[Activity]) -> list[Activity]:
+    """Parents before children, siblings by number: the order a WBS is read in."""
+    by_parent: dict[str | None, list[Activity]] = {}
+    for item in items:
+        by_parent.setdefault(item.parent, []).append(item)
+    ordered: list[Activity] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:
+        item = stack.pop()
+        ordered.append(item)
+        stack.extend(reversed(by_parent.get(item.number, [])))
+    return ordered

@@ -1,0 +1,184 @@
+"""The ledger's tables. Rows become records in ``service.py``, never elsewhere.
+
+Every table that the change feed covers has a ``version`` column stamped from
+the store's one sequence (``change_sequence``) in the same transaction as the
+change, and an index on it, so "changed since N" is an index range scan.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+from projsync.columns import Fixed
+
+__all__ = [
+    "activities",
+    "categories",
+    "change_sequence",
+    "companies",
+    "forecasts",
+    "journals",
+    "metadata",
+    "projects",
+    "tombstones",
+    "transactions",
+    "worker_prices",
+    "workers",
+]
+
+MONEY = Fixed(2)
+HOURS = Fixed(2)
+PRICE = Fixed(4)
+
+metadata = MetaData()
+
+change_sequence = Table(
+    "change_sequence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("entity", String(32), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", String(60), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("company_id", String(40), ForeignKey("companies.id"), nullable=False),
+    Column("parent_id", String(40), ForeignKey("projects.id"), index=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("customer", String(100)),
+    Column("contract", String(100)),
+    Column("project_group", String(100)),
+    Column("start", Date),
+    Column("end", Date),
+    Column("manager", String(100)),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("project_id", String(40), ForeignKey("projects.id"), primary_key=True),
+    Column("number", String(60), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("parent_number", String(60)),
+    Column("category_id", String(60), ForeignKey("categories.id")),
+    Column("start", Date),
+    Column("end", Date),
+    Column("planned_hours", HOURS, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+    ForeignKeyConstraint(
+        ["project_id", "parent_number"], ["activities.project_id", "activities.number"]
+    ),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("company_id", String(40), ForeignKey("companies.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("calendar", String(60), nullable=False),
+    Column("integrated", Boolean, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+worker_prices = Table(
+    "worker_prices",
+    metadata,
+    Column("worker_id", String(40), ForeignKey("workers.id"), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("cost_price", PRICE, nullable=False),
+    Column("sales_price", PRICE, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+journals = Table(
+    "journals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(500), nullable=False),
+    Column("lines", Integer, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+)
+
+# Foreign keys of transactions are checked by the posting pipeline for the
+# whole journal at once; the database need not re-check each of a million rows.
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("journal_id", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("project_id", String(40), nullable=False),
+    Column("activity_number", String(60), nullable=False),
+    Column("worker_id", String(40)),
+    Column("date", Date, nullable=False),
+    Column("hours", HOURS, nullable=False),
+    Column("cost", MONEY, nullable=False),
+    Column("revenue", MONEY, nullable=False),
+    Column("category_id", String(60), nullable=False),
+    Column("reverses_id", Integer, unique=True),
+    Column("version", BigInteger, nullable=False),
+    Index("ix_transactions_version", "version"),
+    Index("ix_transactions_project_date", "project_id", "activity_number", "date"),
+    Index("ix_transactions_worker_date", "worker_id", "date"),
+)
+
+forecasts = Table(
+    "forecasts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),
+    Column("project_id", String(40), nullable=False),
+    Column("activity_number", String(60), nullable=False),
+    Column("worker_id", String(40), ForeignKey("workers.id")),
+    Column("date", Date, nullable=False),
+    Column("hours", HOURS, nullable=False),
+    Column("cost", MONEY, nullable=False),
+    Column("revenue", MONEY, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+    ForeignKeyConstraint(
+        ["project_id", "activity_number"], ["activities.project_id", "activities.number"]
+    ),
+)

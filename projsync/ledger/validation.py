@@ -1,0 +1,231 @@
+"""Posting rules: small named checks that every journal line must pass.
+
+Each rule looks at one line with the facts it needs and returns what is wrong
+in words, or ``None``. A rule checks only its own concern and stays silent when
+another rule's concern makes it moot (no "unknown activity" when the project
+is already unknown), so a person sees every real problem at once. The facts are
+read from the store lazily, a project or a worker at a time, so a journal for a
+few projects of a large ledger reads only those. Rules never write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, select
+
+from projsync.ledger.model import CategoryKind, ProjectStatus, TransactionKind, WorkerPrice
+from projsync.ledger.pricing import PriceList
+from projsync.ledger.tables import activities, categories, projects, transactions, worker_prices
+
+__all__ = ["RULES", "Facts", "Line", "MAX_HOURS_PER_DAY_UNITS", "Rule"]
+
+MAX_HOURS_PER_DAY_UNITS = 24_00
+"""At most 24 hours per worker and day, in hundredths."""
+
+_KIND_TO_CATEGORY = {
+    TransactionKind.HOUR: CategoryKind.HOUR,
+    TransactionKind.EXPENSE: CategoryKind.EXPENSE,
+    TransactionKind.FEE: CategoryKind.FEE,
+}
+
+
+@dataclass(slots=True)
+class Line:
+    """A journal line in the units the pipeline computes with."""
+
+    line: int
+    kind: TransactionKind
+    project: str
+    activity: str
+    worker: str | None
+    date: dt.date
+    hours: int
+    """Hundredths of an hour (0 for expenses and fees)."""
+    amount: int
+    """Cents (0 for hours)."""
+    category: str
+    """Empty until resolved: the line's own, else the activity's, else the kind's default."""
+
+
+@dataclass(slots=True)
+class _ProjectFacts:
+    status: str
+    leaves: dict[str, bool] = field(default_factory=dict)
+    """Activity number → whether it has no children."""
+    categories: dict[str, str] = field(default_factory=dict)
+    """Activity number → its category, where it has one."""
+
+
+class Facts:
+    """What the rules need to know of the ledger, read once per project/worker."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._projects: dict[str, _ProjectFacts | None] = {}
+        self._prices: dict[str, PriceList | None] = {}
+        self._categories: dict[str, CategoryKind | None] = {}
+        self._day_hours: dict[str, dict[int, int]] = {}
+
+    @property
+    def connection(self) -> Connection:
+        return self._conn
+
+    def project(self, project_id: str) -> _ProjectFacts | None:
+        if project_id not in self._projects:
+            self._projects[project_id] = self._load_project(project_id)
+        return self._projects[project_id]
+
+    def _load_project(self, project_id: str) -> _ProjectFacts | None:
+        status = self._conn.execute(
+            select(projects.c.status).where(projects.c.id == project_id)
+        ).scalar()
+        if status is None:
+            return None
+        facts = _ProjectFacts(status=str(status))
+        rows = self._conn.execute(
+            select(activities.c.number, activities.c.parent_number, activities.c.category_id).where(
+                activities.c.project_id == project_id
+            )
+        ).all()
+        parents = {parent for _, parent, _ in rows if parent is not None}
+        facts.leaves = {number: number not in parents for number, _, _ in rows}
+        facts.categories = {number: category for number, _, category in rows if category}
+        return facts
+
+    def projects_with_activity(self, number: str) -> list[str]:
+        rows = self._conn.execute(
+            select(activities.c.project_id).where(activities.c.number == number).limit(5)
+        )
+        return [r[0] for r in rows]
+
+    def prices(self, worker_id: str) -> PriceList | None:
+        if worker_id not in self._prices:
+            rows = self._conn.execute(
+                select(worker_prices).where(worker_prices.c.worker_id == worker_id)
+            ).all()
+            self._prices[worker_id] = (
+                PriceList(
+                    WorkerPrice(
+                        worker=r.worker_id,
+                        valid_from=r.valid_from,
+                        cost_price=r.cost_price,
+                        sales_price=r.sales_price,
+                    )
+                    for r in rows
+                )
+                if rows
+                else None
+            )
+        return self._prices[worker_id]
+
+    def category(self, category_id: str) -> CategoryKind | None:
+        if category_id not in self._categories:
+            kind = self._conn.execute(
+                select(categories.c.kind).where(categories.c.id == category_id)
+            ).scalar()
+            self._categories[category_id] = CategoryKind(kind) if kind else None
+        return self._categories[category_id]
+
+    def note_new_category(self, category_id: str, kind: CategoryKind) -> None:
+        self._categories[category_id] = kind
+
+    def day_hours(self, worker_id: str) -> dict[int, int]:
+        """Hours already posted by the worker per day (ordinal → hundredths),
+        including the lines of this journal that passed so far."""
+        days = self._day_hours.get(worker_id)
+        if days is None:
+            rows = self._conn.execute(
+                select(transactions.c.date, func.sum(transactions.c.hours))
+                .where(
+                    transactions.c.worker_id == worker_id,
+                    transactions.c.kind == TransactionKind.HOUR.value,
+                )
+                .group_by(transactions.c.date)
+            )
+            days = {day.toordinal(): hours_units(total) for day, total in rows}
+            self._day_hours[worker_id] = days
+        return days
+
+
+def hours_units(value: object) -> int:
+    from decimal import Decimal
+
+    assert isinstance(value, Decimal)  # the HOURS column type returns Decimal
+    return int(value.scaleb(2))
+
+
+Rule = Callable[[Line, Facts], str | None]
+
+
+def known_project(line: Line, facts: Facts) -> str | None:
+    return None if facts.project(line.project) else f"unknown project {line.project}"
+
+
+def project_open(line: Line, facts: Facts) -> str | None:
+    project = facts.project(line.project)
+    if project and project.status == ProjectStatus.FINISHED.value:
+        return f"project {line.project} is finished and takes no postings"
+    return None
+
+
+def known_activity(line: Line, facts: Facts) -> str | None:
+    project = facts.project(line.project)
+    if project is None or line.activity in project.leaves:
+        return None
+    elsewhere = [p for p in facts.projects_with_activity(line.activity) if p != line.project]
+    if elsewhere:
+        return f"activity {line.activity} belongs to project {elsewhere[0]}, not {line.project}"
+    return f"unknown activity {line.activity} in project {line.project}"
+
+
+def activity_is_leaf(line: Line, facts: Facts) -> str | None:
+    project = facts.project(line.project)
+    if project and project.leaves.get(line.activity) is False:
+        return f"activity {line.activity} has child activities; post to one of them"
+    return None
+
+
+def worker_fits_kind(line: Line, facts: Facts) -> str | None:
+    if line.kind is TransactionKind.HOUR and not line.worker:
+        return "an hour line needs a worker"
+    if line.kind is TransactionKind.HOUR and facts.prices(line.worker or "") is None:
+        return f"unknown worker {line.worker}"
+    return None
+
+
+def positive_quantity(line: Line, facts: Facts) -> str | None:
+    if line.kind is TransactionKind.HOUR:
+        return None if line.hours > 0 else "hours must be more than zero"
+    return None if line.amount > 0 else "amount must be more than zero"
+
+
+def priced_on_date(line: Line, facts: Facts) -> str | None:
+    if line.kind is not TransactionKind.HOUR or not line.worker:
+        return None
+    prices = facts.prices(line.worker)
+    if prices is None or prices.at(line.date.toordinal()) is not None:
+        return None
+    return f"worker {line.worker} has no price on {line.date} (first price from {prices.first})"
+
+
+def category_fits(line: Line, facts: Facts) -> str | None:
+    kind = facts.category(line.category)
+    wanted = _KIND_TO_CATEGORY[line.kind]
+    if kind is not None and kind != wanted:
+        return f"category {line.category} is a {kind} category, not {wanted}"
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    known_project,
+    project_open,
+    known_activity,
+    activity_is_leaf,
+    worker_fits_kind,
+    positive_quantity,
+    priced_on_date,
+    category_fits,
+)

@@ -1,0 +1,1 @@
+"""Alembic histories, one per part (``ledger/``, ``plan/``, ``sync/``)."""
