@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Fixed", "to_units", "from_units"]
+__all__ = ["Fixed", "from_units", "to_units"]
 
 
 def to_units(value: Decimal, places: int) -> int:

@@ -44,7 +44,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read the settings in force: environment, then TOML file, then defaults."""
     env = dict(os.environ if environ is None else environ)
     home = Path(env.get("PROJSYNC_HOME", "var")).resolve()
-    config_path = Path(env["PROJSYNC_CONFIG"]) if "PROJSYNC_CONFIG" in env else home / "projsync.toml"
+    config_path = (
+        Path(env["PROJSYNC_CONFIG"]) if "PROJSYNC_CONFIG" in env else home / "projsync.toml"
+    )
     from_file = _read_toml(config_path)
     values: dict[str, str] = {
         "ledger_url": f"sqlite:///{home / 'ledger.db'}",

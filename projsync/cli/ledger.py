@@ -13,6 +13,7 @@ from projsync.cli.parsing import parse_date, parse_decimal
 from projsync.cli.stores import ledger_store
 from projsync.errors import InputError, Problem
 from projsync.ledger import forecasts as forecast_service
+from projsync.ledger.demo import ROOT_PROJECTS, load_demo
 from projsync.ledger.journal_csv import read_journal
 from projsync.ledger.model import (
     Activity,
@@ -30,6 +31,7 @@ from projsync.ledger.model import (
 )
 from projsync.ledger.posting import PostingResult, post_journal, reverse_transaction
 from projsync.ledger.reports import iter_transactions, project_totals
+from projsync.ledger.seed import SeedPlan, seed_ledger
 from projsync.ledger.service import LedgerService
 
 app = typer.Typer(help="The ledger: project management and accounting.", no_args_is_help=True)
@@ -40,7 +42,9 @@ worker_app = typer.Typer(help="Workers and their prices.", no_args_is_help=True)
 category_app = typer.Typer(help="Categories of hours, expenses and fees.", no_args_is_help=True)
 post_app = typer.Typer(help="Post one line: hours, an expense or a fee.", no_args_is_help=True)
 journal_app = typer.Typer(help="Journals: many lines posted as a whole.", no_args_is_help=True)
-forecast_app = typer.Typer(help="Forecasts: planned hours, expenses and revenue.", no_args_is_help=True)
+forecast_app = typer.Typer(
+    help="Forecasts: planned hours, expenses and revenue.", no_args_is_help=True
+)
 for sub, name in (
     (company_app, "company"),
     (project_app, "project"),
@@ -97,8 +101,12 @@ def project_add(
     project_id: Annotated[str, typer.Argument(metavar="ID")],
     company: Annotated[str, typer.Option(help="Company id.")],
     name: Annotated[str, typer.Option(help="Project name.")],
-    parent: Annotated[str | None, typer.Option(help="Parent project: makes this a subproject.")] = None,
-    type_: Annotated[ProjectType, typer.Option("--type", help="Project type.")] = ProjectType.TIME_MATERIAL,
+    parent: Annotated[
+        str | None, typer.Option(help="Parent project: makes this a subproject.")
+    ] = None,
+    type_: Annotated[
+        ProjectType, typer.Option("--type", help="Project type.")
+    ] = ProjectType.TIME_MATERIAL,
     status: Annotated[ProjectStatus, typer.Option(help="Project status.")] = ProjectStatus.CREATED,
     customer: Annotated[str | None, typer.Option()] = None,
     contract: Annotated[str | None, typer.Option()] = None,
@@ -176,7 +184,9 @@ def project_list(
 
 
 @project_app.command("show")
-def project_show(project_id: Annotated[str, typer.Argument(metavar="ID")], as_json: Json = False) -> None:
+def project_show(
+    project_id: Annotated[str, typer.Argument(metavar="ID")], as_json: Json = False
+) -> None:
     """Show one project."""
     with fail_cleanly():
         emit(_service().project(project_id), as_json=as_json, title="project")
@@ -247,11 +257,15 @@ def activity_update(
             else None,
         }
         given = {k: v for k, v in changes.items() if v is not None}
-        emit(_service().update_activity(project, number, **given), as_json=as_json, title="activity")
+        emit(
+            _service().update_activity(project, number, **given), as_json=as_json, title="activity"
+        )
 
 
 @activity_app.command("list")
-def activity_list(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False) -> None:
+def activity_list(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False
+) -> None:
     """List a project's activities, parents before children."""
     with fail_cleanly():
         emit(
@@ -319,7 +333,9 @@ def worker_price(
 
 
 @worker_app.command("prices")
-def worker_prices(worker_id: Annotated[str, typer.Argument(metavar="ID")], as_json: Json = False) -> None:
+def worker_prices(
+    worker_id: Annotated[str, typer.Argument(metavar="ID")], as_json: Json = False
+) -> None:
     """A worker's price history."""
     with fail_cleanly():
         emit(_service().worker_prices(worker_id), as_json=as_json, title="prices")
@@ -408,7 +424,9 @@ def post_expense(
     activity: Annotated[str, typer.Option()],
     date: Annotated[str, typer.Option()],
     amount: Annotated[str, typer.Option()],
-    category: Annotated[str | None, typer.Option(help="Expense category (default: Expense).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Expense category (default: Expense).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Post an expense (a cost) on an activity."""
@@ -470,7 +488,9 @@ def journal_post(
 @app.command("reverse")
 def reverse(
     transaction_id: Annotated[int, typer.Argument(metavar="TRANSACTION_ID")],
-    date: Annotated[str | None, typer.Option(help="Date of the reversal (default: the original's).")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Date of the reversal (default: the original's).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Reverse a posted transaction with one of opposite sign."""
@@ -562,10 +582,16 @@ def forecast_add(
 
 
 @forecast_app.command("list")
-def forecast_list(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False) -> None:
+def forecast_list(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False
+) -> None:
     """A project's forecasts."""
     with fail_cleanly():
-        emit(forecast_service.list_forecasts(ledger_store(), project), as_json=as_json, title="forecasts")
+        emit(
+            forecast_service.list_forecasts(ledger_store(), project),
+            as_json=as_json,
+            title="forecasts",
+        )
 
 
 @forecast_app.command("delete")
@@ -575,3 +601,53 @@ def forecast_delete(forecast_id: Annotated[int, typer.Argument(metavar="ID")]) -
         forecast_service.delete_forecast(ledger_store(), forecast_id)
         stdout.print(f"deleted forecast {forecast_id}")
 
+
+# -- demo and seed ---------------------------------------------------------
+
+
+@app.command("demo")
+def demo(as_json: Json = False) -> None:
+    """Load the demo company into an empty ledger, then show its totals."""
+    with fail_cleanly():
+        store = ledger_store()
+        loaded = LedgerService(store).is_empty()
+        if loaded:
+            load_demo(store)
+        totals = [project_totals(store, project) for project in ROOT_PROJECTS]
+        if as_json:
+            emit({"loaded": loaded, "totals": totals}, as_json=True)
+            return
+        stdout.print(
+            "Loaded the demo company DEMO."
+            if loaded
+            else "The ledger has data; showing it as it is."
+        )
+        emit(totals, as_json=False, title="project totals (with subprojects)")
+
+
+@app.command("seed")
+def seed(
+    projects: Annotated[int, typer.Option(help="Projects (every fourth a subproject).")] = 200,
+    activities: Annotated[int, typer.Option(help="Activities per project.")] = 50,
+    workers: Annotated[int, typer.Option()] = 100,
+    transactions: Annotated[int, typer.Option(help="Journal lines to post.")] = 100_000,
+    seed_: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
+    prefix: Annotated[str, typer.Option(help="Prefix of the generated ids.")] = "S",
+    as_json: Json = False,
+) -> None:
+    """Generate a portfolio and post a year of transactions through the normal pipeline."""
+    with fail_cleanly():
+        plan = SeedPlan(
+            projects=projects,
+            activities=activities,
+            workers=workers,
+            transactions=transactions,
+            seed=seed_,
+            prefix=prefix,
+        )
+        with progress_bar("posting", transactions) as advance:
+            result = seed_ledger(ledger_store(), plan, progress=advance)
+        if result is None:
+            stdout.print("seeded master data; no transactions asked for")
+        else:
+            _report_posting(result, as_json)

@@ -24,7 +24,15 @@ from rich.table import Table
 
 from projsync.errors import ConfigurationError, InputError, RetriableError
 
-__all__ = ["EXIT_CONFIG", "EXIT_REFUSED", "EXIT_RETRY", "emit", "fail_cleanly", "plain", "progress_bar"]
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_REFUSED",
+    "EXIT_RETRY",
+    "emit",
+    "fail_cleanly",
+    "plain",
+    "progress_bar",
+]
 
 EXIT_REFUSED = 1
 EXIT_CONFIG = 3
@@ -53,7 +61,9 @@ def plain(value: Any) -> Any:
     return value
 
 
-def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None, title: str = "") -> None:
+def emit(
+    data: Any, *, as_json: bool, columns: Sequence[str] | None = None, title: str = ""
+) -> None:
     """Print records as JSON, or as a table of ``columns`` for a person."""
     payload = plain(data)
     if as_json:

@@ -30,4 +30,6 @@ def parse_date(text: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError([Problem(where=option, what=f"{text!r} is not a date (YYYY-MM-DD)")]) from None
+        raise InputError(
+            [Problem(where=option, what=f"{text!r} is not a date (YYYY-MM-DD)")]
+        ) from None

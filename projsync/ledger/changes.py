@@ -76,11 +76,15 @@ def changes_since(store: Store, entity: str, since: int, until: int | None = Non
             feed.table.c.version > since, feed.table.c.version <= upper
         )
         if feed.table is transactions:
-            query = select(transactions, journals.c.posted_at).join(
-                journals, journals.c.id == transactions.c.journal_id
-            ).where(transactions.c.version > since, transactions.c.version <= upper)
+            query = (
+                select(transactions, journals.c.posted_at)
+                .join(journals, journals.c.id == transactions.c.journal_id)
+                .where(transactions.c.version > since, transactions.c.version <= upper)
+            )
         found = [
-            Change(entity=entity, key=feed.key(row), version=int(row.version), record=feed.record(row))
+            Change(
+                entity=entity, key=feed.key(row), version=int(row.version), record=feed.record(row)
+            )
             for row in conn.execute(query.order_by(feed.table.c.version))
         ]
         found += [
@@ -118,9 +122,7 @@ def untombstone(conn: Connection, entity: str, key: str) -> None:
     conn.execute(delete(tombstones).where(tombstones.c.entity == entity, tombstones.c.key == key))
 
 
-def deleted_since(
-    conn: Connection, entity: str, since: int, until: int
-) -> list[tuple[str, int]]:
+def deleted_since(conn: Connection, entity: str, since: int, until: int) -> list[tuple[str, int]]:
     """Keys of ``entity`` deleted after ``since`` up to ``until``, oldest first."""
     rows = conn.execute(
         select(tombstones.c.key, tombstones.c.version)

@@ -109,7 +109,9 @@ def _priced(
     LedgerService(store).activity_in(conn, draft.project, draft.activity)
     if draft.kind is ForecastKind.HOUR:
         if draft.worker is None or hours is None:
-            raise InputError([Problem(where=where, what="an hour forecast needs a worker and hours")])
+            raise InputError(
+                [Problem(where=where, what="an hour forecast needs a worker and hours")]
+            )
         if hours <= 0:
             raise InputError([Problem(where=where, what="hours must be more than zero")])
         prices = Facts(conn).prices(draft.worker)
@@ -129,7 +131,12 @@ def _priced(
         )
     if amount is None or amount <= 0 or draft.worker is not None:
         raise InputError(
-            [Problem(where=where, what=f"a {draft.kind} forecast needs a positive amount and no worker")]
+            [
+                Problem(
+                    where=where,
+                    what=f"a {draft.kind} forecast needs a positive amount and no worker",
+                )
+            ]
         )
     value = from_units(to_units(amount, 2), 2)
     if draft.kind is ForecastKind.EXPENSE:

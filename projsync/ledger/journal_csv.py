@@ -59,30 +59,38 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
         yield Problem(where="line 1", what=what)
         return
     index = [names.index(c) for c in COLUMNS]
+    in_order = index == list(range(len(COLUMNS)))
     width = len(names)
+    dates: dict[str, tuple[dt.date, int]] = {}
     for number, fields in enumerate(reader, start=2):
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue  # blank line
         if len(fields) != width:
-            yield Problem(where=f"line {number}", what=f"has {len(fields)} fields, the header {width}")
+            yield Problem(
+                where=f"line {number}", what=f"has {len(fields)} fields, the header {width}"
+            )
             continue
-        yield _parse(number, [fields[i].strip() for i in index])
+        ordered = fields if in_order else [fields[i] for i in index]
+        yield _parse(number, [field.strip() for field in ordered], dates)
 
 
-def _parse(number: int, fields: list[str]) -> Line | Problem:
+def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]) -> Line | Problem:
     kind_text, project, activity, worker, date_text, hours_text, amount_text, category = fields
     where = f"line {number}"
-    kind = _KINDS.get(kind_text.lower())
+    kind = _KINDS.get(kind_text) or _KINDS.get(kind_text.lower())
     if kind is None:
         return Problem(where=where, what=f"kind {kind_text!r} is not hour, expense or fee")
     if not project:
         return Problem(where=where, what="project is empty")
     if not activity:
         return Problem(where=where, what="activity is empty")
-    try:
-        date = dt.date.fromisoformat(date_text)
-    except ValueError:
-        return Problem(where=where, what=f"date {date_text!r} is not a date (YYYY-MM-DD)")
+    known = dates.get(date_text)
+    if known is None:
+        try:
+            date = dt.date.fromisoformat(date_text)
+        except ValueError:
+            return Problem(where=where, what=f"date {date_text!r} is not a date (YYYY-MM-DD)")
+        known = dates[date_text] = (date, date.toordinal())
     hours = amount = 0
     if kind is TransactionKind.HOUR:
         if amount_text:
@@ -91,14 +99,20 @@ def _parse(number: int, fields: list[str]) -> Line | Problem:
             return Problem(where=where, what="an hour line needs a worker")
         parsed = _hundredths(hours_text)
         if parsed is None:
-            return Problem(where=where, what=f"hours {hours_text!r} is not a number with at most 2 decimal places")
+            return Problem(
+                where=where,
+                what=f"hours {hours_text!r} is not a number with at most 2 decimal places",
+            )
         hours = parsed
     else:
         if hours_text:
             return Problem(where=where, what=f"an {kind} line takes no hours")
         parsed = _hundredths(amount_text)
         if parsed is None:
-            return Problem(where=where, what=f"amount {amount_text!r} is not a number with at most 2 decimal places")
+            return Problem(
+                where=where,
+                what=f"amount {amount_text!r} is not a number with at most 2 decimal places",
+            )
         amount = parsed
     return Line(
         line=number,
@@ -106,7 +120,8 @@ def _parse(number: int, fields: list[str]) -> Line | Problem:
         project=project,
         activity=activity,
         worker=worker or None,
-        date=date,
+        date=known[0],
+        day=known[1],
         hours=hours,
         amount=amount,
         category=category,

@@ -12,9 +12,15 @@ never edited: a correction is a reversal, a new transaction of opposite sign.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import queue
+import sqlite3
+import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -27,7 +33,14 @@ from projsync.ledger.model import CategoryKind, JournalLine, Transaction, Transa
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import categories, journals, transactions
-from projsync.ledger.validation import MAX_HOURS_PER_DAY_UNITS, RULES, Facts, Line
+from projsync.ledger.validation import (
+    LINE_RULES,
+    MAX_HOURS_PER_DAY_UNITS,
+    PLACE_RULES,
+    WORKER_RULES,
+    Facts,
+    Line,
+)
 
 __all__ = ["BATCH_SIZE", "Line", "PostingResult", "post_journal", "reverse_transaction"]
 
@@ -46,8 +59,9 @@ _CATEGORY_KIND = {
     TransactionKind.FEE: CategoryKind.FEE,
 }
 
-_Row = tuple[int, str, str, str, str | None, dt.date, int, int, int, str]
-"""journal, kind, project, activity, worker, date, hours, cost, revenue, category"""
+_HOUR = TransactionKind.HOUR
+_EXPENSE = TransactionKind.EXPENSE
+_KIND_TEXT = {kind: kind.value for kind in TransactionKind}
 
 _COLUMNS = (
     "journal_id",
@@ -86,44 +100,26 @@ def post_journal(
     problem, with nothing posted, when any line is refused."""
     with store.write() as conn:
         journal_id = _open_journal(conn, source)
-        writer = _BatchWriter(conn)
-        facts = Facts(conn)
-        problems: list[Problem] = []
-        extra_problems = 0
         seen = 0
-        totals = [0, 0, 0]
-        for item in lines:
-            seen += 1
-            if progress is not None and seen % BATCH_SIZE == 0:
-                progress(seen)
-            line, found = (None, [item]) if isinstance(item, Problem) else _check(item, facts)
-            if found or line is None:
-                extra_problems += max(0, len(problems) + len(found) - MAX_PROBLEMS)
-                problems.extend(found[: max(0, MAX_PROBLEMS - len(problems))])
-                continue
-            if problems:
-                continue  # keep validating, stop building rows
-            row = _priced_row(line, facts, journal_id)
-            totals[0] += row[6]
-            totals[1] += row[7]
-            totals[2] += row[8]
-            writer.add(row)
-        if problems:
-            if extra_problems:
-                problems.append(Problem(where="journal", what=f"and {extra_problems} more problems"))
-            raise InputError(problems)
-        if seen == 0:
-            raise InputError([Problem(where=source, what="the journal has no lines")])
-        writer.flush()
+        with _Poster(conn, journal_id) as poster:
+            for item in lines:
+                seen += 1
+                if progress is not None and seen % BATCH_SIZE == 0:
+                    progress(seen)
+                poster.take(item)
+            if poster.problems:
+                raise InputError(poster.report())
+            if seen == 0:
+                raise InputError([Problem(where=source, what="the journal has no lines")])
         conn.execute(update(journals).where(journals.c.id == journal_id).values(lines=seen))
         if progress is not None:
             progress(seen)
     return PostingResult(
         journal=journal_id,
         lines=seen,
-        hours=from_units(totals[0], 2),
-        cost=from_units(totals[1], 2),
-        revenue=from_units(totals[2], 2),
+        hours=from_units(poster.hours, 2),
+        cost=from_units(poster.cost, 2),
+        revenue=from_units(poster.revenue, 2),
     )
 
 
@@ -142,7 +138,9 @@ def reverse_transaction(
             raise InputError([Problem(where=where, what="unknown transaction")])
         original = records.transaction_from_row(row)
         if original.reverses is not None:
-            raise InputError([Problem(where=where, what=f"is itself the reversal of {original.reverses}")])
+            raise InputError(
+                [Problem(where=where, what=f"is itself the reversal of {original.reverses}")]
+            )
         already = conn.execute(
             select(transactions.c.id).where(transactions.c.reverses_id == transaction_id)
         ).scalar()
@@ -188,27 +186,6 @@ def _open_journal(conn: Connection, source: str, lines: int = 0) -> int:
     )
 
 
-def _check(item: JournalLine | Line, facts: Facts) -> tuple[Line | None, list[Problem]]:
-    """The line in units with its category resolved, and what is wrong with it."""
-    where = f"line {item.line}"
-    try:
-        line = item if isinstance(item, Line) else _to_line(item)
-    except ValueError as exc:
-        return None, [Problem(where=where, what=str(exc))]
-    if not line.category:
-        line.category = _default_category(line, facts)
-    found = [Problem(where=where, what=what) for rule in RULES if (what := rule(line, facts))]
-    if not found and line.kind is TransactionKind.HOUR:
-        what = _within_daily_limit(line, facts)
-        if what:
-            found.append(Problem(where=where, what=what))
-    if not found and facts.category(line.category) is None:
-        kind = _CATEGORY_KIND[line.kind]
-        facts.note_new_category(line.category, kind)
-        _create_category(facts, line.category, kind)
-    return line, found
-
-
 def _to_line(item: JournalLine) -> Line:
     hours = to_units(item.hours, 2) if item.hours is not None else 0
     amount = to_units(item.amount, 2) if item.amount is not None else 0
@@ -223,6 +200,7 @@ def _to_line(item: JournalLine) -> Line:
         activity=item.activity,
         worker=item.worker or None,
         date=item.date,
+        day=item.date.toordinal(),
         hours=hours,
         amount=amount,
         category=item.category or "",
@@ -238,10 +216,216 @@ def _default_category(line: Line, facts: Facts) -> str:
     return DEFAULT_CATEGORY[line.kind]
 
 
+def _json_field(index: int) -> str:
+    if sqlite3.sqlite_version_info >= (3, 38):
+        return f"value->>{index}"
+    return f"json_extract(value, '$[{index}]')"
+
+
+class _Poster:
+    """Checks, prices and writes lines one at a time.
+
+    Rows go to the database a batch at a time, from a writer thread, while this
+    thread reads and checks the next batch: the database's own work (which
+    runs without the interpreter lock) overlaps the checking. Only the writer
+    touches the connection while a batch is in flight; before this thread reads
+    anything (a project's WBS, a worker's prices), it waits for the writer to
+    be idle. Each batch takes its versions from a block reserved by the writer
+    just before it inserts, so versions follow insertion order. Once a problem
+    is found, rows are no longer built but lines are still checked, so the
+    person sees every problem at once.
+    """
+
+    def __init__(self, conn: Connection, journal_id: int) -> None:
+        self.conn = conn
+        self.journal_id = journal_id
+        self.facts = Facts(conn, before_read=self._wait_for_writer)
+        self.problems: list[Problem] = []
+        self.more_problems = 0
+        self.hours = self.cost = self.revenue = 0
+        self._places: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._workers: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._dates: dict[int, object] = {}
+        self._rows: list[tuple[object, ...]] = []
+        self._dates_as_text = conn.dialect.name == "sqlite"
+        self._batches: queue.Queue[tuple[int, object] | None] = queue.Queue(maxsize=2)
+        self._failure: BaseException | None = None
+        self._writer = threading.Thread(
+            target=self._write_batches, name="journal-writer", daemon=True
+        )
+        self._writer.start()
+
+    def __enter__(self) -> _Poster:
+        # A thread waiting for the interpreter lock gets it only after the
+        # switch interval: at the default 5 ms the writer would wake too late
+        # to overlap anything. Shortened while the journal posts, then restored.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, 0.0005))
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if error is None:
+                self._send(self._rows)
+                self._rows = []
+        finally:
+            self._batches.put(None)
+            self._writer.join()
+            sys.setswitchinterval(self._switch_interval)
+        if error is None and self._failure is not None:
+            raise self._failure
+
+    def _write_batches(self) -> None:
+        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        while (batch := self._batches.get()) is not None:
+            try:
+                if self._failure is None:
+                    self._insert(cursor, *batch)
+            except BaseException as exc:  # handed to the posting thread
+                self._failure = exc
+            finally:
+                self._batches.task_done()
+        cursor.close()
+
+    def _insert(self, cursor: Any, count: int, rows: object) -> None:
+        cursor.execute(
+            f"UPDATE change_sequence SET value = value + {count} WHERE id = 1 RETURNING value"
+        )
+        first = int(cursor.fetchone()[0]) - count + 1
+        columns = ", ".join(_COLUMNS)
+        if self._dates_as_text:
+            # One statement for the whole batch: SQLite inserts it without
+            # once taking the interpreter lock, so checking goes on meanwhile.
+            values = ", ".join(_json_field(i) for i in range(len(_COLUMNS) - 1))
+            cursor.execute(
+                f"INSERT INTO transactions ({columns}) SELECT {values}, "
+                f"{_json_field(len(_COLUMNS) - 1)} + {first} FROM json_each(?)",
+                (rows,),
+            )
+        else:
+            markers = ", ".join(["%s"] * (len(_COLUMNS) - 1))
+            cursor.executemany(
+                f"INSERT INTO transactions ({columns}) VALUES ({markers}, %s + {first})", rows
+            )
+
+    def _send(self, rows: list[tuple[object, ...]]) -> None:
+        if self._failure is not None:
+            raise self._failure
+        if rows:
+            # SQLite takes the batch as one JSON text: encoding it here keeps
+            # the writer's share of the interpreter lock to a minimum.
+            payload = json.dumps(rows) if self._dates_as_text else rows
+            self._batches.put((len(rows), payload))
+
+    def _wait_for_writer(self) -> None:
+        self._batches.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def take(self, item: JournalLine | Line | Problem) -> None:
+        if isinstance(item, Problem):
+            self._refuse([item])
+            return
+        try:
+            line = item if isinstance(item, Line) else _to_line(item)
+        except ValueError as exc:
+            self._refuse([Problem(where=f"line {item.line}", what=str(exc))])
+            return
+        if not line.category:
+            line.category = _default_category(line, self.facts)
+        found = (
+            self._place_problems(line)
+            + self._worker_problems(line)
+            + tuple(what for rule in LINE_RULES if (what := rule(line, self.facts)))
+        )
+        if not found and line.kind is _HOUR:
+            limit = _within_daily_limit(line, self.facts)
+            found = (limit,) if limit else ()
+        if found:
+            self._refuse([Problem(where=f"line {line.line}", what=what) for what in found])
+        elif not self.problems:
+            self._write(line)
+
+    def _place_problems(self, line: Line) -> tuple[str, ...]:
+        key = (line.kind, line.project, line.activity, line.category)
+        verdict = self._places.get(key)
+        if verdict is None:
+            verdict = tuple(what for rule in PLACE_RULES if (what := rule(line, self.facts)))
+            if not verdict and self.facts.category(line.category) is None:
+                kind = _CATEGORY_KIND[line.kind]
+                self.facts.note_new_category(line.category, kind)
+                _create_category(self.facts, line.category, kind)
+            self._places[key] = verdict
+        return verdict
+
+    def _worker_problems(self, line: Line) -> tuple[str, ...]:
+        key = (line.kind, line.worker)
+        verdict = self._workers.get(key)
+        if verdict is None:
+            verdict = tuple(what for rule in WORKER_RULES if (what := rule(line, self.facts)))
+            self._workers[key] = verdict
+        return verdict
+
+    def _refuse(self, found: list[Problem]) -> None:
+        room = max(0, MAX_PROBLEMS - len(self.problems))
+        self.problems.extend(found[:room])
+        self.more_problems += len(found) - len(found[:room])
+
+    def report(self) -> list[Problem]:
+        if self.more_problems:
+            return [
+                *self.problems,
+                Problem(where="journal", what=f"and {self.more_problems} more problems"),
+            ]
+        return self.problems
+
+    def _write(self, line: Line) -> None:
+        cost = revenue = 0
+        if line.kind is _HOUR:
+            prices = self.facts.prices(line.worker)  # type: ignore[arg-type]
+            cost_price, sales_price = prices.at(line.day)  # type: ignore[union-attr,misc]
+            cost = amount_for_hours(line.hours, cost_price)
+            revenue = amount_for_hours(line.hours, sales_price)
+        elif line.kind is _EXPENSE:
+            cost = line.amount
+        else:
+            revenue = line.amount
+        self.hours += line.hours
+        self.cost += cost
+        self.revenue += revenue
+        rows = self._rows
+        rows.append(
+            (
+                self.journal_id,
+                _KIND_TEXT[line.kind],
+                line.project,
+                line.activity,
+                line.worker,
+                self._date(line),
+                line.hours,
+                cost,
+                revenue,
+                line.category,
+                len(rows),
+            )
+        )
+        if len(rows) >= BATCH_SIZE:
+            self._send(rows)
+            self._rows = []
+
+    def _date(self, line: Line) -> object:
+        if not self._dates_as_text:
+            return line.date
+        text = self._dates.get(line.day)
+        if text is None:
+            text = self._dates[line.day] = line.date.isoformat()
+        return text
+
+
 def _within_daily_limit(line: Line, facts: Facts) -> str | None:
     assert line.worker is not None
     days = facts.day_hours(line.worker)
-    day = line.date.toordinal()
+    day = line.day
     total = days.get(day, 0) + line.hours
     if total > MAX_HOURS_PER_DAY_UNITS:
         return (
@@ -257,66 +441,3 @@ def _create_category(facts: Facts, category_id: str, kind: CategoryKind) -> None
     conn.execute(
         insert(categories).values(id=category_id, kind=kind.value, version=reserve_versions(conn))
     )
-
-
-def _priced_row(line: Line, facts: Facts, journal_id: int) -> _Row:
-    cost = revenue = 0
-    if line.kind is TransactionKind.HOUR:
-        assert line.worker is not None
-        prices = facts.prices(line.worker)
-        assert prices is not None
-        price = prices.at(line.date.toordinal())
-        assert price is not None  # checked by priced_on_date
-        cost = amount_for_hours(line.hours, price[0])
-        revenue = amount_for_hours(line.hours, price[1])
-    elif line.kind is TransactionKind.EXPENSE:
-        cost = line.amount
-    else:
-        revenue = line.amount
-    return (
-        journal_id,
-        line.kind.value,
-        line.project,
-        line.activity,
-        line.worker,
-        line.date,
-        line.hours,
-        cost,
-        revenue,
-        line.category,
-    )
-
-
-class _BatchWriter:
-    """Inserts priced rows with one ``executemany`` per batch, each batch
-    stamped with a block of versions reserved in the same transaction."""
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-        self._rows: list[_Row] = []
-        self._dates_as_text = conn.dialect.name == "sqlite"
-        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        self._sql = (
-            f"INSERT INTO transactions ({', '.join(_COLUMNS)}) "
-            f"VALUES ({', '.join([marker] * len(_COLUMNS))})"
-        )
-
-    def add(self, row: _Row) -> None:
-        self._rows.append(row)
-        if len(self._rows) >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self._rows:
-            return
-        first = reserve_versions(self._conn, len(self._rows))
-        rows: list[tuple[object, ...]]
-        if self._dates_as_text:
-            rows = [
-                (*row[:5], row[5].isoformat(), *row[6:], first + i)
-                for i, row in enumerate(self._rows)
-            ]
-        else:
-            rows = [(*row, first + i) for i, row in enumerate(self._rows)]
-        self._conn.exec_driver_sql(self._sql, rows)
-        self._rows.clear()

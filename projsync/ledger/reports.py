@@ -18,7 +18,7 @@ from projsync.ledger.model import ProjectTotals, Transaction, TransactionKind
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import forecasts, journals, projects, transactions
 
-__all__ = ["project_totals", "iter_transactions", "subproject_ids"]
+__all__ = ["iter_transactions", "project_totals", "subproject_ids"]
 
 _ZERO = Decimal("0.00")
 
@@ -100,5 +100,9 @@ def iter_transactions(
     with store.read() as conn:
         if project is not None:
             LedgerService(store).project_in(conn, project)
-        for row in conn.execution_options(yield_per=5_000).execute(query):
-            yield records.transaction_from_row(row)
+        result = conn.execution_options(yield_per=5_000).execute(query)
+        try:
+            for row in result:
+                yield records.transaction_from_row(row)
+        finally:
+            result.close()

@@ -9,9 +9,7 @@ never reaches another part's store.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -49,7 +47,9 @@ def _refuse(where: str, what: str) -> InputError:
 
 def _check_id(where: str, value: str) -> None:
     if not value or value != value.strip() or len(value) > 40 or "/" in value:
-        raise _refuse(where, f"{value!r} is not a valid id (1-40 characters, no '/', no spaces at the ends)")
+        raise _refuse(
+            where, f"{value!r} is not a valid id (1-40 characters, no '/', no spaces at the ends)"
+        )
 
 
 class LedgerService:
@@ -63,7 +63,9 @@ class LedgerService:
     def add_company(self, company: Company) -> Company:
         _check_id("company", company.id)
         if len(company.currency) != 3 or not company.currency.isalpha():
-            raise _refuse(f"company {company.id}", f"currency {company.currency!r} is not an ISO code")
+            raise _refuse(
+                f"company {company.id}", f"currency {company.currency!r} is not an ISO code"
+            )
         company = dataclasses.replace(company, currency=company.currency.upper())
         with self.store.write() as conn:
             if self._company(conn, company.id) is not None:
@@ -124,7 +126,9 @@ class LedgerService:
                 )
             )
         elif existing.kind != kind:
-            raise _refuse(where, f"category {category_id} is a {existing.kind} category, not {kind}")
+            raise _refuse(
+                where, f"category {category_id} is a {existing.kind} category, not {kind}"
+            )
 
     # -- projects ----------------------------------------------------------
 
@@ -167,7 +171,9 @@ class LedgerService:
             where = f"project {project_id}"
             if self._has_postings(conn, project_id):
                 raise _refuse(where, "has posted transactions; it cannot be deleted")
-            if conn.execute(select(projects.c.id).where(projects.c.parent_id == project_id)).first():
+            if conn.execute(
+                select(projects.c.id).where(projects.c.parent_id == project_id)
+            ).first():
                 raise _refuse(where, "has subprojects; delete them first")
             if conn.execute(
                 select(activities.c.number).where(activities.c.project_id == project_id)
@@ -209,24 +215,35 @@ class LedgerService:
         if project.parent is not None:
             parent = self._project(conn, project.parent)
             if parent is None:
-                problems.append(Problem(where=where, what=f"unknown parent project {project.parent}"))
+                problems.append(
+                    Problem(where=where, what=f"unknown parent project {project.parent}")
+                )
             elif parent.company != project.company:
                 problems.append(
-                    Problem(where=where, what=f"parent {parent.id} belongs to company {parent.company}")
+                    Problem(
+                        where=where, what=f"parent {parent.id} belongs to company {parent.company}"
+                    )
                 )
             elif project.id in self._project_ancestors(conn, parent.id):
                 problems.append(
-                    Problem(where=where, what=f"cannot be a subproject of its own subproject {parent.id}")
+                    Problem(
+                        where=where,
+                        what=f"cannot be a subproject of its own subproject {parent.id}",
+                    )
                 )
         if problems:
             raise InputError(problems)
 
     def _project_ancestors(self, conn: Connection, project_id: str) -> list[str]:
         chain = [project_id]
-        parent = conn.execute(select(projects.c.parent_id).where(projects.c.id == project_id)).scalar()
+        parent = conn.execute(
+            select(projects.c.parent_id).where(projects.c.id == project_id)
+        ).scalar()
         while parent is not None and parent not in chain:
             chain.append(parent)
-            parent = conn.execute(select(projects.c.parent_id).where(projects.c.id == parent)).scalar()
+            parent = conn.execute(
+                select(projects.c.parent_id).where(projects.c.id == parent)
+            ).scalar()
         return chain
 
     def _has_postings(self, conn: Connection, project_id: str, activity: str | None = None) -> bool:
@@ -238,19 +255,75 @@ class LedgerService:
     # -- activities --------------------------------------------------------
 
     def add_activity(self, activity: Activity) -> Activity:
-        _check_id("activity", activity.number)
+        return self.add_activities([activity])[0]
+
+    def add_activities(self, new: Sequence[Activity]) -> list[Activity]:
+        """Add activities to one or more WBS in one transaction; parents may be
+        existing activities or ones earlier or later in ``new``."""
+        for activity in new:
+            _check_id("activity", activity.number)
         with self.store.write() as conn:
-            self.project_in(conn, activity.project)
-            if self._activity(conn, activity.project, activity.number) is not None:
-                raise _refuse(f"activity {activity.project}/{activity.number}", "already exists")
-            self._check_activity(conn, activity)
+            by_project: dict[str, list[Activity]] = {}
+            for activity in new:
+                by_project.setdefault(activity.project, []).append(activity)
+            problems: list[Problem] = []
+            for project_id, batch in by_project.items():
+                problems += self._check_new_activities(conn, project_id, batch)
+            if problems:
+                raise InputError(problems)
+            for category in sorted({a.category for a in new if a.category}):
+                self.ensure_category(conn, category, CategoryKind.HOUR, f"category {category}")
+            first = reserve_versions(conn, len(new))
             conn.execute(
-                insert(activities).values(
-                    **records.activity_values(activity), version=reserve_versions(conn)
-                )
+                insert(activities),
+                [
+                    {**records.activity_values(a), "version": first + i}
+                    for i, a in enumerate(_wbs_order(new))
+                ],
             )
-            untombstone(conn, "activity", f"{activity.project}/{activity.number}")
-        return activity
+            for activity in new:
+                untombstone(conn, "activity", f"{activity.project}/{activity.number}")
+        return list(new)
+
+    def _check_new_activities(
+        self, conn: Connection, project_id: str, batch: list[Activity]
+    ) -> list[Problem]:
+        if self._project(conn, project_id) is None:
+            return [Problem(where=f"project {project_id}", what="unknown project")]
+        rows = conn.execute(
+            select(activities.c.number, activities.c.parent_number).where(
+                activities.c.project_id == project_id
+            )
+        ).all()
+        parent_of: dict[str, str | None] = {number: parent for number, parent in rows}
+        problems: list[Problem] = []
+        for activity in batch:
+            where = f"activity {project_id}/{activity.number}"
+            if activity.number in parent_of:
+                problems.append(Problem(where=where, what="already exists"))
+            parent_of[activity.number] = activity.parent
+            problems += [
+                Problem(where=where, what=what) for what in _activity_field_problems(activity)
+            ]
+        for activity in batch:
+            where = f"activity {project_id}/{activity.number}"
+            if activity.parent is None:
+                continue
+            if activity.parent not in parent_of:
+                problems.append(
+                    Problem(where=where, what=f"unknown parent activity {activity.parent}")
+                )
+            elif _has_cycle(parent_of, activity.number):
+                problems.append(Problem(where=where, what="its parents form a cycle"))
+            elif self._has_postings(conn, project_id, activity.parent):
+                problems.append(
+                    Problem(
+                        where=where,
+                        what=f"parent {activity.parent} has posted transactions "
+                        "and cannot have children",
+                    )
+                )
+        return problems
 
     def update_activity(self, project_id: str, number: str, **changes: Any) -> Activity:
         with self.store.write() as conn:
@@ -330,13 +403,7 @@ class LedgerService:
 
     def _check_activity(self, conn: Connection, activity: Activity) -> None:
         where = f"activity {activity.project}/{activity.number}"
-        problems: list[Problem] = []
-        if not activity.name.strip():
-            problems.append(Problem(where=where, what="name is empty"))
-        if activity.planned_hours < 0:
-            problems.append(Problem(where=where, what="planned hours are negative"))
-        if activity.start and activity.end and activity.end < activity.start:
-            problems.append(Problem(where=where, what="ends before it starts"))
+        problems = [Problem(where=where, what=what) for what in _activity_field_problems(activity)]
         if activity.parent is not None:
             parent = self._activity(conn, activity.project, activity.parent)
             if parent is None:
@@ -345,13 +412,16 @@ class LedgerService:
                 )
             elif activity.number in self._activity_ancestors(conn, activity.project, parent.number):
                 problems.append(
-                    Problem(where=where, what=f"cannot move under its own descendant {parent.number}")
+                    Problem(
+                        where=where, what=f"cannot move under its own descendant {parent.number}"
+                    )
                 )
             elif self._has_postings(conn, activity.project, parent.number):
                 problems.append(
                     Problem(
                         where=where,
-                        what=f"parent {parent.number} has posted transactions and cannot have children",
+                        what=f"parent {parent.number} has posted transactions "
+                        "and cannot have children",
                     )
                 )
         if problems:
@@ -478,15 +548,42 @@ class LedgerService:
             return not conn.execute(select(func.count()).select_from(companies)).scalar()
 
 
+def _activity_field_problems(activity: Activity) -> list[str]:
+    found = []
+    if not activity.name.strip():
+        found.append("name is empty")
+    if activity.planned_hours < 0:
+        found.append("planned hours are negative")
+    if activity.start and activity.end and activity.end < activity.start:
+        found.append("ends before it starts")
+    return found
+
+
+def _has_cycle(parent_of: dict[str, str | None], number: str) -> bool:
+    seen = {number}
+    parent = parent_of.get(number)
+    while parent is not None:
+        if parent in seen:
+            return True
+        seen.add(parent)
+        parent = parent_of.get(parent)
+    return False
+
+
 def _wbs_order(items: Iterable[Activity]) -> list[Activity]:
-    """Parents before children, siblings by number: the order a WBS is read in."""
-    by_parent: dict[str | None, list[Activity]] = {}
-    for item in items:
-        by_parent.setdefault(item.parent, []).append(item)
+    """Parents before children, siblings by number: the order a WBS is read in.
+    An item whose parent is not among ``items`` starts a branch of its own."""
+    listed = list(items)
+    present = {(a.project, a.number) for a in listed}
+    by_parent: dict[tuple[str, str | None], list[Activity]] = {}
+    for item in sorted(listed, key=lambda a: (a.project, a.number)):
+        parent = item.parent if (item.project, item.parent) in present else None
+        by_parent.setdefault((item.project, parent), []).append(item)
+    roots = [a for key, group in by_parent.items() if key[1] is None for a in group]
     ordered: list[Activity] = []
-    stack = list(reversed(by_parent.get(None, [])))
+    stack = list(reversed(roots))
     while stack:
         item = stack.pop()
         ordered.append(item)
-        stack.extend(reversed(by_parent.get(item.number, [])))
+        stack.extend(reversed(by_parent.get((item.project, item.number), [])))
     return ordered

@@ -11,19 +11,32 @@ few projects of a large ledger reads only those. Rules never write.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Executable, Result, func, select
 
 from projsync.ledger.model import CategoryKind, ProjectStatus, TransactionKind, WorkerPrice
 from projsync.ledger.pricing import PriceList
 from projsync.ledger.tables import activities, categories, projects, transactions, worker_prices
 
-__all__ = ["RULES", "Facts", "Line", "MAX_HOURS_PER_DAY_UNITS", "Rule"]
+__all__ = [
+    "LINE_RULES",
+    "MAX_HOURS_PER_DAY_UNITS",
+    "PLACE_RULES",
+    "RULES",
+    "WORKER_RULES",
+    "Facts",
+    "Line",
+    "Rule",
+]
 
 MAX_HOURS_PER_DAY_UNITS = 24_00
 """At most 24 hours per worker and day, in hundredths."""
+
+_HOUR = TransactionKind.HOUR
+_FINISHED = ProjectStatus.FINISHED.value
 
 _KIND_TO_CATEGORY = {
     TransactionKind.HOUR: CategoryKind.HOUR,
@@ -42,6 +55,8 @@ class Line:
     activity: str
     worker: str | None
     date: dt.date
+    day: int
+    """``date.toordinal()``, kept because every rule and price lookup needs it."""
     hours: int
     """Hundredths of an hour (0 for expenses and fees)."""
     amount: int
@@ -62,8 +77,9 @@ class _ProjectFacts:
 class Facts:
     """What the rules need to know of the ledger, read once per project/worker."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, before_read: Callable[[], None] | None = None) -> None:
         self._conn = conn
+        self._before_read = before_read
         self._projects: dict[str, _ProjectFacts | None] = {}
         self._prices: dict[str, PriceList | None] = {}
         self._categories: dict[str, CategoryKind | None] = {}
@@ -71,7 +87,14 @@ class Facts:
 
     @property
     def connection(self) -> Connection:
+        """The connection, once whoever else uses it has finished."""
+        if self._before_read is not None:
+            self._before_read()
         return self._conn
+
+    def _execute(self, statement: Executable) -> Result[Any]:
+        """Run a read, once the connection is free."""
+        return self.connection.execute(statement)
 
     def project(self, project_id: str) -> _ProjectFacts | None:
         if project_id not in self._projects:
@@ -79,31 +102,31 @@ class Facts:
         return self._projects[project_id]
 
     def _load_project(self, project_id: str) -> _ProjectFacts | None:
-        status = self._conn.execute(
+        status = self._execute(
             select(projects.c.status).where(projects.c.id == project_id)
         ).scalar()
         if status is None:
             return None
         facts = _ProjectFacts(status=str(status))
-        rows = self._conn.execute(
+        rows = self._execute(
             select(activities.c.number, activities.c.parent_number, activities.c.category_id).where(
                 activities.c.project_id == project_id
             )
         ).all()
-        parents = {parent for _, parent, _ in rows if parent is not None}
-        facts.leaves = {number: number not in parents for number, _, _ in rows}
-        facts.categories = {number: category for number, _, category in rows if category}
+        parents = {row.parent_number for row in rows if row.parent_number is not None}
+        facts.leaves = {row.number: row.number not in parents for row in rows}
+        facts.categories = {row.number: row.category_id for row in rows if row.category_id}
         return facts
 
     def projects_with_activity(self, number: str) -> list[str]:
-        rows = self._conn.execute(
+        rows = self._execute(
             select(activities.c.project_id).where(activities.c.number == number).limit(5)
         )
         return [r[0] for r in rows]
 
     def prices(self, worker_id: str) -> PriceList | None:
         if worker_id not in self._prices:
-            rows = self._conn.execute(
+            rows = self._execute(
                 select(worker_prices).where(worker_prices.c.worker_id == worker_id)
             ).all()
             self._prices[worker_id] = (
@@ -123,7 +146,7 @@ class Facts:
 
     def category(self, category_id: str) -> CategoryKind | None:
         if category_id not in self._categories:
-            kind = self._conn.execute(
+            kind = self._execute(
                 select(categories.c.kind).where(categories.c.id == category_id)
             ).scalar()
             self._categories[category_id] = CategoryKind(kind) if kind else None
@@ -137,7 +160,7 @@ class Facts:
         including the lines of this journal that passed so far."""
         days = self._day_hours.get(worker_id)
         if days is None:
-            rows = self._conn.execute(
+            rows = self._execute(
                 select(transactions.c.date, func.sum(transactions.c.hours))
                 .where(
                     transactions.c.worker_id == worker_id,
@@ -145,7 +168,8 @@ class Facts:
                 )
                 .group_by(transactions.c.date)
             )
-            days = {day.toordinal(): hours_units(total) for day, total in rows}
+            sums = cast("Iterable[tuple[dt.date, object]]", rows)
+            days = {day.toordinal(): hours_units(total) for day, total in sums}
             self._day_hours[worker_id] = days
         return days
 
@@ -166,7 +190,7 @@ def known_project(line: Line, facts: Facts) -> str | None:
 
 def project_open(line: Line, facts: Facts) -> str | None:
     project = facts.project(line.project)
-    if project and project.status == ProjectStatus.FINISHED.value:
+    if project and project.status == _FINISHED:
         return f"project {line.project} is finished and takes no postings"
     return None
 
@@ -189,24 +213,24 @@ def activity_is_leaf(line: Line, facts: Facts) -> str | None:
 
 
 def worker_fits_kind(line: Line, facts: Facts) -> str | None:
-    if line.kind is TransactionKind.HOUR and not line.worker:
+    if line.kind is _HOUR and not line.worker:
         return "an hour line needs a worker"
-    if line.kind is TransactionKind.HOUR and facts.prices(line.worker or "") is None:
+    if line.kind is _HOUR and facts.prices(line.worker or "") is None:
         return f"unknown worker {line.worker}"
     return None
 
 
 def positive_quantity(line: Line, facts: Facts) -> str | None:
-    if line.kind is TransactionKind.HOUR:
+    if line.kind is _HOUR:
         return None if line.hours > 0 else "hours must be more than zero"
     return None if line.amount > 0 else "amount must be more than zero"
 
 
 def priced_on_date(line: Line, facts: Facts) -> str | None:
-    if line.kind is not TransactionKind.HOUR or not line.worker:
+    if line.kind is not _HOUR or not line.worker:
         return None
     prices = facts.prices(line.worker)
-    if prices is None or prices.at(line.date.toordinal()) is not None:
+    if prices is None or prices.at(line.day) is not None:
         return None
     return f"worker {line.worker} has no price on {line.date} (first price from {prices.first})"
 
@@ -219,13 +243,20 @@ def category_fits(line: Line, facts: Facts) -> str | None:
     return None
 
 
-RULES: tuple[Rule, ...] = (
+PLACE_RULES: tuple[Rule, ...] = (
     known_project,
     project_open,
     known_activity,
     activity_is_leaf,
-    worker_fits_kind,
-    positive_quantity,
-    priced_on_date,
     category_fits,
 )
+"""Rules that look only at where a line goes (kind, project, activity, category):
+the same verdict for every line with the same place, so asked once per place."""
+
+WORKER_RULES: tuple[Rule, ...] = (worker_fits_kind,)
+"""Rules that look only at the line's kind and worker: asked once per worker."""
+
+LINE_RULES: tuple[Rule, ...] = (positive_quantity, priced_on_date)
+"""Rules that look at the line's own date and quantity."""
+
+RULES: tuple[Rule, ...] = PLACE_RULES + WORKER_RULES + LINE_RULES

@@ -1,0 +1,153 @@
+"""Master data: companies, projects with subprojects, the WBS, workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from projsync.errors import InputError
+from projsync.ledger.model import (
+    Activity,
+    Company,
+    JournalLine,
+    Project,
+    ProjectStatus,
+    TransactionKind,
+    Worker,
+    WorkerPrice,
+)
+from projsync.ledger.posting import post_journal
+from projsync.ledger.service import LedgerService
+
+
+def test_company__duplicate_and_bad_currency_are_refused(ledger: LedgerService) -> None:
+    with pytest.raises(InputError, match="company DEMO: already exists"):
+        ledger.add_company(Company(id="DEMO", name="Again", currency="EUR"))
+    with pytest.raises(InputError, match="not an ISO code"):
+        ledger.add_company(Company(id="X", name="X", currency="EURO"))
+    assert ledger.add_company(Company(id="US", name="US Inc", currency="usd")).currency == "USD"
+
+
+def test_project__subprojects_nest_to_any_depth(ledger: LedgerService) -> None:
+    ledger.add_project(Project(id="P1-1-1-1", company="DEMO", name="Deep", parent="P1-1-1"))
+    assert ledger.project("P1-1-1-1").parent == "P1-1-1"
+
+
+def test_project__subproject_of_its_own_subproject_is_refused(ledger: LedgerService) -> None:
+    with pytest.raises(InputError, match="cannot be a subproject of its own subproject P1-1-1"):
+        ledger.update_project("P1", parent="P1-1-1")
+
+
+def test_project__parent_must_belong_to_the_same_company(ledger: LedgerService) -> None:
+    ledger.add_company(Company(id="OTHER", name="Other", currency="EUR"))
+    with pytest.raises(InputError, match="parent P1 belongs to company DEMO"):
+        ledger.add_project(Project(id="X1", company="OTHER", name="X", parent="P1"))
+
+
+def test_project__unknown_company_and_inverted_dates_are_both_reported(
+    ledger: LedgerService,
+) -> None:
+    with pytest.raises(InputError) as caught:
+        ledger.add_project(
+            Project(
+                id="X", company="NOPE", name="X", start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 1)
+            )
+        )
+    assert [p.what for p in caught.value.problems] == [
+        "unknown company NOPE",
+        "ends before it starts",
+    ]
+
+
+def test_project__status_update_is_kept(ledger: LedgerService) -> None:
+    assert (
+        ledger.update_project("P2", status=ProjectStatus.FINISHED).status is ProjectStatus.FINISHED
+    )
+    assert ledger.project("P2").status is ProjectStatus.FINISHED
+
+
+def test_activity__number_is_unique_within_its_project_only(ledger: LedgerService) -> None:
+    with pytest.raises(InputError, match="already exists"):
+        ledger.add_activity(Activity(project="P1", number="A1", name="Again"))
+    ledger.add_activity(Activity(project="P2", number="A1", name="Same number, other project"))
+
+
+def test_activity__list_reads_parents_before_children(ledger: LedgerService) -> None:
+    ledger.add_activity(Activity(project="P1", number="A11", name="Detail", parent="A1"))
+    ledger.add_activity(Activity(project="P1", number="0", name="Kick-off"))
+    assert [a.number for a in ledger.activities("P1")] == ["0", "A0", "A1", "A11", "A2"]
+
+
+def test_activity__move_under_its_own_descendant_is_refused(ledger: LedgerService) -> None:
+    with pytest.raises(InputError, match="cannot move under its own descendant A1"):
+        ledger.update_activity("P1", "A0", parent="A1")
+
+
+def test_activity__move_to_another_parent_is_kept(ledger: LedgerService) -> None:
+    ledger.add_activity(Activity(project="P1", number="M", name="Management"))
+    assert ledger.update_activity("P1", "A2", parent="M").parent == "M"
+
+
+def test_activity__with_postings_cannot_become_a_parent_nor_be_deleted(
+    ledger: LedgerService,
+) -> None:
+    post_journal(
+        ledger.store,
+        [
+            JournalLine(
+                line=1,
+                kind=TransactionKind.FEE,
+                project="P1",
+                activity="A2",
+                date=dt.date(2026, 3, 2),
+                amount=Decimal("10"),
+            )
+        ],
+        source="t",
+    )
+    with pytest.raises(InputError, match="parent A2 has posted transactions"):
+        ledger.add_activity(Activity(project="P1", number="A21", name="Sub", parent="A2"))
+    with pytest.raises(InputError, match="has posted transactions"):
+        ledger.delete_activity("P1", "A2")
+
+
+def test_activity__parent_with_children_cannot_be_deleted(ledger: LedgerService) -> None:
+    with pytest.raises(InputError, match="has child activities"):
+        ledger.delete_activity("P1", "A0")
+    ledger.delete_activity("P1", "A1")
+    assert [a.number for a in ledger.activities("P1")] == ["A0", "A2"]
+
+
+def test_worker__price_history_is_kept_in_date_order(ledger: LedgerService) -> None:
+    prices = ledger.worker_prices("W1")
+    assert [(p.valid_from, p.cost_price, p.sales_price) for p in prices] == [
+        (dt.date(2026, 1, 1), Decimal("50.0000"), Decimal("120.0000")),
+        (dt.date(2026, 7, 1), Decimal("55.5000"), Decimal("130.2500")),
+    ]
+
+
+def test_worker__unknown_company_and_negative_price_are_refused(ledger: LedgerService) -> None:
+    price = WorkerPrice(
+        worker="W3",
+        valid_from=dt.date(2026, 1, 1),
+        cost_price=Decimal("1"),
+        sales_price=Decimal("2"),
+    )
+    with pytest.raises(InputError, match="unknown company NOPE"):
+        ledger.add_worker(Worker(id="W3", company="NOPE", name="X"), price)
+    with pytest.raises(InputError, match="prices cannot be negative"):
+        ledger.set_worker_price(
+            WorkerPrice(
+                worker="W1",
+                valid_from=dt.date(2027, 1, 1),
+                cost_price=Decimal("-1"),
+                sales_price=Decimal("2"),
+            )
+        )
+
+
+def test_worker__integration_flag_is_kept(ledger: LedgerService) -> None:
+    assert ledger.set_worker_integrated("W1", True).integrated
+    assert ledger.worker("W1").integrated

@@ -1,0 +1,37 @@
+"""Settings: environment over file over defaults; a bad file is a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from projsync.config import load_settings
+from projsync.errors import ConfigurationError
+
+
+def test_config__defaults_put_sqlite_stores_under_home(tmp_path: Path) -> None:
+    settings = load_settings({"PROJSYNC_HOME": str(tmp_path)})
+    assert settings.ledger_url == f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert settings.plan_url == f"sqlite:///{tmp_path / 'plan.db'}"
+
+
+def test_config__environment_wins_over_the_file(tmp_path: Path) -> None:
+    (tmp_path / "projsync.toml").write_text(
+        '[stores]\nledger_url = "sqlite:///from-file.db"\nledger_schema = "books"\n'
+    )
+    env = {"PROJSYNC_HOME": str(tmp_path), "PROJSYNC_LEDGER_URL": "postgresql+psycopg://db/x"}
+    settings = load_settings(env)
+    assert (settings.ledger_url, settings.ledger_schema) == ("postgresql+psycopg://db/x", "books")
+
+
+def test_config__malformed_file_names_itself(tmp_path: Path) -> None:
+    (tmp_path / "projsync.toml").write_text("[stores\n")
+    with pytest.raises(ConfigurationError, match=r"projsync\.toml: cannot read settings"):
+        load_settings({"PROJSYNC_HOME": str(tmp_path)})
+
+
+def test_config__unknown_key_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "projsync.toml").write_text('[stores]\nledgr_url = "x"\n')
+    with pytest.raises(ConfigurationError, match="unknown keys in \\[stores\\]: ledgr_url"):
+        load_settings({"PROJSYNC_HOME": str(tmp_path)})

@@ -1,0 +1,25 @@
+"""The Alembic history builds exactly the tables the code declares."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+
+from projsync.db import Store
+from projsync.ledger.tables import metadata as ledger_metadata
+
+
+def test_migrations__ledger_history_matches_its_tables(ledger_store: Store) -> None:
+    with ledger_store.engine.connect() as conn:
+        assert compare_metadata(_context(conn), ledger_metadata) == []
+
+
+def test_migrations__upgrade_twice_changes_nothing(ledger_store: Store) -> None:
+    ledger_store.upgrade()
+    with ledger_store.engine.connect() as conn:
+        assert compare_metadata(_context(conn), ledger_metadata) == []
+
+
+def _context(conn: Connection) -> MigrationContext:
+    return MigrationContext.configure(conn, opts={"version_table": "ledger_alembic_version"})
