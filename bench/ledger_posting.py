@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from projsync.db import open_store
+from projsync.db import SQLITE_CACHE_KIB, open_store
 from projsync.ledger.journal_csv import COLUMNS, read_journal
 from projsync.ledger.model import Activity, Company, Project, Worker, WorkerPrice
 from projsync.ledger.posting import post_journal
@@ -102,6 +102,7 @@ def floor(root: Path, source: Path) -> float:
     conn = sqlite3.connect(root / "floor.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # as the store's own connections
     sql = f"INSERT INTO transactions ({columns}) VALUES ({', '.join('?' * 11)})"
     start = time.perf_counter()
     conn.execute("BEGIN")

@@ -243,7 +243,7 @@ class _Poster:
         self.problems: list[Problem] = []
         self.more_problems = 0
         self.hours = self.cost = self.revenue = 0
-        self._places: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._places: dict[tuple[object, ...], tuple[tuple[str, ...], str]] = {}
         self._workers: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._dates: dict[int, object] = {}
         self._rows: list[tuple[object, ...]] = []
@@ -293,19 +293,22 @@ class _Poster:
         )
         first = int(cursor.fetchone()[0]) - count + 1
         columns = ", ".join(_COLUMNS)
+        fields = len(_COLUMNS) - 2  # journal and version are added here
         if self._dates_as_text:
             # One statement for the whole batch: SQLite inserts it without
             # once taking the interpreter lock, so checking goes on meanwhile.
-            values = ", ".join(_json_field(i) for i in range(len(_COLUMNS) - 1))
+            values = ", ".join(_json_field(i) for i in range(fields))
             cursor.execute(
-                f"INSERT INTO transactions ({columns}) SELECT {values}, "
-                f"{_json_field(len(_COLUMNS) - 1)} + {first} FROM json_each(?)",
+                f"INSERT INTO transactions ({columns}) "
+                f"SELECT {self.journal_id}, {values}, key + {first} FROM json_each(?)",
                 (rows,),
             )
         else:
-            markers = ", ".join(["%s"] * (len(_COLUMNS) - 1))
+            markers = ", ".join(["%s"] * fields)
             cursor.executemany(
-                f"INSERT INTO transactions ({columns}) VALUES ({markers}, %s + {first})", rows
+                f"INSERT INTO transactions ({columns}) "
+                f"VALUES ({self.journal_id}, {markers}, %s + {first})",
+                rows,
             )
 
     def _send(self, rows: list[tuple[object, ...]]) -> None:
@@ -314,7 +317,11 @@ class _Poster:
         if rows:
             # SQLite takes the batch as one JSON text: encoding it here keeps
             # the writer's share of the interpreter lock to a minimum.
-            payload = json.dumps(rows) if self._dates_as_text else rows
+            payload: object
+            if self._dates_as_text:
+                payload = json.dumps(rows)
+            else:
+                payload = [(*row, index) for index, row in enumerate(rows)]
             self._batches.put((len(rows), payload))
 
     def _wait_for_writer(self) -> None:
@@ -331,8 +338,6 @@ class _Poster:
         except ValueError as exc:
             self._refuse([Problem(where=f"line {item.line}", what=str(exc))])
             return
-        if not line.category:
-            line.category = _default_category(line, self.facts)
         found = (
             self._place_problems(line)
             + self._worker_problems(line)
@@ -347,16 +352,20 @@ class _Poster:
             self._write(line)
 
     def _place_problems(self, line: Line) -> tuple[str, ...]:
+        """Problems of where the line goes; also resolves its category."""
         key = (line.kind, line.project, line.activity, line.category)
-        verdict = self._places.get(key)
-        if verdict is None:
+        known = self._places.get(key)
+        if known is None:
+            if not line.category:
+                line.category = _default_category(line, self.facts)
             verdict = tuple(what for rule in PLACE_RULES if (what := rule(line, self.facts)))
             if not verdict and self.facts.category(line.category) is None:
                 kind = _CATEGORY_KIND[line.kind]
                 self.facts.note_new_category(line.category, kind)
                 _create_category(self.facts, line.category, kind)
-            self._places[key] = verdict
-        return verdict
+            known = self._places[key] = (verdict, line.category)
+        line.category = known[1]
+        return known[0]
 
     def _worker_problems(self, line: Line) -> tuple[str, ...]:
         key = (line.kind, line.worker)
@@ -396,7 +405,6 @@ class _Poster:
         rows = self._rows
         rows.append(
             (
-                self.journal_id,
                 _KIND_TEXT[line.kind],
                 line.project,
                 line.activity,
@@ -406,7 +414,6 @@ class _Poster:
                 cost,
                 revenue,
                 line.category,
-                len(rows),
             )
         )
         if len(rows) >= BATCH_SIZE:

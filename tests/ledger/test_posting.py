@@ -233,3 +233,40 @@ def test_posting__transactions_are_stamped_with_increasing_versions(ledger: Ledg
             conn.execute(select(transactions.c.version).order_by(transactions.c.id)).scalars()
         )
     assert versions == sorted(set(versions)) and len(versions) == 5
+
+
+def test_posting__many_batches_arrive_whole_and_in_version_order(
+    ledger: LedgerService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projsync.ledger.posting as posting
+
+    monkeypatch.setattr(posting, "BATCH_SIZE", 3)
+    lines = [
+        hours(
+            "1.25",
+            line=i,
+            date=MARCH_2 + dt.timedelta(days=i % 20),
+            activity="A1" if i % 2 else "A2",
+        )
+        for i in range(1, 41)
+    ]
+    result = post_journal(ledger.store, lines, source="test")
+    assert (result.lines, result.hours) == (40, Decimal("50.00"))
+    posted = list(iter_transactions(ledger.store))
+    assert len(posted) == 40
+    with ledger.store.read() as conn:
+        versions = list(
+            conn.execute(select(transactions.c.version).order_by(transactions.c.id)).scalars()
+        )
+    assert versions == sorted(set(versions))
+
+
+def test_posting__a_failed_batch_leaves_nothing_behind(
+    ledger: LedgerService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projsync.ledger.posting as posting
+
+    monkeypatch.setattr(posting, "BATCH_SIZE", 2)
+    good = [hours("1", line=i, date=MARCH_2 + dt.timedelta(days=i)) for i in range(1, 8)]
+    problems = refused(ledger.store, [*good, hours("1", project="NOPE", line=8)])
+    assert problems == ["line 8: unknown project NOPE"]
