@@ -13,6 +13,7 @@ from projsync.cli.parsing import parse_date, parse_decimal
 from projsync.cli.stores import ledger_store
 from projsync.errors import InputError, Problem
 from projsync.ledger import forecasts as forecast_service
+from projsync.ledger.changes import ENTITIES, changes_since
 from projsync.ledger.demo import ROOT_PROJECTS, load_demo
 from projsync.ledger.journal_csv import read_journal
 from projsync.ledger.model import (
@@ -651,3 +652,28 @@ def seed(
             stdout.print("seeded master data; no transactions asked for")
         else:
             _report_posting(result, as_json)
+
+
+@app.command("changes")
+def changes(
+    entity: Annotated[str, typer.Argument(help=f"One of: {', '.join(ENTITIES)}.")],
+    since: Annotated[int, typer.Option(help="Only changes after this version.")] = 0,
+    as_json: Json = False,
+) -> None:
+    """The change feed: what changed after a version, deletions included."""
+    with fail_cleanly():
+        if entity not in ENTITIES:
+            raise InputError(
+                [Problem(where="ENTITY", what=f"{entity!r} is not one of {', '.join(ENTITIES)}")]
+            )
+        found = changes_since(ledger_store(), entity, since)
+        rows = [
+            {
+                "version": c.version,
+                "key": "/".join(c.key),
+                "deleted": c.record is None,
+                "record": c.record,
+            }
+            for c in found
+        ]
+        emit(rows, as_json=as_json, columns=("version", "key", "deleted"), title="changes")
