@@ -238,7 +238,7 @@ def test_posting__transactions_are_stamped_with_increasing_versions(ledger: Ledg
 def test_posting__many_batches_arrive_whole_and_in_version_order(
     ledger: LedgerService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import projsync.ledger.posting as posting
+    from projsync.ledger import posting
 
     monkeypatch.setattr(posting, "BATCH_SIZE", 3)
     lines = [
@@ -264,7 +264,7 @@ def test_posting__many_batches_arrive_whole_and_in_version_order(
 def test_posting__a_failed_batch_leaves_nothing_behind(
     ledger: LedgerService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import projsync.ledger.posting as posting
+    from projsync.ledger import posting
 
     monkeypatch.setattr(posting, "BATCH_SIZE", 2)
     good = [hours("1", line=i, date=MARCH_2 + dt.timedelta(days=i)) for i in range(1, 8)]
