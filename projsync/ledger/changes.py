@@ -1,10 +1,8 @@
-"""The ledger's change feed: one sequence, version stamps, tombstones.
+"""The ledger's change feed: its entities, their keys and records, read by version.
 
-Every write takes its version numbers from ``change_sequence`` inside the same
-transaction as the write. The sequence's single row is locked by the update
-until commit, so versions become visible in the order they were handed out: a
-reader that has seen version N will never later find a committed N-1. This
-module only stamps and reads; it never decides what a change means.
+The mechanics (one sequence, stamps, tombstones) are ``projsync.changefeed``'s;
+this module only knows which ledger tables are in the feed. It never decides
+what a change means.
 """
 
 from __future__ import annotations
@@ -13,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, select, update
+from sqlalchemy import Connection, Row, Table, select
 
+from projsync import changefeed
 from projsync.db import Store
 from projsync.ledger import records
 from projsync.ledger.model import Change
@@ -89,48 +88,24 @@ def changes_since(store: Store, entity: str, since: int, until: int | None = Non
         ]
         found += [
             Change(entity=entity, key=tuple(key.split("/")), version=version, record=None)
-            for key, version in deleted_since(conn, entity, since, upper)
+            for key, version in changefeed.deleted_since(conn, tombstones, entity, since, upper)
         ]
     return sorted(found, key=lambda change: change.version)
 
 
 def reserve_versions(conn: Connection, count: int = 1) -> int:
-    """Reserve ``count`` consecutive versions; returns the first of them."""
-    last = conn.execute(
-        update(change_sequence)
-        .where(change_sequence.c.id == 1)
-        .values(value=change_sequence.c.value + count)
-        .returning(change_sequence.c.value)
-    ).scalar_one()
-    return int(last) - count + 1
+    """Reserve ``count`` consecutive versions of the ledger's sequence."""
+    return changefeed.reserve_versions(conn, change_sequence, count)
 
 
 def current_version(conn: Connection) -> int:
-    """The newest version handed out so far (0 on an empty store)."""
-    value = conn.execute(select(change_sequence.c.value).where(change_sequence.c.id == 1))
-    return int(value.scalar_one())
+    """The ledger's newest version (0 on an empty store)."""
+    return changefeed.current_version(conn, change_sequence)
 
 
 def tombstone(conn: Connection, entity: str, key: str, version: int) -> None:
-    """Record that ``entity`` ``key`` was deleted at ``version``."""
-    untombstone(conn, entity, key)
-    conn.execute(tombstones.insert().values(entity=entity, key=key, version=version))
+    changefeed.tombstone(conn, tombstones, entity, key, version)
 
 
 def untombstone(conn: Connection, entity: str, key: str) -> None:
-    """Forget a deletion: the key has been created again."""
-    conn.execute(delete(tombstones).where(tombstones.c.entity == entity, tombstones.c.key == key))
-
-
-def deleted_since(conn: Connection, entity: str, since: int, until: int) -> list[tuple[str, int]]:
-    """Keys of ``entity`` deleted after ``since`` up to ``until``, oldest first."""
-    rows = conn.execute(
-        select(tombstones.c.key, tombstones.c.version)
-        .where(
-            tombstones.c.entity == entity,
-            tombstones.c.version > since,
-            tombstones.c.version <= until,
-        )
-        .order_by(tombstones.c.version)
-    )
-    return [(str(key), int(version)) for key, version in rows]
+    changefeed.untombstone(conn, tombstones, entity, key)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
 )
 
+from projsync.changefeed import sequence_table, tombstone_table
 from projsync.columns import Fixed
 
 __all__ = [
@@ -45,20 +46,8 @@ PRICE = Fixed(4)
 
 metadata = MetaData()
 
-change_sequence = Table(
-    "change_sequence",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("value", BigInteger, nullable=False),
-)
-
-tombstones = Table(
-    "tombstones",
-    metadata,
-    Column("entity", String(32), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("version", BigInteger, nullable=False, index=True),
-)
+change_sequence = sequence_table(metadata)
+tombstones = tombstone_table(metadata)
 
 companies = Table(
     "companies",
