@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from projsync import __version__
-from projsync.cli import ledger
+from projsync.cli import ledger, plan
 from projsync.cli.output import fail_cleanly, stdout
-from projsync.cli.stores import ledger_store
+from projsync.cli.stores import ledger_store, plan_store
 from projsync.config import load_settings
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(plan.app, name="plan")
 
 
 @app.command()
@@ -25,6 +26,8 @@ def init() -> None:
         settings = load_settings()
         ledger_store()
         stdout.print(f"ledger store ready: {_shown(settings.ledger_url)}")
+        plan_store()
+        stdout.print(f"plan store ready: {_shown(settings.plan_url)}")
 
 
 @app.command()

@@ -7,10 +7,16 @@ from functools import cache
 from projsync.config import load_settings
 from projsync.db import Store, open_store
 
-__all__ = ["ledger_store"]
+__all__ = ["ledger_store", "plan_store"]
 
 
 @cache
 def ledger_store() -> Store:
     settings = load_settings()
     return open_store("ledger", settings.ledger_url, settings.ledger_schema)
+
+
+@cache
+def plan_store() -> Store:
+    settings = load_settings()
+    return open_store("plan", settings.plan_url, settings.plan_schema)

@@ -1,0 +1,86 @@
+"""Plan values typed on the command line: moments, durations, predecessor lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from projsync.errors import InputError, Problem
+from projsync.plan.duration import parse_duration
+from projsync.plan.entities import PlanLink
+from projsync.plan.model import DependencyType, DurationError, LagKind
+
+__all__ = ["parse_after", "parse_minutes", "parse_moment"]
+
+DAY_START = dt.time(8, 0)
+DAY_END = dt.time(17, 0)
+# A lag follows an explicit type, so task ids may hold "-" and "+": T-1:FS+2d.
+_LINK = re.compile(r"^(?P<task>[^:]+?)(?::(?P<type>FS|SS|FF|SF)(?P<lag>[+-].+)?)?$", re.I)
+
+
+def parse_moment(text: str, option: str, *, end_of_day: bool = False) -> dt.datetime:
+    """``2026-03-02T08:00`` or a date alone, which means the day's default start
+    (08:00), or its default end (17:00) for finish dates."""
+    value = text.strip()
+    try:
+        if "T" in value or " " in value:
+            return dt.datetime.fromisoformat(value).replace(tzinfo=None)
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            [Problem(where=option, what=f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)")]
+        ) from None
+    return dt.datetime.combine(day, DAY_END if end_of_day else DAY_START)
+
+
+def parse_minutes(text: str, option: str) -> tuple[int, bool]:
+    """A duration like ``3d``, ``24h``, ``2ed``: (minutes, elapsed)."""
+    try:
+        duration = parse_duration(text)
+    except DurationError as exc:
+        raise InputError([Problem(where=option, what=str(exc))]) from None
+    if duration.minutes < 0:
+        raise InputError([Problem(where=option, what=f"{text!r} is negative")])
+    return duration.minutes, duration.elapsed
+
+
+def parse_after(text: str, project: str, successor: str) -> list[PlanLink]:
+    """``T2,T3:SS+1d,T4:FF-2h,T5:FS+50%``: predecessors, each with an optional
+    type (FS by default) and, after the type, a lag (working time, ``2ed`` for
+    elapsed days, or a percent of the predecessor's duration)."""
+    found: list[PlanLink] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        match = _LINK.match(item)
+        if match is None:
+            raise InputError([Problem(where="--after", what=f"cannot read predecessor {item!r}")])
+        lag, kind = _lag(match.group("lag"), item)
+        found.append(
+            PlanLink(
+                project=project,
+                predecessor=match.group("task").strip(),
+                successor=successor,
+                type=DependencyType((match.group("type") or "FS").upper()),
+                lag=lag,
+                lag_kind=kind,
+            )
+        )
+    return found
+
+
+def _lag(text: str | None, item: str) -> tuple[int, LagKind]:
+    if not text:
+        return 0, LagKind.WORKING
+    if text.endswith("%"):
+        try:
+            return int(text[:-1]), LagKind.PERCENT
+        except ValueError:
+            raise InputError(
+                [Problem(where="--after", what=f"cannot read lag of {item!r}")]
+            ) from None
+    try:
+        duration = parse_duration(text)
+    except DurationError as exc:
+        raise InputError([Problem(where="--after", what=f"{item!r}: {exc}")]) from None
+    return duration.minutes, LagKind.ELAPSED if duration.elapsed else LagKind.WORKING

@@ -1,0 +1,212 @@
+"""Scheduling and levelling a stored project: read it, hand it to the pure
+scheduler, write back only what changed.
+
+The algorithms are ``schedule.py`` and ``level.py``'s; this module is the
+glue between them and the store, and never computes a date itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Connection
+
+from projsync.db import Store
+from projsync.errors import InputError, Problem
+from projsync.plan.calendars import load_calendar
+from projsync.plan.entities import PlanAssignment, PlanLink, PlanProject, PlanResource, PlanTask
+from projsync.plan.level import level, overallocations
+from projsync.plan.model import (
+    Assignment,
+    Calendar,
+    Dependency,
+    Overallocation,
+    PlanError,
+    Project,
+    Resource,
+    Schedule,
+    Task,
+    TaskDates,
+)
+from projsync.plan.schedule import schedule
+from projsync.plan.service import PlanService
+
+__all__ = ["ScheduleOutcome", "level_project", "project_overallocations", "schedule_project"]
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleOutcome:
+    """What a scheduling run did."""
+
+    project: str
+    tasks: int
+    changed: int
+    """Tasks whose dates, slack or duration changed (and were written)."""
+    finish: str | None
+    critical: int
+    delayed: tuple[tuple[str, int], ...] = ()
+    """Levelling delays in working minutes, by task."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    project: PlanProject
+    tasks: list[PlanTask]
+    links: list[PlanLink]
+    assignments: list[PlanAssignment]
+    calendars: dict[str, Calendar]
+
+    def inputs(self) -> tuple[Project, list[Task], list[Dependency], list[Assignment]]:
+        project = Project(
+            start=self.project.start,
+            calendar=self.calendars[self.project.calendar],
+            status_date=self.project.status_date,
+        )
+        tasks = [_core_task(t, self.calendars) for t in self.tasks]
+        dependencies = [
+            Dependency(
+                predecessor_id=link.predecessor,
+                successor_id=link.successor,
+                type=link.type,
+                lag=link.lag,
+                lag_kind=link.lag_kind,
+            )
+            for link in self.links
+        ]
+        assigned = [
+            Assignment(task_id=a.task, resource_id=a.resource, units=a.units, work=a.work)
+            for a in self.assignments
+        ]
+        return project, tasks, dependencies, assigned
+
+
+def schedule_project(store: Store, project_id: str) -> ScheduleOutcome:
+    """Schedule a project and store the dates; running it twice changes nothing."""
+    service = PlanService(store)
+    with store.write() as conn:
+        loaded = _load(conn, service, project_id)
+        project, tasks, dependencies, assigned = loaded.inputs()
+        result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id)
+        return _store_result(conn, service, loaded, result, {})
+
+
+def level_project(store: Store, project_id: str) -> ScheduleOutcome:
+    """Delay tasks until their resources are free (within slack first), and store it."""
+    service = PlanService(store)
+    with store.write() as conn:
+        loaded = _load(conn, service, project_id)
+        project, tasks, dependencies, assigned = loaded.inputs()
+        pool = [Resource(id=r.id, max_units=r.max_units) for r in _resources(conn, service, loaded)]
+        levelled = _run(lambda: level(project, tasks, dependencies, assigned, pool), project_id)
+        delays = {t.id: t.leveling_delay for t in levelled.tasks}
+        return _store_result(conn, service, loaded, levelled.schedule, delays)
+
+
+def project_overallocations(store: Store, project_id: str) -> tuple[Overallocation, ...]:
+    """Periods when a resource is asked for more than its maximum units, as scheduled."""
+    service = PlanService(store)
+    with store.read() as conn:
+        loaded = _load(conn, service, project_id)
+        project, tasks, dependencies, assigned = loaded.inputs()
+        result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id)
+        pool = [Resource(id=r.id, max_units=r.max_units) for r in _resources(conn, service, loaded)]
+        return overallocations(result, assigned, pool)
+
+
+def _run(work: Callable[[], _T], project_id: str) -> _T:
+    """Run the scheduler; its data problems become the person's input errors."""
+    try:
+        return work()
+    except PlanError as exc:
+        problems = getattr(exc, "problems", None) or (str(exc),)
+        raise InputError(
+            [Problem(where=f"project {project_id}", what=p) for p in problems]
+        ) from exc
+
+
+def _load(conn: Connection, service: PlanService, project_id: str) -> _Loaded:
+    project = service.project_in(conn, project_id)
+    tasks = service.tasks_in(conn, project_id)
+    names = {project.calendar} | {t.calendar for t in tasks if t.calendar}
+    return _Loaded(
+        project=project,
+        tasks=tasks,
+        links=service.links_in(conn, project_id),
+        assignments=service.assignments_in(conn, project_id),
+        calendars={name: load_calendar(conn, name) for name in names},
+    )
+
+
+def _resources(conn: Connection, service: PlanService, loaded: _Loaded) -> list[PlanResource]:
+    return [service.resource_in(conn, r) for r in sorted({a.resource for a in loaded.assignments})]
+
+
+def _core_task(task: PlanTask, calendars: dict[str, Calendar]) -> Task:
+    return Task(
+        id=task.id,
+        parent_id=task.parent,
+        outline_order=task.position,
+        duration=task.duration,
+        elapsed=task.elapsed,
+        work=task.work,
+        manual=task.manual,
+        milestone=task.milestone,
+        effort_driven=task.effort_driven,
+        constraint=task.constraint,
+        constraint_date=task.constraint_date,
+        deadline=task.deadline,
+        percent_complete=task.percent_complete,
+        actual_start=task.actual_start,
+        actual_finish=task.actual_finish,
+        calendar=calendars[task.calendar] if task.calendar else None,
+        start=task.start,
+        finish=task.finish,
+        priority=task.priority,
+        leveling_delay=task.leveling_delay,
+    )
+
+
+def _store_result(
+    conn: Connection,
+    service: PlanService,
+    loaded: _Loaded,
+    result: Schedule,
+    delays: dict[str, int],
+) -> ScheduleOutcome:
+    dates = {d.task_id: d for d in result.tasks}
+    changed = 0
+    for task in loaded.tasks:
+        updated = _with_dates(task, dates[task.id], delays.get(task.id, task.leveling_delay))
+        changed += service.write_task(conn, task, updated)
+    finish = result.finish if loaded.tasks else loaded.project.start
+    service.write_project(conn, loaded.project, dataclasses.replace(loaded.project, finish=finish))
+    return ScheduleOutcome(
+        project=loaded.project.id,
+        tasks=len(loaded.tasks),
+        changed=changed,
+        finish=finish.isoformat(),
+        critical=sum(1 for d in result.tasks if d.critical),
+        delayed=tuple(sorted((k, v) for k, v in delays.items() if v)),
+    )
+
+
+def _with_dates(task: PlanTask, dates: TaskDates, delay: int) -> PlanTask:
+    return dataclasses.replace(
+        task,
+        start=dates.start,
+        finish=dates.finish,
+        early_start=dates.early_start,
+        early_finish=dates.early_finish,
+        late_start=dates.late_start,
+        late_finish=dates.late_finish,
+        total_slack=dates.total_slack,
+        free_slack=dates.free_slack,
+        critical=dates.critical,
+        duration=task.duration if dates.summary else dates.duration,
+        leveling_delay=delay,
+    )

@@ -1,0 +1,668 @@
+"""The plan server's data: projects, tasks and links, resources and assignments.
+
+Every call is one transaction; every write stamps a version from the change
+sequence in that transaction, and only rows that really changed are written,
+so the change feed carries real changes only. Refusals are ``InputError`` with
+every problem found. Scheduling lives in ``scheduling.py``, custom fields in
+``fields.py``, actuals and baselines in ``progress.py``. This module never
+reaches another part's store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from projsync.db import Store
+from projsync.errors import InputError, Problem
+from projsync.plan import records
+from projsync.plan.calendars import calendar_names
+from projsync.plan.changes import reserve_versions, tombstone, untombstone
+from projsync.plan.entities import PlanAssignment, PlanLink, PlanProject, PlanResource, PlanTask
+from projsync.plan.model import ConstraintType
+from projsync.plan.tables import actuals, assignments, links, projects, resources, tasks
+
+__all__ = ["PlanService"]
+
+_R = TypeVar("_R", PlanProject, PlanTask, PlanResource)
+
+_DATED = {
+    ConstraintType.SNET,
+    ConstraintType.SNLT,
+    ConstraintType.FNET,
+    ConstraintType.FNLT,
+    ConstraintType.MSO,
+    ConstraintType.MFO,
+}
+
+
+def _refuse(where: str, what: str) -> InputError:
+    return InputError([Problem(where=where, what=what)])
+
+
+def _check_id(where: str, value: str, limit: int = 60) -> None:
+    if not value or value != value.strip() or len(value) > limit or "/" in value:
+        raise _refuse(where, f"{value!r} is not a valid id (1-{limit} characters, no '/')")
+
+
+class PlanService:
+    """Projects, tasks, links, resources and assignments; one transaction per call."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- projects ----------------------------------------------------------
+
+    def add_project(self, project: PlanProject) -> PlanProject:
+        _check_id("project", project.id, 40)
+        with self.store.write() as conn:
+            if self._project(conn, project.id) is not None:
+                raise _refuse(f"project {project.id}", "already exists")
+            self._check_project(conn, project)
+            conn.execute(
+                insert(projects).values(
+                    **records.project_values(project), version=reserve_versions(conn)
+                )
+            )
+            untombstone(conn, "project", project.id)
+        return project
+
+    def update_project(self, project_id: str, **changes: Any) -> PlanProject:
+        with self.store.write() as conn:
+            current = self.project_in(conn, project_id)
+            updated = _replace(current, f"project {project_id}", changes)
+            self._check_project(conn, updated)
+            self.write_project(conn, current, updated)
+        return updated
+
+    def write_project(self, conn: Connection, current: PlanProject, updated: PlanProject) -> None:
+        if updated != current:
+            conn.execute(
+                update(projects)
+                .where(projects.c.id == current.id)
+                .values(**records.project_values(updated), version=reserve_versions(conn))
+            )
+
+    def delete_project(self, project_id: str) -> None:
+        """Delete a project with its tasks, links, assignments and actuals."""
+        with self.store.write() as conn:
+            self.project_in(conn, project_id)
+            version = reserve_versions(conn)
+            for table in (actuals, assignments, links):
+                conn.execute(table.delete().where(table.c.project_id == project_id))
+            task_ids = list(
+                conn.execute(select(tasks.c.id).where(tasks.c.project_id == project_id)).scalars()
+            )
+            conn.execute(
+                tasks.update().where(tasks.c.project_id == project_id).values(parent_id=None)
+            )
+            conn.execute(tasks.delete().where(tasks.c.project_id == project_id))
+            conn.execute(projects.delete().where(projects.c.id == project_id))
+            for task_id in task_ids:
+                tombstone(conn, "task", f"{project_id}/{task_id}", version)
+            tombstone(conn, "project", project_id, version)
+
+    def project(self, project_id: str) -> PlanProject:
+        with self.store.read() as conn:
+            return self.project_in(conn, project_id)
+
+    def projects(self) -> list[PlanProject]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(projects).order_by(projects.c.id))
+            return [records.project_from_row(r) for r in rows]
+
+    def project_in(self, conn: Connection, project_id: str) -> PlanProject:
+        found = self._project(conn, project_id)
+        if found is None:
+            raise _refuse(f"project {project_id}", "unknown project")
+        return found
+
+    def _project(self, conn: Connection, project_id: str) -> PlanProject | None:
+        row = conn.execute(select(projects).where(projects.c.id == project_id)).first()
+        return records.project_from_row(row) if row else None
+
+    def _check_project(self, conn: Connection, project: PlanProject) -> None:
+        where = f"project {project.id}"
+        if not project.name.strip():
+            raise _refuse(where, "name is empty")
+        if project.calendar not in calendar_names(conn):
+            raise _refuse(where, f"unknown calendar {project.calendar}")
+
+    # -- tasks and links ---------------------------------------------------
+
+    def add_task(self, task: PlanTask, predecessors: Sequence[PlanLink] = ()) -> PlanTask:
+        return self.add_tasks(task.project, [task], predecessors)[0]
+
+    def add_tasks(
+        self, project_id: str, new: Sequence[PlanTask], new_links: Sequence[PlanLink] = ()
+    ) -> list[PlanTask]:
+        """Add tasks (parents before or after their children) and their links,
+        in one transaction. A task added without a position goes last."""
+        with self.store.write() as conn:
+            self.project_in(conn, project_id)
+            existing = {t.id: t for t in self.tasks_in(conn, project_id)}
+            problems: list[Problem] = []
+            last = max((t.position for t in existing.values()), default=0)
+            placed: list[PlanTask] = []
+            for given in new:
+                where = f"task {project_id}/{given.id}"
+                if given.project != project_id:
+                    what = f"belongs to project {given.project}"
+                    problems.append(Problem(where=where, what=what))
+                if given.id in existing:
+                    problems.append(Problem(where=where, what="already exists"))
+                task = given
+                if not task.position:
+                    last += 1
+                    task = dataclasses.replace(task, position=last)
+                existing[task.id] = task
+                placed.append(task)
+            for task in placed:
+                problems += _task_problems(task, existing, calendar_names(conn))
+            problems += _link_problems(new_links, existing, self.links_in(conn, project_id))
+            if problems:
+                raise InputError(problems)
+            first = reserve_versions(conn, len(placed) + len(new_links))
+            conn.execute(
+                insert(tasks),
+                [
+                    {**records.task_values(t), "version": first + i}
+                    for i, t in enumerate(_parents_first(placed))
+                ],
+            )
+            if new_links:
+                conn.execute(
+                    insert(links),
+                    [
+                        _link_values(link, first + len(placed) + i)
+                        for i, link in enumerate(new_links)
+                    ],
+                )
+            for task in placed:
+                untombstone(conn, "task", f"{project_id}/{task.id}")
+        return placed
+
+    def update_task(
+        self,
+        project_id: str,
+        task_id: str,
+        predecessors: Sequence[PlanLink] | None = None,
+        **changes: Any,
+    ) -> PlanTask:
+        """Change a task's fields; ``predecessors`` (when given) replaces its links in."""
+        where = f"task {project_id}/{task_id}"
+        with self.store.write() as conn:
+            current = self.task_in(conn, project_id, task_id)
+            updated = _replace(current, where, changes)
+            if (updated.project, updated.id) != (project_id, task_id):
+                raise _refuse(where, "project and id cannot change")
+            existing = {t.id: t for t in self.tasks_in(conn, project_id)}
+            existing[task_id] = updated
+            problems = _task_problems(updated, existing, calendar_names(conn))
+            if predecessors is not None:
+                kept = [
+                    link for link in self.links_in(conn, project_id) if link.successor != task_id
+                ]
+                problems += _link_problems(predecessors, existing, kept)
+            if problems:
+                raise InputError(problems)
+            self.write_task(conn, current, updated)
+            if predecessors is not None:
+                self._replace_predecessors(conn, project_id, task_id, predecessors)
+        return updated
+
+    def write_task(self, conn: Connection, current: PlanTask, updated: PlanTask) -> bool:
+        """Write a task that changed; returns whether it did."""
+        if updated == current:
+            return False
+        conn.execute(
+            update(tasks)
+            .where(tasks.c.project_id == current.project, tasks.c.id == current.id)
+            .values(**records.task_values(updated), version=reserve_versions(conn))
+        )
+        return True
+
+    def _replace_predecessors(
+        self, conn: Connection, project_id: str, task_id: str, wanted: Sequence[PlanLink]
+    ) -> None:
+        current = {
+            link.predecessor: link
+            for link in self.links_in(conn, project_id)
+            if link.successor == task_id
+        }
+        target = {link.predecessor: link for link in wanted}
+        for predecessor in current:
+            if predecessor not in target:
+                conn.execute(
+                    links.delete().where(
+                        links.c.project_id == project_id,
+                        links.c.predecessor_id == predecessor,
+                        links.c.successor_id == task_id,
+                    )
+                )
+                tombstone(
+                    conn, "link", f"{project_id}/{predecessor}/{task_id}", reserve_versions(conn)
+                )
+        for predecessor, link in target.items():
+            if current.get(predecessor) == link:
+                continue
+            if predecessor in current:
+                conn.execute(
+                    links.delete().where(
+                        links.c.project_id == project_id,
+                        links.c.predecessor_id == predecessor,
+                        links.c.successor_id == task_id,
+                    )
+                )
+            conn.execute(insert(links).values(_link_values(link, reserve_versions(conn))))
+            untombstone(conn, "link", f"{project_id}/{predecessor}/{task_id}")
+
+    def delete_task(self, project_id: str, task_id: str) -> None:
+        """Delete a task without children; its links, assignments and actuals go with it."""
+        where = f"task {project_id}/{task_id}"
+        with self.store.write() as conn:
+            self.task_in(conn, project_id, task_id)
+            children = conn.execute(
+                select(tasks.c.id).where(
+                    tasks.c.project_id == project_id, tasks.c.parent_id == task_id
+                )
+            ).first()
+            if children:
+                raise _refuse(where, "has subtasks; delete them first")
+            version = reserve_versions(conn)
+            for link in self.links_in(conn, project_id):
+                if task_id in (link.predecessor, link.successor):
+                    tombstone(
+                        conn, "link", f"{project_id}/{link.predecessor}/{link.successor}", version
+                    )
+            conn.execute(
+                links.delete().where(
+                    links.c.project_id == project_id,
+                    (links.c.predecessor_id == task_id) | (links.c.successor_id == task_id),
+                )
+            )
+            for table in (assignments, actuals):
+                conn.execute(
+                    table.delete().where(
+                        table.c.project_id == project_id, table.c.task_id == task_id
+                    )
+                )
+            conn.execute(
+                tasks.delete().where(tasks.c.project_id == project_id, tasks.c.id == task_id)
+            )
+            tombstone(conn, "task", f"{project_id}/{task_id}", version)
+
+    def tasks(self, project_id: str) -> list[PlanTask]:
+        with self.store.read() as conn:
+            self.project_in(conn, project_id)
+            return self.tasks_in(conn, project_id)
+
+    def tasks_in(self, conn: Connection, project_id: str) -> list[PlanTask]:
+        rows = conn.execute(
+            select(tasks)
+            .where(tasks.c.project_id == project_id)
+            .order_by(tasks.c.position, tasks.c.id)
+        )
+        return [records.task_from_row(r) for r in rows]
+
+    def task_in(self, conn: Connection, project_id: str, task_id: str) -> PlanTask:
+        self.project_in(conn, project_id)
+        row = conn.execute(
+            select(tasks).where(tasks.c.project_id == project_id, tasks.c.id == task_id)
+        ).first()
+        if row is None:
+            raise _refuse(f"task {project_id}/{task_id}", "unknown task")
+        return records.task_from_row(row)
+
+    def links(self, project_id: str) -> list[PlanLink]:
+        with self.store.read() as conn:
+            self.project_in(conn, project_id)
+            return self.links_in(conn, project_id)
+
+    def links_in(self, conn: Connection, project_id: str) -> list[PlanLink]:
+        rows = conn.execute(select(links).where(links.c.project_id == project_id))
+        return [records.link_from_row(r) for r in rows]
+
+    # -- resources and assignments -------------------------------------------
+
+    def add_resource(self, resource: PlanResource) -> PlanResource:
+        _check_id("resource", resource.id)
+        where = f"resource {resource.id}"
+        with self.store.write() as conn:
+            if self._resource(conn, resource.id) is not None:
+                raise _refuse(where, "already exists")
+            self._check_resource(conn, resource)
+            conn.execute(
+                insert(resources).values(
+                    **records.resource_values(resource), version=reserve_versions(conn)
+                )
+            )
+            untombstone(conn, "resource", resource.id)
+        return resource
+
+    def update_resource(self, resource_id: str, **changes: Any) -> PlanResource:
+        with self.store.write() as conn:
+            current = self.resource_in(conn, resource_id)
+            updated = _replace(current, f"resource {resource_id}", changes)
+            self._check_resource(conn, updated)
+            if updated != current:
+                conn.execute(
+                    update(resources)
+                    .where(resources.c.id == resource_id)
+                    .values(**records.resource_values(updated), version=reserve_versions(conn))
+                )
+                for assignment in self._assignments_of_resource(conn, resource_id):
+                    self.write_assignment(conn, assignment, _costed(assignment, updated))
+        return updated
+
+    def resources(self) -> list[PlanResource]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(resources).order_by(resources.c.id))
+            return [records.resource_from_row(r) for r in rows]
+
+    def resource_in(self, conn: Connection, resource_id: str) -> PlanResource:
+        found = self._resource(conn, resource_id)
+        if found is None:
+            raise _refuse(f"resource {resource_id}", "unknown resource")
+        return found
+
+    def _resource(self, conn: Connection, resource_id: str) -> PlanResource | None:
+        row = conn.execute(select(resources).where(resources.c.id == resource_id)).first()
+        return records.resource_from_row(row) if row else None
+
+    def _check_resource(self, conn: Connection, resource: PlanResource) -> None:
+        where = f"resource {resource.id}"
+        problems = []
+        if not resource.name.strip():
+            problems.append(Problem(where=where, what="name is empty"))
+        if min(resource.standard_rate, resource.overtime_rate, resource.cost_per_use) < 0:
+            problems.append(Problem(where=where, what="rates cannot be negative"))
+        if resource.max_units <= 0:
+            problems.append(Problem(where=where, what="maximum units must be more than zero"))
+        if resource.calendar is not None and resource.calendar not in calendar_names(conn):
+            problems.append(Problem(where=where, what=f"unknown calendar {resource.calendar}"))
+        if problems:
+            raise InputError(problems)
+
+    def assign(
+        self,
+        project_id: str,
+        task_id: str,
+        resource_id: str,
+        *,
+        units: int = 100,
+        work: int | None = None,
+    ) -> PlanAssignment:
+        """Put a resource on a task, or change its units or work.
+
+        Without ``work``: a task with work shares it among its resources by
+        units (effort-driven: a second person shortens the task); a task
+        without work gets duration × units of work from this resource.
+        """
+        where = f"assignment {project_id}/{task_id}/{resource_id}"
+        if units <= 0:
+            raise _refuse(where, "units must be more than zero")
+        if work is not None and work < 0:
+            raise _refuse(where, "work cannot be negative")
+        with self.store.write() as conn:
+            task = self.task_in(conn, project_id, task_id)
+            resource = self.resource_in(conn, resource_id)
+            if self._has_children(conn, project_id, task_id):
+                raise _refuse(where, f"task {task_id} is a summary task; assign to its subtasks")
+            mine = {a.resource: a for a in self.assignments_in(conn, project_id, task_id)}
+            current = mine.get(resource_id)
+            wanted = PlanAssignment(
+                project=project_id,
+                task=task_id,
+                resource=resource_id,
+                units=units,
+                work=work if work is not None else 0,
+                actual_work=current.actual_work if current else 0,
+                actual_cost=current.actual_cost if current else Decimal("0.00"),
+            )
+            mine[resource_id] = wanted
+            if work is None:
+                _share_work(task, mine, resource_id)
+            resources_by_id = {r: self.resource_in(conn, r) for r in mine}
+            resources_by_id[resource_id] = resource
+            for rid, assignment in mine.items():
+                costed = _costed(assignment, resources_by_id[rid])
+                before = current if rid == resource_id else mine[rid]
+                if rid == resource_id and current is None:
+                    conn.execute(
+                        insert(assignments).values(
+                            **_assignment_values(costed), version=reserve_versions(conn)
+                        )
+                    )
+                    untombstone(conn, "assignment", f"{project_id}/{task_id}/{rid}")
+                else:
+                    assert before is not None
+                    self.write_assignment(conn, before, costed)
+                mine[rid] = costed
+            total = sum(a.work for a in mine.values())
+            self.write_task(conn, task, dataclasses.replace(task, work=total))
+            return mine[resource_id]
+
+    def unassign(self, project_id: str, task_id: str, resource_id: str) -> None:
+        with self.store.write() as conn:
+            task = self.task_in(conn, project_id, task_id)
+            found = conn.execute(
+                assignments.delete().where(
+                    assignments.c.project_id == project_id,
+                    assignments.c.task_id == task_id,
+                    assignments.c.resource_id == resource_id,
+                )
+            )
+            if not found.rowcount:
+                raise _refuse(
+                    f"assignment {project_id}/{task_id}/{resource_id}", "unknown assignment"
+                )
+            tombstone(
+                conn, "assignment", f"{project_id}/{task_id}/{resource_id}", reserve_versions(conn)
+            )
+            total = sum(a.work for a in self.assignments_in(conn, project_id, task_id))
+            self.write_task(conn, task, dataclasses.replace(task, work=total))
+
+    def write_assignment(
+        self, conn: Connection, current: PlanAssignment, updated: PlanAssignment
+    ) -> None:
+        if updated != current:
+            conn.execute(
+                update(assignments)
+                .where(
+                    assignments.c.project_id == current.project,
+                    assignments.c.task_id == current.task,
+                    assignments.c.resource_id == current.resource,
+                )
+                .values(**_assignment_values(updated), version=reserve_versions(conn))
+            )
+
+    def assignments(self, project_id: str) -> list[PlanAssignment]:
+        with self.store.read() as conn:
+            self.project_in(conn, project_id)
+            return self.assignments_in(conn, project_id)
+
+    def assignments_in(
+        self, conn: Connection, project_id: str, task_id: str | None = None
+    ) -> list[PlanAssignment]:
+        query = select(assignments).where(assignments.c.project_id == project_id)
+        if task_id is not None:
+            query = query.where(assignments.c.task_id == task_id)
+        rows = conn.execute(query.order_by(assignments.c.task_id, assignments.c.resource_id))
+        return [records.assignment_from_row(r) for r in rows]
+
+    def _assignments_of_resource(self, conn: Connection, resource_id: str) -> list[PlanAssignment]:
+        rows = conn.execute(select(assignments).where(assignments.c.resource_id == resource_id))
+        return [records.assignment_from_row(r) for r in rows]
+
+    def _has_children(self, conn: Connection, project_id: str, task_id: str) -> bool:
+        return (
+            conn.execute(
+                select(func.count())
+                .select_from(tasks)
+                .where(tasks.c.project_id == project_id, tasks.c.parent_id == task_id)
+            ).scalar_one()
+            > 0
+        )
+
+
+def _replace(record: _R, where: str, changes: dict[str, Any]) -> _R:
+    try:
+        return dataclasses.replace(record, **changes)
+    except TypeError as exc:
+        raise _refuse(where, str(exc)) from exc
+
+
+def _task_problems(
+    task: PlanTask, by_id: dict[str, PlanTask], calendars: list[str]
+) -> list[Problem]:
+    where = f"task {task.project}/{task.id}"
+    found: list[str] = []
+    if not task.id or task.id != task.id.strip() or "/" in task.id or len(task.id) > 60:
+        found.append(f"{task.id!r} is not a valid id (1-60 characters, no '/')")
+    if not task.name.strip():
+        found.append("name is empty")
+    if task.duration < 0 or task.work < 0:
+        found.append("duration and work cannot be negative")
+    if not 0 <= task.percent_complete <= 100:
+        found.append("percent complete must be between 0 and 100")
+    if task.constraint in _DATED and task.constraint_date is None:
+        found.append(f"constraint {task.constraint} needs a date")
+    if task.calendar is not None and task.calendar not in calendars:
+        found.append(f"unknown calendar {task.calendar}")
+    if task.parent is not None:
+        if task.parent not in by_id:
+            found.append(f"unknown parent task {task.parent}")
+        else:
+            seen = {task.id}
+            parent: str | None = task.parent
+            while parent is not None and parent in by_id:
+                if parent in seen:
+                    found.append(f"cannot be under its own subtask {task.parent}")
+                    break
+                seen.add(parent)
+                parent = by_id[parent].parent
+    return [Problem(where=where, what=what) for what in found]
+
+
+def _link_problems(
+    new: Sequence[PlanLink], by_id: dict[str, PlanTask], existing: Sequence[PlanLink]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    pairs = {(link.predecessor, link.successor) for link in existing}
+    successors: dict[str, list[str]] = {}
+    for link in existing:
+        successors.setdefault(link.predecessor, []).append(link.successor)
+    for link in new:
+        where = f"link {link.predecessor} → {link.successor}"
+        if link.predecessor not in by_id:
+            problems.append(Problem(where=where, what=f"unknown predecessor {link.predecessor}"))
+            continue
+        if link.successor not in by_id:
+            problems.append(Problem(where=where, what=f"unknown successor {link.successor}"))
+            continue
+        if link.predecessor == link.successor:
+            problems.append(Problem(where=where, what="a task cannot follow itself"))
+            continue
+        if (link.predecessor, link.successor) in pairs:
+            problems.append(Problem(where=where, what="the link exists already"))
+            continue
+        cycle = _path(successors, link.successor, link.predecessor)
+        if cycle:
+            chain = " → ".join([link.predecessor, *cycle])
+            problems.append(Problem(where=where, what=f"would close a dependency cycle: {chain}"))
+            continue
+        pairs.add((link.predecessor, link.successor))
+        successors.setdefault(link.predecessor, []).append(link.successor)
+    return problems
+
+
+def _path(successors: dict[str, list[str]], start: str, goal: str) -> list[str]:
+    """A chain of links from ``start`` to ``goal``, or [] when there is none."""
+    came_from: dict[str, str | None] = {start: None}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            chain = [node]
+            while (previous := came_from[chain[-1]]) is not None:
+                chain.append(previous)
+            return list(reversed(chain))
+        for nxt in successors.get(node, ()):
+            if nxt not in came_from:
+                came_from[nxt] = node
+                stack.append(nxt)
+    return []
+
+
+def _parents_first(items: Sequence[PlanTask]) -> list[PlanTask]:
+    ids = {t.id for t in items}
+    placed: set[str] = set()
+    ordered: list[PlanTask] = []
+    pending = list(items)
+    while pending:
+        rest = []
+        for task in pending:
+            if task.parent is None or task.parent not in ids or task.parent in placed:
+                ordered.append(task)
+                placed.add(task.id)
+            else:
+                rest.append(task)
+        if len(rest) == len(pending):  # a loop: refused earlier, never reached
+            ordered.extend(rest)
+            break
+        pending = rest
+    return ordered
+
+
+def _link_values(link: PlanLink, version: int) -> dict[str, object]:
+    return {
+        "project_id": link.project,
+        "predecessor_id": link.predecessor,
+        "successor_id": link.successor,
+        "type": link.type.value,
+        "lag": link.lag,
+        "lag_kind": link.lag_kind.value,
+        "version": version,
+    }
+
+
+def _assignment_values(assignment: PlanAssignment) -> dict[str, object]:
+    return {
+        "project_id": assignment.project,
+        "task_id": assignment.task,
+        "resource_id": assignment.resource,
+        "units": assignment.units,
+        "work": assignment.work,
+        "actual_work": assignment.actual_work,
+        "cost": assignment.cost,
+        "actual_cost": assignment.actual_cost,
+    }
+
+
+def _share_work(task: PlanTask, mine: dict[str, PlanAssignment], added: str) -> None:
+    total_units = sum(a.units for a in mine.values())
+    if task.work > 0 and task.effort_driven:
+        ids = sorted(mine)
+        left = task.work
+        for index, rid in enumerate(ids):
+            share = left if index == len(ids) - 1 else task.work * mine[rid].units // total_units
+            left -= share
+            mine[rid] = dataclasses.replace(mine[rid], work=share)
+    else:
+        mine[added] = dataclasses.replace(
+            mine[added], work=task.duration * mine[added].units // 100
+        )
+
+
+def _costed(assignment: PlanAssignment, resource: PlanResource) -> PlanAssignment:
+    """Cost of an assignment: its work at the resource's standard rate, plus cost per use."""
+    hours = Decimal(assignment.work) / 60
+    cost = (hours * resource.standard_rate + resource.cost_per_use).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
+    return dataclasses.replace(assignment, cost=cost)
