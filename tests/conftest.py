@@ -76,13 +76,26 @@ def postgres_schema() -> Iterator[str]:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _store(part: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "sqlite":
+        return open_store(part, f"sqlite:///{tmp_path / f'{part}.db'}", part)
+    return open_store(part, PG_URL, request.getfixturevalue("postgres_schema"))
+
+
+@pytest.fixture(params=BACKENDS)
 def ledger_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """The ledger's store, once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        store = open_store("ledger", f"sqlite:///{tmp_path / 'ledger.db'}", "ledger")
-    else:
-        schema = request.getfixturevalue("postgres_schema")
-        store = open_store("ledger", PG_URL, schema)
+    store = _store("ledger", request, tmp_path)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def plan_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The plan server's store, once on SQLite and once on PostgreSQL."""
+    store = _store("plan", request, tmp_path)
     yield store
     store.dispose()

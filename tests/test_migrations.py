@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from projsync.db import Store
 from projsync.ledger.tables import metadata as ledger_metadata
+from projsync.plan.tables import metadata as plan_metadata
 
 
 def test_migrations__ledger_history_matches_its_tables(ledger_store: Store) -> None:
@@ -21,5 +22,10 @@ def test_migrations__upgrade_twice_changes_nothing(ledger_store: Store) -> None:
         assert compare_metadata(_context(conn), ledger_metadata) == []
 
 
-def _context(conn: Connection) -> MigrationContext:
-    return MigrationContext.configure(conn, opts={"version_table": "ledger_alembic_version"})
+def test_migrations__plan_history_matches_its_tables(plan_store: Store) -> None:
+    with plan_store.engine.connect() as conn:
+        assert compare_metadata(_context(conn, "plan"), plan_metadata) == []
+
+
+def _context(conn: Connection, part: str = "ledger") -> MigrationContext:
+    return MigrationContext.configure(conn, opts={"version_table": f"{part}_alembic_version"})

@@ -1,0 +1,146 @@
+"""The plan server from the command line, as a project manager types it."""
+
+from __future__ import annotations
+
+from tests.cli.conftest import Run
+
+
+def build(projsync: Run) -> None:
+    for command in (
+        ("plan", "project", "add", "X", "--name", "Bridge", "--start", "2026-03-02"),
+        ("plan", "task", "add", "X", "T0", "--name", "Phase 1", "--duration", "1d"),
+        (
+            "plan",
+            "task",
+            "add",
+            "X",
+            "T1",
+            "--name",
+            "Survey",
+            "--duration",
+            "3d",
+            "--parent",
+            "T0",
+        ),
+        (
+            "plan",
+            "task",
+            "add",
+            "X",
+            "T2",
+            "--name",
+            "Design",
+            "--duration",
+            "2d",
+            "--parent",
+            "T0",
+            "--after",
+            "T1",
+        ),
+        (
+            "plan",
+            "task",
+            "add",
+            "X",
+            "T3",
+            "--name",
+            "Build",
+            "--duration",
+            "5d",
+            "--after",
+            "T2,T1:SS+1d",
+            "--work",
+            "24h",
+        ),
+        ("plan", "resource", "add", "R1", "--name", "Ada", "--rate", "50", "--max-units", "100"),
+        ("plan", "assign", "X", "T3", "R1", "--units", "100"),
+        ("plan", "calendar", "exception", "Standard", "2026-03-05", "--name", "Holiday"),
+    ):
+        outcome = projsync(*command)
+        assert outcome.exit_code == 0, (command, outcome.stderr)
+
+
+def test_cli__schedule_then_show_gives_dates_slack_and_cost(projsync: Run) -> None:
+    build(projsync)
+    assert projsync("plan", "schedule", "X").exit_code == 0
+    shown = projsync("plan", "show", "X", "--json").json()
+    tasks = {t["id"]: t for t in shown["tasks"]}
+    assert [t["id"] for t in shown["tasks"]] == ["T0", "T1", "T2", "T3"]
+    assert (tasks["T1"]["start"], tasks["T1"]["finish"]) == (
+        "2026-03-02T08:00:00",
+        "2026-03-04T17:00:00",
+    )
+    # the holiday on Thursday pushes Design to Friday and Monday
+    assert (tasks["T2"]["start"], tasks["T2"]["finish"]) == (
+        "2026-03-06T08:00:00",
+        "2026-03-09T17:00:00",
+    )
+    # 24h of work with one resource at 100 % takes three days
+    assert (tasks["T3"]["start"], tasks["T3"]["finish"]) == (
+        "2026-03-10T08:00:00",
+        "2026-03-12T17:00:00",
+    )
+    assert tasks["T3"]["work_minutes"] == 1440 and tasks["T3"]["cost"] == "1200.00"
+    assert tasks["T0"]["summary"] and tasks["T0"]["finish"] == "2026-03-09T17:00:00"
+    assert all(t["critical"] and t["total_slack_minutes"] == 0 for t in shown["tasks"])
+    assert tasks["T3"]["actual_cost"] == "0.00" and tasks["T3"]["custom_fields"] == {}
+
+
+def test_cli__update_duration_and_predecessors_then_reschedule(projsync: Run) -> None:
+    build(projsync)
+    assert projsync("plan", "task", "update", "X", "T3", "--after", "T1").exit_code == 0
+    assert (
+        projsync(
+            "plan", "task", "update", "X", "T2", "--duration", "1d", "--name", "Sketch"
+        ).exit_code
+        == 0
+    )
+    projsync("plan", "schedule", "X")
+    tasks = {t["id"]: t for t in projsync("plan", "show", "X", "--json").json()["tasks"]}
+    assert tasks["T2"]["name"] == "Sketch"
+    assert tasks["T2"]["total_slack_minutes"] > 0 and not tasks["T2"]["critical"]
+
+
+def test_cli__cycle_is_refused_with_the_tasks_named(projsync: Run) -> None:
+    build(projsync)
+    outcome = projsync("plan", "task", "update", "X", "T1", "--after", "T3")
+    assert outcome.exit_code == 1
+    assert "would close a dependency cycle: T3 → T1" in outcome.stderr
+
+
+def test_cli__bad_duration_is_refused(projsync: Run) -> None:
+    build(projsync)
+    outcome = projsync(
+        "plan", "task", "add", "X", "T9", "--name", "Odd", "--duration", "3 fortnights"
+    )
+    assert outcome.exit_code == 1 and "--duration" in outcome.stderr
+
+
+def test_cli__level_removes_over_allocation(projsync: Run) -> None:
+    build(projsync)
+    projsync("plan", "task", "add", "X", "T4", "--name", "Paint", "--duration", "2d")
+    projsync("plan", "assign", "X", "T4", "R1")
+    projsync("plan", "task", "update", "X", "T3", "--after", "")
+    projsync("plan", "schedule", "X")
+    over = projsync("plan", "overallocations", "X", "--json").json()
+    assert [o["resource_id"] for o in over] == ["R1"]
+    levelled = projsync("plan", "level", "X", "--json").json()
+    assert levelled["delayed"]
+    assert projsync("plan", "overallocations", "X", "--json").json() == []
+
+
+def test_cli__listings_speak_json(projsync: Run) -> None:
+    build(projsync)
+    for listing in (
+        ("project", "list"),
+        ("resource", "list"),
+        ("calendar", "list"),
+        ("field", "list"),
+        ("assignments", "X"),
+        ("actuals", "X"),
+        ("task", "links", "X"),
+        ("changes", "task"),
+    ):
+        outcome = projsync("plan", *listing, "--json")
+        assert outcome.exit_code == 0, (listing, outcome.stderr)
+        assert isinstance(outcome.json(), list), listing
