@@ -1,0 +1,185 @@
+"""Scheduling that agrees with Microsoft Project: reschedule a file's project with
+projsync's scheduler and compare every task's start and finish with the dates
+Microsoft Project stored in the file, an oracle no one here wrote.
+
+The project is rescheduled from the file's own project start and status date,
+on the file's own calendars. Nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from projsync.errors import InputError, Problem
+from projsync.msproject.document import FileCalendar, ProjectDocument
+from projsync.msproject.reader import read_document
+from projsync.plan.model import (
+    Assignment,
+    Calendar,
+    Dependency,
+    PlanError,
+    Project,
+    Task,
+)
+from projsync.plan.schedule import schedule
+
+__all__ = ["CheckReport", "Mismatch", "check_document", "check_paths", "project_files"]
+
+MAX_LISTED = 50
+PROJECT_SUFFIXES = {".mpp", ".xml", ".mpx"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mismatch:
+    file: str
+    task: str
+    stored: tuple[str | None, str | None]
+    ours: tuple[str | None, str | None]
+
+
+@dataclass(slots=True, kw_only=True)
+class CheckReport:
+    """Agreement over many files: counts, and the first mismatches."""
+
+    files: int = 0
+    files_failed: int = 0
+    tasks: int = 0
+    identical: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "files": self.files,
+                "files_failed": self.files_failed,
+                "tasks": self.tasks,
+                "identical": self.identical,
+                "agreement": round(self.identical / self.tasks, 4) if self.tasks else None,
+                "mismatches": [
+                    {"file": m.file, "task": m.task, "stored": list(m.stored), "ours": list(m.ours)}
+                    for m in self.mismatches[:MAX_LISTED]
+                ],
+                "failures": [{"file": f, "reason": r} for f, r in self.failures],
+            }
+        )
+
+
+def project_files(path: Path) -> list[Path]:
+    """The project files at a path: the file itself, or every one under a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix.lower() in PROJECT_SUFFIXES)
+    return [path]
+
+
+def check_paths(
+    paths: Iterable[Path],
+    *,
+    root: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CheckReport:
+    report = CheckReport()
+    for path in paths:
+        name = str(path.relative_to(root)) if root else path.name
+        report.files += 1
+        if progress is not None:
+            progress(name)
+        try:
+            document = read_document(path)
+            pairs = check_document(document)
+        except (InputError, PlanError) as exc:
+            report.files_failed += 1
+            report.failures.append((name, str(exc)))
+            continue
+        for task_id, stored, ours in pairs:
+            report.tasks += 1
+            if stored == ours:
+                report.identical += 1
+            elif len(report.mismatches) < MAX_LISTED:
+                report.mismatches.append(
+                    Mismatch(file=name, task=task_id, stored=_iso(stored), ours=_iso(ours))
+                )
+    return report
+
+
+Dates = tuple[dt.datetime | None, dt.datetime | None]
+
+
+def check_document(document: ProjectDocument) -> list[tuple[str, Dates, Dates]]:
+    """(task, stored start and finish, ours) for every task of the file."""
+    calendars = _calendars(document.calendars)
+    default = calendars.get(document.project.calendar) or next(iter(calendars.values()), None)
+    if default is None:
+        raise InputError([Problem(where=document.source, what="the file has no calendar")])
+    project = Project(
+        start=document.project.start, calendar=default, status_date=document.project.status_date
+    )
+    tasks = [
+        Task(
+            id=t.id,
+            parent_id=t.parent,
+            outline_order=t.position,
+            duration=t.duration,
+            elapsed=t.elapsed,
+            work=t.work,
+            manual=t.manual,
+            milestone=t.milestone,
+            effort_driven=t.effort_driven,
+            constraint=t.constraint,
+            constraint_date=t.constraint_date,
+            deadline=t.deadline,
+            percent_complete=t.percent_complete,
+            actual_start=t.actual_start,
+            actual_finish=t.actual_finish,
+            calendar=calendars.get(t.calendar) if t.calendar else None,
+            start=t.start,
+            finish=t.finish,
+            priority=t.priority,
+        )
+        for t in document.tasks
+    ]
+    links = [
+        Dependency(
+            predecessor_id=link.predecessor,
+            successor_id=link.successor,
+            type=link.type,
+            lag=link.lag,
+            lag_kind=link.lag_kind,
+        )
+        for link in document.links
+    ]
+    assigned = [
+        Assignment(task_id=a.task, resource_id=a.resource, units=a.units, work=a.work)
+        for a in document.assignments
+    ]
+    result = schedule(project, tasks, links, assigned)
+    ours = {d.task_id: (d.start, d.finish) for d in result.tasks}
+    return [(t.id, (t.start, t.finish), ours[t.id]) for t in document.tasks]
+
+
+def _calendars(found: Iterable[FileCalendar]) -> dict[str, Calendar]:
+    by_name = {c.name: c for c in found}
+    built: dict[str, Calendar] = {}
+
+    def build(name: str, seen: frozenset[str]) -> Calendar:
+        if name in built:
+            return built[name]
+        record = by_name[name]
+        base = None
+        if record.base and record.base in by_name and record.base not in seen:
+            base = build(record.base, seen | {name})
+        week = record.week if base is not None else tuple(day or () for day in record.week)
+        built[name] = Calendar(name=name, week=week, exceptions=record.exceptions, base=base)
+        return built[name]
+
+    for name in by_name:
+        build(name, frozenset())
+    return built
+
+
+def _iso(dates: Dates) -> tuple[str | None, str | None]:
+    return tuple(d.isoformat() if d else None for d in dates)  # type: ignore[return-value]

@@ -1,0 +1,478 @@
+"""Reading a Microsoft Project file (.mpp from Project 98 to 2019, MSPDI .xml,
+.mpx) into a ``ProjectDocument``.
+
+MPXJ does the parsing; this module asks it for the fields the plan server
+models and converts them: durations to working minutes with the file's own
+minutes per day and week, Java dates to naive local datetimes, rates to per
+hour. A file MPXJ cannot make sense of is refused with the file and the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from projsync.errors import InputError, Problem
+from projsync.msproject.document import (
+    PROJSYNC_ID_FIELD,
+    FieldValue,
+    FileCalendar,
+    ProjectDocument,
+)
+from projsync.msproject.jvm import java_classes, start_jvm
+from projsync.plan.entities import (
+    CustomField,
+    FieldEntity,
+    FieldType,
+    PlanAssignment,
+    PlanLink,
+    PlanProject,
+    PlanResource,
+    PlanTask,
+    ResourceType,
+)
+from projsync.plan.model import (
+    CalendarException,
+    ConstraintType,
+    DependencyType,
+    LagKind,
+    WorkingIntervals,
+)
+
+__all__ = ["read_document"]
+
+_CONSTRAINTS = {
+    "AS_SOON_AS_POSSIBLE": ConstraintType.ASAP,
+    "AS_LATE_AS_POSSIBLE": ConstraintType.ALAP,
+    "START_NO_EARLIER_THAN": ConstraintType.SNET,
+    "START_NO_LATER_THAN": ConstraintType.SNLT,
+    "FINISH_NO_EARLIER_THAN": ConstraintType.FNET,
+    "FINISH_NO_LATER_THAN": ConstraintType.FNLT,
+    "MUST_START_ON": ConstraintType.MSO,
+    "MUST_FINISH_ON": ConstraintType.MFO,
+}
+_RELATIONS = {
+    "FINISH_START": DependencyType.FS,
+    "START_START": DependencyType.SS,
+    "FINISH_FINISH": DependencyType.FF,
+    "START_FINISH": DependencyType.SF,
+}
+_ELAPSED_MINUTES = {
+    "ELAPSED_MINUTES": 1,
+    "ELAPSED_HOURS": 60,
+    "ELAPSED_DAYS": 1440,
+    "ELAPSED_WEEKS": 10080,
+    "ELAPSED_MONTHS": 43200,
+    "ELAPSED_YEARS": 525600,
+}
+_RATE_PER_HOUR = {"MINUTES": 60, "HOURS": 1, "DAYS": Decimal(1) / 8, "WEEKS": Decimal(1) / 40}
+_FIELD_TYPES = {
+    "TEXT": FieldType.TEXT,
+    "OUTLINE_CODE": FieldType.TEXT,
+    "NUMBER": FieldType.NUMBER,
+    "COST": FieldType.COST,
+    "DATE": FieldType.DATE,
+    "FLAG": FieldType.FLAG,
+    "DURATION": FieldType.DURATION,
+}
+_CUSTOM = re.compile(r"^(ENTERPRISE_)?(TEXT|OUTLINE_CODE|NUMBER|COST|DATE|FLAG|DURATION)(\d+)$")
+_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def read_document(
+    path: Path, *, progress: Callable[[int, int], None] | None = None
+) -> ProjectDocument:
+    """Read a project file; refuse it with the reason when it is not one MPXJ can read."""
+    project_file = _open(path)
+    return _Converter(project_file, path).document(progress)
+
+
+def _open(path: Path) -> Any:
+    where = str(path)
+    if not path.exists():
+        raise InputError([Problem(where=where, what="no such file")])
+    if not path.is_file():
+        raise InputError([Problem(where=where, what="not a file")])
+    if path.stat().st_size == 0:
+        raise InputError([Problem(where=where, what="the file is empty")])
+    start_jvm()
+    import jpype
+
+    (reader_class,) = java_classes("org.mpxj.reader.UniversalProjectReader")
+    try:
+        project_file = reader_class().read(str(path))
+    except jpype.JException as exc:
+        raise InputError([Problem(where=where, what=_java_reason(exc))]) from None
+    if project_file is None:
+        raise InputError(
+            [
+                Problem(
+                    where=where,
+                    what="not a Microsoft Project file that can be read "
+                    "(unknown format, or a damaged or truncated file)",
+                )
+            ]
+        )
+    return project_file
+
+
+def _java_reason(exc: Any) -> str:
+    message = str(exc.getMessage() or "")
+    if "password" in message.lower():
+        return "the file is password-protected; save it without a password and try again"
+    cause, reasons = exc, list[str]()
+    while cause is not None and len(reasons) < 3:
+        text = str(cause.getMessage() or cause.getClass().getSimpleName())
+        if text not in reasons:
+            reasons.append(text)
+        cause = cause.getCause()
+    return "damaged or unreadable: " + ": ".join(reasons)
+
+
+class _Converter:
+    """Turns one MPXJ ProjectFile into a document, field by field."""
+
+    def __init__(self, project_file: Any, path: Path) -> None:
+        self.file = project_file
+        self.path = path
+        self.properties = project_file.getProjectProperties()
+        (self.time_unit,) = java_classes("org.mpxj.TimeUnit")
+        self.minutes_per_day = int(self.properties.getMinutesPerDay() or 480)
+
+    def document(self, progress: Callable[[int, int], None] | None) -> ProjectDocument:
+        tasks_in_file = [t for t in self.file.getTasks() if _int(t.getUniqueID()) != 0]
+        id_field = self._projsync_id_field()
+        ids = {_int(t.getUniqueID()): self._task_id(t, id_field) for t in tasks_in_file}
+        fields = self._custom_fields()
+        tasks: list[PlanTask] = []
+        values: list[FieldValue] = []
+        for index, java_task in enumerate(tasks_in_file, start=1):
+            task = self._task(java_task, ids, index)
+            tasks.append(task)
+            values.extend(self._values(java_task, task.id, fields))
+            if progress is not None and index % 500 == 0:
+                progress(index, len(tasks_in_file))
+        if progress is not None:
+            progress(len(tasks_in_file), len(tasks_in_file))
+        resources = self._resources()
+        return ProjectDocument(
+            source=self.path.name,
+            project=self._project(),
+            calendars=tuple(self._calendars()),
+            tasks=tuple(tasks),
+            links=tuple(self._links(tasks_in_file, ids)),
+            resources=tuple(resources.values()),
+            assignments=tuple(self._assignments(ids, resources)),
+            fields=tuple(
+                CustomField(name=n, entity=FieldEntity.TASK, type=t) for n, (_, t) in fields.items()
+            ),
+            values=tuple(values),
+            minutes_per_day=self.minutes_per_day,
+        )
+
+    # -- project and calendars ----------------------------------------------------
+
+    def _project(self) -> PlanProject:
+        title = _str(self.properties.getProjectTitle()) or self.path.stem
+        start = _moment(self.properties.getStartDate()) or dt.datetime(2000, 1, 3, 8)  # noqa: DTZ001
+        calendar = self.file.getDefaultCalendar()
+        return PlanProject(
+            id="",
+            name=title[:200],
+            start=start,
+            calendar=(_str(calendar.getName()) if calendar is not None else None) or "Standard",
+            status_date=_moment(self.properties.getStatusDate()),
+        )
+
+    def _calendars(self) -> Iterator[FileCalendar]:
+        (day_of_week,) = java_classes("java.time.DayOfWeek")
+        for calendar in self.file.getCalendars():
+            name = _str(calendar.getName())
+            if not name:
+                continue
+            parent = calendar.getParent()
+            week: list[WorkingIntervals | None] = []
+            for day_name in _DAYS:
+                day = getattr(day_of_week, day_name)
+                kind = _str(calendar.getCalendarDayType(day))
+                if kind == "DEFAULT" and parent is not None:
+                    week.append(None)
+                elif kind == "WORKING":
+                    week.append(_ranges(calendar.getCalendarHours(day)))
+                else:
+                    week.append(())
+            yield FileCalendar(
+                name=name,
+                base=_str(parent.getName()) if parent is not None else None,
+                week=tuple(week),
+                exceptions=tuple(self._exceptions(calendar)),
+            )
+
+    def _exceptions(self, calendar: Any) -> Iterator[CalendarException]:
+        for exception in calendar.getExpandedCalendarExceptions():
+            yield CalendarException(
+                start=_day(exception.getFromDate()),
+                finish=_day(exception.getToDate()),
+                working_times=_ranges(exception) if exception.getWorking() else (),
+                name=_str(exception.getName()) or "",
+            )
+
+    # -- tasks ---------------------------------------------------------------------
+
+    def _projsync_id_field(self) -> Any:
+        for field in self.file.getCustomFields():
+            if _str(field.getAlias()) == PROJSYNC_ID_FIELD:
+                return field.getFieldType()
+        return None
+
+    def _task_id(self, task: Any, id_field: Any) -> str:
+        if id_field is not None:
+            value = _str(task.get(id_field))
+            if value:
+                return value
+        return str(_int(task.getUniqueID()))
+
+    def _task(self, task: Any, ids: dict[int, str], position: int) -> PlanTask:
+        parent = task.getParentTask()
+        parent_unique = _int(parent.getUniqueID()) if parent is not None else 0
+        duration, elapsed = self._duration(task.getDuration())
+        constraint = _CONSTRAINTS.get(_str(task.getConstraintType()) or "", ConstraintType.ASAP)
+        calendar = task.getCalendar()
+        return PlanTask(
+            project="",
+            id=ids[_int(task.getUniqueID())],
+            name=(_str(task.getName()) or f"Task {_int(task.getUniqueID())}")[:250],
+            parent=ids.get(parent_unique) if parent_unique else None,
+            position=position,
+            duration=max(0, duration),
+            elapsed=elapsed,
+            work=max(0, self._minutes(task.getWork())),
+            manual=_str(task.getTaskMode()) == "MANUALLY_SCHEDULED",
+            milestone=bool(task.getMilestone()),
+            effort_driven=bool(task.getEffortDriven()),
+            constraint=constraint,
+            constraint_date=_moment(task.getConstraintDate())
+            if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
+            else None,
+            deadline=_moment(task.getDeadline()),
+            percent_complete=min(100, max(0, round(_number(task.getPercentageComplete())))),
+            actual_start=_moment(task.getActualStart()),
+            actual_finish=_moment(task.getActualFinish()),
+            calendar=_str(calendar.getName()) if calendar is not None else None,
+            priority=min(
+                1000, max(0, _int(task.getPriority().getValue()) if task.getPriority() else 500)
+            ),
+            budget_work=0,
+            baseline_start=_moment(task.getBaselineStart()),
+            baseline_finish=_moment(task.getBaselineFinish()),
+            baseline_duration=self._minutes(task.getBaselineDuration()) or None,
+            baseline_work=self._minutes(task.getBaselineWork()) or None,
+            baseline_cost=_money(task.getBaselineCost()),
+            start=_moment(task.getStart()),
+            finish=_moment(task.getFinish()),
+            early_start=_moment(task.getEarlyStart()),
+            early_finish=_moment(task.getEarlyFinish()),
+            late_start=_moment(task.getLateStart()),
+            late_finish=_moment(task.getLateFinish()),
+            critical=bool(task.getCritical()),
+        )
+
+    def _duration(self, duration: Any) -> tuple[int, bool]:
+        if duration is None:
+            return 0, False
+        units = _str(duration.getUnits().name()) or ""
+        if units in _ELAPSED_MINUTES:
+            return round(float(duration.getDuration()) * _ELAPSED_MINUTES[units]), True
+        return self._minutes(duration), False
+
+    def _minutes(self, duration: Any) -> int:
+        if duration is None:
+            return 0
+        units = _str(duration.getUnits().name()) or ""
+        if units in _ELAPSED_MINUTES:
+            return round(float(duration.getDuration()) * _ELAPSED_MINUTES[units])
+        if units in ("PERCENT", "ELAPSED_PERCENT"):
+            return 0
+        minutes = duration.convertUnits(self.time_unit.MINUTES, self.properties)
+        return round(float(minutes.getDuration()))
+
+    def _links(self, tasks: list[Any], ids: dict[int, str]) -> Iterator[PlanLink]:
+        seen: set[tuple[str, str]] = set()
+        for task in tasks:
+            for relation in task.getPredecessors():
+                predecessor = _int(relation.getPredecessorTask().getUniqueID())
+                successor = _int(relation.getSuccessorTask().getUniqueID())
+                if predecessor not in ids or successor not in ids:
+                    continue
+                pair = (ids[predecessor], ids[successor])
+                if pair in seen or pair[0] == pair[1]:
+                    continue
+                seen.add(pair)
+                lag, kind = self._lag(relation.getLag())
+                yield PlanLink(
+                    project="",
+                    predecessor=pair[0],
+                    successor=pair[1],
+                    type=_RELATIONS.get(_str(relation.getType()) or "", DependencyType.FS),
+                    lag=lag,
+                    lag_kind=kind,
+                )
+
+    def _lag(self, lag: Any) -> tuple[int, LagKind]:
+        if lag is None:
+            return 0, LagKind.WORKING
+        units = _str(lag.getUnits().name()) or ""
+        if units in ("PERCENT", "ELAPSED_PERCENT"):
+            return round(float(lag.getDuration())), LagKind.PERCENT
+        if units in _ELAPSED_MINUTES:
+            return round(float(lag.getDuration()) * _ELAPSED_MINUTES[units]), LagKind.ELAPSED
+        return self._minutes(lag), LagKind.WORKING
+
+    # -- custom fields -------------------------------------------------------------
+
+    def _custom_fields(self) -> dict[str, tuple[Any, FieldType]]:
+        """Custom task fields with a value somewhere: name (alias, else the field's
+        own name such as Text1) → (MPXJ field, type)."""
+        found: dict[str, tuple[Any, FieldType]] = {}
+        container = self.file.getCustomFields()
+        for field in self.file.getTasks().getPopulatedFields():
+            match = _CUSTOM.match(_str(field.name()) or "")
+            if match is None:
+                continue
+            definition = container.get(field)
+            alias = _str(definition.getAlias()) if definition is not None else None
+            if alias == PROJSYNC_ID_FIELD:
+                continue
+            found[alias or _str(field) or match.group(0)] = (field, _FIELD_TYPES[match.group(2)])
+        return found
+
+    def _values(
+        self, task: Any, task_id: str, fields: dict[str, tuple[Any, FieldType]]
+    ) -> Iterator[FieldValue]:
+        for name, (field, kind) in fields.items():
+            value = task.get(field)
+            if value is None:
+                continue
+            text = self._field_text(value, kind)
+            if text is not None:
+                yield FieldValue(field=name, key=task_id, value=text)
+
+    def _field_text(self, value: Any, kind: FieldType) -> str | None:
+        if kind is FieldType.DATE:
+            moment = _moment(value)
+            return moment.isoformat() if moment else None
+        if kind is FieldType.FLAG:
+            return "true" if bool(value) else None
+        if kind is FieldType.DURATION:
+            return f"{self._minutes(value)}m"
+        if kind in (FieldType.NUMBER, FieldType.COST):
+            return str(Decimal(str(float(value.doubleValue()))))
+        text = _str(value)
+        return text if text else None
+
+    # -- resources and assignments -------------------------------------------------
+
+    def _resources(self) -> dict[int, PlanResource]:
+        found: dict[int, PlanResource] = {}
+        used: set[str] = set()
+        for resource in self.file.getResources():
+            unique = _int(resource.getUniqueID())
+            name = (_str(resource.getName()) or "").strip()
+            if unique == 0 and not name:
+                continue
+            resource_id = name.replace("/", "-")[:60] or f"R{unique}"
+            while resource_id in used:
+                resource_id = f"{resource_id[:50]}#{unique}"
+            used.add(resource_id)
+            kind = _str(resource.getType()) or "WORK"
+            calendar = resource.getCalendar()
+            found[unique] = PlanResource(
+                id=resource_id,
+                name=name or resource_id,
+                type=ResourceType(kind.lower())
+                if kind.lower() in ("work", "material", "cost")
+                else ResourceType.WORK,
+                standard_rate=_per_hour(resource.getStandardRate()),
+                overtime_rate=_per_hour(resource.getOvertimeRate()),
+                cost_per_use=_money(resource.getCostPerUse()) or Decimal("0.00"),
+                max_units=max(1, round(_number(resource.getMaxUnits()) or 100)),
+                calendar=_str(calendar.getName()) if calendar is not None else None,
+            )
+        return found
+
+    def _assignments(
+        self, ids: dict[int, str], resources: dict[int, PlanResource]
+    ) -> Iterator[PlanAssignment]:
+        seen: set[tuple[str, str]] = set()
+        for assignment in self.file.getResourceAssignments():
+            resource = assignment.getResource()
+            task = assignment.getTask()
+            if resource is None or task is None:
+                continue
+            task_id = ids.get(_int(task.getUniqueID()))
+            pool = resources.get(_int(resource.getUniqueID()))
+            if task_id is None or pool is None or (task_id, pool.id) in seen:
+                continue
+            seen.add((task_id, pool.id))
+            yield PlanAssignment(
+                project="",
+                task=task_id,
+                resource=pool.id,
+                units=max(0, round(_number(assignment.getUnits()) or 100)),
+                work=max(0, self._minutes(assignment.getWork())),
+                actual_work=max(0, self._minutes(assignment.getActualWork())),
+                cost=_money(assignment.getCost()) or Decimal("0.00"),
+                actual_cost=_money(assignment.getActualCost()) or Decimal("0.00"),
+            )
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None else int(value)
+
+
+def _number(value: Any) -> float:
+    return 0.0 if value is None else float(value.doubleValue())
+
+
+def _money(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(float(value.doubleValue()))).quantize(Decimal("0.01"))
+
+
+def _per_hour(rate: Any) -> Decimal:
+    if rate is None:
+        return Decimal("0")
+    units = _str(rate.getUnits().name()) or "HOURS"
+    factor = Decimal(str(_RATE_PER_HOUR.get(units, 1)))
+    return (Decimal(str(float(rate.getAmount()))) * factor).quantize(Decimal("0.0001"))
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    return dt.datetime.fromisoformat(str(value.toString()))
+
+
+def _day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(str(value.toString()))
+
+
+def _ranges(hours: Any) -> WorkingIntervals:
+    if hours is None:
+        return ()
+    periods = []
+    for period in hours:
+        start, end = period.getStart(), period.getEnd()
+        first = int(start.getHour()) * 60 + int(start.getMinute())
+        last = int(end.getHour()) * 60 + int(end.getMinute())
+        periods.append((first, last if last > first else 1440))
+    return tuple(sorted(periods))
