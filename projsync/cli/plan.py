@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from projsync.cli import msproject
 from projsync.cli.output import emit, fail_cleanly, stdout
 from projsync.cli.parsing import parse_date, parse_decimal
 from projsync.cli.plan_parsing import parse_after, parse_minutes, parse_moment
@@ -52,6 +53,7 @@ for sub, name in (
     app.add_typer(sub, name=name)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+msproject.register(app)
 
 
 def _service() -> PlanService:

@@ -271,7 +271,7 @@ class _Converter:
             baseline_finish=_moment(task.getBaselineFinish()),
             baseline_duration=self._minutes(task.getBaselineDuration()) or None,
             baseline_work=self._minutes(task.getBaselineWork()) or None,
-            baseline_cost=_money(task.getBaselineCost()),
+            baseline_cost=_money(task.getBaselineCost()) or None,
             start=_moment(task.getStart()),
             finish=_moment(task.getFinish()),
             early_start=_moment(task.getEarlyStart()),
@@ -368,9 +368,12 @@ class _Converter:
         if kind is FieldType.FLAG:
             return "true" if bool(value) else None
         if kind is FieldType.DURATION:
-            return f"{self._minutes(value)}m"
+            minutes = self._minutes(value)
+            return f"{minutes}m" if minutes else None  # zero reads as empty, as for numbers
         if kind in (FieldType.NUMBER, FieldType.COST):
-            return str(Decimal(str(float(value.doubleValue()))))
+            number = float(value.doubleValue())
+            # Microsoft Project cannot tell a zero from an empty number field.
+            return str(Decimal(str(number))) if number else None
         text = _str(value)
         return text if text else None
 

@@ -34,6 +34,7 @@ __all__ = [
     "reserve_versions",
     "tombstone",
     "untombstone",
+    "untombstone_all",
 ]
 
 
@@ -86,6 +87,15 @@ def tombstone(conn: Connection, entity: str, key: str, version: int) -> None:
 
 def untombstone(conn: Connection, entity: str, key: str) -> None:
     changefeed.untombstone(conn, tombstones, entity, key)
+
+
+def untombstone_all(conn: Connection, entity: str, keys: list[str]) -> None:
+    """Forget the deletion of many keys at once (a bulk insert's keys)."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        conn.execute(
+            tombstones.delete().where(tombstones.c.entity == entity, tombstones.c.key.in_(chunk))
+        )
 
 
 def changes_since(

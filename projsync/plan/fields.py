@@ -22,7 +22,16 @@ from projsync.plan.entities import CustomField, FieldEntity, FieldType, LookupVa
 from projsync.plan.model import DurationError
 from projsync.plan.tables import custom_fields, custom_values, lookup_values
 
-__all__ = ["add_field", "field_values", "fields", "set_field_value", "typed_value"]
+__all__ = [
+    "add_field",
+    "add_field_in",
+    "field_in",
+    "field_values",
+    "fields",
+    "set_field_value",
+    "set_field_value_in",
+    "typed_value",
+]
 
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
@@ -30,36 +39,44 @@ _FALSE = {"0", "false", "no", "n", "off"}
 
 def add_field(store: Store, field: CustomField) -> CustomField:
     """Define a custom field, with its lookup table when it has one."""
+    with store.write() as conn:
+        return add_field_in(conn, field)
+
+
+def add_field_in(conn: Connection, field: CustomField) -> CustomField:
     where = f"field {field.name}"
     if not field.name.strip() or len(field.name) > 100:
         raise InputError([Problem(where="field", what="a name of 1 to 100 characters is needed")])
-    with store.write() as conn:
-        if _field(conn, field.name) is not None:
-            raise InputError([Problem(where=where, what="already exists")])
-        for entry in field.lookup:
-            canonical(field.type, entry.value, where)
-        conn.execute(
-            insert(custom_fields).values(
-                name=field.name,
-                entity=field.entity.value,
-                type=field.type.value,
-                version=reserve_versions(conn),
-            )
+    if _field(conn, field.name) is not None:
+        raise InputError([Problem(where=where, what="already exists")])
+    for entry in field.lookup:
+        canonical(field.type, entry.value, where)
+    conn.execute(
+        insert(custom_fields).values(
+            name=field.name,
+            entity=field.entity.value,
+            type=field.type.value,
+            version=reserve_versions(conn),
         )
-        if field.lookup:
-            conn.execute(
-                insert(lookup_values),
-                [
-                    {
-                        "field_name": field.name,
-                        "value": canonical(field.type, e.value, where),
-                        "description": e.description,
-                        "position": i,
-                    }
-                    for i, e in enumerate(field.lookup)
-                ],
-            )
+    )
+    if field.lookup:
+        conn.execute(
+            insert(lookup_values),
+            [
+                {
+                    "field_name": field.name,
+                    "value": canonical(field.type, e.value, where),
+                    "description": e.description,
+                    "position": i,
+                }
+                for i, e in enumerate(field.lookup)
+            ],
+        )
     return field
+
+
+def field_in(conn: Connection, name: str) -> CustomField | None:
+    return _field(conn, name)
 
 
 def fields(store: Store, entity: FieldEntity | None = None) -> list[CustomField]:

@@ -21,7 +21,7 @@ from projsync.db import Store
 from projsync.errors import InputError, Problem
 from projsync.plan import records
 from projsync.plan.calendars import calendar_names
-from projsync.plan.changes import reserve_versions, tombstone, untombstone
+from projsync.plan.changes import reserve_versions, tombstone, untombstone, untombstone_all
 from projsync.plan.entities import PlanAssignment, PlanLink, PlanProject, PlanResource, PlanTask
 from projsync.plan.model import ConstraintType
 from projsync.plan.tables import actuals, assignments, links, projects, resources, tasks
@@ -58,17 +58,20 @@ class PlanService:
     # -- projects ----------------------------------------------------------
 
     def add_project(self, project: PlanProject) -> PlanProject:
-        _check_id("project", project.id, 40)
         with self.store.write() as conn:
-            if self._project(conn, project.id) is not None:
-                raise _refuse(f"project {project.id}", "already exists")
-            self._check_project(conn, project)
-            conn.execute(
-                insert(projects).values(
-                    **records.project_values(project), version=reserve_versions(conn)
-                )
+            return self.add_project_in(conn, project)
+
+    def add_project_in(self, conn: Connection, project: PlanProject) -> PlanProject:
+        _check_id("project", project.id, 40)
+        if self._project(conn, project.id) is not None:
+            raise _refuse(f"project {project.id}", "already exists")
+        self._check_project(conn, project)
+        conn.execute(
+            insert(projects).values(
+                **records.project_values(project), version=reserve_versions(conn)
             )
-            untombstone(conn, "project", project.id)
+        )
+        untombstone(conn, "project", project.id)
         return project
 
     def update_project(self, project_id: str, **changes: Any) -> PlanProject:
@@ -143,30 +146,43 @@ class PlanService:
         """Add tasks (parents before or after their children) and their links,
         in one transaction. A task added without a position goes last."""
         with self.store.write() as conn:
-            self.project_in(conn, project_id)
-            existing = {t.id: t for t in self.tasks_in(conn, project_id)}
-            problems: list[Problem] = []
-            last = max((t.position for t in existing.values()), default=0)
-            placed: list[PlanTask] = []
-            for given in new:
-                where = f"task {project_id}/{given.id}"
-                if given.project != project_id:
-                    what = f"belongs to project {given.project}"
-                    problems.append(Problem(where=where, what=what))
-                if given.id in existing:
-                    problems.append(Problem(where=where, what="already exists"))
-                task = given
-                if not task.position:
-                    last += 1
-                    task = dataclasses.replace(task, position=last)
-                existing[task.id] = task
-                placed.append(task)
-            for task in placed:
-                problems += _task_problems(task, existing, calendar_names(conn))
-            problems += _link_problems(new_links, existing, self.links_in(conn, project_id))
-            if problems:
-                raise InputError(problems)
-            first = reserve_versions(conn, len(placed) + len(new_links))
+            return self.add_tasks_in(conn, project_id, new, new_links)
+
+    def add_tasks_in(
+        self,
+        conn: Connection,
+        project_id: str,
+        new: Sequence[PlanTask],
+        new_links: Sequence[PlanLink] = (),
+    ) -> list[PlanTask]:
+        self.project_in(conn, project_id)
+        existing = {t.id: t for t in self.tasks_in(conn, project_id)}
+        problems: list[Problem] = []
+        last = max((t.position for t in existing.values()), default=0)
+        placed: list[PlanTask] = []
+        for given in new:
+            where = f"task {project_id}/{given.id}"
+            if given.project != project_id:
+                what = f"belongs to project {given.project}"
+                problems.append(Problem(where=where, what=what))
+            if given.id in existing:
+                problems.append(Problem(where=where, what="already exists"))
+            task = given
+            if not task.position:
+                last += 1
+                task = dataclasses.replace(task, position=last)
+            existing[task.id] = task
+            placed.append(task)
+        names = calendar_names(conn)
+        for task in placed:
+            problems += _task_problems(task, existing, names)
+        problems += _link_problems(new_links, existing, self.links_in(conn, project_id))
+        if problems:
+            raise InputError(problems)
+        if not placed and not new_links:
+            return placed
+        first = reserve_versions(conn, len(placed) + len(new_links))
+        if placed:
             conn.execute(
                 insert(tasks),
                 [
@@ -174,16 +190,12 @@ class PlanService:
                     for i, t in enumerate(_parents_first(placed))
                 ],
             )
-            if new_links:
-                conn.execute(
-                    insert(links),
-                    [
-                        _link_values(link, first + len(placed) + i)
-                        for i, link in enumerate(new_links)
-                    ],
-                )
-            for task in placed:
-                untombstone(conn, "task", f"{project_id}/{task.id}")
+        if new_links:
+            conn.execute(
+                insert(links),
+                [_link_values(link, first + len(placed) + i) for i, link in enumerate(new_links)],
+            )
+        untombstone_all(conn, "task", [f"{project_id}/{task.id}" for task in placed])
         return placed
 
     def update_task(
@@ -330,19 +342,38 @@ class PlanService:
     # -- resources and assignments -------------------------------------------
 
     def add_resource(self, resource: PlanResource) -> PlanResource:
-        _check_id("resource", resource.id)
-        where = f"resource {resource.id}"
         with self.store.write() as conn:
-            if self._resource(conn, resource.id) is not None:
-                raise _refuse(where, "already exists")
-            self._check_resource(conn, resource)
-            conn.execute(
-                insert(resources).values(
-                    **records.resource_values(resource), version=reserve_versions(conn)
-                )
+            return self.add_resource_in(conn, resource)
+
+    def add_resource_in(self, conn: Connection, resource: PlanResource) -> PlanResource:
+        _check_id("resource", resource.id)
+        if self.find_resource(conn, resource.id) is not None:
+            raise _refuse(f"resource {resource.id}", "already exists")
+        self._check_resource(conn, resource)
+        conn.execute(
+            insert(resources).values(
+                **records.resource_values(resource), version=reserve_versions(conn)
             )
-            untombstone(conn, "resource", resource.id)
+        )
+        untombstone(conn, "resource", resource.id)
         return resource
+
+    def add_assignments_in(self, conn: Connection, new: Sequence[PlanAssignment]) -> None:
+        """Store assignments as given (work, cost and actuals included), e.g.
+        from a file; the tasks' work becomes the sum of their assignments'."""
+        if not new:
+            return
+        first = reserve_versions(conn, len(new))
+        conn.execute(
+            insert(assignments),
+            [{**_assignment_values(a), "version": first + i} for i, a in enumerate(new)],
+        )
+        totals: dict[tuple[str, str], int] = {}
+        for a in new:
+            totals[(a.project, a.task)] = totals.get((a.project, a.task), 0) + a.work
+        for (project_id, task_id), work in totals.items():
+            task = self.task_in(conn, project_id, task_id)
+            self.write_task(conn, task, dataclasses.replace(task, work=work))
 
     def update_resource(self, resource_id: str, **changes: Any) -> PlanResource:
         with self.store.write() as conn:
@@ -365,12 +396,12 @@ class PlanService:
             return [records.resource_from_row(r) for r in rows]
 
     def resource_in(self, conn: Connection, resource_id: str) -> PlanResource:
-        found = self._resource(conn, resource_id)
+        found = self.find_resource(conn, resource_id)
         if found is None:
             raise _refuse(f"resource {resource_id}", "unknown resource")
         return found
 
-    def _resource(self, conn: Connection, resource_id: str) -> PlanResource | None:
+    def find_resource(self, conn: Connection, resource_id: str) -> PlanResource | None:
         row = conn.execute(select(resources).where(resources.c.id == resource_id)).first()
         return records.resource_from_row(row) if row else None
 

@@ -1,0 +1,175 @@
+"""``projsync plan import | export | template | check``: Microsoft Project files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from projsync.cli.output import emit, fail_cleanly, progress_bar, stderr, stdout
+from projsync.cli.stores import plan_store
+from projsync.config import load_settings
+from projsync.errors import InputError, Problem
+from projsync.msproject.check import check_paths, project_files
+from projsync.msproject.exporter import document_from_store
+from projsync.msproject.importer import import_document
+from projsync.msproject.reader import read_document
+from projsync.msproject.writer import write_mspdi
+
+__all__ = ["register"]
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_file)
+    app.command("export")(export_file)
+    app.command("template")(template)
+    app.command("check")(check)
+
+
+def import_file(
+    path: Annotated[
+        Path | None, typer.Argument(metavar="FILE", help=".mpp, MSPDI .xml or .mpx")
+    ] = None,
+    as_project: Annotated[
+        str | None, typer.Option(help="Publish as a new project with this id.")
+    ] = None,
+    replace: Annotated[
+        str | None, typer.Option(help="Replace this project's WBS, keeping matched tasks.")
+    ] = None,
+    template_name: Annotated[
+        str | None, typer.Option("--template", help="Start from a saved template instead of FILE.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Publish a Microsoft Project file as a new project, or replace a project's WBS."""
+    with fail_cleanly():
+        if as_project and replace:
+            raise InputError(
+                [Problem(where="--replace", what="give --as-project or --replace, not both")]
+            )
+        if template_name:
+            source = _template_path(template_name)
+        elif path is not None:
+            source = path
+        else:
+            raise InputError([Problem(where="FILE", what="name a file, or --template NAME")])
+        with progress_bar("reading", None) as advance:
+            document = read_document(source, progress=lambda done, _total: advance(done))
+        result = import_document(plan_store(), document, as_project=as_project, replace=replace)
+        emit(
+            {
+                "project": result.project,
+                "tasks": result.tasks,
+                "resources": result.resources,
+                "assignments": result.assignments,
+                "calendars": result.calendars,
+                "replaced": result.replaced,
+                "kept": result.kept,
+                "deleted": result.deleted,
+            },
+            as_json=as_json,
+            title="imported",
+        )
+
+
+def export_file(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")],
+    path: Annotated[Path, typer.Argument(metavar="FILE.xml")],
+    as_json: Json = False,
+) -> None:
+    """Write a project as MSPDI XML, which Microsoft Project opens."""
+    with fail_cleanly():
+        if path.suffix.lower() != ".xml":
+            raise InputError([Problem(where=str(path), what="MSPDI files end in .xml")])
+        if not path.parent.is_dir():
+            raise InputError([Problem(where=str(path), what="no such folder")])
+        report = write_mspdi(document_from_store(plan_store(), project), path)
+        if report.skipped_fields:
+            stderr.print(
+                f"warning: no free Microsoft Project field for: {', '.join(report.skipped_fields)}"
+            )
+        emit(report, as_json=as_json, title="exported")
+
+
+def template(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")],
+    name: Annotated[str, typer.Option(help="Template name.")],
+) -> None:
+    """Save a project as a template: its WBS, links and assignments, without progress."""
+    import dataclasses
+
+    with fail_cleanly():
+        document = document_from_store(plan_store(), project)
+        clean = dataclasses.replace(
+            document,
+            tasks=tuple(
+                dataclasses.replace(
+                    t,
+                    percent_complete=0,
+                    actual_start=None,
+                    actual_finish=None,
+                    baseline_start=None,
+                    baseline_finish=None,
+                    baseline_duration=None,
+                    baseline_work=None,
+                    baseline_cost=None,
+                )
+                for t in document.tasks
+            ),
+            assignments=tuple(
+                dataclasses.replace(a, actual_work=0, actual_cost=a.cost * 0)
+                for a in document.assignments
+            ),
+        )
+        path = _template_path(name, creating=True)
+        write_mspdi(clean, path)
+        stdout.print(
+            f"saved template {name!r} ({path}); start a project from it with "
+            f"`projsync plan import --template {name!r} --as-project ID -`"
+        )
+
+
+def check(
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="A project file or a folder of them.")
+    ],
+    as_json: Json = False,
+) -> None:
+    """Reschedule each file with projsync's scheduler and compare with the dates
+    Microsoft Project stored in it; the last line is JSON."""
+    with fail_cleanly():
+        if not path.exists():
+            raise InputError([Problem(where=str(path), what="no such file or folder")])
+        files = project_files(path)
+        root = path if path.is_dir() else path.parent
+        with progress_bar("checking", len(files)) as advance:
+            done = [0]
+
+            def seen(_name: str) -> None:
+                done[0] += 1
+                advance(done[0])
+
+            report = check_paths(files, root=root, progress=seen)
+        if not as_json:
+            share = report.identical / report.tasks if report.tasks else 0.0
+            stdout.print(
+                f"{report.files} files ({report.files_failed} failed), {report.tasks} tasks, "
+                f"{report.identical} identical ({share:.2%})"
+            )
+        sys.stdout.write(report.as_json() + "\n")
+
+
+def _template_path(name: str, *, creating: bool = False) -> Path:
+    if not name.strip() or "/" in name or name.startswith("."):
+        raise InputError([Problem(where="--name", what=f"{name!r} is not a usable template name")])
+    folder = load_settings().home / "templates"
+    if creating:
+        folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.xml"
+    if not creating and not path.exists():
+        raise InputError([Problem(where="--template", what=f"no template named {name!r}")])
+    return path

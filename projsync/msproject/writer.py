@@ -1,0 +1,359 @@
+"""Writing a plan project as MSPDI XML, the format Microsoft Project opens.
+
+Everything the plan server models goes out: the outline, durations, work,
+links with their lags, constraints, deadlines, progress, baselines, the
+calendars in use, resources with their rates, assignments, custom fields
+(under their names, as aliases of Text, Number, Cost, Date, Flag and Duration
+fields), the category of leaf tasks, and each task's projsync id, so that a
+file saved back from Microsoft Project finds its tasks again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from projsync.msproject.document import PROJSYNC_ID_FIELD, FileCalendar, ProjectDocument
+from projsync.msproject.importer import CATEGORY_FIELD
+from projsync.msproject.jvm import java_classes, start_jvm
+from projsync.plan.entities import FieldType, PlanTask
+from projsync.plan.model import ConstraintType, DependencyType, LagKind
+
+__all__ = ["WriteReport", "write_mspdi"]
+
+_CONSTRAINTS = {
+    ConstraintType.ASAP: "AS_SOON_AS_POSSIBLE",
+    ConstraintType.ALAP: "AS_LATE_AS_POSSIBLE",
+    ConstraintType.SNET: "START_NO_EARLIER_THAN",
+    ConstraintType.SNLT: "START_NO_LATER_THAN",
+    ConstraintType.FNET: "FINISH_NO_EARLIER_THAN",
+    ConstraintType.FNLT: "FINISH_NO_LATER_THAN",
+    ConstraintType.MSO: "MUST_START_ON",
+    ConstraintType.MFO: "MUST_FINISH_ON",
+}
+_RELATIONS = {
+    DependencyType.FS: "FINISH_START",
+    DependencyType.SS: "START_START",
+    DependencyType.FF: "FINISH_FINISH",
+    DependencyType.SF: "START_FINISH",
+}
+# Slots of Microsoft Project's custom task fields; Text29 and Text30 are ours.
+_SLOTS = {
+    FieldType.TEXT: (("TEXT", 28), ("ENTERPRISE_TEXT", 40)),
+    FieldType.NUMBER: (("NUMBER", 20), ("ENTERPRISE_NUMBER", 40)),
+    FieldType.COST: (("COST", 10), ("ENTERPRISE_COST", 10)),
+    FieldType.DATE: (("DATE", 10), ("ENTERPRISE_DATE", 30)),
+    FieldType.FLAG: (("FLAG", 20), ("ENTERPRISE_FLAG", 20)),
+    FieldType.DURATION: (("DURATION", 10), ("ENTERPRISE_DURATION", 10)),
+}
+_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+@dataclass(slots=True, kw_only=True)
+class WriteReport:
+    path: str
+    tasks: int = 0
+    resources: int = 0
+    assignments: int = 0
+    skipped_fields: list[str] = field(default_factory=list)
+    """Custom fields left out: more of one type than Microsoft Project has slots."""
+
+
+def write_mspdi(document: ProjectDocument, path: Path) -> WriteReport:
+    """Write the document as an MSPDI file at ``path`` (written whole, then moved)."""
+    start_jvm()
+    writer = _Writer(document)
+    project_file = writer.build()
+    (universal, file_format) = java_classes(
+        "org.mpxj.writer.UniversalProjectWriter", "org.mpxj.writer.FileFormat"
+    )
+    partial = path.with_name(path.name + ".partial")
+    universal(file_format.MSPDI).write(project_file, str(partial))
+    partial.replace(path)
+    writer.report.path = str(path)
+    return writer.report
+
+
+class _Writer:
+    def __init__(self, document: ProjectDocument) -> None:
+        self.document = document
+        self.report = WriteReport(path="")
+        names = (
+            "org.mpxj.ProjectFile", "org.mpxj.Duration", "org.mpxj.TimeUnit",
+            "org.mpxj.RelationType", "org.mpxj.Relation$Builder", "org.mpxj.ConstraintType",
+            "org.mpxj.TaskField", "org.mpxj.TaskMode", "org.mpxj.Priority", "org.mpxj.ResourceType",
+            "org.mpxj.Rate", "org.mpxj.CostRateTable", "org.mpxj.CostRateTableEntry",
+            "org.mpxj.Availability", "org.mpxj.common.LocalDateTimeHelper", "org.mpxj.DayType",
+            "org.mpxj.LocalTimeRange", "java.time.LocalDateTime", "java.time.LocalDate",
+            "java.time.LocalTime", "java.time.DayOfWeek", "java.lang.Double",
+        )  # fmt: skip
+        (
+            self.ProjectFile, self.Duration, self.TimeUnit, self.RelationType, self.RelationBuilder,
+            self.ConstraintType, self.TaskField, self.TaskMode, self.Priority, self.ResourceType,
+            self.Rate, self.CostRateTable, self.CostRateTableEntry, self.Availability,
+            self.DateHelper, self.DayType, self.LocalTimeRange, self.LocalDateTime, self.LocalDate,
+            self.LocalTime, self.DayOfWeek, self.Double,
+        ) = java_classes(*names)  # fmt: skip
+
+    def build(self) -> Any:
+        document = self.document
+        project_file = self.ProjectFile()
+        properties = project_file.getProjectProperties()
+        properties.setProjectTitle(document.project.name)
+        properties.setStartDate(self._moment(document.project.start))
+        if document.project.status_date is not None:
+            properties.setStatusDate(self._moment(document.project.status_date))
+        properties.setMinutesPerDay(self.Double(document.minutes_per_day).intValue())
+        properties.setMinutesPerWeek(self.Double(document.minutes_per_day * 5).intValue())
+        calendars = self._calendars(project_file, document.calendars)
+        default = calendars.get(document.project.calendar)
+        if default is not None:
+            project_file.setDefaultCalendar(default)
+        slots = self._custom_fields(project_file)
+        resources = self._resources(project_file, calendars)
+        made = self._tasks(project_file, calendars, slots)
+        self._links(made)
+        self._assignments(made, resources)
+        return project_file
+
+    # -- calendars ---------------------------------------------------------------
+
+    def _calendars(self, project_file: Any, found: Iterable[FileCalendar]) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        pending = list(found)
+        while pending:
+            ready = [c for c in pending if c.base is None or c.base in made]
+            if not ready:  # a base that is not exported: write the rest as base calendars
+                ready = pending
+            for record in ready:
+                made[record.name] = self._calendar(
+                    project_file, record, made.get(record.base or "")
+                )
+            pending = [c for c in pending if c not in ready]
+        return made
+
+    def _calendar(self, project_file: Any, record: FileCalendar, base: Any) -> Any:
+        calendar = project_file.addCalendar()
+        calendar.setName(record.name)
+        if base is not None:
+            calendar.setParent(base)
+        for day_name, periods in zip(_DAYS, record.week, strict=True):
+            day = getattr(self.DayOfWeek, day_name)
+            if periods is None and base is not None:
+                calendar.setCalendarDayType(day, self.DayType.DEFAULT)
+            elif periods:
+                calendar.setCalendarDayType(day, self.DayType.WORKING)
+                hours = calendar.addCalendarHours(day)
+                for start, end in periods:
+                    hours.add(self._range(start, end))
+            else:
+                calendar.setCalendarDayType(day, self.DayType.NON_WORKING)
+        for exception in record.exceptions:
+            made = calendar.addCalendarException(
+                self._day(exception.start), self._day(exception.finish)
+            )
+            if exception.name:
+                made.setName(exception.name)
+            for start, end in exception.working_times:
+                made.add(self._range(start, end))
+        return calendar
+
+    # -- tasks ---------------------------------------------------------------------
+
+    def _custom_fields(self, project_file: Any) -> dict[str, Any]:
+        """Our task fields → MPXJ fields, named by alias; Text29 category, Text30 id."""
+        container = project_file.getCustomFields()
+        container.getOrCreate(self.TaskField.TEXT30).setAlias(PROJSYNC_ID_FIELD)
+        container.getOrCreate(self.TaskField.TEXT29).setAlias(CATEGORY_FIELD)
+        free = {kind: [f"{family}{n}" for family, count in families for n in range(1, count + 1)]
+                for kind, families in _SLOTS.items()}  # fmt: skip
+        slots: dict[str, Any] = {}
+        for custom in self.document.fields:
+            if not free[custom.type]:
+                self.report.skipped_fields.append(custom.name)
+                continue
+            java_field = getattr(self.TaskField, free[custom.type].pop(0))
+            container.getOrCreate(java_field).setAlias(custom.name)
+            slots[custom.name] = (java_field, custom.type)
+        return slots
+
+    def _tasks(
+        self, project_file: Any, calendars: dict[str, Any], slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        values: dict[str, list[tuple[str, str]]] = {}
+        for value in self.document.values:
+            values.setdefault(value.key, []).append((value.field, value.value))
+        children: dict[str | None, list[PlanTask]] = {}
+        ids = {t.id for t in self.document.tasks}
+        for task in sorted(self.document.tasks, key=lambda t: t.position):
+            children.setdefault(task.parent if task.parent in ids else None, []).append(task)
+        next_unique = 1
+        stack: list[tuple[Any, PlanTask]] = [
+            (project_file, t) for t in reversed(children.get(None, []))
+        ]
+        while stack:
+            owner, task = stack.pop()
+            java_task = owner.addTask()
+            java_task.setUniqueID(self.Double(next_unique).intValue())
+            java_task.setID(self.Double(next_unique).intValue())
+            next_unique += 1
+            self._fill(java_task, task, calendars)
+            for name, text in values.get(task.id, []):
+                if name in slots:
+                    java_field, kind = slots[name]
+                    java_task.set(java_field, self._typed(kind, text))
+            made[task.id] = java_task
+            stack.extend((java_task, child) for child in reversed(children.get(task.id, [])))
+        self.report.tasks = len(made)
+        return made
+
+    def _fill(self, java_task: Any, task: PlanTask, calendars: dict[str, Any]) -> None:
+        java_task.setName(task.name)
+        java_task.setText(30, task.id)
+        if task.category:
+            java_task.setText(29, task.category)
+        duration = self._duration(task.duration, task.elapsed)
+        java_task.setDuration(duration)
+        if task.work:
+            java_task.setWork(self._duration(task.work, False))
+        java_task.setMilestone(task.milestone)
+        java_task.setEffortDriven(task.effort_driven)
+        if task.manual:
+            java_task.setTaskMode(self.TaskMode.MANUALLY_SCHEDULED)
+        java_task.setConstraintType(getattr(self.ConstraintType, _CONSTRAINTS[task.constraint]))
+        for setter, value in (
+            (java_task.setConstraintDate, task.constraint_date),
+            (java_task.setDeadline, task.deadline),
+            (java_task.setActualStart, task.actual_start),
+            (java_task.setActualFinish, task.actual_finish),
+            (java_task.setStart, task.start),
+            (java_task.setFinish, task.finish),
+            (java_task.setEarlyStart, task.early_start),
+            (java_task.setEarlyFinish, task.early_finish),
+            (java_task.setLateStart, task.late_start),
+            (java_task.setLateFinish, task.late_finish),
+            (java_task.setBaselineStart, task.baseline_start),
+            (java_task.setBaselineFinish, task.baseline_finish),
+        ):
+            if value is not None:
+                setter(self._moment(value))
+        java_task.setPercentageComplete(self.Double(task.percent_complete))
+        java_task.setCritical(task.critical)
+        java_task.setPriority(self.Priority.getInstance(task.priority))
+        if task.baseline_duration is not None:
+            java_task.setBaselineDuration(self._duration(task.baseline_duration, False))
+        if task.baseline_work is not None:
+            java_task.setBaselineWork(self._duration(task.baseline_work, False))
+        if task.baseline_cost is not None:
+            java_task.setBaselineCost(self.Double(float(task.baseline_cost)))
+        if task.calendar and task.calendar in calendars:
+            java_task.setCalendar(calendars[task.calendar])
+        done = task.duration * task.percent_complete // 100
+        java_task.setActualDuration(self._duration(done, task.elapsed))
+        java_task.setRemainingDuration(self._duration(task.duration - done, task.elapsed))
+
+    def _links(self, made: dict[str, Any]) -> None:
+        for link in self.document.links:
+            if link.predecessor not in made or link.successor not in made:
+                continue
+            if link.lag_kind is LagKind.PERCENT:
+                lag = self.Duration.getInstance(float(link.lag), self.TimeUnit.PERCENT)
+            else:
+                lag = self._duration(link.lag, link.lag_kind is LagKind.ELAPSED)
+            builder = (
+                self.RelationBuilder()
+                .predecessorTask(made[link.predecessor])
+                .type(getattr(self.RelationType, _RELATIONS[link.type]))
+                .lag(lag)
+            )
+            made[link.successor].addPredecessor(builder)
+
+    # -- resources and assignments -------------------------------------------------
+
+    def _resources(self, project_file: Any, calendars: dict[str, Any]) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        for number, resource in enumerate(self.document.resources, start=1):
+            java_resource = project_file.addResource()
+            java_resource.setUniqueID(self.Double(number).intValue())
+            java_resource.setName(resource.name)
+            java_resource.setType(getattr(self.ResourceType, resource.type.value.upper()))
+            table = self.CostRateTable()
+            table.add(
+                self.CostRateTableEntry(
+                    self.DateHelper.START_DATE_NA,
+                    self.DateHelper.END_DATE_NA,
+                    self.Double(float(resource.cost_per_use)),
+                    self.Rate(float(resource.standard_rate), self.TimeUnit.HOURS),
+                    self.Rate(float(resource.overtime_rate), self.TimeUnit.HOURS),
+                )
+            )
+            java_resource.setCostRateTable(0, table)
+            java_resource.getAvailability().add(
+                self.Availability(
+                    self.DateHelper.START_DATE_NA,
+                    self.DateHelper.END_DATE_NA,
+                    self.Double(float(resource.max_units)),
+                )
+            )
+            if resource.calendar and resource.calendar in calendars:
+                java_resource.setCalendar(calendars[resource.calendar])
+            made[resource.id] = java_resource
+        self.report.resources = len(made)
+        return made
+
+    def _assignments(self, tasks: dict[str, Any], resources: dict[str, Any]) -> None:
+        count = 0
+        for assignment in self.document.assignments:
+            if assignment.task not in tasks or assignment.resource not in resources:
+                continue
+            made = tasks[assignment.task].addResourceAssignment(resources[assignment.resource])
+            made.setUnits(self.Double(float(assignment.units)))
+            made.setWork(self._duration(assignment.work, False))
+            made.setActualWork(self._duration(assignment.actual_work, False))
+            made.setRemainingWork(self._duration(assignment.remaining_work, False))
+            made.setCost(self.Double(float(assignment.cost)))
+            made.setActualCost(self.Double(float(assignment.actual_cost)))
+            count += 1
+        self.report.assignments = count
+
+    # -- values --------------------------------------------------------------------
+
+    def _duration(self, minutes: int, elapsed: bool) -> Any:
+        per_day = self.document.minutes_per_day
+        if elapsed:
+            if minutes % 1440 == 0:
+                return self.Duration.getInstance(minutes // 1440, self.TimeUnit.ELAPSED_DAYS)
+            return self.Duration.getInstance(minutes, self.TimeUnit.ELAPSED_MINUTES)
+        if per_day and minutes % per_day == 0:
+            return self.Duration.getInstance(minutes // per_day, self.TimeUnit.DAYS)
+        if minutes % 60 == 0:
+            return self.Duration.getInstance(minutes // 60, self.TimeUnit.HOURS)
+        return self.Duration.getInstance(minutes, self.TimeUnit.MINUTES)
+
+    def _moment(self, moment: dt.datetime) -> Any:
+        return self.LocalDateTime.of(
+            moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
+        )
+
+    def _day(self, day: dt.date) -> Any:
+        return self.LocalDate.of(day.year, day.month, day.day)
+
+    def _range(self, start: int, end: int) -> Any:
+        last = self.LocalTime.MIDNIGHT if end >= 1440 else self.LocalTime.of(end // 60, end % 60)
+        return self.LocalTimeRange(self.LocalTime.of(start // 60, start % 60), last)
+
+    def _typed(self, kind: FieldType, text: str) -> Any:
+        if kind in (FieldType.NUMBER, FieldType.COST):
+            return self.Double(float(Decimal(text)))
+        if kind is FieldType.FLAG:
+            return text == "true"
+        if kind is FieldType.DATE:
+            return self._moment(dt.datetime.fromisoformat(text))
+        if kind is FieldType.DURATION:
+            return self._duration(int(text.rstrip("m")), False)
+        return text
