@@ -129,7 +129,7 @@ def template(
         write_mspdi(clean, path)
         stdout.print(
             f"saved template {name!r} ({path}); start a project from it with "
-            f"`projsync plan import --template {name!r} --as-project ID -`"
+            f"`projsync plan import --template {name!r} --as-project ID`"
         )
 
 

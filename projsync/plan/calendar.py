@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -177,6 +177,33 @@ class CalendarIndex:
             _, cum, patterns, midnights = self._grow(offset, forward=i >= 0)
             i = bisect_left(cum, offset) - 1
         return midnights[i] + _MINUTE[patterns[i].finish_minute[offset - cum[i]]]
+
+    def start_moments(self, offsets: Sequence[int]) -> list[datetime]:
+        """`start_at` of every offset, in bulk (a schedule converts 400,000 of them)."""
+        return self._moments(offsets, finish=False)
+
+    def finish_moments(self, offsets: Sequence[int]) -> list[datetime]:
+        """`finish_at` of every offset, in bulk."""
+        return self._moments(offsets, finish=True)
+
+    def _moments(self, offsets: Sequence[int], *, finish: bool) -> list[datetime]:
+        """Each distinct offset converted once, inline: as `start_at`/`finish_at` do, minus
+        a method call per offset, which costs as much as the conversion."""
+        if not offsets:
+            return []
+        distinct = set(offsets)
+        at = self.finish_at if finish else self.start_at
+        at(min(distinct))  # grow the table over both ends, so over everything between
+        at(max(distinct))
+        _, cum, patterns, midnights = self._state
+        search = bisect_left if finish else bisect_right
+        table: dict[int, datetime] = {}
+        for offset in distinct:
+            i = search(cum, offset) - 1
+            pattern = patterns[i]
+            minute = (pattern.finish_minute if finish else pattern.start_minute)[offset - cum[i]]
+            table[offset] = midnights[i] + _MINUTE[minute]
+        return list(map(table.__getitem__, offsets))
 
     # ----------------------------------------------------------------- growing
 

@@ -1,0 +1,107 @@
+"""Publishing files: a new project, a replaced WBS that keeps its task ids, templates."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from projsync.db import Store
+from projsync.errors import InputError
+from projsync.msproject.document import ProjectDocument
+from projsync.msproject.exporter import document_from_store
+from projsync.msproject.importer import import_document
+from projsync.msproject.reader import read_document
+from projsync.msproject.writer import write_mspdi
+from projsync.plan.entities import PlanTask
+from projsync.plan.service import PlanService
+from tests.msproject.conftest import CORPUS
+
+SAMPLE = CORPUS / "legacy" / "sample.mpp"
+
+
+@pytest.fixture
+def sample() -> ProjectDocument:
+    if not SAMPLE.exists():
+        pytest.skip(f"corpus not at {CORPUS}")
+    return read_document(SAMPLE)
+
+
+def test_import__publishes_a_new_project_with_calendars_resources_and_assignments(
+    plan_store: Store, sample: ProjectDocument
+) -> None:
+    result = import_document(plan_store, sample, as_project="S")
+    service = PlanService(plan_store)
+    assert (result.project, result.tasks) == ("S", len(sample.tasks))
+    assert service.project("S").calendar == "S:Standard"
+    assert len(service.assignments("S")) == len(sample.assignments) == result.assignments
+    with pytest.raises(InputError, match="project S: already exists"):
+        import_document(plan_store, sample, as_project="S")
+
+
+def test_import__replace_keeps_ids_by_unique_id_then_by_name(
+    plan_store: Store, sample: ProjectDocument
+) -> None:
+    import_document(plan_store, sample, as_project="S")
+    service = PlanService(plan_store)
+    before = {t.id: t for t in service.tasks("S")}
+    leaf = next(t for t in sample.tasks if t.parent is not None)
+    # The planner's copy: one task renamed, one task re-created by hand (new
+    # unique id, same name and parent), one task added.
+    renamed = dataclasses.replace(leaf, name="Renamed in the file")
+    other = next(t for t in sample.tasks if t.parent == leaf.parent and t.id != leaf.id)
+    recreated = dataclasses.replace(other, id="9001")
+    added = PlanTask(
+        project="", id="9002", name="Added in the file", parent=leaf.parent, position=999
+    )
+    tasks = [
+        renamed if t.id == leaf.id else recreated if t.id == other.id else t for t in sample.tasks
+    ]
+    edited = dataclasses.replace(
+        sample,
+        tasks=(*tasks, added),
+        links=tuple(
+            dataclasses.replace(
+                k,
+                predecessor="9001" if k.predecessor == other.id else k.predecessor,
+                successor="9001" if k.successor == other.id else k.successor,
+            )
+            for k in sample.links
+        ),
+        assignments=tuple(
+            dataclasses.replace(a, task="9001") if a.task == other.id else a
+            for a in sample.assignments
+        ),
+    )
+    result = import_document(plan_store, edited, replace="S")
+    after = {t.id: t for t in service.tasks("S")}
+    assert after[leaf.id].name == "Renamed in the file"  # kept by unique id
+    assert other.id in after and "9001" not in after  # kept by name under the same parent
+    assert "9002" in after and set(after) == set(before) | {"9002"}
+    assert (result.kept, result.deleted) == (len(before), 0)
+
+
+def test_import__a_refused_file_leaves_nothing(plan_store: Store, sample: ProjectDocument) -> None:
+    broken = dataclasses.replace(
+        sample,
+        tasks=(*sample.tasks, PlanTask(project="", id="77", name="Orphan", parent="NOWHERE")),
+    )
+    with pytest.raises(InputError, match="unknown parent task NOWHERE"):
+        import_document(plan_store, broken, as_project="S")
+    service = PlanService(plan_store)
+    assert service.projects() == [] and service.resources() == []
+
+
+def test_import__category_field_fills_the_task_category(
+    plan_store: Store, sample: ProjectDocument, tmp_path: Path
+) -> None:
+    import_document(plan_store, sample, as_project="S")
+    service = PlanService(plan_store)
+    leaf = next(t for t in service.tasks("S") if t.parent is not None)
+    service.update_task("S", leaf.id, category="Design")
+    exported = tmp_path / "S.xml"
+    write_mspdi(document_from_store(plan_store, "S"), exported)
+    import_document(plan_store, read_document(exported), as_project="S2")
+    again = {t.id: t for t in service.tasks("S2")}
+    assert again[leaf.id].category == "Design"

@@ -1,0 +1,87 @@
+"""Import, export, import again: every field the plan server models survives,
+over the whole corpus of real files."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from projsync.db import Store, open_store
+from projsync.msproject.exporter import document_from_store
+from projsync.msproject.importer import import_document
+from projsync.msproject.reader import read_document
+from projsync.msproject.writer import write_mspdi
+from projsync.plan.service import PlanService
+from projsync.plan.views import project_view
+from tests.msproject.conftest import CORPUS
+
+# A few tasks of old MPX files carry a start but no finish; the file written back
+# has the finish MPXJ derives. A value that appears where there was none is not
+# a loss; every value that was there must come back equal.
+
+
+def _snapshot(store: Store, project_id: str) -> dict[str, Any]:
+    service = PlanService(store)
+    project, views, _ = project_view(store, project_id)
+
+    def own(name: str | None) -> str | None:
+        return name.split(":", 1)[1] if name and ":" in name else name
+
+    return {
+        "project": (project.name, project.start, project.status_date, own(project.calendar)),
+        "tasks": {
+            v.task.id: (
+                dataclasses.replace(v.task, project="", position=0, calendar=own(v.task.calendar)),
+                v.custom_fields,
+            )
+            for v in views
+        },
+        "order": [v.task.id for v in views],
+        "links": sorted(
+            (k.predecessor, k.successor, k.type, k.lag, k.lag_kind)
+            for k in service.links(project_id)
+        ),
+        "assignments": sorted(
+            (a.task, a.resource, a.units, a.work, a.actual_work, a.cost, a.actual_cost)
+            for a in service.assignments(project_id)
+        ),
+    }
+
+
+def _differences(file: str, first: dict[str, Any], second: dict[str, Any]) -> list[tuple[str, ...]]:
+    found = [
+        (file, part)
+        for part in ("project", "order", "links", "assignments")
+        if first[part] != second[part]
+    ]
+    for task_id, (task, custom) in first["tasks"].items():
+        again, custom_again = second["tasks"].get(task_id, (None, None))
+        if again is None:
+            found.append((file, task_id, "missing"))
+            continue
+        for field in dataclasses.fields(task):
+            before, after = getattr(task, field.name), getattr(again, field.name)
+            if before != after and before is not None:
+                found.append((file, task_id, field.name))
+        if custom != custom_again:
+            found.append((file, task_id, "custom fields"))
+    return found
+
+
+def test_roundtrip__whole_corpus_keeps_every_modelled_field(
+    corpus: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    plan_store = open_store("plan", f"sqlite:///{tmp_path / 'plan.db'}", "plan")
+    lost: list[tuple[str, ...]] = []
+    for number, entry in enumerate(corpus):
+        first = import_document(
+            plan_store, read_document(CORPUS / entry["file"]), as_project=f"A{number}"
+        )
+        exported = tmp_path / f"A{number}.xml"
+        write_mspdi(document_from_store(plan_store, first.project), exported)
+        import_document(plan_store, read_document(exported), as_project=f"B{number}")
+        lost += _differences(
+            entry["file"], _snapshot(plan_store, f"A{number}"), _snapshot(plan_store, f"B{number}")
+        )
+    assert lost == []
