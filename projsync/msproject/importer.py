@@ -119,12 +119,17 @@ _Incoming = tuple[list[PlanTask], list[PlanLink], list[PlanAssignment]]
 
 def _renamed(document: ProjectDocument, project_id: str, names: dict[str, str]) -> _Incoming:
     categories = {v.key: v.value for v in document.values if v.field == CATEGORY_FIELD and v.key}
+    assigned: dict[str, int] = {}
+    for a in document.assignments:
+        assigned[a.task] = assigned.get(a.task, 0) + a.work
     new_tasks = [
         dataclasses.replace(
             t,
             project=project_id,
             calendar=names.get(t.calendar) if t.calendar else None,
             category=categories.get(t.id, t.category),
+            # a task's work is its assignments' (as the store keeps it)
+            work=assigned.get(t.id, t.work),
         )
         for t in document.tasks
     ]

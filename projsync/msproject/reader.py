@@ -142,6 +142,10 @@ class _Converter:
         self.properties = project_file.getProjectProperties()
         (self.time_unit,) = java_classes("org.mpxj.TimeUnit")
         self.minutes_per_day = int(self.properties.getMinutesPerDay() or 480)
+        # Fields with a value on at least one task: the rest need not be asked
+        # for task by task (each question to the JVM costs a microsecond or two).
+        self.populated_fields = list(project_file.getTasks().getPopulatedFields())
+        self.populated = {_str(f.name()) for f in self.populated_fields}
 
     def document(self, progress: Callable[[int, int], None] | None) -> ProjectDocument:
         tasks_in_file = [t for t in self.file.getTasks() if _int(t.getUniqueID()) != 0]
@@ -237,6 +241,11 @@ class _Converter:
         return str(_int(task.getUniqueID()))
 
     def _task(self, task: Any, ids: dict[int, str], position: int) -> PlanTask:
+        has = self.populated.__contains__
+
+        def moment(field: str, getter: Callable[[], Any]) -> dt.datetime | None:
+            return _moment(getter()) if has(field) else None
+
         parent = task.getParentTask()
         parent_unique = _int(parent.getUniqueID()) if parent is not None else 0
         duration, elapsed = self._duration(task.getDuration())
@@ -258,26 +267,32 @@ class _Converter:
             constraint_date=_moment(task.getConstraintDate())
             if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
             else None,
-            deadline=_moment(task.getDeadline()),
+            deadline=moment("DEADLINE", task.getDeadline),
             percent_complete=min(100, max(0, round(_number(task.getPercentageComplete())))),
-            actual_start=_moment(task.getActualStart()),
-            actual_finish=_moment(task.getActualFinish()),
+            actual_start=moment("ACTUAL_START", task.getActualStart),
+            actual_finish=moment("ACTUAL_FINISH", task.getActualFinish),
             calendar=_str(calendar.getName()) if calendar is not None else None,
             priority=min(
                 1000, max(0, _int(task.getPriority().getValue()) if task.getPriority() else 500)
             ),
             budget_work=0,
-            baseline_start=_moment(task.getBaselineStart()),
-            baseline_finish=_moment(task.getBaselineFinish()),
-            baseline_duration=self._minutes(task.getBaselineDuration()) or None,
-            baseline_work=self._minutes(task.getBaselineWork()) or None,
-            baseline_cost=_money(task.getBaselineCost()) or None,
+            baseline_start=moment("BASELINE_START", task.getBaselineStart),
+            baseline_finish=moment("BASELINE_FINISH", task.getBaselineFinish),
+            baseline_duration=(self._minutes(task.getBaselineDuration()) or None)
+            if has("BASELINE_DURATION")
+            else None,
+            baseline_work=(self._minutes(task.getBaselineWork()) or None)
+            if has("BASELINE_WORK")
+            else None,
+            baseline_cost=(_money(task.getBaselineCost()) or None)
+            if has("BASELINE_COST")
+            else None,
             start=_moment(task.getStart()),
             finish=_moment(task.getFinish()),
-            early_start=_moment(task.getEarlyStart()),
-            early_finish=_moment(task.getEarlyFinish()),
-            late_start=_moment(task.getLateStart()),
-            late_finish=_moment(task.getLateFinish()),
+            early_start=moment("EARLY_START", task.getEarlyStart),
+            early_finish=moment("EARLY_FINISH", task.getEarlyFinish),
+            late_start=moment("LATE_START", task.getLateStart),
+            late_finish=moment("LATE_FINISH", task.getLateFinish),
             critical=bool(task.getCritical()),
         )
 
@@ -339,7 +354,7 @@ class _Converter:
         own name such as Text1) → (MPXJ field, type)."""
         found: dict[str, tuple[Any, FieldType]] = {}
         container = self.file.getCustomFields()
-        for field in self.file.getTasks().getPopulatedFields():
+        for field in self.populated_fields:
             match = _CUSTOM.match(_str(field.name()) or "")
             if match is None:
                 continue

@@ -8,22 +8,21 @@ whole schedule should take well under a second in CPython.
 
 - Nodes are ints; each node's arrays are flat lists of ints indexed by node
   (or by *slot*, 2n for a start and 2n+1 for a finish).
-- Links are kept in flat parallel lists sorted by predecessor node (compressed
-  sparse rows): node n's links are `range(link_first[n], link_first[n + 1])`.
-  Flat lists of ints, unlike a list of tuples per node, leave nothing for the
-  cyclic garbage collector to walk and nothing to free one by one.
-- Most nodes are *plain*: a detail task on the working axis, not pinned, with
-  no shifted link out. For those the end a link leaves from is start or
-  start + duration, so each link folds into one constant, its *reach*
-  (lag + duration if it leaves from the finish): the sweeps add a single
-  number per link. Other nodes go through the general methods
-  (`evaluate_early`, `release`, `evaluate_late`, `evaluate_gaps`), which
-  the leveller also drives node by node.
+- Links are kept in flat parallel lists of ints (`link_slot`, `link_lag`...),
+  one entry per link; `links_of[n]` lists the links out of node n. Columns of
+  ints, unlike a tuple per link, leave little for the cyclic garbage collector
+  to walk and to free one by one, and can be built with C-level maps.
+- Most nodes are *plain*: a detail task on the working axis, not pinned. For
+  those the end a link leaves from is start or start + duration, so each link
+  folds into one constant, its *reach* (lag + duration if it leaves from the
+  finish): the sweeps add a single number per link (a shifted link, rarer,
+  calls its `Shift`). Other nodes go through the general methods
+  (`evaluate_early`, `release`, `evaluate_late`, `evaluate_gaps`), which the
+  leveller also drives node by node.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import repeat
 from operator import add, ge, itemgetter, mul, sub
@@ -36,6 +35,7 @@ __all__ = ["INF", "LEAF", "NEG", "SUMMARY_IN", "SUMMARY_OUT", "TaskNetwork"]
 NEG = -(1 << 62)
 INF = 1 << 62
 LEAF, SUMMARY_IN, SUMMARY_OUT = 0, 1, 2
+_NO_LINKS: list[int] = []  # shared by the nodes without links out: never appended to
 
 
 class TaskNetwork:
@@ -71,9 +71,9 @@ class TaskNetwork:
         self.ops: list[ClockTask | None] = []
         self.pins: dict[int, tuple[int, int]] = {}
         self.alap: list[int] = []
-        # Links by predecessor (see `set_links`); link k of node n, for k in
-        # range(link_first[n], link_first[n + 1]):
-        self.link_first: list[int] = []
+        # Links by predecessor (see `set_links`): node n's are links_of[n], each an
+        # index k into these columns:
+        self.links_of: list[list[int]] = []
         self.link_slot: list[int] = []  # the successor's slot the link bounds
         self.link_lag: list[int] = []  # on the axis, percent lags resolved
         self.link_from: list[int] = []  # 1 if it leaves from the predecessor's finish
@@ -92,17 +92,15 @@ class TaskNetwork:
     def set_links(
         self, sources: list[int], slots: list[int], lags: list[int], froms: list[int]
     ) -> None:
-        """Store the (unshifted) links, given per link in any order, sorted by source node.
-
-        Built with C-level sorts and maps rather than a Python loop per link.
-        """
+        """Store the (unshifted) links, given as columns, one entry per link."""
         size = len(self.kind)
-        order = sorted(range(len(sources)), key=sources.__getitem__)
-        sources = list(map(sources.__getitem__, order))
-        self.link_first = list(map(bisect_left, repeat(sources), range(size + 1)))
-        self.link_slot = slots = list(map(slots.__getitem__, order))
-        self.link_lag = lags = list(map(lags.__getitem__, order))
-        self.link_from = froms = list(map(froms.__getitem__, order))
+        self.links_of = links_of = [_NO_LINKS] * size
+        for k, source in enumerate(sources):
+            if links_of[source] is _NO_LINKS:
+                links_of[source] = [k]
+            else:
+                links_of[source].append(k)
+        self.link_slot, self.link_lag, self.link_from = slots, lags, froms
         spans = map(mul, froms, map(self.duration.__getitem__, sources))
         self.link_reach = list(map(add, lags, spans))
         if self.pair == list(range(size)):
@@ -114,7 +112,7 @@ class TaskNetwork:
     def successors(self, n: int) -> list[int]:
         """Nodes that node `n` holds up: by its links and by the outline (with repeats)."""
         link_slot = self.link_slot
-        found = [link_slot[k] >> 1 for k in range(self.link_first[n], self.link_first[n + 1])]
+        found = [link_slot[k] >> 1 for k in self.links_of[n]]
         found.extend(slot >> 1 for slot, _ in self.shifted_out.get(n, ()))
         found.extend(self.outline.get(n, ()))
         return found
@@ -181,7 +179,7 @@ class TaskNetwork:
         early, bound = self.early, self.bound
         link_slot, link_lag, link_from = self.link_slot, self.link_lag, self.link_from
         ready = []
-        for k in range(self.link_first[n], self.link_first[n + 1]):
+        for k in self.links_of[n]:
             slot = link_slot[k]
             bound[slot] = max(bound[slot], early[2 * n + link_from[k]] + link_lag[k])
             indegree[slot >> 1] -= 1
@@ -207,10 +205,10 @@ class TaskNetwork:
         """
         early, bound, base = self.early, self.bound, self.base
         duration, delay = self.duration, self.delay
-        first, link_slot, link_reach = self.link_first, self.link_slot, self.link_reach
+        links_of, link_slot, link_reach = self.links_of, self.link_slot, self.link_reach
         parent_in, parent_out = self.parent_in, self.parent_out
         plain, evaluate_early, release = self._plain(), self.evaluate_early, self.release
-        outline = self.outline
+        outline, shifted_out = self.outline, self.shifted_out
         indegree = list(self.indegree)
         order = [n for n, count in enumerate(indegree) if not count]
         append = order.append
@@ -237,7 +235,7 @@ class TaskNetwork:
             if parent >= 0:
                 early[2 * parent] = min(early[2 * parent], start)
                 early[2 * parent + 1] = max(early[2 * parent + 1], start + span)
-            for k in range(first[n], first[n + 1]):
+            for k in links_of[n]:
                 slot = link_slot[k]
                 value = start + link_reach[k]
                 if value > bound[slot]:  # noqa: PLR1730
@@ -246,6 +244,14 @@ class TaskNetwork:
                 indegree[m] -= 1
                 if not indegree[m]:
                     append(m)
+            if shifted_out and n in shifted_out:
+                for slot, shift in shifted_out[n]:
+                    value = shift.forward(start + span if shift.from_finish else start)
+                    if value > bound[slot]:  # noqa: PLR1730
+                        bound[slot] = value
+                    indegree[slot >> 1] -= 1
+                    if not indegree[slot >> 1]:
+                        append(slot >> 1)
             if outline and n in outline:
                 for m in outline[n]:
                     indegree[m] -= 1
@@ -259,11 +265,11 @@ class TaskNetwork:
         """1 for nodes the sweeps may take the fast path for (see the module docstring)."""
         plain = bytearray(len(self.kind))
         if self.axis.working:
-            kind, pins, shifted = self.kind, self.pins, self.shifted_out
-            if not pins and not shifted and kind.count(LEAF) == len(kind):
+            kind, pins = self.kind, self.pins
+            if not pins and kind.count(LEAF) == len(kind):
                 return bytearray(b"\x01" * len(kind))
             for n in range(len(plain)):
-                plain[n] = kind[n] == LEAF and n not in pins and n not in shifted
+                plain[n] = kind[n] == LEAF and n not in pins
         return plain
 
     # ----------------------------------------------------------------- backward
@@ -288,7 +294,7 @@ class TaskNetwork:
             finish = min(finish, self.late[2 * n + 1] if alap else self.cap[n])
         start_bound = INF
         link_slot, link_lag, link_from = self.link_slot, self.link_lag, self.link_from
-        for k in range(self.link_first[n], self.link_first[n + 1]):
+        for k in self.links_of[n]:
             if link_from[k]:
                 finish = min(finish, late[link_slot[k]] - link_lag[k])
             else:
@@ -340,8 +346,8 @@ class TaskNetwork:
         its two gaps (its free slack), kept in `finish_gap`.
         """
         early, late, cap, duration = self.early, self.late, self.cap, self.duration
-        first, link_slot, link_reach = self.link_first, self.link_slot, self.link_reach
-        link_seen = self.link_seen
+        links_of, link_slot, link_reach = self.links_of, self.link_slot, self.link_reach
+        link_seen, shifted_out, pair = self.link_seen, self.shifted_out, self.pair
         parent_in, parent_out = self.parent_in, self.parent_out
         plain, evaluate_late, evaluate_gaps = self._plain(), self.evaluate_late, self.evaluate_gaps
         self.finish_gap = finish_gap = [INF] * len(self.kind)
@@ -358,7 +364,7 @@ class TaskNetwork:
                 latest = project_finish
             latest -= span  # the late start
             seen = INF
-            for k in range(first[n], first[n + 1]):
+            for k in links_of[n]:
                 reach = link_reach[k]
                 value = late[link_slot[k]] - reach
                 if value < latest:  # noqa: PLR1730
@@ -367,6 +373,15 @@ class TaskNetwork:
                 if value < seen:  # noqa: PLR1730
                     seen = value
             gap = seen - early[2 * n] if seen < INF else INF
+            if shifted_out and n in shifted_out:
+                for slot, shift in shifted_out[n]:
+                    value = shift.backward(late[slot]) - (span if shift.from_finish else 0)
+                    if value < latest:  # noqa: PLR1730
+                        latest = value
+                    target = early[2 * pair[slot >> 1] + (slot & 1)]
+                    value = target - shift.forward(early[2 * n + shift.from_finish])
+                    if value < gap:  # noqa: PLR1730
+                        gap = value
             parent = parent_out[n]
             if parent >= 0:
                 latest = min(latest, late[2 * parent + 1] - span)
@@ -420,7 +435,7 @@ class TaskNetwork:
         finish_gap, start_gap = self.finish_gap, self.start_gap
         link_seen, link_lag, link_from = self.link_seen, self.link_lag, self.link_from
         gaps = [INF, INF]  # start, finish
-        for k in range(self.link_first[n], self.link_first[n + 1]):
+        for k in self.links_of[n]:
             end = link_from[k]
             gap = span(early[2 * n + end] + link_lag[k], early[link_seen[k]])
             gaps[end] = min(gaps[end], gap)
@@ -444,11 +459,11 @@ class TaskNetwork:
         found: set[int] = set()
         if not any(kind[n] == LEAF and not duration[n] for n in range(len(kind))):
             return found
-        first, link_slot, link_lag, link_from = (
-            self.link_first, self.link_slot, self.link_lag, self.link_from,
+        links_of, link_slot, link_lag, link_from = (
+            self.links_of, self.link_slot, self.link_lag, self.link_from,
         )  # fmt: skip
         for m in range(len(kind)):
-            for k in range(first[m], first[m + 1]):
+            for k in links_of[m]:
                 slot = link_slot[k]
                 n = slot >> 1
                 if (

@@ -57,6 +57,9 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import compress
+from operator import attrgetter, eq, itemgetter
+from typing import cast
 
 from projsync.plan.axes import Axis, ClockTask, Shift
 from projsync.plan.calendar import calendar_index
@@ -136,7 +139,10 @@ def apply_schedule(tasks: Sequence[Task], result: Schedule) -> tuple[Task, ...]:
 # ------------------------------------------------------------------------- compile
 
 _FS, _SS, _FF, _SF = DependencyType.FS, DependencyType.SS, DependencyType.FF, DependencyType.SF
-_ENDS = {_FS: (1, 0), _SS: (0, 0), _FF: (1, 1), _SF: (0, 1)}
+_ENDS = {_FS: (1, 0), _SS: (0, 0), _FF: (1, 1), _SF: (0, 1)}  # (from finish, to finish)
+_FROM_END = itemgetter(0)
+_PREDECESSOR, _SUCCESSOR = attrgetter("predecessor_id"), attrgetter("successor_id")
+_TYPE, _LAG, _LAG_KIND = attrgetter("type"), attrgetter("lag"), attrgetter("lag_kind")
 _ASAP, _ALAP = ConstraintType.ASAP, ConstraintType.ALAP
 _WORKING, _ELAPSED, _PERCENT = LagKind.WORKING, LagKind.ELAPSED, LagKind.PERCENT
 _DATED = frozenset(ConstraintType) - {_ASAP, _ALAP}
@@ -411,42 +417,80 @@ def _add_links(
     position: dict[str, int],
     problems: list[str],
 ) -> None:
-    """The links, as flat columns handed to `TaskNetwork.set_links` (see network.py)."""
+    """The links, as flat columns for `TaskNetwork.set_links` (see network.py).
+
+    Column by column with C-level maps, not link by link: a large project has
+    150,000 links. Only links that are not a plain addition on the axis
+    (percent lags, elapsed lags on the working axis...) are looked at one by one.
+    """
+    try:
+        predecessors = list(map(position.__getitem__, map(_PREDECESSOR, dependencies)))
+        successors = list(map(position.__getitem__, map(_SUCCESSOR, dependencies)))
+        wrong = any(map(eq, predecessors, successors))
+    except KeyError:
+        wrong = True
+    if wrong:
+        dependencies = _valid_links(dependencies, position, problems)
+        predecessors = list(map(position.__getitem__, map(_PREDECESSOR, dependencies)))
+        successors = list(map(position.__getitem__, map(_SUCCESSOR, dependencies)))
+    found = list(map(_ENDS.get, map(_TYPE, dependencies)))
+    if None in found:  # a plain string, or an unknown type (raises)
+        found = [_ENDS[DependencyType(kind)] for kind in map(_TYPE, dependencies)]
+    ends = cast(list[tuple[int, int]], found)
+    lags = list(map(_LAG, dependencies))
+    lag_kinds = list(map(_LAG_KIND, dependencies))
     tasks, axis, kind, duration = network.tasks, network.axis, network.kind, network.duration
-    node_in, node_out, indegree = network.node_in, network.node_out, network.indegree
+    sources, targets = predecessors, successors
+    if len(kind) > len(tasks):  # summaries: links leave out nodes and land on in nodes
+        sources = list(map(network.node_out.__getitem__, predecessors))
+        targets = list(map(network.node_in.__getitem__, successors))
+    indegree = network.indegree
+    for target in targets:
+        indegree[target] += 1
+    slots = [2 * target + to_finish for target, (_, to_finish) in zip(targets, ends, strict=True)]
+    froms = list(map(_FROM_END, ends))
     working_axis = axis.working
-    sources: list[int] = []
-    slots: list[int] = []
-    lags: list[int] = []
-    froms: list[int] = []
-    find, ends_of = position.get, _ENDS.get
-    for dependency in dependencies:
-        p = find(dependency.predecessor_id)
-        s = find(dependency.successor_id)
-        if p is None or s is None or p == s:
-            problems.extend(_link_problems(dependency, p, s))
-            continue
-        source, target = node_out[p], node_in[s]
-        ends = ends_of(dependency.type) or _ENDS[DependencyType(dependency.type)]
-        lag, lag_kind = dependency.lag, dependency.lag_kind
+    native = _WORKING if working_axis else _ELAPSED  # lags that add on this axis
+    shifted = set()
+    for k in [k for k, lag_kind in enumerate(lag_kinds) if lag_kind is not native]:
+        source, lag, lag_kind = sources[k], lags[k], lag_kinds[k]
         if lag_kind is _PERCENT:
+            p = predecessors[k]
             leaf = kind[source] == LEAF
             lag = _divide((duration[source] if leaf else tasks[p].duration) * lag, 100)
             lag_kind = _ELAPSED if leaf and tasks[p].elapsed else _WORKING
-        indegree[target] += 1
         if lag == 0 or (lag_kind is _WORKING) is working_axis:
-            sources.append(source)
-            slots.append(2 * target + ends[1])
-            lags.append(lag)
-            froms.append(ends[0])
-        else:
-            zero = (
-                kind[source] == LEAF and not duration[source],
-                kind[target] == LEAF and not duration[target],
-            )
-            shift = Shift(axis, lag, ends, zero)
-            network.shifted_out.setdefault(source, []).append((2 * target + ends[1], shift))
+            lags[k] = lag
+            continue
+        target = targets[k]
+        zero = (
+            kind[source] == LEAF and not duration[source],
+            kind[target] == LEAF and not duration[target],
+        )
+        shift = Shift(axis, lag, ends[k], zero)
+        network.shifted_out.setdefault(source, []).append((slots[k], shift))
+        shifted.add(k)
+    if shifted:
+        keep = [k not in shifted for k in range(len(slots))]
+        sources, slots, lags, froms = (
+            list(compress(column, keep)) for column in (sources, slots, lags, froms)
+        )
     network.set_links(sources, slots, lags, froms)
+
+
+def _valid_links(
+    dependencies: Sequence[Dependency], position: dict[str, int], problems: list[str]
+) -> list[Dependency]:
+    """The links between two known, different tasks; the others are problems, in order."""
+    valid = []
+    for dependency in dependencies:
+        p = position.get(dependency.predecessor_id)
+        s = position.get(dependency.successor_id)
+        if p is None or s is None or p == s:
+            problems.extend(_link_problems(dependency, p, s))
+        else:
+            valid.append(dependency)
+    return valid
 
 
 def _link_problems(dependency: Dependency, p: int | None, s: int | None) -> list[str]:

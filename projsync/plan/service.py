@@ -231,10 +231,14 @@ class PlanService:
         """Write a task that changed; returns whether it did."""
         if updated == current:
             return False
+        values = records.task_values(updated)
+        # Setting the key columns, even to the same values, would make SQLite
+        # check every row that refers to this task.
+        del values["project_id"], values["id"]
         conn.execute(
             update(tasks)
             .where(tasks.c.project_id == current.project, tasks.c.id == current.id)
-            .values(**records.task_values(updated), version=reserve_versions(conn))
+            .values(**values, version=reserve_versions(conn))
         )
         return True
 
@@ -371,9 +375,11 @@ class PlanService:
         totals: dict[tuple[str, str], int] = {}
         for a in new:
             totals[(a.project, a.task)] = totals.get((a.project, a.task), 0) + a.work
-        for (project_id, task_id), work in totals.items():
-            task = self.task_in(conn, project_id, task_id)
-            self.write_task(conn, task, dataclasses.replace(task, work=work))
+        for project_id in {project for project, _ in totals}:
+            for task in self.tasks_in(conn, project_id):
+                work = totals.get((project_id, task.id))
+                if work is not None and work != task.work:
+                    self.write_task(conn, task, dataclasses.replace(task, work=work))
 
     def update_resource(self, resource_id: str, **changes: Any) -> PlanResource:
         with self.store.write() as conn:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -125,6 +126,7 @@ tasks = Table(
     Column("critical", Boolean, nullable=False),
     Column("version", BigInteger, nullable=False, index=True),
     ForeignKeyConstraint(["project_id", "parent_id"], ["tasks.project_id", "tasks.id"]),
+    Index("ix_tasks_parent", "project_id", "parent_id"),
 )
 
 links = Table(
@@ -139,6 +141,7 @@ links = Table(
     Column("version", BigInteger, nullable=False, index=True),
     ForeignKeyConstraint(["project_id", "predecessor_id"], ["tasks.project_id", "tasks.id"]),
     ForeignKeyConstraint(["project_id", "successor_id"], ["tasks.project_id", "tasks.id"]),
+    Index("ix_links_successor", "project_id", "successor_id"),
 )
 
 resources = Table(

@@ -191,6 +191,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("project_id", "id"),
     )
     op.create_index("ix_tasks_version", "tasks", ["version"], unique=False)
+    op.create_index("ix_tasks_parent", "tasks", ["project_id", "parent_id"], unique=False)
 
     op.create_table(
         "actuals",
@@ -253,6 +254,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("project_id", "predecessor_id", "successor_id"),
     )
     op.create_index("ix_links_version", "links", ["version"], unique=False)
+    op.create_index("ix_links_successor", "links", ["project_id", "successor_id"], unique=False)
 
     op.bulk_insert(
         sa.table(
