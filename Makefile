@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PROJSYNC_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck java bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,21 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-test: lint typecheck
+# Microsoft Project files are read by MPXJ on a Java runtime; install one from
+# Debian's packages where there is none.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "no Java runtime: installing default-jre-headless"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; }
+
+test: lint typecheck java
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test java
 	$(BIN)/python bench/ledger_posting.py --lines 1000000
+	$(BIN)/python bench/schedule.py --tasks 100000
+	$(BIN)/python bench/msproject.py --tasks 10000
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
