@@ -581,7 +581,11 @@ def show(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Js
     """A project's tasks with dates, slack, work, cost, actuals and custom fields."""
     with fail_cleanly():
         record, views, custom = project_view(plan_store(), project)
-        rows = [_task_row(v) for v in views]
+        levels: dict[str, int] = {}
+        for view in views:  # outline order: parents come first
+            parent = view.task.parent
+            levels[view.task.id] = levels[parent] + 1 if parent in levels else 1
+        rows = [{**_task_row(v), "outline_level": levels[v.task.id]} for v in views]
         if as_json:
             emit(
                 {

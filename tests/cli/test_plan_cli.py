@@ -82,6 +82,7 @@ def test_cli__schedule_then_show_gives_dates_slack_and_cost(projsync: Run) -> No
     )
     assert tasks["T3"]["work_minutes"] == 1440 and tasks["T3"]["cost"] == "1200.00"
     assert tasks["T0"]["summary"] and tasks["T0"]["finish"] == "2026-03-09T17:00:00"
+    assert [t["outline_level"] for t in shown["tasks"]] == [1, 2, 2, 1]
     assert all(t["critical"] and t["total_slack_minutes"] == 0 for t in shown["tasks"])
     assert tasks["T3"]["actual_cost"] == "0.00" and tasks["T3"]["custom_fields"] == {}
 
