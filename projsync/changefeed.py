@@ -13,9 +13,24 @@ part's entities.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, select
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    Row,
+    Select,
+    String,
+    Table,
+    select,
+)
 
 __all__ = [
+    "changed_between",
     "current_version",
     "deleted_since",
     "reserve_versions",
@@ -71,9 +86,7 @@ def tombstone(conn: Connection, tombstones: Table, entity: str, key: str, versio
 
 def untombstone(conn: Connection, tombstones: Table, entity: str, key: str) -> None:
     """Forget a deletion: the key has been created again."""
-    conn.execute(
-        tombstones.delete().where(tombstones.c.entity == entity, tombstones.c.key == key)
-    )
+    conn.execute(tombstones.delete().where(tombstones.c.entity == entity, tombstones.c.key == key))
 
 
 def deleted_since(
@@ -90,3 +103,32 @@ def deleted_since(
         .order_by(tombstones.c.version)
     )
     return [(str(key), int(version)) for key, version in rows]
+
+
+def changed_between(
+    conn: Connection,
+    *,
+    table: Table,
+    query: Select[Any] | None,
+    key: Callable[[Row[Any]], tuple[str, ...]],
+    record: Callable[[Row[Any]], object],
+    tombstones: Table,
+    entity: str,
+    since: int,
+    until: int,
+) -> list[tuple[tuple[str, ...], int, object | None]]:
+    """(key, version, record or ``None`` for a deletion) of one entity's changes
+    after ``since`` up to ``until``, oldest first. ``query`` selects the rows
+    (default: the whole table) and must include ``table.c.version``."""
+    base = select(table) if query is None else query
+    rows = conn.execute(
+        base.where(table.c.version > since, table.c.version <= until).order_by(table.c.version)
+    )
+    found: list[tuple[tuple[str, ...], int, object | None]] = [
+        (key(row), int(row.version), record(row)) for row in rows
+    ]
+    found += [
+        (tuple(text.split("/")), version, None)
+        for text, version in deleted_since(conn, tombstones, entity, since, until)
+    ]
+    return sorted(found, key=lambda change: change[1])

@@ -69,28 +69,25 @@ def changes_since(store: Store, entity: str, since: int, until: int | None = Non
     """Changes of ``entity`` after version ``since`` up to ``until`` (default: now),
     oldest first; deletions as tombstones (``record`` is ``None``)."""
     feed = ENTITIES[entity]
+    query = None
+    if feed.table is transactions:  # a transaction's posting time is its journal's
+        query = select(transactions, journals.c.posted_at).join(
+            journals, journals.c.id == transactions.c.journal_id
+        )
     with store.read() as conn:
         upper = current_version(conn) if until is None else until
-        query = select(feed.table).where(
-            feed.table.c.version > since, feed.table.c.version <= upper
+        found = changefeed.changed_between(
+            conn,
+            table=feed.table,
+            query=query,
+            key=feed.key,
+            record=feed.record,
+            tombstones=tombstones,
+            entity=entity,
+            since=since,
+            until=upper,
         )
-        if feed.table is transactions:
-            query = (
-                select(transactions, journals.c.posted_at)
-                .join(journals, journals.c.id == transactions.c.journal_id)
-                .where(transactions.c.version > since, transactions.c.version <= upper)
-            )
-        found = [
-            Change(
-                entity=entity, key=feed.key(row), version=int(row.version), record=feed.record(row)
-            )
-            for row in conn.execute(query.order_by(feed.table.c.version))
-        ]
-        found += [
-            Change(entity=entity, key=tuple(key.split("/")), version=version, record=None)
-            for key, version in changefeed.deleted_since(conn, tombstones, entity, since, upper)
-        ]
-    return sorted(found, key=lambda change: change.version)
+    return [Change(entity=entity, key=k, version=v, record=r) for k, v, r in found]
 
 
 def reserve_versions(conn: Connection, count: int = 1) -> int:

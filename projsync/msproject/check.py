@@ -17,15 +17,9 @@ from pathlib import Path
 from projsync.errors import InputError, Problem
 from projsync.msproject.document import FileCalendar, ProjectDocument
 from projsync.msproject.reader import read_document
-from projsync.plan.model import (
-    Assignment,
-    Calendar,
-    Dependency,
-    PlanError,
-    Project,
-    Task,
-)
+from projsync.plan.model import Calendar, PlanError
 from projsync.plan.schedule import schedule
+from projsync.plan.scheduling import scheduler_inputs
 
 __all__ = ["CheckReport", "Mismatch", "check_document", "check_paths", "project_files"]
 
@@ -115,47 +109,10 @@ def check_document(document: ProjectDocument) -> list[tuple[str, Dates, Dates]]:
     default = calendars.get(document.project.calendar) or next(iter(calendars.values()), None)
     if default is None:
         raise InputError([Problem(where=document.source, what="the file has no calendar")])
-    project = Project(
-        start=document.project.start, calendar=default, status_date=document.project.status_date
+    calendars.setdefault(document.project.calendar, default)
+    project, tasks, links, assigned = scheduler_inputs(
+        document.project, document.tasks, document.links, document.assignments, calendars
     )
-    tasks = [
-        Task(
-            id=t.id,
-            parent_id=t.parent,
-            outline_order=t.position,
-            duration=t.duration,
-            elapsed=t.elapsed,
-            work=t.work,
-            manual=t.manual,
-            milestone=t.milestone,
-            effort_driven=t.effort_driven,
-            constraint=t.constraint,
-            constraint_date=t.constraint_date,
-            deadline=t.deadline,
-            percent_complete=t.percent_complete,
-            actual_start=t.actual_start,
-            actual_finish=t.actual_finish,
-            calendar=calendars.get(t.calendar) if t.calendar else None,
-            start=t.start,
-            finish=t.finish,
-            priority=t.priority,
-        )
-        for t in document.tasks
-    ]
-    links = [
-        Dependency(
-            predecessor_id=link.predecessor,
-            successor_id=link.successor,
-            type=link.type,
-            lag=link.lag,
-            lag_kind=link.lag_kind,
-        )
-        for link in document.links
-    ]
-    assigned = [
-        Assignment(task_id=a.task, resource_id=a.resource, units=a.units, work=a.work)
-        for a in document.assignments
-    ]
     result = schedule(project, tasks, links, assigned)
     ours = {d.task_id: (d.start, d.finish) for d in result.tasks}
     return [(t.id, (t.start, t.finish), ours[t.id]) for t in document.tasks]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, select
+from sqlalchemy import Connection, Row, Table
 
 from projsync import changefeed
 from projsync.db import Store
@@ -106,19 +106,15 @@ def changes_since(
     feed = ENTITIES[entity]
     with store.read() as conn:
         upper = current_version(conn) if until is None else until
-        rows = conn.execute(
-            select(feed.table)
-            .where(feed.table.c.version > since, feed.table.c.version <= upper)
-            .order_by(feed.table.c.version)
+        found = changefeed.changed_between(
+            conn,
+            table=feed.table,
+            query=None,
+            key=feed.key,
+            record=feed.record,
+            tombstones=tombstones,
+            entity=entity,
+            since=since,
+            until=upper,
         )
-        found = [
-            PlanChange(
-                entity=entity, key=feed.key(r), version=int(r.version), record=feed.record(r)
-            )
-            for r in rows
-        ]
-        found += [
-            PlanChange(entity=entity, key=tuple(key.split("/")), version=version, record=None)
-            for key, version in changefeed.deleted_since(conn, tombstones, entity, since, upper)
-        ]
-    return sorted(found, key=lambda change: change.version)
+    return [PlanChange(entity=entity, key=k, version=v, record=r) for k, v, r in found]

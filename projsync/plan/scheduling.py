@@ -8,7 +8,7 @@ glue between them and the store, and never computes a date itself.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -34,7 +34,13 @@ from projsync.plan.model import (
 from projsync.plan.schedule import schedule
 from projsync.plan.service import PlanService
 
-__all__ = ["ScheduleOutcome", "level_project", "project_overallocations", "schedule_project"]
+__all__ = [
+    "ScheduleOutcome",
+    "level_project",
+    "project_overallocations",
+    "schedule_project",
+    "scheduler_inputs",
+]
 
 _T = TypeVar("_T")
 
@@ -62,27 +68,40 @@ class _Loaded:
     calendars: dict[str, Calendar]
 
     def inputs(self) -> tuple[Project, list[Task], list[Dependency], list[Assignment]]:
-        project = Project(
-            start=self.project.start,
-            calendar=self.calendars[self.project.calendar],
-            status_date=self.project.status_date,
+        return scheduler_inputs(
+            self.project, self.tasks, self.links, self.assignments, self.calendars
         )
-        tasks = [_core_task(t, self.calendars) for t in self.tasks]
-        dependencies = [
-            Dependency(
-                predecessor_id=link.predecessor,
-                successor_id=link.successor,
-                type=link.type,
-                lag=link.lag,
-                lag_kind=link.lag_kind,
-            )
-            for link in self.links
-        ]
-        assigned = [
-            Assignment(task_id=a.task, resource_id=a.resource, units=a.units, work=a.work)
-            for a in self.assignments
-        ]
-        return project, tasks, dependencies, assigned
+
+
+def scheduler_inputs(
+    project: PlanProject,
+    tasks: Sequence[PlanTask],
+    links: Sequence[PlanLink],
+    assignments: Sequence[PlanAssignment],
+    calendars: dict[str, Calendar],
+) -> tuple[Project, list[Task], list[Dependency], list[Assignment]]:
+    """The scheduler's records for a plan project, its calendars resolved by name."""
+    core_project = Project(
+        start=project.start,
+        calendar=calendars[project.calendar],
+        status_date=project.status_date,
+    )
+    core_tasks = [_core_task(t, calendars) for t in tasks]
+    dependencies = [
+        Dependency(
+            predecessor_id=link.predecessor,
+            successor_id=link.successor,
+            type=link.type,
+            lag=link.lag,
+            lag_kind=link.lag_kind,
+        )
+        for link in links
+    ]
+    assigned = [
+        Assignment(task_id=a.task, resource_id=a.resource, units=a.units, work=a.work)
+        for a in assignments
+    ]
+    return core_project, core_tasks, dependencies, assigned
 
 
 def schedule_project(store: Store, project_id: str) -> ScheduleOutcome:
@@ -163,7 +182,7 @@ def _core_task(task: PlanTask, calendars: dict[str, Calendar]) -> Task:
         percent_complete=task.percent_complete,
         actual_start=task.actual_start,
         actual_finish=task.actual_finish,
-        calendar=calendars[task.calendar] if task.calendar else None,
+        calendar=calendars.get(task.calendar) if task.calendar else None,
         start=task.start,
         finish=task.finish,
         priority=task.priority,
