@@ -202,24 +202,19 @@ class CalendarIndex:
         _, cum, patterns, midnights = self._state
         # The day of an offset: the last day starting at or before it (a start; skipping
         # days without work) or strictly before it (a finish, at the end of a period).
-        i = (bisect_left if finish else bisect_right)(cum, ordered[0]) - 1
+        search = bisect_left if finish else bisect_right
         moments: list[datetime] = []
         append = moments.append
-        while True:
-            low, high, midnight = cum[i], cum[i + 1], midnights[i]
-            deltas = patterns[i].finish_delta if finish else patterns[i].start_delta
-            k = len(moments)
-            if finish:
-                while k < len(ordered) and ordered[k] <= high:
-                    append(midnight + deltas[ordered[k] - low])
-                    k += 1
-            else:
-                while k < len(ordered) and ordered[k] < high:
-                    append(midnight + deltas[ordered[k] - low])
-                    k += 1
-            if k == len(ordered):
-                break
-            i += 1
+        i = -1
+        low = high = ordered[0] - 1  # the first offset is past this "day": looked up
+        midnight = midnights[0]
+        deltas: list[timedelta] = []
+        for offset in ordered:
+            if offset > high or (offset == high and not finish):
+                i = search(cum, offset, i + 1) - 1
+                low, high, midnight = cum[i], cum[i + 1], midnights[i]
+                deltas = patterns[i].finish_delta if finish else patterns[i].start_delta
+            append(midnight + deltas[offset - low])
         return list(map(dict(zip(ordered, moments, strict=True)).__getitem__, offsets))
 
     # ----------------------------------------------------------------- growing

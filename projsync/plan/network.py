@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import repeat
-from operator import add, ge, itemgetter, mul, sub
+from operator import add, ge, itemgetter, lt, mul, sub
 
 from projsync.plan.axes import Axis, ClockTask, Shift
 from projsync.plan.model import DependencyCycleError, Project, Schedule, Task, TaskDates
@@ -80,6 +80,7 @@ class TaskNetwork:
         self.link_reach: list[int] = []  # lag + predecessor duration if from its finish
         self.link_seen: list[int] = []  # the early slot free slack is measured against
         self.shifted_out: dict[int, list[tuple[int, Shift]]] = {}
+        self.in_index_order = False  # whether every link goes to a later node
         self.order: list[int] = []
         self.bound: list[int] = []
         self.early: list[int] = []
@@ -103,6 +104,12 @@ class TaskNetwork:
         self.link_slot, self.link_lag, self.link_from = slots, lags, froms
         spans = map(mul, froms, map(self.duration.__getitem__, sources))
         self.link_reach = list(map(add, lags, spans))
+        targets = [slot >> 1 for slot in slots]
+        targets.extend(slot >> 1 for links in self.shifted_out.values() for slot, _ in links)
+        shifted_sources = [n for n, links in self.shifted_out.items() for _ in links]
+        self.in_index_order = not self.outline and all(
+            map(lt, [*sources, *shifted_sources], targets)
+        )
         if self.pair == list(range(size)):
             self.link_seen = slots
         else:  # a link into a summary is measured against its out node (its children)
@@ -209,8 +216,15 @@ class TaskNetwork:
         parent_in, parent_out = self.parent_in, self.parent_out
         plain, evaluate_early, release = self._plain(), self.evaluate_early, self.release
         outline, shifted_out = self.outline, self.shifted_out
-        indegree = list(self.indegree)
-        order = [n for n, count in enumerate(indegree) if not count]
+        if self.in_index_order:
+            # Every link goes to a later node: node order is a topological order,
+            # and walking the arrays in order is much kinder to the CPU caches
+            # than Kahn's order. No count ever falls to zero: nothing is appended.
+            indegree = [len(self.kind) + 1] * len(self.kind)
+            order = list(range(len(self.kind)))
+        else:
+            indegree = list(self.indegree)
+            order = [n for n, count in enumerate(indegree) if not count]
         append = order.append
         for n in order:  # the list grows while it is walked
             if not plain[n]:
