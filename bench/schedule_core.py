@@ -1,4 +1,4 @@
-"""Scratch benchmark of the scheduling core: 1k/10k/100k tasks, prints medians as JSON.
+"""Benchmark of the scheduling core alone: 1k/10k/100k tasks; the last line is JSON of medians.
 
 Networks are random but seeded: each task waits on up to three earlier tasks
 (1.5 links a task on average) of mixed types and lags, on the Standard calendar
@@ -72,7 +72,7 @@ def main() -> None:
             "critical": sum(t.critical for t in result.tasks),
         }
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    print(json.dumps(report, indent=2))
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":
