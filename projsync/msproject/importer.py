@@ -100,7 +100,7 @@ def import_document(
         if progress:
             progress("tasks")
         service.add_tasks_in(conn, project_id, new_tasks, new_links)
-        service.add_assignments_in(conn, new_assignments)
+        service.add_assignments_in(conn, new_assignments, tasks_hold_work=True)
         _store_values(conn, project_id, document, {t.id for t in new_tasks})
     return ImportResult(
         project=project_id,

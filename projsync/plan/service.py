@@ -362,9 +362,12 @@ class PlanService:
         untombstone(conn, "resource", resource.id)
         return resource
 
-    def add_assignments_in(self, conn: Connection, new: Sequence[PlanAssignment]) -> None:
+    def add_assignments_in(
+        self, conn: Connection, new: Sequence[PlanAssignment], *, tasks_hold_work: bool = False
+    ) -> None:
         """Store assignments as given (work, cost and actuals included), e.g.
-        from a file; the tasks' work becomes the sum of their assignments'."""
+        from a file; the tasks' work becomes the sum of their assignments'
+        (``tasks_hold_work``: the caller stored the tasks with that work already)."""
         if not new:
             return
         first = reserve_versions(conn, len(new))
@@ -372,6 +375,8 @@ class PlanService:
             insert(assignments),
             [{**_assignment_values(a), "version": first + i} for i, a in enumerate(new)],
         )
+        if tasks_hold_work:
+            return
         totals: dict[tuple[str, str], int] = {}
         for a in new:
             totals[(a.project, a.task)] = totals.get((a.project, a.task), 0) + a.work
