@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from projsync.cli import msproject
-from projsync.cli.output import emit, fail_cleanly, stdout
+from projsync.cli.output import emit, fail_cleanly, plain, stdout
 from projsync.cli.parsing import parse_date, parse_decimal
 from projsync.cli.plan_parsing import parse_after, parse_minutes, parse_moment
 from projsync.cli.stores import plan_store
@@ -292,7 +292,16 @@ def resource_add(
 def resource_list(as_json: Json = False) -> None:
     """List enterprise resources."""
     with fail_cleanly():
-        emit(_service().resources(), as_json=as_json, title="resources")
+        found = _service().resources()
+        with plan_store().read() as conn:
+            custom = field_store.field_values(conn, [r.id for r in found])
+        rows = [{**plain(r), "custom_fields": plain(custom.get(r.id, {}))} for r in found]
+        emit(
+            rows,
+            as_json=as_json,
+            columns=("id", "name", "type", "standard_rate", "max_units"),
+            title="resources",
+        )
 
 
 @app.command("assign")

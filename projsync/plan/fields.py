@@ -20,7 +20,14 @@ from projsync.plan.changes import reserve_versions
 from projsync.plan.duration import parse_duration
 from projsync.plan.entities import CustomField, FieldEntity, FieldType, LookupValue
 from projsync.plan.model import DurationError
-from projsync.plan.tables import custom_fields, custom_values, lookup_values
+from projsync.plan.tables import (
+    custom_fields,
+    custom_values,
+    lookup_values,
+    projects,
+    resources,
+    tasks,
+)
 
 __all__ = [
     "add_field",
@@ -101,6 +108,8 @@ def set_field_value_in(conn: Connection, name: str, key: str, value: str | None)
         raise InputError([Problem(where=where, what=f"unknown field {name}")])
     if (field.entity is FieldEntity.TASK) != ("/" in key):
         raise InputError([Problem(where=where, what=f"{name} is a {field.entity} field")])
+    if not _exists(conn, field.entity, key):
+        raise InputError([Problem(where=where, what=f"unknown {field.entity} {key}")])
     found = conn.execute(
         select(custom_values.c.value).where(
             custom_values.c.field_name == name, custom_values.c.entity_key == key
@@ -190,6 +199,17 @@ def typed_value(kind: FieldType, text: str) -> object:
     if kind is FieldType.DURATION:
         return int(text)
     return text
+
+
+def _exists(conn: Connection, entity: FieldEntity, key: str) -> bool:
+    if entity is FieldEntity.PROJECT:
+        query = select(projects.c.id).where(projects.c.id == key)
+    elif entity is FieldEntity.RESOURCE:
+        query = select(resources.c.id).where(resources.c.id == key)
+    else:
+        project_id, task_id = key.split("/", 1)
+        query = select(tasks.c.id).where(tasks.c.project_id == project_id, tasks.c.id == task_id)
+    return conn.execute(query).first() is not None
 
 
 def _bad() -> str:

@@ -41,6 +41,22 @@ def test_fields__typed_values_and_lookup_tables(plan: PlanService) -> None:
         set_field_value(store, "Approved", "X/T1", "maybe")
     with pytest.raises(InputError, match="Approved is a task field"):
         set_field_value(store, "Approved", "X", "yes")
+    with pytest.raises(InputError, match="unknown task X/T9"):
+        set_field_value(store, "Approved", "X/T9", "yes")
+
+
+def test_fields__resource_fields_are_kept_per_resource(plan: PlanService) -> None:
+    store = plan.store
+    add_field(
+        store, CustomField(name="DAX_10_Worker", entity=FieldEntity.RESOURCE, type=FieldType.TEXT)
+    )
+    set_field_value(store, "DAX_10_Worker", "ADA", "W-001")
+    with pytest.raises(InputError, match="unknown resource NOPE"):
+        set_field_value(store, "DAX_10_Worker", "NOPE", "W-002")
+    from projsync.plan.fields import field_values
+
+    with store.read() as conn:
+        assert field_values(conn, ["ADA", "BOB"]) == {"ADA": {"DAX_10_Worker": "W-001"}}
 
 
 def test_rollup__summary_adds_up_work_cost_actuals_and_budget(plan: PlanService) -> None:
