@@ -1,0 +1,155 @@
+"""The connector protocol: what the sync engine may ask of one side of the bridge.
+
+A connector is small and declarative. It says which entity kinds it offers,
+reads what changed after a cursor (deletions as tombstones), reads everything
+(for first runs and reconciliation), and applies operations keyed by the other
+side's id, so that applying the same operation twice changes nothing the
+second time. It speaks its own side's terms; ``sync/mapping.py`` translates.
+
+The engine, never a connector, owns cursors, the links between ids, merge
+bases, retries, ordering and the integration log. A connector never imports
+the sync, nor the other side.
+
+Errors a connector raises, grouped by what the engine must do::
+
+    ConnectorError (projsync.errors.ProjsyncError)
+    ├── ConnectorUnavailable  (also RetriableError) the side cannot be reached now: retry later
+    └── ConnectorRefused      (also SkippableError) the side refused this operation: log it, go on
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from projsync.errors import ProjsyncError, RetriableError, SkippableError
+
+__all__ = [
+    "Action",
+    "Applied",
+    "Connector",
+    "ConnectorError",
+    "ConnectorRefused",
+    "ConnectorUnavailable",
+    "EntityKind",
+    "Operation",
+    "SyncRecord",
+]
+
+
+class EntityKind(enum.StrEnum):
+    """What travels across, named as the integration log names it."""
+
+    PROJECT = "project"
+    """A project header: a ledger project or subproject; a plan project."""
+    TASK = "task"
+    """A hierarchy node: a ledger activity; a plan task."""
+    RESOURCE = "resource"
+    """A resource header: an integrated ledger worker; a plan resource."""
+    ASSIGNMENT = "assignment"
+    """Planned work: a ledger hour forecast; a plan assignment."""
+    ACTUAL = "actual"
+    """Actuals of one task, resource and day: posted hours, cost and revenue."""
+
+
+class Action(enum.StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    MOVE = "move"
+    UNLINK = "unlink"
+    DELETE = "delete"
+    REFRESH = "refresh"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncRecord:
+    """One entity as its side holds it now, or its tombstone."""
+
+    kind: EntityKind
+    key: str
+    """The side's own key: "P1", "P1/A1", "W1", ..."""
+    version: int
+    """The side's change version of this state; higher is newer."""
+    fields: Mapping[str, object] | None = None
+    """Current values in the side's terms; ``None`` for a deletion."""
+    parent: str | None = None
+    """Key of the record this one hangs under (a task's project or parent task),
+    so operations can go parents before children."""
+
+    @property
+    def deleted(self) -> bool:
+        return self.fields is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Operation:
+    """A change to make on a side, keyed for idempotence by the other side's key."""
+
+    kind: EntityKind
+    action: Action
+    source_key: str
+    """The key on the side the change comes from: a replay is recognised by it."""
+    target_key: str | None = None
+    """The key on this side when the entity exists here already."""
+    fields: Mapping[str, object] = field(default_factory=dict)
+    parent: str | None = None
+    """This side's key of the parent, when the entity hangs under one."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Applied:
+    """What became of one operation."""
+
+    operation: Operation
+    target_key: str | None
+    """This side's key of the entity after the operation (None when deleted)."""
+    version: int | None = None
+    """This side's version of the entity after the operation."""
+    error: str | None = None
+    retriable: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class ConnectorError(ProjsyncError):
+    """A connector could not do what it was asked."""
+
+
+class ConnectorUnavailable(ConnectorError, RetriableError):
+    """The side cannot be reached now; the same call may work later."""
+
+
+class ConnectorRefused(ConnectorError, SkippableError):
+    """The side refused one operation (bad data); the others may go on."""
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """One side of the bridge."""
+
+    side: str
+    """"ledger" or "plan"."""
+
+    def kinds(self) -> tuple[EntityKind, ...]:
+        """The entity kinds this side offers, parents before children."""
+        ...
+
+    def high_water(self) -> int:
+        """The newest change version now: a run reads up to here and no further."""
+        ...
+
+    def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
+        """Records of ``kind`` changed after ``since`` up to ``until``, deletions included."""
+        ...
+
+    def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
+        """Every record of ``kind`` as it is now."""
+        ...
+
+    def apply(self, operations: Sequence[Operation]) -> list[Applied]:
+        """Apply operations in order; each result says what became of one."""
+        ...
