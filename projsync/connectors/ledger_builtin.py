@@ -1,0 +1,189 @@
+"""The built-in ledger as one side of the bridge.
+
+It reads the ledger's change feed and answers in the ledger's terms: projects
+and subprojects, activities (the WBS), integrated workers with their prices of
+today, hour forecasts, and posted actuals aggregated per project, activity,
+worker and day. It uses the ledger's services only, never its tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+from projsync.connectors.base import Applied, EntityKind, Operation, SyncRecord
+from projsync.db import Store
+from projsync.ledger.actuals import ActualKey, DailyActual, daily_actuals, keys_of_transactions
+from projsync.ledger.changes import changes_since, current_version
+from projsync.ledger.model import Activity, Forecast, ForecastKind, Project, Worker
+from projsync.ledger.service import LedgerService
+
+__all__ = ["LedgerConnector"]
+
+_FEEDS = {
+    EntityKind.PROJECT: "project",
+    EntityKind.TASK: "activity",
+    EntityKind.RESOURCE: "worker",
+    EntityKind.ASSIGNMENT: "forecast",
+}
+
+
+class LedgerConnector:
+    """The ledger of projsync's own store."""
+
+    side = "ledger"
+
+    def __init__(self, store: Store, *, today: dt.date | None = None) -> None:
+        self.store = store
+        self.service = LedgerService(store)
+        self.today = today
+
+    def kinds(self) -> tuple[EntityKind, ...]:
+        return (
+            EntityKind.PROJECT,
+            EntityKind.TASK,
+            EntityKind.RESOURCE,
+            EntityKind.ASSIGNMENT,
+            EntityKind.ACTUAL,
+        )
+
+    def high_water(self) -> int:
+        with self.store.read() as conn:
+            return current_version(conn)
+
+    # -- reading -------------------------------------------------------------------
+
+    def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
+        if kind is EntityKind.ACTUAL:
+            yield from self._changed_actuals(since, until)
+            return
+        if kind is EntityKind.RESOURCE:
+            yield from self._changed_workers(since, until)
+            return
+        for change in changes_since(self.store, _FEEDS[kind], since, until):
+            key = "/".join(change.key)
+            record = change.record
+            if record is None:
+                yield SyncRecord(kind=kind, key=key, version=change.version)
+            elif kind is EntityKind.ASSIGNMENT:
+                assert isinstance(record, Forecast)
+                if record.kind is ForecastKind.HOUR:
+                    yield _forecast_record(record, change.version)
+            else:
+                yield _record(kind, record, change.version)
+
+    def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
+        now = self.high_water()
+        if kind is EntityKind.ACTUAL:
+            for actual in daily_actuals(self.store):
+                yield _actual_record(actual, now)
+            return
+        for record in self.changes(kind, 0, now):
+            if not record.deleted:
+                yield record
+
+    def _changed_workers(self, since: int, until: int) -> Iterator[SyncRecord]:
+        """Workers whose own row or prices changed; a worker no longer integrated
+        reads as gone (the plan side unlinks its resource)."""
+        touched: dict[str, int] = {}
+        for change in changes_since(self.store, "worker", since, until):
+            touched[change.key[0]] = max(touched.get(change.key[0], 0), change.version)
+        for change in changes_since(self.store, "worker_price", since, until):
+            touched[change.key[0]] = max(touched.get(change.key[0], 0), change.version)
+        known = {w.id: w for w in self.service.workers()}
+        for worker_id, version in sorted(touched.items(), key=lambda item: item[1]):
+            worker = known.get(worker_id)
+            if worker is None or not worker.integrated:
+                yield SyncRecord(kind=EntityKind.RESOURCE, key=worker_id, version=version)
+            else:
+                yield self._worker_record(worker, version)
+
+    def _worker_record(self, worker: Worker, version: int) -> SyncRecord:
+        day = self.today or dt.datetime.now(dt.UTC).date()
+        prices = [p for p in self.service.worker_prices(worker.id) if p.valid_from <= day]
+        current = prices[-1] if prices else None
+        return SyncRecord(
+            kind=EntityKind.RESOURCE,
+            key=worker.id,
+            version=version,
+            fields={
+                "name": worker.name,
+                "company": worker.company,
+                "calendar": worker.calendar,
+                "cost_price": current.cost_price if current else Decimal("0"),
+                "sales_price": current.sales_price if current else Decimal("0"),
+            },
+        )
+
+    def _changed_actuals(self, since: int, until: int) -> Iterator[SyncRecord]:
+        """Only the aggregates whose transactions changed, each as it is now."""
+        ids = [int(c.key[0]) for c in changes_since(self.store, "transaction", since, until)]
+        if not ids:
+            return
+        for actual in daily_actuals(self.store, keys_of_transactions(self.store, ids)):
+            yield _actual_record(actual, until)
+
+    # -- writing -------------------------------------------------------------------
+
+    def apply(self, operations: Sequence[Operation]) -> list[Applied]:
+        raise NotImplementedError("the ledger takes changes from the plan side in a later step")
+
+
+def _record(kind: EntityKind, record: object, version: int) -> SyncRecord:
+    fields = {
+        f.name: getattr(record, f.name)
+        for f in dataclasses.fields(record)  # type: ignore[arg-type]
+    }
+    if isinstance(record, Project):
+        return SyncRecord(
+            kind=kind, key=record.id, version=version, fields=fields, parent=record.parent
+        )
+    if isinstance(record, Activity):
+        parent = f"{record.project}/{record.parent}" if record.parent else record.project
+        return SyncRecord(
+            kind=kind,
+            key=f"{record.project}/{record.number}",
+            version=version,
+            fields=fields,
+            parent=parent,
+        )
+    raise TypeError(f"no ledger record of kind {kind}: {record!r}")
+
+
+def _forecast_record(forecast: Forecast, version: int) -> SyncRecord:
+    return SyncRecord(
+        kind=EntityKind.ASSIGNMENT,
+        key=str(forecast.id),
+        version=version,
+        parent=f"{forecast.project}/{forecast.activity}",
+        fields={
+            "project": forecast.project,
+            "activity": forecast.activity,
+            "worker": forecast.worker,
+            "date": forecast.date,
+            "hours": forecast.hours,
+            "cost": forecast.cost,
+            "revenue": forecast.revenue,
+        },
+    )
+
+
+def _actual_record(actual: DailyActual, version: int) -> SyncRecord:
+    key: ActualKey = actual.key
+    return SyncRecord(
+        kind=EntityKind.ACTUAL,
+        key=key.text(),
+        version=version,
+        parent=f"{key.project}/{key.activity}",
+        fields={
+            "project": key.project,
+            "activity": key.activity,
+            "worker": key.worker or None,
+            "day": key.day,
+            "hours": actual.hours,
+            "cost": actual.cost,
+            "revenue": actual.revenue,
+        },
+    )

@@ -1,0 +1,122 @@
+"""The built-in ledger as one side of the bridge: what the engine reads of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from projsync.connectors.base import Connector, EntityKind
+from projsync.connectors.ledger_builtin import LedgerConnector
+from projsync.ledger.forecasts import add_forecast
+from projsync.ledger.model import Activity, ForecastKind, JournalLine, TransactionKind
+from projsync.ledger.posting import post_journal, reverse_transaction
+from projsync.ledger.service import LedgerService
+
+D = dt.date(2026, 3, 2)
+
+
+def connector(ledger: LedgerService) -> LedgerConnector:
+    return LedgerConnector(ledger.store, today=dt.date(2026, 8, 1))
+
+
+def test_ledger_connector__speaks_the_protocol_and_offers_parents_first(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)
+    assert isinstance(side, Connector)
+    assert side.kinds()[:2] == (EntityKind.PROJECT, EntityKind.TASK)
+
+
+def test_ledger_connector__snapshot_has_projects_and_the_wbs_with_parents(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)
+    projects = {r.key: r.parent for r in side.snapshot(EntityKind.PROJECT)}
+    assert projects == {"P1": None, "P1-1": "P1", "P1-1-1": "P1-1", "P2": None}
+    tasks = {r.key: r.parent for r in side.snapshot(EntityKind.TASK)}
+    assert tasks["P1/A1"] == "P1/A0" and tasks["P1/A0"] == "P1"
+
+
+def test_ledger_connector__only_integrated_workers_with_todays_prices(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)
+    assert list(side.snapshot(EntityKind.RESOURCE)) == []
+    cursor = side.high_water()
+    ledger.set_worker_integrated("W1", True)
+    (record,) = side.changes(EntityKind.RESOURCE, cursor, side.high_water())
+    assert record.fields is not None
+    assert (record.key, record.fields["cost_price"]) == ("W1", Decimal("55.5000"))
+    cursor = side.high_water()
+    ledger.set_worker_integrated("W1", False)
+    (gone,) = side.changes(EntityKind.RESOURCE, cursor, side.high_water())
+    assert gone.deleted
+
+
+def test_ledger_connector__changes_after_a_cursor_and_deletions(ledger: LedgerService) -> None:
+    side = connector(ledger)
+    cursor = side.high_water()
+    ledger.update_activity("P1", "A2", name="Peer review")
+    ledger.add_activity(Activity(project="P2", number="B2", name="Unpacking"))
+    ledger.delete_activity("P2", "B2")
+    found = [(r.key, r.deleted) for r in side.changes(EntityKind.TASK, cursor, side.high_water())]
+    assert found == [("P1/A2", False), ("P2/B2", True)]
+
+
+def test_ledger_connector__hour_forecasts_are_assignments(ledger: LedgerService) -> None:
+    side = connector(ledger)
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.HOUR,
+        project="P1",
+        activity="A1",
+        worker="W1",
+        date=D,
+        hours=Decimal("16"),
+    )
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.EXPENSE,
+        project="P1",
+        activity="A1",
+        date=D,
+        amount=Decimal("100"),
+    )
+    (record,) = side.snapshot(EntityKind.ASSIGNMENT)
+    assert record.fields is not None and record.fields["hours"] == Decimal("16.00")
+
+
+def test_ledger_connector__actuals_only_for_the_aggregates_that_changed(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)
+    post_journal(
+        ledger.store,
+        [
+            JournalLine(
+                line=1,
+                kind=TransactionKind.HOUR,
+                project="P1",
+                activity="A1",
+                worker="W1",
+                date=D,
+                hours=Decimal("4"),
+            ),
+            JournalLine(
+                line=2,
+                kind=TransactionKind.HOUR,
+                project="P1",
+                activity="A2",
+                worker="W1",
+                date=D,
+                hours=Decimal("2"),
+            ),
+        ],
+        source="t",
+    )
+    cursor = side.high_water()
+    reverse_transaction(ledger.store, 2)
+    (record,) = side.changes(EntityKind.ACTUAL, cursor, side.high_water())
+    assert record.key == "P1/A2/W1/2026-03-02"
+    assert record.fields is not None and record.fields["hours"] == Decimal("0.00")
+    assert len(list(side.snapshot(EntityKind.ACTUAL))) == 2
