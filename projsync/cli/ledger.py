@@ -10,7 +10,7 @@ import typer
 
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import parse_date, parse_decimal
-from projsync.cli.stores import ledger_store
+from projsync.cli.stores import ledger_store, sync_store
 from projsync.errors import InputError, Problem
 from projsync.ledger import forecasts as forecast_service
 from projsync.ledger.changes import ENTITIES, changes_since
@@ -34,6 +34,7 @@ from projsync.ledger.posting import PostingResult, post_journal, reverse_transac
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.seed import SeedPlan, seed_ledger
 from projsync.ledger.service import LedgerService
+from projsync.sync.settings import company_integrated
 
 app = typer.Typer(help="The ledger: project management and accounting.", no_args_is_help=True)
 company_app = typer.Typer(help="Companies (legal entities).", no_args_is_help=True)
@@ -355,8 +356,20 @@ def worker_integrate(
     off: Annotated[bool, typer.Option("--off", help="Stop offering the worker.")] = False,
     as_json: Json = False,
 ) -> None:
-    """Offer a worker to the plan side as a resource (or stop, with --off)."""
+    """Offer a worker to the plan side as a resource (or stop, with --off);
+    allowed only when the worker's company is integrated."""
     with fail_cleanly():
+        worker = _service().worker(worker_id)
+        if not off and not company_integrated(sync_store(), worker.company):
+            raise InputError(
+                [
+                    Problem(
+                        where=f"worker {worker_id}",
+                        what=f"company {worker.company} is not integrated "
+                        f"(projsync settings company {worker.company} --integrate on)",
+                    )
+                ]
+            )
         emit(_service().set_worker_integrated(worker_id, not off), as_json=as_json, title="worker")
 
 

@@ -6,8 +6,9 @@ import typer
 
 from projsync import __version__
 from projsync.cli import ledger, plan
+from projsync.cli import settings as settings_cli
 from projsync.cli.output import fail_cleanly, stdout
-from projsync.cli.stores import ledger_store, plan_store
+from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(plan.app, name="plan")
+app.add_typer(settings_cli.app, name="settings")
 
 
 @app.command()
@@ -28,6 +30,8 @@ def init() -> None:
         stdout.print(f"ledger store ready: {_shown(settings.ledger_url)}")
         plan_store()
         stdout.print(f"plan store ready: {_shown(settings.plan_url)}")
+        sync_store()
+        stdout.print(f"sync store ready: {_shown(settings.sync_url)}")
 
 
 @app.command()

@@ -7,7 +7,7 @@ from functools import cache
 from projsync.config import load_settings
 from projsync.db import Store, open_store
 
-__all__ = ["ledger_store", "plan_store"]
+__all__ = ["ledger_store", "plan_store", "sync_store"]
 
 
 @cache
@@ -20,3 +20,9 @@ def ledger_store() -> Store:
 def plan_store() -> Store:
     settings = load_settings()
     return open_store("plan", settings.plan_url, settings.plan_schema)
+
+
+@cache
+def sync_store() -> Store:
+    settings = load_settings()
+    return open_store("sync", settings.sync_url, settings.sync_schema)

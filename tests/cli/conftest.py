@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from projsync.cli.main import app
-from projsync.cli.stores import ledger_store, plan_store
+from projsync.cli.stores import ledger_store, plan_store, sync_store
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,8 @@ def projsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
     monkeypatch.setenv("PROJSYNC_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PROJSYNC_LEDGER_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    ledger_store.cache_clear()
-    plan_store.cache_clear()
+    for opened in (ledger_store, plan_store, sync_store):
+        opened.cache_clear()
     runner = CliRunner()
 
     def run(*args: str) -> Outcome:
@@ -42,6 +42,6 @@ def projsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     yield run
-    for opened in (ledger_store, plan_store):
+    for opened in (ledger_store, plan_store, sync_store):
         opened().dispose()
         opened.cache_clear()

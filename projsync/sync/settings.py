@@ -1,0 +1,205 @@
+"""Integration settings: global, per company and per project.
+
+What an administrator chooses: the custom-field prefix on the plan side,
+whether header projects are integrated, whether worker rates show on the plan
+side, the sync interval, retries, and who owns which field. Stored in the
+sync's own store; read as frozen records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from projsync.db import Store
+from projsync.errors import InputError, Problem
+from projsync.sync.tables import company_settings, global_settings, project_settings
+
+__all__ = [
+    "DEFAULT_OWNERS",
+    "GlobalSettings",
+    "ProjectSettings",
+    "company_integrated",
+    "integrated_companies",
+    "load_global",
+    "project_settings_of",
+    "save_global",
+    "set_company",
+    "set_project",
+]
+
+DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
+    {
+        # identity, company, type, status and money belong to the ledger
+        "id": "ledger",
+        "company": "ledger",
+        "type": "ledger",
+        "status": "ledger",
+        "customer": "ledger",
+        "contract": "ledger",
+        "group": "ledger",
+        "category": "ledger",
+        "cost_price": "ledger",
+        "sales_price": "ledger",
+        "actual_work": "ledger",
+        "actual_cost": "ledger",
+        "revenue": "ledger",
+        "budget_work": "ledger",
+        "budget_cost": "ledger",
+        # dates, durations and assignments belong to the plan
+        "start": "plan",
+        "end": "plan",
+        "finish": "plan",
+        "duration": "plan",
+        "units": "plan",
+        "work": "plan",
+        # names merge from either side: no owner, a true conflict waits for a person
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GlobalSettings:
+    custom_field_prefix: str = "DAX_"
+    no_header_projects: bool = False
+    """Only subprojects become plan projects; header projects are not integrated."""
+    show_worker_rates: bool = False
+    sync_interval_seconds: int = 300
+    max_attempts: int = 5
+    resync_hours: int = 4
+    """A failed entity is resynchronized automatically after this many hours."""
+    notify_hours: int = 24
+    """Someone is notified (log entry, webhook) after this many hours of failure."""
+    webhook_url: str | None = None
+    delete_rule: str = "unlink"
+    """What a deletion on the plan side does in the ledger: "unlink" or "delete"."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectSettings:
+    project: str
+    integrate: bool = False
+    plan_project: str | None = None
+    """The plan project it is linked to (default: the same id)."""
+    owners: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_OWNERS))
+    )
+
+
+def load_global(store: Store) -> GlobalSettings:
+    with store.read() as conn:
+        return _load_global(conn)
+
+
+def _load_global(conn: Connection) -> GlobalSettings:
+    stored = {r.name: json.loads(r.value) for r in conn.execute(select(global_settings))}
+    known = {f.name for f in dataclasses.fields(GlobalSettings)}
+    return GlobalSettings(**{k: v for k, v in stored.items() if k in known})
+
+
+def save_global(store: Store, **changes: Any) -> GlobalSettings:
+    """Change global settings; only the names given change."""
+    with store.write() as conn:
+        current = _load_global(conn)
+        try:
+            updated = dataclasses.replace(current, **changes)
+        except TypeError as exc:
+            raise InputError([Problem(where="settings", what=str(exc))]) from exc
+        _check_global(updated)
+        for name in changes:
+            value = json.dumps(getattr(updated, name))
+            conn.execute(global_settings.delete().where(global_settings.c.name == name))
+            conn.execute(global_settings.insert().values(name=name, value=value))
+    return updated
+
+
+def _check_global(settings: GlobalSettings) -> None:
+    problems = []
+    prefix = settings.custom_field_prefix
+    if not prefix or len(prefix) > 20 or not prefix.replace("_", "").isalnum():
+        problems.append(
+            Problem(where="--custom-field-prefix", what=f"{prefix!r} is not a usable prefix")
+        )
+    for name in ("max_attempts", "resync_hours", "notify_hours", "sync_interval_seconds"):
+        if getattr(settings, name) < 1:
+            problems.append(Problem(where=f"--{name.replace('_', '-')}", what="must be at least 1"))
+    if settings.delete_rule not in ("unlink", "delete"):
+        problems.append(Problem(where="--delete-rule", what="must be unlink or delete"))
+    url = settings.webhook_url
+    if url is not None and not url.startswith(("http://", "https://")):
+        problems.append(Problem(where="--webhook", what=f"{url!r} is not an http(s) URL"))
+    if problems:
+        raise InputError(problems)
+
+
+def set_company(store: Store, company: str, *, integrate: bool) -> None:
+    with store.write() as conn:
+        conn.execute(company_settings.delete().where(company_settings.c.company == company))
+        conn.execute(company_settings.insert().values(company=company, integrate=integrate))
+
+
+def company_integrated(store: Store, company: str) -> bool:
+    return company in integrated_companies(store)
+
+
+def integrated_companies(store: Store) -> set[str]:
+    with store.read() as conn:
+        rows = conn.execute(
+            select(company_settings.c.company).where(company_settings.c.integrate.is_(True))
+        )
+        return set(rows.scalars())
+
+
+def project_settings_of(store: Store) -> dict[str, ProjectSettings]:
+    with store.read() as conn:
+        return {
+            r.project: ProjectSettings(
+                project=r.project,
+                integrate=bool(r.integrate),
+                plan_project=r.plan_project,
+                owners=MappingProxyType({**DEFAULT_OWNERS, **json.loads(r.ownership)}),
+            )
+            for r in conn.execute(select(project_settings))
+        }
+
+
+def set_project(
+    store: Store,
+    project: str,
+    *,
+    integrate: bool | None = None,
+    plan_project: str | None = None,
+    owners: Mapping[str, str] | None = None,
+) -> ProjectSettings:
+    """Integrate a project (or stop), link it to a plan project, set field owners."""
+    for name, side in (owners or {}).items():
+        if side not in ("ledger", "plan", "none"):
+            raise InputError(
+                [Problem(where=f"owner of {name}", what="must be ledger, plan or none")]
+            )
+    current = project_settings_of(store).get(project, ProjectSettings(project=project))
+    extra = {k: v for k, v in current.owners.items() if DEFAULT_OWNERS.get(k) != v}
+    extra.update(owners or {})
+    updated = ProjectSettings(
+        project=project,
+        integrate=current.integrate if integrate is None else integrate,
+        plan_project=plan_project or current.plan_project,
+        owners=MappingProxyType({**DEFAULT_OWNERS, **extra}),
+    )
+    with store.write() as conn:
+        conn.execute(project_settings.delete().where(project_settings.c.project == project))
+        conn.execute(
+            project_settings.insert().values(
+                project=project,
+                integrate=updated.integrate,
+                plan_project=updated.plan_project,
+                ownership=json.dumps(extra, sort_keys=True),
+            )
+        )
+    return updated

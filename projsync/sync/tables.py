@@ -1,0 +1,131 @@
+"""The sync's own tables: settings, links between ids, merge bases, cursors,
+runs, the integration log and per-entity sync status.
+
+The sync never touches a table of the ledger or of the plan server; these are
+the only tables it writes, and it writes the outcome of an operation (log
+entry, link, merge base, cursor) in one transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "company_settings",
+    "cursors",
+    "entity_status",
+    "global_settings",
+    "links",
+    "log",
+    "merge_bases",
+    "metadata",
+    "project_settings",
+    "runs",
+]
+
+metadata = MetaData()
+
+global_settings = Table(
+    "global_settings",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+company_settings = Table(
+    "company_settings",
+    metadata,
+    Column("company", String(40), primary_key=True),
+    Column("integrate", Boolean, nullable=False),
+)
+
+project_settings = Table(
+    "project_settings",
+    metadata,
+    Column("project", String(40), primary_key=True),
+    Column("integrate", Boolean, nullable=False),
+    Column("plan_project", String(40)),
+    Column("ownership", Text, nullable=False),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("ledger_key", String(200), primary_key=True),
+    Column("plan_key", String(200), nullable=False),
+    UniqueConstraint("kind", "plan_key", name="uq_links_plan_key"),
+)
+
+merge_bases = Table(
+    "merge_bases",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("ledger_key", String(200), primary_key=True),
+    Column("fields", Text, nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("side", String(10), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("counts", Text, nullable=False),
+)
+
+log = Table(
+    "log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, nullable=False),
+    Column("origin", String(10), nullable=False),
+    Column("destination", String(10), nullable=False),
+    Column("entity_type", String(30), nullable=False),
+    Column("entity_key", String(200), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("entity_version", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("user", String(100), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("error", Text),
+    Index("ix_log_status", "status"),
+    Index("ix_log_entity", "entity_type", "entity_key"),
+    Index("ix_log_run", "run_id"),
+)
+
+entity_status = Table(
+    "entity_status",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("status", String(12), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
