@@ -1,0 +1,216 @@
+"""Terminology: ledger records in plan terms and plan records in ledger terms.
+
+The merge compares an entity in one vocabulary, the ledger's ("neutral"
+fields below); this module turns a plan record into those fields, and the
+fields that must go to the plan into the plan's terms. Ledger facts with no
+native plan field travel as plan custom fields named ``<prefix><NN>_<Name>``
+(``DAX_03_Company`` with the default prefix); lookup-backed ones have lookup
+tables on the plan side. Pure code: no I/O, no settings read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projsync.connectors.base import EntityKind
+
+__all__ = [
+    "CUSTOM_FIELDS",
+    "DAY_END",
+    "DAY_START",
+    "PlanField",
+    "field_name",
+    "ledger_fields_of_plan",
+    "neutral_fields",
+    "plan_fields_of_ledger",
+]
+
+DAY_START = dt.time(8, 0)
+DAY_END = dt.time(17, 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanField:
+    """A plan custom field that carries a ledger fact."""
+
+    number: int
+    name: str
+    entity: str
+    """project, task or resource."""
+    type: str
+    """text or cost."""
+    source: str
+    """The neutral field it carries."""
+    lookup: bool = False
+    """Backed by a lookup table of the values the ledger knows."""
+
+
+CUSTOM_FIELDS: tuple[PlanField, ...] = (
+    PlanField(number=1, name="ProjectId", entity="project", type="text", source="id"),
+    PlanField(number=2, name="ParentProject", entity="project", type="text", source="parent"),
+    PlanField(
+        number=3, name="Company", entity="project", type="text", source="company", lookup=True
+    ),
+    PlanField(
+        number=4, name="Customer", entity="project", type="text", source="customer", lookup=True
+    ),
+    PlanField(
+        number=5, name="ProjectGroup", entity="project", type="text", source="group", lookup=True
+    ),
+    PlanField(
+        number=6, name="ProjectType", entity="project", type="text", source="type", lookup=True
+    ),
+    PlanField(
+        number=7, name="ProjectStatus", entity="project", type="text", source="status", lookup=True
+    ),
+    PlanField(
+        number=8, name="Contract", entity="project", type="text", source="contract", lookup=True
+    ),
+    PlanField(number=9, name="ActivityNumber", entity="task", type="text", source="number"),
+    PlanField(
+        number=10,
+        name="ActivityCategory",
+        entity="task",
+        type="text",
+        source="category",
+        lookup=True,
+    ),
+    PlanField(number=11, name="LedgerProject", entity="task", type="text", source="project"),
+    PlanField(number=12, name="WorkerId", entity="resource", type="text", source="id"),
+    PlanField(
+        number=13,
+        name="WorkerCompany",
+        entity="resource",
+        type="text",
+        source="company",
+        lookup=True,
+    ),
+    PlanField(number=14, name="SalesPrice", entity="resource", type="cost", source="sales_price"),
+)
+"""Every ledger fact the plan side keeps in a custom field (README lists them)."""
+
+# Neutral fields per kind: what the merge compares (the ledger's vocabulary).
+NEUTRAL: Mapping[EntityKind, tuple[str, ...]] = {
+    EntityKind.PROJECT: (
+        "name", "company", "parent", "type", "status",
+        "customer", "contract", "group", "start", "end",
+    ),
+    EntityKind.TASK: ("name", "parent", "category", "start", "end", "planned_hours"),
+    EntityKind.RESOURCE: ("name", "company", "cost_price", "sales_price"),
+    EntityKind.ASSIGNMENT: ("project", "activity", "worker", "date", "hours"),
+}  # fmt: skip
+
+
+def field_name(prefix: str, field: PlanField) -> str:
+    return f"{prefix}{field.number:02d}_{field.name}"
+
+
+def neutral_fields(kind: EntityKind, ledger: Mapping[str, object]) -> dict[str, object]:
+    """The fields of a ledger record that the merge compares. Hours are taken at
+    the plan's precision (whole minutes), so that a value that went across and
+    came back compares equal and never travels again."""
+    found = {name: _plain(ledger.get(name)) for name in NEUTRAL.get(kind, ())}
+    for name in ("planned_hours", "hours"):
+        if name in found and found[name] is not None:
+            found[name] = _hours(round(Decimal(str(found[name])) * 60))
+    return found
+
+
+def plan_fields_of_ledger(
+    kind: EntityKind,
+    neutral: Mapping[str, object],
+    *,
+    key: str,
+    prefix: str,
+    show_rates: bool,
+) -> dict[str, object]:
+    """Plan-side values for neutral fields (only those given are returned)."""
+    plan: dict[str, object] = {}
+    custom: dict[str, object] = {}
+    for name, value in neutral.items():
+        if kind is EntityKind.TASK and name == "planned_hours":
+            plan["budget_work"] = round(Decimal(str(value or 0)) * 60)
+        elif kind is EntityKind.TASK and name == "start":
+            plan["start"] = _moment(value, DAY_START)
+        elif kind is EntityKind.TASK and name == "end":
+            plan["finish"] = _moment(value, DAY_END)
+        elif kind is EntityKind.PROJECT and name == "start":
+            plan["start"] = _moment(value, DAY_START)
+        elif kind is EntityKind.RESOURCE and name == "cost_price":
+            if show_rates:
+                plan["standard_rate"] = value
+        elif kind is EntityKind.ASSIGNMENT and name == "hours":
+            plan["work"] = round(Decimal(str(value or 0)) * 60)
+        elif name in ("name", "parent"):
+            plan[name] = value
+        for field in CUSTOM_FIELDS:
+            carried = field.source == name and field.entity == kind.value and name != "id"
+            if carried and (field.name != "SalesPrice" or show_rates):
+                custom[field_name(prefix, field)] = None if value is None else str(value)
+    if kind in (EntityKind.PROJECT, EntityKind.RESOURCE):
+        for field in CUSTOM_FIELDS:
+            if field.source == "id" and field.entity == kind.value:
+                custom[field_name(prefix, field)] = key
+    if custom:
+        plan["custom_fields"] = custom
+    return plan
+
+
+def ledger_fields_of_plan(
+    kind: EntityKind, plan: Mapping[str, object], *, prefix: str
+) -> dict[str, object]:
+    """Neutral (ledger-term) values of a plan record: what the merge compares."""
+    custom = plan.get("custom_fields") or {}
+    assert isinstance(custom, Mapping)
+    found: dict[str, object] = {}
+    for field in CUSTOM_FIELDS:
+        if field.entity == kind.value and field.source in NEUTRAL.get(kind, ()):
+            value = custom.get(field_name(prefix, field))
+            found[field.source] = value
+    if kind is EntityKind.PROJECT:
+        found["name"] = plan.get("name")
+        found["start"] = _day(plan.get("start"))
+        found["end"] = _day(plan.get("finish"))
+    elif kind is EntityKind.TASK:
+        found["name"] = plan.get("name")
+        found["start"] = _day(plan.get("start"))
+        found["end"] = _day(plan.get("finish"))
+        work = plan.get("budget_work")
+        found["planned_hours"] = _hours(work)
+    elif kind is EntityKind.RESOURCE:
+        found["name"] = plan.get("name")
+        if "standard_rate" in plan:
+            found["cost_price"] = plan.get("standard_rate")
+    elif kind is EntityKind.ASSIGNMENT:
+        found["hours"] = _hours(plan.get("work"))
+    return {name: _plain(found.get(name)) for name in NEUTRAL.get(kind, ()) if name in found}
+
+
+def _plain(value: object) -> object:
+    """Enums as their values, so both sides compare equal."""
+    return getattr(value, "value", value) if not isinstance(value, str | int | Decimal) else value
+
+
+def _moment(value: object, time: dt.time) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, time)
+    return None
+
+
+def _day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _hours(minutes: object) -> Decimal | None:
+    if minutes is None:
+        return None
+    return (Decimal(int(str(minutes))) / 60).quantize(Decimal("0.01"))

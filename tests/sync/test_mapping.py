@@ -1,0 +1,107 @@
+"""Ledger facts in plan terms and back: what goes across comes back the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from projsync.connectors.base import EntityKind
+from projsync.sync.mapping import (
+    CUSTOM_FIELDS,
+    field_name,
+    ledger_fields_of_plan,
+    neutral_fields,
+    plan_fields_of_ledger,
+)
+
+texts = st.text(alphabet="ABCDEFGHIJ-0123456789 ", min_size=1, max_size=12)
+days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+def test_mapping__company_travels_as_dax_03_company() -> None:
+    plan = plan_fields_of_ledger(
+        EntityKind.PROJECT,
+        {"name": "Plant", "company": "DEMO"},
+        key="P1",
+        prefix="DAX_",
+        show_rates=False,
+    )
+    assert plan["name"] == "Plant"
+    assert plan["custom_fields"] == {"DAX_03_Company": "DEMO", "DAX_01_ProjectId": "P1"}
+
+
+def test_mapping__custom_field_names_are_numbered_and_unique() -> None:
+    names = [field_name("DAX_", f) for f in CUSTOM_FIELDS]
+    assert len(set(names)) == len(names)
+    assert "DAX_03_Company" in names and all(n.startswith("DAX_") for n in names)
+
+
+def test_mapping__worker_rates_go_across_only_when_shown() -> None:
+    fields = {"name": "Ada", "cost_price": Decimal("50"), "sales_price": Decimal("120")}
+    hidden = plan_fields_of_ledger(
+        EntityKind.RESOURCE, fields, key="W1", prefix="DAX_", show_rates=False
+    )
+    shown = plan_fields_of_ledger(
+        EntityKind.RESOURCE, fields, key="W1", prefix="DAX_", show_rates=True
+    )
+    assert "standard_rate" not in hidden and "DAX_14_SalesPrice" not in hidden["custom_fields"]
+    assert (
+        shown["standard_rate"] == Decimal("50")
+        and shown["custom_fields"]["DAX_14_SalesPrice"] == "120"
+    )
+
+
+@given(
+    name=texts,
+    category=st.none() | texts,
+    start=days,
+    length=st.integers(0, 200),
+    hours=st.decimals(min_value=0, max_value=5000, places=2),
+)
+def test_mapping__activity_fields_survive_the_trip_to_the_plan_and_back(
+    name: str, category: str | None, start: dt.date, length: int, hours: Decimal
+) -> None:
+    activity = {
+        "name": name,
+        "category": category,
+        "start": start,
+        "end": start + dt.timedelta(days=length),
+        "planned_hours": hours,
+    }
+    neutral = neutral_fields(EntityKind.TASK, activity)
+    plan = plan_fields_of_ledger(
+        EntityKind.TASK, neutral, key="P1/A1", prefix="AX_", show_rates=False
+    )
+    back = ledger_fields_of_plan(EntityKind.TASK, plan, prefix="AX_")
+    assert set(back) >= {"name", "category", "start", "end", "planned_hours"}
+    assert back == {k: neutral[k] for k in back}
+    # the plan keeps whole minutes: hours are taken at that precision on both sides
+    assert abs(Decimal(str(neutral["planned_hours"])) - hours) <= Decimal("0.01")
+
+
+@given(
+    company=texts,
+    customer=st.none() | texts,
+    kind=st.sampled_from(["time-material", "fixed-price", "internal"]),
+    status=st.sampled_from(["created", "in-process", "finished"]),
+    start=days,
+)
+def test_mapping__project_facts_survive_the_trip_to_the_plan_and_back(
+    company: str, customer: str | None, kind: str, status: str, start: dt.date
+) -> None:
+    neutral = {
+        "name": "Plant",
+        "company": company,
+        "customer": customer,
+        "type": kind,
+        "status": status,
+        "start": start,
+    }
+    plan = plan_fields_of_ledger(
+        EntityKind.PROJECT, neutral, key="P1", prefix="DAX_", show_rates=False
+    )
+    back = ledger_fields_of_plan(EntityKind.PROJECT, plan, prefix="DAX_")
+    assert {k: back[k] for k in neutral} == neutral
