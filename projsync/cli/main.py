@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from projsync import __version__
-from projsync.cli import ledger, plan
+from projsync.cli import ledger, plan, sync
 from projsync.cli import settings as settings_cli
 from projsync.cli.output import fail_cleanly, stdout
 from projsync.cli.stores import ledger_store, plan_store, sync_store
@@ -19,6 +19,8 @@ app = typer.Typer(
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(plan.app, name="plan")
 app.add_typer(settings_cli.app, name="settings")
+app.add_typer(sync.app, name="sync")
+app.command("reconcile")(sync.reconcile_command)
 
 
 @app.command()

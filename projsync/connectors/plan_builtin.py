@@ -9,14 +9,34 @@ services only, never its tables.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 
-from projsync.connectors.base import Applied, EntityKind, Operation, SyncRecord
+from sqlalchemy.exc import OperationalError
+
+from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
 from projsync.db import Store
+from projsync.errors import InputError, Problem, RetriableError
 from projsync.plan.changes import changes_since, current_version
-from projsync.plan.entities import PlanAssignment, PlanProject, PlanResource, PlanTask
-from projsync.plan.fields import field_values
-from projsync.plan.progress import actuals_of
+from projsync.plan.entities import (
+    ActualEntry,
+    CustomField,
+    FieldEntity,
+    FieldType,
+    PlanAssignment,
+    PlanProject,
+    PlanResource,
+    PlanTask,
+)
+from projsync.plan.fields import (
+    add_field_in,
+    add_lookup_value_in,
+    field_in,
+    field_values,
+    set_field_value_in,
+)
+from projsync.plan.progress import actuals_of, record_actuals
 from projsync.plan.service import PlanService
 
 __all__ = ["PlanConnector"]
@@ -93,7 +113,168 @@ class PlanConnector:
                 yield record
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
-        raise NotImplementedError("writing to the plan server arrives with the sync engine")
+        """Apply operations in order. A create of something that exists already
+        is an update (a replay after a crash changes nothing twice)."""
+        results = []
+        for operation in operations:
+            try:
+                key = self._apply(operation)
+            except InputError as exc:
+                results.append(
+                    Applied(operation=operation, target_key=operation.target_key, error=str(exc))
+                )
+            except (RetriableError, OperationalError) as exc:
+                results.append(
+                    Applied(
+                        operation=operation,
+                        target_key=operation.target_key,
+                        error=str(exc),
+                        retriable=True,
+                    )
+                )
+            else:
+                results.append(Applied(operation=operation, target_key=key))
+        return results
+
+    def _apply(self, operation: Operation) -> str | None:
+        key = operation.target_key
+        if key is None:
+            raise InputError([Problem(where=operation.source_key, what="no plan key to apply to")])
+        handler = {
+            EntityKind.PROJECT: self._project,
+            EntityKind.TASK: self._task,
+            EntityKind.RESOURCE: self._resource,
+            EntityKind.ASSIGNMENT: self._assignment,
+            EntityKind.ACTUAL: self._actual,
+        }[operation.kind]
+        return handler(operation, key)
+
+    def _project(self, operation: Operation, key: str) -> str | None:
+        fields = dict(operation.fields)
+        custom = fields.pop("custom_fields", {})
+        lookups = fields.pop("custom_lookups", ())
+        known = {p.id for p in self.service.projects()}
+        if operation.action is Action.DELETE:
+            if key in known:
+                self.service.delete_project(key)
+            return None
+        given = {k: v for k, v in fields.items() if k in ("name", "start") and v is not None}
+        if key not in known:
+            start = given.get("start") or dt.datetime.combine(
+                dt.datetime.now(dt.UTC).date(), dt.time(8)
+            )
+            self.service.add_project(
+                PlanProject(id=key, name=str(given.get("name") or key), start=start)  # type: ignore[arg-type]
+            )
+        elif given:
+            self.service.update_project(key, **given)
+        self._custom(FieldEntity.PROJECT, key, custom, lookups)
+        return key
+
+    def _task(self, operation: Operation, key: str) -> str | None:
+        project, task_id = key.split("/", 1)
+        fields = dict(operation.fields)
+        custom = fields.pop("custom_fields", {})
+        lookups = fields.pop("custom_lookups", ())
+        exists = any(t.id == task_id for t in self.service.tasks(project))
+        if operation.action is Action.DELETE:
+            if exists:
+                self.service.delete_task(project, task_id)
+            return None
+        changes: dict[str, object] = {}
+        if "name" in fields:
+            changes["name"] = fields["name"]
+        if "budget_work" in fields:
+            changes["budget_work"] = fields["budget_work"]
+        if "parent" in fields or operation.parent is not None:
+            parent = operation.parent
+            changes["parent"] = parent.split("/", 1)[1] if parent and "/" in parent else None
+        if not exists:
+            self.service.add_task(
+                PlanTask(
+                    project=project,
+                    id=task_id,
+                    name=str(changes.get("name") or task_id),
+                    parent=changes.get("parent"),  # type: ignore[arg-type]
+                    budget_work=int(changes.get("budget_work") or 0),  # type: ignore[call-overload]
+                )
+            )
+        elif changes:
+            self.service.update_task(project, task_id, None, **changes)
+        self._custom(FieldEntity.TASK, key, custom, lookups)
+        return key
+
+    def _resource(self, operation: Operation, key: str) -> str | None:
+        fields = dict(operation.fields)
+        custom = fields.pop("custom_fields", {})
+        lookups = fields.pop("custom_lookups", ())
+        exists = any(r.id == key for r in self.service.resources())
+        if operation.action is Action.DELETE:
+            return None  # a resource is unlinked, never deleted: its assignments stay
+        changes = {
+            k: v for k, v in fields.items() if k in ("name", "standard_rate") and v is not None
+        }
+        if not exists:
+            self.service.add_resource(
+                PlanResource(
+                    id=key,
+                    name=str(changes.get("name") or key),
+                    standard_rate=changes.get("standard_rate") or Decimal("0"),  # type: ignore[arg-type]
+                )
+            )
+        elif changes:
+            self.service.update_resource(key, **changes)
+        self._custom(FieldEntity.RESOURCE, key, custom, lookups)
+        return key
+
+    def _assignment(self, operation: Operation, key: str) -> str | None:
+        project, task_id, resource = key.split("/", 2)
+        if operation.action is Action.DELETE:
+            if any(
+                a.task == task_id and a.resource == resource
+                for a in self.service.assignments(project)
+            ):
+                self.service.unassign(project, task_id, resource)
+            return None
+        work = int(operation.fields.get("work") or 0)  # type: ignore[call-overload]
+        self.service.assign(project, task_id, resource, work=work)
+        return key
+
+    def _actual(self, operation: Operation, key: str) -> str | None:
+        project, task_id, resource, day = key.split("/", 3)
+        fields = operation.fields
+        record_actuals(
+            self.store,
+            [
+                ActualEntry(
+                    project=project,
+                    task=task_id,
+                    resource=resource or None,
+                    day=dt.date.fromisoformat(day),
+                    actual_work=int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
+                    actual_cost=Decimal(str(fields.get("actual_cost") or "0")),
+                    revenue=Decimal(str(fields.get("revenue") or "0")),
+                )
+            ],
+        )
+        return key
+
+    def _custom(self, entity: FieldEntity, key: str, values: object, lookups: object) -> None:
+        """Set the custom fields that carry ledger facts, defining them (and the
+        values of those kept with lookup tables) on first use."""
+        if not isinstance(values, dict) or not values:
+            return
+        with self.store.write() as conn:
+            for name, value in values.items():
+                definition = field_in(conn, name)
+                if definition is None:
+                    kind = FieldType.COST if name.endswith("Price") else FieldType.TEXT
+                    definition = add_field_in(
+                        conn, CustomField(name=name, entity=entity, type=kind)
+                    )
+                if value is not None and isinstance(lookups, tuple | list) and name in lookups:
+                    add_lookup_value_in(conn, name, str(value))
+                set_field_value_in(conn, name, key, None if value is None else str(value))
 
 
 def _record(

@@ -32,6 +32,7 @@ from projsync.plan.tables import (
 __all__ = [
     "add_field",
     "add_field_in",
+    "add_lookup_value_in",
     "field_in",
     "field_values",
     "fields",
@@ -80,6 +81,21 @@ def add_field_in(conn: Connection, field: CustomField) -> CustomField:
             ],
         )
     return field
+
+
+def add_lookup_value_in(conn: Connection, name: str, value: str, description: str = "") -> None:
+    """Add a value to a field's lookup table unless it is there already."""
+    field = _field(conn, name)
+    if field is None:
+        raise InputError([Problem(where=f"field {name}", what="unknown field")])
+    text = canonical(field.type, value, f"field {name}")
+    if text in {entry.value for entry in field.lookup}:
+        return
+    conn.execute(
+        insert(lookup_values).values(
+            field_name=name, value=text, description=description, position=len(field.lookup)
+        )
+    )
 
 
 def field_in(conn: Connection, name: str) -> CustomField | None:

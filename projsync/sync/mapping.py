@@ -156,6 +156,11 @@ def plan_fields_of_ledger(
                 custom[field_name(prefix, field)] = key
     if custom:
         plan["custom_fields"] = custom
+        plan["custom_lookups"] = tuple(
+            field_name(prefix, f)
+            for f in CUSTOM_FIELDS
+            if f.lookup and field_name(prefix, f) in custom
+        )
     return plan
 
 

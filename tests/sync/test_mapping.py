@@ -31,6 +31,7 @@ def test_mapping__company_travels_as_dax_03_company() -> None:
     )
     assert plan["name"] == "Plant"
     assert plan["custom_fields"] == {"DAX_03_Company": "DEMO", "DAX_01_ProjectId": "P1"}
+    assert plan["custom_lookups"] == ("DAX_03_Company",)
 
 
 def test_mapping__custom_field_names_are_numbered_and_unique() -> None:

@@ -1,0 +1,617 @@
+"""One sync run, ledger to plan: read what changed, map it, merge it against
+the last synchronized version, apply it, and record the outcome.
+
+The engine sees both sides only through the connector protocol. For each
+entity kind, parents first, it reads the ledger's changes since its cursor,
+capped at the run's start (edits made during the run are read next time),
+adds the whole content of projects integrated since the last run, merges each
+entity against its merge base, and applies the operations on the plan side.
+Each operation's log entry, link and merge base are written in one
+transaction of the sync's store, and the kind's cursor moves in the same
+transaction as its last outcome, so a run killed at any point and run again
+converges with nothing done twice (applying is idempotent on the plan side).
+
+Ids: a plan project created by the sync has the ledger project's id; a task
+created from an activity of that project has the activity's number; an
+activity of a subproject becomes ``<subproject>.<number>`` under the
+subproject's summary task (activity numbers are unique per ledger project
+only). Changes made on the plan side come back in the next step of this
+issue; here the plan side is taken as the merge base says it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from projsync.connectors.base import Action, Applied, Connector, EntityKind, Operation, SyncRecord
+from projsync.db import Store
+from projsync.sync import mapping
+from projsync.sync.log import LogStatus, add_entry
+from projsync.sync.merge import Ownership, Side, merge
+from projsync.sync.settings import (
+    GlobalSettings,
+    ProjectSettings,
+    integrated_companies,
+    load_global,
+    project_settings_of,
+)
+from projsync.sync.tables import cursors, links, merge_bases, runs
+
+__all__ = ["RunReport", "SyncEngine"]
+
+
+@dataclass(slots=True, kw_only=True)
+class RunReport:
+    run: int | None
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    failed: int = 0
+    conflicts: int = 0
+    dry_run: bool = False
+    planned: list[dict[str, object]] = field(default_factory=list)
+    """With a dry run: what would be done."""
+
+    def summary(self) -> dict[str, object]:
+        found: dict[str, object] = {
+            "run": self.run,
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "failed": self.failed,
+            "conflicts": self.conflicts,
+        }
+        if self.dry_run:
+            found["dry_run"] = True
+            found["operations"] = self.planned
+        return found
+
+
+@dataclass(slots=True)
+class _Scope:
+    """Which ledger projects are integrated, and where each lands on the plan side."""
+
+    root_of: dict[str, str]
+    """Integrated ledger project → its plan project id."""
+    parents: dict[str, str | None]
+    newcomers: set[str]
+    """Integrated projects not yet linked: their whole content goes across."""
+    companies: set[str]
+    """Integrated companies: their integrated workers become resources."""
+    workers: set[str]
+    """Integrated workers of integrated companies: the plan's resources."""
+
+
+class SyncEngine:
+    def __init__(
+        self, sync: Store, ledger: Connector, plan: Connector, *, user: str = "sync"
+    ) -> None:
+        self.store = sync
+        self.ledger = ledger
+        self.plan = plan
+        self.user = user
+
+    def run(self, *, dry_run: bool = False) -> RunReport:
+        settings = load_global(self.store)
+        until = self.ledger.high_water()
+        scope = self.scope()
+        report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
+        for kind in self.ledger.kinds():
+            since = self._cursor(kind)
+            records = self._records(kind, since, until, scope)
+            operations = self._operations(kind, records, scope, settings, report)
+            if dry_run:
+                continue
+            self._apply(kind, operations, report)
+            with self.store.write() as conn:
+                self._set_cursor(conn, kind, until)
+        if report.run is not None:
+            self._close_run(report)
+        return report
+
+    # -- what is integrated --------------------------------------------------------
+
+    def scope(self) -> _Scope:
+        """Which ledger projects are integrated now, and where they land."""
+        companies = integrated_companies(self.store)
+        chosen = project_settings_of(self.store)
+        projects = {r.key: r for r in self.ledger.snapshot(EntityKind.PROJECT)}
+        parents = {key: r.parent for key, r in projects.items()}
+
+        def switched_on(key: str | None) -> ProjectSettings | None:
+            while key is not None:
+                found = chosen.get(key)
+                if found is not None and found.integrate:
+                    return found
+                key = parents.get(key)
+            return None
+
+        root_of: dict[str, str] = {}
+        for key, record in projects.items():
+            fields = record.fields or {}
+            if fields.get("company") not in companies or switched_on(key) is None:
+                continue
+            root = key
+            while parents.get(root) is not None and switched_on(parents[root]) is not None:
+                root = parents[root] or root
+            own = chosen.get(root)
+            root_of[key] = (own.plan_project if own and own.plan_project else None) or root
+        with self.store.read() as conn:
+            linked = set(
+                conn.execute(select(links.c.ledger_key).where(links.c.kind == "project")).scalars()
+            )
+        workers = {
+            r.key
+            for r in self.ledger.snapshot(EntityKind.RESOURCE)
+            if (r.fields or {}).get("company") in companies
+        }
+        return _Scope(
+            root_of=root_of,
+            parents=parents,
+            newcomers=set(root_of) - linked,
+            companies=companies,
+            workers=workers,
+        )
+
+    def folded_actuals(
+        self, changed: Iterable[SyncRecord], scope: _Scope, *, everything: bool = False
+    ) -> list[SyncRecord]:
+        """Actuals as the plan keeps them: per task, resource and day, where the
+        hours of workers who are not resources (and expenses and fees) count
+        on the task without a resource. A changed aggregate recounts its day."""
+        days = {
+            (f["project"], f["activity"], f["day"]) for r in changed if (f := r.fields) is not None
+        }
+        if not days and not everything:
+            return []
+        folded: dict[tuple[object, ...], dict[str, Decimal]] = {}
+        version = 0
+        for record in self.ledger.snapshot(EntityKind.ACTUAL):
+            fields = record.fields or {}
+            day = (fields["project"], fields["activity"], fields["day"])
+            if not everything and day not in days:
+                continue
+            worker = fields.get("worker")
+            resource = worker if worker in scope.workers else None
+            sums = folded.setdefault(
+                (*day, resource),
+                {"hours": Decimal("0"), "cost": Decimal("0"), "revenue": Decimal("0")},
+            )
+            for name in sums:
+                sums[name] += Decimal(str(fields[name]))
+            version = max(version, record.version)
+        return [
+            SyncRecord(
+                kind=EntityKind.ACTUAL,
+                key=f"{project}/{activity}/{resource or ''}/{day.isoformat()}",  # type: ignore[attr-defined]
+                version=version,
+                parent=f"{project}/{activity}",
+                fields={
+                    "project": project,
+                    "activity": activity,
+                    "worker": resource,
+                    "day": day,
+                    **sums,
+                },
+            )
+            for (project, activity, day, resource), sums in sorted(folded.items(), key=str)
+        ]
+
+    def _records(self, kind: EntityKind, since: int, until: int, scope: _Scope) -> list[SyncRecord]:
+        found: dict[str, SyncRecord] = {}
+        for record in self.ledger.changes(kind, since, until):
+            found[record.key] = record
+        if scope.newcomers:
+            for record in self.ledger.snapshot(kind):
+                if _project_of(kind, record) in scope.newcomers:
+                    found.setdefault(record.key, record)
+        if kind is EntityKind.ASSIGNMENT:
+            return self._assignment_totals(found.values(), scope)
+        if kind is EntityKind.ACTUAL:
+            folded = self.folded_actuals(found.values(), scope)
+            return [r for r in folded if _project_of(kind, r) in scope.root_of]
+        if kind is EntityKind.RESOURCE:
+            with self.store.read() as conn:
+                linked = _links(conn, kind.value, None)
+            for record in self.ledger.snapshot(kind):  # workers of newly integrated companies
+                if record.key not in linked:
+                    found.setdefault(record.key, record)
+            return [
+                r
+                for r in found.values()
+                if r.deleted or (r.fields or {}).get("company") in scope.companies
+            ]
+        return [r for r in found.values() if _project_of(kind, r) in scope.root_of or r.deleted]
+
+    def _assignment_totals(self, changed: Iterable[SyncRecord], scope: _Scope) -> list[SyncRecord]:
+        """Hour forecasts summed per project, activity and worker: one plan
+        assignment each, for integrated workers only. A changed forecast
+        recounts its whole pair."""
+        pairs = {
+            (r.fields["project"], r.fields["activity"], r.fields["worker"])
+            for r in changed
+            if r.fields is not None and r.fields["worker"] in scope.workers
+        }
+        if not pairs:
+            return []
+        totals: dict[tuple[object, ...], Decimal] = {}
+        version = 0
+        for record in self.ledger.snapshot(EntityKind.ASSIGNMENT):
+            fields = record.fields or {}
+            pair = (fields["project"], fields["activity"], fields["worker"])
+            if pair in pairs:
+                totals[pair] = totals.get(pair, Decimal("0")) + Decimal(str(fields["hours"]))
+                version = max(version, record.version)
+        return [
+            SyncRecord(
+                kind=EntityKind.ASSIGNMENT,
+                key=f"{project}/{activity}/{worker}",
+                version=version,
+                parent=f"{project}/{activity}",
+                fields={"project": project, "activity": activity, "worker": worker, "hours": hours},
+            )
+            for (project, activity, worker), hours in sorted(totals.items(), key=str)
+        ]
+
+    # -- merge and map -------------------------------------------------------------
+
+    def _operations(
+        self,
+        kind: EntityKind,
+        records: list[SyncRecord],
+        scope: _Scope,
+        settings: GlobalSettings,
+        report: RunReport,
+    ) -> list[tuple[SyncRecord, Operation, Mapping[str, object] | None]]:
+        operations = []
+        with self.store.read() as conn:
+            bases = _bases(conn, kind, [r.key for r in records])
+            linked = _links(conn, _link_kind(kind, None), [r.key for r in records])
+        for record in _parents_first(records):
+            link_kind = _link_kind(kind, record)
+            base = bases.get(record.key)
+            neutral = None if record.fields is None else _neutral(kind, record.fields)
+            outcome = merge(
+                base=base,
+                ledger=neutral,
+                plan=base,
+                ownership=Ownership(default=Side.LEDGER, existence=Side.LEDGER),
+                ledger_deleted=record.deleted,
+            )
+            if outcome.action_plan == "none":
+                continue
+            target = linked.get(record.key) or _plan_key(kind, record, scope)
+            if target is None:
+                continue
+            fields = self._plan_fields(kind, record, dict(outcome.to_plan), target, settings)
+            action = Action(outcome.action_plan)
+            if kind is EntityKind.PROJECT and "/" in target:
+                # a subproject is a summary task in its root's plan project
+                operation_kind = EntityKind.TASK
+            else:
+                operation_kind = kind
+            operation = Operation(
+                kind=operation_kind,
+                action=action,
+                source_key=record.key,
+                target_key=target,
+                fields=fields,
+                parent=_plan_parent(kind, record, scope),
+            )
+            if report.dry_run:
+                report.planned.append(
+                    {"kind": link_kind, "key": record.key, "plan": target, "action": action.value}
+                )
+                _count(report, action)
+            operations.append((record, operation, outcome.new_base))
+        return operations
+
+    def _plan_fields(
+        self,
+        kind: EntityKind,
+        record: SyncRecord,
+        changed: dict[str, object],
+        target: str,
+        settings: GlobalSettings,
+    ) -> dict[str, object]:
+        if kind is EntityKind.ACTUAL:
+            fields = record.fields or {}
+            return {
+                "actual_work": round(Decimal(str(fields.get("hours") or 0)) * 60),
+                "actual_cost": fields.get("cost"),
+                "revenue": fields.get("revenue"),
+            }
+        mapped_kind = EntityKind.TASK if kind is EntityKind.PROJECT and "/" in target else kind
+        if mapped_kind is EntityKind.TASK and kind is EntityKind.PROJECT:
+            return {"name": changed.get("name", (record.fields or {}).get("name"))}
+        return mapping.plan_fields_of_ledger(
+            kind,
+            changed,
+            key=record.key,
+            prefix=settings.custom_field_prefix,
+            show_rates=settings.show_worker_rates,
+        )
+
+    def plan_keys(
+        self, kind: EntityKind, records: Iterable[SyncRecord], scope: _Scope
+    ) -> dict[str, str]:
+        """Plan keys of ledger records: their links, else the keys the sync gives them
+        (records outside the integration have none)."""
+        with self.store.read() as conn:
+            linked = _links(conn, kind.value, None)
+        found = {}
+        for record in records:
+            key = linked.get(record.key) or _plan_key(kind, record, scope)
+            if key is not None:
+                found[record.key] = key
+        return found
+
+    # -- apply and record ----------------------------------------------------------
+
+    def _apply(
+        self,
+        kind: EntityKind,
+        operations: list[tuple[SyncRecord, Operation, Mapping[str, object] | None]],
+        report: RunReport,
+    ) -> None:
+        for start in range(0, len(operations), 200):
+            batch = operations[start : start + 200]
+            results = self.plan.apply([operation for _, operation, _ in batch])
+            with self.store.write() as conn:
+                for (record, operation, new_base), applied in zip(batch, results, strict=True):
+                    self._record(conn, kind, record, operation, new_base, applied, report)
+
+    def _record(
+        self,
+        conn: Connection,
+        kind: EntityKind,
+        record: SyncRecord,
+        operation: Operation,
+        new_base: Mapping[str, object] | None,
+        applied: Applied,
+        report: RunReport,
+    ) -> None:
+        assert report.run is not None
+        link_kind = _link_kind(kind, record)
+        add_entry(
+            conn,
+            run=report.run,
+            origin="ledger",
+            destination="plan",
+            entity_type="subproject" if operation.kind is not kind else kind.value,
+            entity_key=record.key,
+            action=operation.action.value,
+            entity_version=record.version,
+            status=LogStatus.COMPLETED if applied.ok else LogStatus.FAILED,
+            user=self.user,
+            payload=operation.fields,
+            error=applied.error,
+        )
+        if not applied.ok:
+            report.failed += 1
+            return
+        _count(report, operation.action)
+        conn.execute(
+            links.delete().where(links.c.kind == link_kind, links.c.ledger_key == record.key)
+        )
+        conn.execute(
+            merge_bases.delete().where(
+                merge_bases.c.kind == kind.value, merge_bases.c.ledger_key == record.key
+            )
+        )
+        if new_base is not None and applied.target_key is not None:
+            conn.execute(
+                insert(links).values(
+                    kind=link_kind, ledger_key=record.key, plan_key=applied.target_key
+                )
+            )
+            conn.execute(
+                insert(merge_bases).values(
+                    kind=kind.value,
+                    ledger_key=record.key,
+                    fields=_base_text(new_base),
+                    synced_at=dt.datetime.now(dt.UTC),
+                )
+            )
+
+    # -- cursors and runs ----------------------------------------------------------
+
+    def _cursor(self, kind: EntityKind) -> int:
+        with self.store.read() as conn:
+            value = conn.execute(
+                select(cursors.c.value).where(
+                    cursors.c.side == self.ledger.side, cursors.c.kind == kind.value
+                )
+            ).scalar()
+        return int(value or 0)
+
+    def _set_cursor(self, conn: Connection, kind: EntityKind, value: int) -> None:
+        conn.execute(
+            cursors.delete().where(cursors.c.side == self.ledger.side, cursors.c.kind == kind.value)
+        )
+        conn.execute(insert(cursors).values(side=self.ledger.side, kind=kind.value, value=value))
+
+    def _open_run(self) -> int:
+        with self.store.write() as conn:
+            return int(
+                conn.execute(
+                    insert(runs)
+                    .values(
+                        started_at=dt.datetime.now(dt.UTC),
+                        status="running",
+                        dry_run=False,
+                        counts="{}",
+                    )
+                    .returning(runs.c.id)
+                ).scalar_one()
+            )
+
+    def _close_run(self, report: RunReport) -> None:
+        with self.store.write() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == report.run)
+                .values(
+                    finished_at=dt.datetime.now(dt.UTC),
+                    status="failed" if report.failed else "completed",
+                    counts=json.dumps(report.summary()),
+                )
+            )
+
+
+def _count(report: RunReport, action: Action) -> None:
+    if action is Action.CREATE:
+        report.created += 1
+    elif action is Action.DELETE:
+        report.deleted += 1
+    else:
+        report.updated += 1
+
+
+def _neutral(kind: EntityKind, fields: Mapping[str, object]) -> dict[str, object]:
+    if kind is EntityKind.ACTUAL:
+        return {name: fields.get(name) for name in ("hours", "cost", "revenue")}
+    if kind is EntityKind.ASSIGNMENT:
+        return mapping.neutral_fields(kind, fields)
+    return mapping.neutral_fields(kind, fields)
+
+
+def _project_of(kind: EntityKind, record: SyncRecord) -> str | None:
+    if kind is EntityKind.PROJECT:
+        return record.key
+    if kind is EntityKind.RESOURCE:
+        return None
+    fields = record.fields or {}
+    project = fields.get("project")
+    return str(project) if project is not None else record.key.split("/", 1)[0]
+
+
+def _link_kind(kind: EntityKind, record: SyncRecord | None) -> str:
+    return kind.value
+
+
+def _plan_key(kind: EntityKind, record: SyncRecord, scope: _Scope) -> str | None:
+    """The plan key an entity gets when the sync creates it (see the module's ids)."""
+    fields = record.fields or {}
+    if kind is EntityKind.PROJECT:
+        root = scope.root_of.get(record.key)
+        if root is None:
+            return None
+        return root if _is_root(record.key, scope) else f"{root}/{record.key}"
+    if kind is EntityKind.RESOURCE:
+        return record.key
+    project = str(fields.get("project") or record.key.split("/", 1)[0])
+    root = scope.root_of.get(project)
+    if root is None:
+        return None
+    if kind is EntityKind.TASK:
+        return f"{root}/{_task_id(project, str(fields.get('number')), scope)}"
+    activity = str(fields.get("activity"))
+    task = _task_id(project, activity, scope)
+    if kind is EntityKind.ASSIGNMENT:
+        return f"{root}/{task}/{fields.get('worker')}"
+    day = fields.get("day")
+    assert isinstance(day, dt.date)
+    return f"{root}/{task}/{fields.get('worker') or ''}/{day.isoformat()}"
+
+
+def _plan_parent(kind: EntityKind, record: SyncRecord, scope: _Scope) -> str | None:
+    fields = record.fields or {}
+    if kind is EntityKind.PROJECT:
+        parent = scope.parents.get(record.key)
+        if parent is None or _is_root(record.key, scope):
+            return None
+        root = scope.root_of[record.key]
+        return root if _is_root(parent, scope) else f"{root}/{parent}"
+    if kind is not EntityKind.TASK:
+        return None
+    project = str(fields.get("project"))
+    plan_project = scope.root_of.get(project)
+    if plan_project is None:
+        return None
+    activity_parent = fields.get("parent")
+    if activity_parent is not None:
+        return f"{plan_project}/{_task_id(project, str(activity_parent), scope)}"
+    return None if _is_root(project, scope) else f"{plan_project}/{project}"
+
+
+def _is_root(project: str, scope: _Scope) -> bool:
+    parent = scope.parents.get(project)
+    return parent is None or parent not in scope.root_of
+
+
+def _task_id(project: str, number: str, scope: _Scope) -> str:
+    return number if _is_root(project, scope) else f"{project}.{number}"
+
+
+def _parents_first(records: list[SyncRecord]) -> list[SyncRecord]:
+    keys = {r.key for r in records}
+    placed: set[str] = set()
+    ordered: list[SyncRecord] = []
+    pending = [r for r in records if not r.deleted]
+    while pending:
+        ready = [
+            r for r in pending if r.parent is None or r.parent not in keys or r.parent in placed
+        ]
+        if not ready:
+            ready = pending
+        ordered.extend(ready)
+        placed |= {r.key for r in ready}
+        pending = [r for r in pending if r.key not in placed]
+    deleted = [r for r in records if r.deleted]
+    return ordered + list(reversed(deleted))  # children deleted before parents
+
+
+def _bases(conn: Connection, kind: EntityKind, keys: list[str]) -> dict[str, dict[str, object]]:
+    wanted = set(keys)
+    rows = conn.execute(
+        select(merge_bases.c.ledger_key, merge_bases.c.fields).where(
+            merge_bases.c.kind == kind.value
+        )
+    )
+    return {key: _base_fields(text) for key, text in rows if key in wanted}
+
+
+def _links(conn: Connection, kind: str, keys: list[str] | None) -> dict[str, str]:
+    """Plan keys of linked ledger keys (all of the kind when ``keys`` is None)."""
+    wanted = None if keys is None else set(keys)
+    rows = conn.execute(select(links.c.ledger_key, links.c.plan_key).where(links.c.kind == kind))
+    return {ledger: plan for ledger, plan in rows if wanted is None or ledger in wanted}
+
+
+def _base_text(fields: Mapping[str, object]) -> str:
+    return json.dumps({k: _tagged(v) for k, v in fields.items()}, sort_keys=True)
+
+
+def _base_fields(text: str) -> dict[str, object]:
+    return {k: _untagged(v) for k, v in json.loads(text).items()}
+
+
+def _tagged(value: object) -> Any:
+    """Merge bases keep their types: a Decimal must compare equal to a Decimal."""
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _untagged(value: Any) -> object:
+    if isinstance(value, dict) and len(value) == 1:
+        ((tag, text),) = value.items()
+        if tag == "decimal":
+            return Decimal(text)
+        if tag == "datetime":
+            return dt.datetime.fromisoformat(text)
+        if tag == "date":
+            return dt.date.fromisoformat(text)
+    return value

@@ -1,0 +1,185 @@
+"""The integration log: every operation of every run, in both directions.
+
+An entry says what was done to which entity, from which side to which, with
+its payload and, when it failed, the error. Entries are written in the same
+transaction as the links and merge bases they account for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from projsync.db import Store
+from projsync.errors import InputError, Problem
+from projsync.sync.tables import log
+
+__all__ = ["LogEntry", "LogStatus", "add_entry", "entries", "payload_text", "set_status"]
+
+
+class LogStatus(enum.StrEnum):
+    WAITING = "waiting"
+    EXECUTING = "executing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    CONFLICT = "conflict"
+
+
+ENTITY_TYPES = {
+    "project": "project header",
+    "subproject": "hierarchy node",
+    "task": "activity",
+    "resource": "resource header",
+    "assignment": "assignment",
+    "actual": "actuals",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogEntry:
+    id: int
+    run: int
+    origin: str
+    destination: str
+    entity_type: str
+    entity_key: str
+    action: str
+    entity_version: int
+    status: LogStatus
+    attempts: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    user: str
+    payload: Mapping[str, Any]
+    error: str | None
+
+
+def payload_text(fields: Mapping[str, object]) -> str:
+    return json.dumps(fields, default=_plain, sort_keys=True)
+
+
+def add_entry(
+    conn: Connection,
+    *,
+    run: int,
+    origin: str,
+    destination: str,
+    entity_type: str,
+    entity_key: str,
+    action: str,
+    entity_version: int,
+    status: LogStatus,
+    user: str,
+    payload: Mapping[str, object],
+    error: str | None = None,
+) -> int:
+    now = dt.datetime.now(dt.UTC)
+    return int(
+        conn.execute(
+            insert(log)
+            .values(
+                run_id=run,
+                origin=origin,
+                destination=destination,
+                entity_type=ENTITY_TYPES.get(entity_type, entity_type),
+                entity_key=entity_key,
+                action=action,
+                entity_version=entity_version,
+                status=status.value,
+                attempts=1,
+                created_at=now,
+                updated_at=now,
+                user=user,
+                payload=payload_text(payload),
+                error=error,
+            )
+            .returning(log.c.id)
+        ).scalar_one()
+    )
+
+
+def entries(
+    store: Store,
+    *,
+    status: LogStatus | None = None,
+    entity: str | None = None,
+    run: int | None = None,
+    limit: int = 1000,
+) -> list[LogEntry]:
+    """Log entries, newest first, filtered by status, entity key (or its prefix) and run."""
+    query = select(log).order_by(log.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(log.c.status == status.value)
+    if entity is not None:
+        query = query.where(
+            (log.c.entity_key == entity) | log.c.entity_key.startswith(f"{entity}/")
+        )
+    if run is not None:
+        query = query.where(log.c.run_id == run)
+    with store.read() as conn:
+        return [_entry(row) for row in conn.execute(query)]
+
+
+def set_status(
+    store: Store, entry_id: int, status: LogStatus, *, allowed_from: set[LogStatus]
+) -> None:
+    with store.write() as conn:
+        row = conn.execute(select(log).where(log.c.id == entry_id)).first()
+        if row is None:
+            raise InputError([Problem(where=f"log entry {entry_id}", what="unknown entry")])
+        if LogStatus(row.status) not in allowed_from:
+            raise InputError(
+                [
+                    Problem(
+                        where=f"log entry {entry_id}",
+                        what=f"is {row.status}; it cannot become {status}",
+                    )
+                ]
+            )
+        conn.execute(
+            update(log)
+            .where(log.c.id == entry_id)
+            .values(status=status.value, updated_at=dt.datetime.now(dt.UTC))
+        )
+
+
+def _entry(row: Any) -> LogEntry:
+    return LogEntry(
+        id=row.id,
+        run=row.run_id,
+        origin=row.origin,
+        destination=row.destination,
+        entity_type=row.entity_type,
+        entity_key=row.entity_key,
+        action=row.action,
+        entity_version=row.entity_version,
+        status=LogStatus(row.status),
+        attempts=row.attempts,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+        user=row.user,
+        payload=json.loads(row.payload),
+        error=row.error,
+    )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)

@@ -1,0 +1,202 @@
+"""One sync run, ledger to plan, told as stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from projsync.connectors.ledger_builtin import LedgerConnector
+from projsync.connectors.plan_builtin import PlanConnector
+from projsync.db import Store, open_store
+from projsync.ledger.forecasts import add_forecast
+from projsync.ledger.model import Activity, ForecastKind, JournalLine, TransactionKind
+from projsync.ledger.posting import post_journal
+from projsync.ledger.service import LedgerService
+from projsync.plan.service import PlanService
+from projsync.plan.views import project_view
+from projsync.sync import settings
+from projsync.sync.engine import SyncEngine
+from projsync.sync.log import LogStatus, entries
+from tests.ledger.conftest import ledger
+
+__all__ = ["ledger"]
+
+D = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def stores(ledger: LedgerService, tmp_path: Path) -> tuple[LedgerService, Store, Store]:
+    plan = open_store("plan", f"sqlite:///{tmp_path / 'plan.db'}", "plan")
+    sync = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    return ledger, plan, sync
+
+
+def engine(ledger: LedgerService, plan: Store, sync: Store) -> SyncEngine:
+    return SyncEngine(
+        sync, LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), PlanConnector(plan)
+    )
+
+
+def integrate(ledger: LedgerService, sync: Store) -> None:
+    settings.set_company(sync, "DEMO", integrate=True)
+    settings.set_project(sync, "P1", integrate=True)
+    ledger.set_worker_integrated("W1", True)
+
+
+def test_sync__nothing_integrated_nothing_goes_across(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    report = engine(ledger, plan, sync).run()
+    assert (report.created, report.failed) == (0, 0)
+    assert PlanService(plan).projects() == []
+
+
+def test_sync__an_integrated_project_becomes_a_plan_project_with_its_wbs(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0, entries(sync, status=LogStatus.FAILED)
+    service = PlanService(plan)
+    assert [p.id for p in service.projects()] == ["P1"]
+    tasks = {t.id: t.parent for t in service.tasks("P1")}
+    # the project's own WBS, then each subproject as a summary task over its activities
+    assert tasks == {
+        "A0": None, "A1": "A0", "A2": "A0",
+        "P1-1": None, "P1-1.C1": "P1-1",
+        "P1-1-1": "P1-1", "P1-1-1.F1": "P1-1-1",
+    }  # fmt: skip
+    _, _, custom = project_view(plan, "P1")
+    assert custom["DAX_03_Company"] == "DEMO"
+    assert [r.id for r in service.resources()] == ["W1"]
+
+
+def test_sync__a_second_run_with_nothing_new_does_nothing(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated, again.deleted, again.failed) == (0, 0, 0, 0)
+
+
+def test_sync__posted_hours_become_actual_cost_on_the_task(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    post_journal(
+        ledger.store,
+        [
+            JournalLine(
+                line=1,
+                kind=TransactionKind.HOUR,
+                project="P1",
+                activity="A1",
+                worker="W1",
+                date=D,
+                hours=Decimal("6"),
+            ),
+            JournalLine(
+                line=2,
+                kind=TransactionKind.EXPENSE,
+                project="P1-1",
+                activity="C1",
+                date=D,
+                amount=Decimal("80"),
+            ),
+        ],
+        source="t",
+    )
+    engine(ledger, plan, sync).run()
+    _, views, _ = project_view(plan, "P1")
+    by_id = {v.task.id: v for v in views}
+    assert (by_id["A1"].actual_work, by_id["A1"].actual_cost) == (360, Decimal("300.00"))
+    assert by_id["P1-1.C1"].actual_cost == Decimal("80.00")
+    assert by_id["A0"].actual_cost == Decimal("300.00")  # rolled up
+
+
+def test_sync__renamed_activity_and_new_forecast_go_across(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    ledger.update_activity("P1", "A2", name="Peer review")
+    ledger.add_activity(Activity(project="P1", number="A3", name="Hand-over"))
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.HOUR,
+        project="P1",
+        activity="A3",
+        worker="W1",
+        date=D,
+        hours=Decimal("16"),
+    )
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0
+    service = PlanService(plan)
+    tasks = {t.id: t for t in service.tasks("P1")}
+    assert tasks["A2"].name == "Peer review" and "A3" in tasks
+    assert [(a.task, a.resource, a.work) for a in service.assignments("P1")] == [("A3", "W1", 960)]
+
+
+def test_sync__dry_run_tells_without_changing_anything(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    report = engine(ledger, plan, sync).run(dry_run=True)
+    assert report.created > 0 and report.summary()["operations"]
+    assert PlanService(plan).projects() == []
+    assert entries(sync) == []
+
+
+def test_sync__reconciliation_shows_no_difference_after_a_run_and_lists_what_is_missing(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from projsync.sync.reconcile import reconcile
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    post_journal(
+        ledger.store,
+        [
+            JournalLine(
+                line=1,
+                kind=TransactionKind.HOUR,
+                project="P1",
+                activity="A1",
+                worker="W1",
+                date=D,
+                hours=Decimal("6"),
+            ),
+            JournalLine(
+                line=2,
+                kind=TransactionKind.FEE,
+                project="P1",
+                activity="A2",
+                date=D,
+                amount=Decimal("500"),
+            ),
+        ],
+        source="t",
+    )
+    left, right = LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), PlanConnector(plan)
+    before = reconcile(sync, left, right)
+    assert [d.plan_key for d in before.differences] == ["P1/A1/W1/2026-03-02", "P1/A2//2026-03-02"]
+    engine(ledger, plan, sync).run()
+    after = reconcile(sync, left, right)
+    assert after.differences == []
+    assert (
+        after.totals["ledger"]
+        == after.totals["plan"]
+        == {"hours": Decimal("6.00"), "cost": Decimal("300.00"), "revenue": Decimal("1220.00")}
+    )
