@@ -13,8 +13,11 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from projsync.connectors.base import Applied, EntityKind, Operation, SyncRecord
+from sqlalchemy.exc import OperationalError
+
+from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
 from projsync.db import Store
+from projsync.errors import InputError, Problem, RetriableError
 from projsync.ledger.actuals import ActualKey, DailyActual, daily_actuals, keys_of_transactions
 from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.model import Activity, Forecast, ForecastKind, Project, Worker
@@ -128,7 +131,72 @@ class LedgerConnector:
     # -- writing -------------------------------------------------------------------
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
-        raise NotImplementedError("the ledger takes changes from the plan side in a later step")
+        """Apply changes that come from the plan side. The ledger takes names,
+        dates and structure of activities, and project names and dates; a create
+        of an activity that exists already is an update (replays change nothing)."""
+        results = []
+        for operation in operations:
+            try:
+                key = self._apply(operation)
+            except InputError as exc:
+                results.append(
+                    Applied(operation=operation, target_key=operation.target_key, error=str(exc))
+                )
+            except (RetriableError, OperationalError) as exc:
+                results.append(
+                    Applied(
+                        operation=operation,
+                        target_key=operation.target_key,
+                        error=str(exc),
+                        retriable=True,
+                    )
+                )
+            else:
+                results.append(Applied(operation=operation, target_key=key))
+        return results
+
+    def _apply(self, operation: Operation) -> str | None:
+        key = operation.target_key
+        if key is None:
+            raise InputError(
+                [Problem(where=operation.source_key, what="no ledger key to apply to")]
+            )
+        fields = operation.fields
+        if operation.kind is EntityKind.PROJECT:
+            changes = {k: fields[k] for k in ("name", "start", "end") if k in fields}
+            if changes and operation.action is not Action.DELETE:
+                self.service.update_project(key, **changes)
+            return key
+        if operation.kind is not EntityKind.TASK:
+            raise InputError(
+                [
+                    Problem(
+                        where=key, what=f"the ledger takes no {operation.kind} from the plan side"
+                    )
+                ]
+            )
+        project, number = key.split("/", 1)
+        exists = any(a.number == number for a in self.service.activities(project))
+        if operation.action is Action.DELETE:
+            if exists:
+                self.service.delete_activity(project, number)
+            return None
+        changes = {k: fields[k] for k in ("name", "start", "end", "parent") if k in fields}
+        if exists:
+            if changes:
+                self.service.update_activity(project, number, **changes)
+        else:
+            self.service.add_activity(
+                Activity(
+                    project=project,
+                    number=number,
+                    name=str(changes.get("name") or number),
+                    parent=changes.get("parent"),  # type: ignore[arg-type]
+                    start=changes.get("start"),  # type: ignore[arg-type]
+                    end=changes.get("end"),  # type: ignore[arg-type]
+                )
+            )
+        return key
 
 
 def _record(kind: EntityKind, record: object, version: int) -> SyncRecord:

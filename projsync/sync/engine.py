@@ -34,8 +34,9 @@ from projsync.connectors.base import Action, Applied, Connector, EntityKind, Ope
 from projsync.db import Store
 from projsync.sync import mapping
 from projsync.sync.log import LogStatus, add_entry
-from projsync.sync.merge import Ownership, Side, merge
+from projsync.sync.merge import FieldConflict, Ownership, Side, merge
 from projsync.sync.settings import (
+    DEFAULT_OWNERS,
     GlobalSettings,
     ProjectSettings,
     integrated_companies,
@@ -44,7 +45,13 @@ from projsync.sync.settings import (
 )
 from projsync.sync.tables import cursors, links, merge_bases, runs
 
-__all__ = ["RunReport", "SyncEngine"]
+__all__ = ["TWO_WAY", "RunReport", "SyncEngine"]
+
+TWO_WAY = frozenset({EntityKind.TASK})
+"""Kinds whose plan-side changes come back to the ledger (names, dates, new
+tasks, deletions). The other kinds go from the ledger to the plan only."""
+
+_Planned = tuple[SyncRecord, Operation, "Mapping[str, object] | None"]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -101,17 +108,30 @@ class SyncEngine:
     def run(self, *, dry_run: bool = False) -> RunReport:
         settings = load_global(self.store)
         until = self.ledger.high_water()
+        plan_until = self.plan.high_water()
         scope = self.scope()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
         for kind in self.ledger.kinds():
             since = self._cursor(kind)
             records = self._records(kind, since, until, scope)
-            operations = self._operations(kind, records, scope, settings, report)
+            theirs: dict[str, SyncRecord] = {}
+            created: list[SyncRecord] = []
+            if kind in TWO_WAY:
+                theirs, created = self._plan_changes(
+                    kind, self._cursor(kind, self.plan.side), plan_until
+                )
+                mine = {r.key for r in records}
+                records += [self._unchanged(kind, key) for key in theirs if key not in mine]
+            operations, back = self._operations(kind, records, theirs, scope, settings, report)
+            back += self._new_from_plan(kind, created, scope, report)
             if dry_run:
                 continue
             self._apply(kind, operations, report)
+            self._apply_to_ledger(kind, back, report, settings)
             with self.store.write() as conn:
                 self._set_cursor(conn, kind, until)
+                if kind in TWO_WAY:
+                    self._set_cursor(conn, kind, plan_until, self.plan.side)
         if report.run is not None:
             self._close_run(report)
         return report
@@ -266,37 +286,78 @@ class SyncEngine:
         self,
         kind: EntityKind,
         records: list[SyncRecord],
+        theirs: Mapping[str, SyncRecord],
         scope: _Scope,
         settings: GlobalSettings,
         report: RunReport,
-    ) -> list[tuple[SyncRecord, Operation, Mapping[str, object] | None]]:
-        operations = []
+    ) -> tuple[list[_Planned], list[_Planned]]:
+        """Merge each entity; operations for the plan side, and back to the ledger."""
+        to_plan: list[_Planned] = []
+        to_ledger: list[_Planned] = []
         with self.store.read() as conn:
             bases = _bases(conn, kind, [r.key for r in records])
             linked = _links(conn, _link_kind(kind, None), [r.key for r in records])
+        chosen = project_settings_of(self.store)
         for record in _parents_first(records):
             link_kind = _link_kind(kind, record)
             base = bases.get(record.key)
             neutral = None if record.fields is None else _neutral(kind, record.fields)
+            plan_record = theirs.get(record.key)
+            plan_state: Mapping[str, object] | None = base
+            if plan_record is not None and not plan_record.deleted and base is not None:
+                seen = mapping.ledger_fields_of_plan(
+                    kind, plan_record.fields or {}, prefix=settings.custom_field_prefix
+                )
+                plan_state = {**base, **{k: v for k, v in seen.items() if k in base}}
+            if plan_record is not None and plan_record.deleted:
+                self._plan_deleted(kind, record, base, settings, to_ledger, report)
+                continue
             outcome = merge(
                 base=base,
-                ledger=neutral,
-                plan=base,
-                ownership=Ownership(default=Side.LEDGER, existence=Side.LEDGER),
+                ledger=neutral if record.version >= 0 else base,
+                plan=plan_state,
+                ownership=_ownership(chosen, _project_of(kind, record)),
                 ledger_deleted=record.deleted,
             )
-            if outcome.action_plan == "none":
-                continue
+            for conflict in outcome.conflicts:
+                self._conflict(kind, record, conflict, report)
             target = linked.get(record.key) or _plan_key(kind, record, scope)
             if target is None:
                 continue
+            if outcome.action_ledger == "update" and outcome.to_ledger:
+                to_ledger.append(
+                    (
+                        record,
+                        Operation(
+                            kind=kind,
+                            action=Action.UPDATE,
+                            source_key=target,
+                            target_key=record.key,
+                            fields=dict(outcome.to_ledger),
+                        ),
+                        outcome.new_base,
+                    )
+                )
+                if report.dry_run:
+                    report.planned.append(
+                        {
+                            "kind": link_kind,
+                            "key": record.key,
+                            "ledger": record.key,
+                            "action": "update",
+                        }
+                    )
+                    _count(report, Action.UPDATE)
+            if outcome.action_plan == "none":
+                if outcome.action_ledger == "none" and outcome.new_base != base:
+                    to_plan.append((record, _noop(kind, record.key, target), outcome.new_base))
+                continue
             fields = self._plan_fields(kind, record, dict(outcome.to_plan), target, settings)
             action = Action(outcome.action_plan)
-            if kind is EntityKind.PROJECT and "/" in target:
-                # a subproject is a summary task in its root's plan project
-                operation_kind = EntityKind.TASK
-            else:
-                operation_kind = kind
+            # a subproject is a summary task in its root's plan project
+            operation_kind = (
+                EntityKind.TASK if kind is EntityKind.PROJECT and "/" in target else kind
+            )
             operation = Operation(
                 kind=operation_kind,
                 action=action,
@@ -310,8 +371,142 @@ class SyncEngine:
                     {"kind": link_kind, "key": record.key, "plan": target, "action": action.value}
                 )
                 _count(report, action)
-            operations.append((record, operation, outcome.new_base))
-        return operations
+            to_plan.append((record, operation, outcome.new_base))
+        return to_plan, to_ledger
+
+    # -- the plan side's changes ---------------------------------------------------
+
+    def _plan_changes(
+        self, kind: EntityKind, since: int, until: int
+    ) -> tuple[dict[str, SyncRecord], list[SyncRecord]]:
+        """Plan-side changes after the cursor: those of linked entities by ledger
+        key, and new entities (not linked, not the sync's own subproject nodes)."""
+        with self.store.read() as conn:
+            back = {plan: ledger for ledger, plan in _links(conn, kind.value, None).items()}
+            nodes = set(_links(conn, EntityKind.PROJECT.value, None).values())
+        linked: dict[str, SyncRecord] = {}
+        created: list[SyncRecord] = []
+        for record in self.plan.changes(kind, since, until):
+            if record.key in back:
+                linked[back[record.key]] = record
+            elif not record.deleted and record.key not in nodes:
+                created.append(record)
+        return linked, created
+
+    def _unchanged(self, kind: EntityKind, ledger_key: str) -> SyncRecord:
+        """An entity changed only on the plan side: on the ledger side it is as
+        the merge base says (version -1 marks it so)."""
+        with self.store.read() as conn:
+            base = _bases(conn, kind, [ledger_key]).get(ledger_key)
+        project, _, number = ledger_key.partition("/")
+        fields = {**(base or {}), "project": project, "number": number}
+        return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)
+
+    def _new_from_plan(
+        self, kind: EntityKind, created: list[SyncRecord], scope: _Scope, report: RunReport
+    ) -> list[_Planned]:
+        """Tasks created on the plan side become activities: in the ledger project
+        of their plan project (or of the subproject node they sit under), numbered
+        by the task's id."""
+        if kind is not EntityKind.TASK or not created:
+            return []
+        with self.store.read() as conn:
+            projects = {plan: ledger for ledger, plan in _links(conn, "project", None).items()}
+            tasks = {plan: ledger for ledger, plan in _links(conn, "task", None).items()}
+        found: list[_Planned] = []
+        for record in created:
+            fields = record.fields or {}
+            plan_project = str(fields.get("project"))
+            parent_task = fields.get("parent")
+            parent_key = f"{plan_project}/{parent_task}" if parent_task else None
+            ledger_project = projects.get(parent_key or "") or projects.get(plan_project)
+            parent_number = None
+            if parent_key in tasks:
+                ledger_project, _, parent_number = tasks[parent_key].partition("/")
+            if ledger_project is None:
+                continue
+            number = str(fields.get("id"))
+            key = f"{ledger_project}/{number}"
+            values: dict[str, object] = {
+                "name": fields.get("name"),
+                "parent": parent_number,
+                "start": _as_day(fields.get("start")),
+                "end": _as_day(fields.get("finish")),
+            }
+            operation = Operation(
+                kind=kind,
+                action=Action.CREATE,
+                source_key=record.key,
+                target_key=key,
+                fields=values,
+            )
+            ledger_record = SyncRecord(
+                kind=kind,
+                key=key,
+                version=record.version,
+                fields={**values, "project": ledger_project},
+            )
+            # the activity as the ledger will hold it: no category, no planned hours
+            base = mapping.neutral_fields(
+                kind, {**values, "category": None, "planned_hours": Decimal("0.00")}
+            )
+            if report.dry_run:
+                report.planned.append(
+                    {"kind": "task", "plan": record.key, "ledger": key, "action": "create"}
+                )
+                _count(report, Action.CREATE)
+            found.append((ledger_record, operation, base))
+        return found
+
+    def _plan_deleted(
+        self,
+        kind: EntityKind,
+        record: SyncRecord,
+        base: Mapping[str, object] | None,
+        settings: GlobalSettings,
+        to_ledger: list[_Planned],
+        report: RunReport,
+    ) -> None:
+        """A linked task deleted on the plan side: by the delete rule, the ledger
+        activity is deleted, or only unlinked (the default: postings may hang on it)."""
+        action = Action.DELETE if settings.delete_rule == "delete" else Action.UNLINK
+        operation = Operation(
+            kind=kind, action=action, source_key=record.key, target_key=record.key
+        )
+        if report.dry_run:
+            report.planned.append(
+                {"kind": kind.value, "ledger": record.key, "action": action.value}
+            )
+            _count(report, action)
+        to_ledger.append((record, operation, None))
+
+    def _conflict(
+        self, kind: EntityKind, record: SyncRecord, conflict: FieldConflict, report: RunReport
+    ) -> None:
+        report.conflicts += 1
+        if report.dry_run or report.run is None:
+            return
+        with self.store.write() as conn:
+            add_entry(
+                conn,
+                run=report.run,
+                origin="both",
+                destination="person",
+                entity_type=kind.value,
+                entity_key=record.key,
+                action="update",
+                entity_version=record.version,
+                status=LogStatus.CONFLICT,
+                user=self.user,
+                payload={
+                    "field": conflict.field,
+                    "base": conflict.base,
+                    "ledger": conflict.ledger,
+                    "plan": conflict.plan,
+                },
+                error=f"{conflict.field} changed on both sides: "
+                f"ledger {conflict.ledger!r}, plan {conflict.plan!r}",
+            )
 
     def _plan_fields(
         self,
@@ -363,10 +558,38 @@ class SyncEngine:
     ) -> None:
         for start in range(0, len(operations), 200):
             batch = operations[start : start + 200]
-            results = self.plan.apply([operation for _, operation, _ in batch])
+            real = [
+                operation for _, operation, _ in batch if operation.action is not Action.REFRESH
+            ]
+            results = iter(self.plan.apply(real))
             with self.store.write() as conn:
-                for (record, operation, new_base), applied in zip(batch, results, strict=True):
+                for record, operation, new_base in batch:
+                    if operation.action is Action.REFRESH:  # only the merge base moves
+                        _store_base(conn, kind, record.key, new_base)
+                        continue
+                    applied = next(results)
                     self._record(conn, kind, record, operation, new_base, applied, report)
+
+    def _apply_to_ledger(
+        self,
+        kind: EntityKind,
+        operations: list[_Planned],
+        report: RunReport,
+        settings: GlobalSettings,
+    ) -> None:
+        """Apply plan-side changes to the ledger and record them; an unlink only
+        forgets the link."""
+        del settings
+        for record, operation, new_base in operations:
+            if operation.action is Action.UNLINK:
+                applied = Applied(operation=operation, target_key=None)
+            else:
+                (applied,) = self.ledger.apply([operation])
+            with self.store.write() as conn:
+                self._record(
+                    conn, kind, record, operation, new_base, applied, report, origin="plan",
+                    plan_key=operation.source_key,
+                )  # fmt: skip
 
     def _record(
         self,
@@ -377,14 +600,17 @@ class SyncEngine:
         new_base: Mapping[str, object] | None,
         applied: Applied,
         report: RunReport,
+        *,
+        origin: str = "ledger",
+        plan_key: str | None = None,
     ) -> None:
         assert report.run is not None
         link_kind = _link_kind(kind, record)
         add_entry(
             conn,
             run=report.run,
-            origin="ledger",
-            destination="plan",
+            origin=origin,
+            destination="plan" if origin == "ledger" else "ledger",
             entity_type="subproject" if operation.kind is not kind else kind.value,
             entity_key=record.key,
             action=operation.action.value,
@@ -406,37 +632,30 @@ class SyncEngine:
                 merge_bases.c.kind == kind.value, merge_bases.c.ledger_key == record.key
             )
         )
-        if new_base is not None and applied.target_key is not None:
+        linked_to = applied.target_key if origin == "ledger" else plan_key
+        if new_base is not None and linked_to is not None:
             conn.execute(
-                insert(links).values(
-                    kind=link_kind, ledger_key=record.key, plan_key=applied.target_key
-                )
+                insert(links).values(kind=link_kind, ledger_key=record.key, plan_key=linked_to)
             )
-            conn.execute(
-                insert(merge_bases).values(
-                    kind=kind.value,
-                    ledger_key=record.key,
-                    fields=_base_text(new_base),
-                    synced_at=dt.datetime.now(dt.UTC),
-                )
-            )
+            _store_base(conn, kind, record.key, new_base)
 
     # -- cursors and runs ----------------------------------------------------------
 
-    def _cursor(self, kind: EntityKind) -> int:
+    def _cursor(self, kind: EntityKind, side: str | None = None) -> int:
         with self.store.read() as conn:
             value = conn.execute(
                 select(cursors.c.value).where(
-                    cursors.c.side == self.ledger.side, cursors.c.kind == kind.value
+                    cursors.c.side == (side or self.ledger.side), cursors.c.kind == kind.value
                 )
             ).scalar()
         return int(value or 0)
 
-    def _set_cursor(self, conn: Connection, kind: EntityKind, value: int) -> None:
-        conn.execute(
-            cursors.delete().where(cursors.c.side == self.ledger.side, cursors.c.kind == kind.value)
-        )
-        conn.execute(insert(cursors).values(side=self.ledger.side, kind=kind.value, value=value))
+    def _set_cursor(
+        self, conn: Connection, kind: EntityKind, value: int, side: str | None = None
+    ) -> None:
+        which = side or self.ledger.side
+        conn.execute(cursors.delete().where(cursors.c.side == which, cursors.c.kind == kind.value))
+        conn.execute(insert(cursors).values(side=which, kind=kind.value, value=value))
 
     def _open_run(self) -> int:
         with self.store.write() as conn:
@@ -464,6 +683,47 @@ class SyncEngine:
                     counts=json.dumps(report.summary()),
                 )
             )
+
+
+def _noop(kind: EntityKind, source: str, target: str) -> Operation:
+    """Nothing to write on either side; only the merge base moves."""
+    return Operation(kind=kind, action=Action.REFRESH, source_key=source, target_key=target)
+
+
+def _store_base(
+    conn: Connection, kind: EntityKind, key: str, fields: Mapping[str, object] | None
+) -> None:
+    conn.execute(
+        merge_bases.delete().where(
+            merge_bases.c.kind == kind.value, merge_bases.c.ledger_key == key
+        )
+    )
+    if fields is not None:
+        conn.execute(
+            insert(merge_bases).values(
+                kind=kind.value,
+                ledger_key=key,
+                fields=_base_text(fields),
+                synced_at=dt.datetime.now(dt.UTC),
+            )
+        )
+
+
+def _ownership(chosen: Mapping[str, ProjectSettings], project: str | None) -> Ownership:
+    """Field owners of a project's settings (the defaults when it has none)."""
+    settings = chosen.get(project) if project is not None else None
+    owners = settings.owners if settings is not None else DEFAULT_OWNERS
+    fields = {name: Side(side) for name, side in owners.items() if side in ("ledger", "plan")}
+    fields.setdefault("planned_hours", Side.LEDGER)
+    fields.setdefault("end", Side.PLAN)
+    fields.setdefault("parent", Side.LEDGER)
+    return Ownership(fields=fields, default=None, existence=Side.LEDGER)
+
+
+def _as_day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def _count(report: RunReport, action: Action) -> None:

@@ -200,3 +200,78 @@ def test_sync__reconciliation_shows_no_difference_after_a_run_and_lists_what_is_
         == after.totals["plan"]
         == {"hours": Decimal("6.00"), "cost": Decimal("300.00"), "revenue": Decimal("1220.00")}
     )
+
+
+def test_sync__task_renamed_in_the_plan_renames_the_activity(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    PlanService(plan).update_task("P1", "A2", name="Peer review")
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0 and report.conflicts == 0
+    assert ledger.activity("P1", "A2").name == "Peer review"
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated, again.conflicts) == (0, 0, 0)
+
+
+def test_sync__same_field_edited_on_both_sides_is_held_as_a_conflict(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    PlanService(plan).update_task("P1", "A2", name="Review (plan)")
+    ledger.update_activity("P1", "A2", name="Review (ledger)")
+    report = engine(ledger, plan, sync).run()
+    assert report.conflicts == 1
+    held = entries(sync, status=LogStatus.CONFLICT)
+    assert [(e.entity_key, e.payload["field"]) for e in held] == [("P1/A2", "name")]
+    assert ledger.activity("P1", "A2").name == "Review (ledger)"  # nothing silently lost
+    assert {t.id: t.name for t in PlanService(plan).tasks("P1")}["A2"] == "Review (plan)"
+
+
+def test_sync__different_fields_edited_on_both_sides_are_both_kept(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    PlanService(plan).update_task("P1", "A2", name="Review in the plan")
+    ledger.update_activity("P1", "A2", planned_hours=Decimal("12"))
+    report = engine(ledger, plan, sync).run()
+    assert (report.failed, report.conflicts) == (0, 0)
+    assert ledger.activity("P1", "A2").name == "Review in the plan"
+    task = {t.id: t for t in PlanService(plan).tasks("P1")}["A2"]
+    assert (task.name, task.budget_work) == ("Review in the plan", 720)
+
+
+def test_sync__a_task_added_in_the_plan_becomes_an_activity(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from projsync.plan.entities import PlanTask
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    PlanService(plan).add_task(PlanTask(project="P1", id="A4", name="Commissioning", parent="A0"))
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0
+    created = ledger.activity("P1", "A4")
+    assert (created.name, created.parent) == ("Commissioning", "A0")
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated, again.failed) == (0, 0, 0)
+
+
+def test_sync__a_task_deleted_in_the_plan_only_unlinks_by_default(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    PlanService(plan).delete_task("P1", "A2")
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0
+    assert ledger.activity("P1", "A2").name == "Review"
+    assert next(e.action for e in entries(sync, entity="P1/A2")) == "unlink"
