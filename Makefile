@@ -18,9 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[test]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed java
 	$(BIN)/projsync init
-	$(BIN)/projsync ledger demo
+	$(BIN)/projsync demo
+	$(BIN)/projsync sync watch
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check projsync tests bench

@@ -21,6 +21,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(settings_cli.app, name="settings")
 app.add_typer(sync.app, name="sync")
 app.command("reconcile")(sync.reconcile_command)
+app.command("demo")(sync.demo_command)
 
 
 @app.command()

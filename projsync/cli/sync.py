@@ -14,13 +14,14 @@ from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.sync.engine import SyncEngine
-from projsync.sync.log import LogStatus, entries
+from projsync.sync.log import LogStatus, entries, set_status
 from projsync.sync.reconcile import reconcile
 from projsync.sync.tables import runs
 
 app = typer.Typer(help="The sync between the ledger and the plan server.", no_args_is_help=True)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+_COUNTED = ("created", "updated", "deleted", "failed", "conflicts")
 
 
 def _engine() -> SyncEngine:
@@ -55,6 +56,64 @@ def log(
         found = entries(sync_store(), status=status, entity=entity, run=run_id, limit=limit)
         columns = ("id", "run", "entity_type", "entity_key", "action", "status", "error")
         emit(found, as_json=as_json, columns=columns, title="integration log")
+
+
+@app.command("retry")
+def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
+    """Resynchronize a failed (or cancelled) entry at the next run."""
+    with fail_cleanly():
+        set_status(
+            sync_store(),
+            entry,
+            LogStatus.WAITING,
+            allowed_from={LogStatus.FAILED, LogStatus.CANCELLED},
+        )
+        stdout.print(f"log entry {entry} will be synchronized again at the next run")
+
+
+@app.command("cancel")
+def cancel(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
+    """Stop retrying a failed or waiting entry."""
+    with fail_cleanly():
+        set_status(
+            sync_store(),
+            entry,
+            LogStatus.CANCELLED,
+            allowed_from={LogStatus.FAILED, LogStatus.WAITING},
+        )
+        stdout.print(f"log entry {entry} cancelled")
+
+
+@app.command("watch")
+def watch(
+    interval: Annotated[
+        float | None, typer.Option(help="Seconds between runs (default: settings).")
+    ] = None,
+    runs_: Annotated[int | None, typer.Option("--runs", help="Stop after this many runs.")] = None,
+) -> None:
+    """Synchronize again and again, every interval, until stopped (Ctrl-C)."""
+    import time
+
+    from projsync.sync.settings import load_global
+
+    with fail_cleanly():
+        pause = (
+            interval if interval is not None else load_global(sync_store()).sync_interval_seconds
+        )
+        done = 0
+        try:
+            while runs_ is None or done < runs_:
+                report = _engine().run()
+                done += 1
+                counts = report.summary()
+                stdout.print(
+                    f"run {counts['run']}: "
+                    + ", ".join(f"{counts[name]} {name}" for name in _COUNTED)
+                )
+                if runs_ is None or done < runs_:
+                    time.sleep(pause)
+        except KeyboardInterrupt:
+            stdout.print("stopped")
 
 
 @app.command("status")
@@ -93,3 +152,59 @@ def reconcile_command(as_json: Json = False) -> None:
             return
         stdout.print(f"{len(report.differences)} difference(s)")
         emit(payload["totals"], as_json=False, title="totals")
+
+
+def demo_command(as_json: Json = False) -> None:
+    """The demo company, integrated and synchronized, then reconciled: a short story."""
+    from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
+    from projsync.ledger.service import LedgerService
+    from projsync.plan.scheduling import schedule_project
+    from projsync.sync import settings as sync_settings
+
+    with fail_cleanly():
+        ledger = LedgerService(ledger_store())
+        story: list[str] = []
+        loaded = ledger.is_empty()
+        if loaded:
+            load_demo(ledger_store())
+            story.append(
+                "Loaded the demo company DEMO: three projects, four workers, six weeks of postings."
+            )
+        sync_settings.set_company(sync_store(), DEMO_COMPANY, integrate=True)
+        for project in ROOT_PROJECTS:
+            sync_settings.set_project(sync_store(), project, integrate=True)
+        for worker in ledger.workers():
+            if worker.company == DEMO_COMPANY and not worker.integrated:
+                ledger.set_worker_integrated(worker.id, True)
+        story.append(f"Integrated company {DEMO_COMPANY}, its projects and its workers.")
+        report = _engine().run()
+        story.append(
+            f"Synchronized (run {report.run}): {report.created} created, {report.updated} updated, "
+            f"{report.failed} failed, {report.conflicts} conflicts."
+        )
+        for project in ROOT_PROJECTS:
+            schedule_project(plan_store(), project)
+        story.append("Scheduled the plan projects.")
+        check = reconcile(
+            sync_store(), LedgerConnector(ledger_store()), PlanConnector(plan_store())
+        )
+        totals = check.totals["ledger"]
+        story.append(
+            f"Reconciled: {len(check.differences)} differences; posted {totals['hours']} hours, "
+            f"cost {totals['cost']}, revenue {totals['revenue']} on both sides."
+        )
+        if as_json:
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "loaded": loaded,
+                        "sync": report.summary(),
+                        "differences": len(check.differences),
+                        "totals": plain(check.totals),
+                    }
+                )
+                + "\n"
+            )
+            return
+        for line in story:
+            stdout.print(line)

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, insert, select, update
 from projsync.connectors.base import Action, Applied, Connector, EntityKind, Operation, SyncRecord
 from projsync.db import Store
 from projsync.sync import mapping
-from projsync.sync.log import LogStatus, add_entry
+from projsync.sync.log import ENTITY_TYPES, LogStatus, add_entry, reopen
 from projsync.sync.merge import FieldConflict, Ownership, Side, merge
 from projsync.sync.settings import (
     DEFAULT_OWNERS,
@@ -43,7 +43,7 @@ from projsync.sync.settings import (
     load_global,
     project_settings_of,
 )
-from projsync.sync.tables import cursors, links, merge_bases, runs
+from projsync.sync.tables import cursors, links, log, merge_bases, runs
 
 __all__ = ["TWO_WAY", "RunReport", "SyncEngine"]
 
@@ -228,10 +228,20 @@ class SyncEngine:
         found: dict[str, SyncRecord] = {}
         for record in self.ledger.changes(kind, since, until):
             found[record.key] = record
-        if scope.newcomers:
+        due = self._due(kind)
+        if scope.newcomers or due:
             for record in self.ledger.snapshot(kind):
-                if _project_of(kind, record) in scope.newcomers:
+                if _project_of(kind, record) in scope.newcomers or record.key in due:
                     found.setdefault(record.key, record)
+                elif kind is EntityKind.ASSIGNMENT and record.fields is not None:
+                    fields = record.fields
+                    if f"{fields['project']}/{fields['activity']}/{fields['worker']}" in due:
+                        found.setdefault(record.key, record)
+                elif kind is EntityKind.ACTUAL and record.fields is not None:
+                    day = record.fields["day"]
+                    prefix = f"{record.fields['project']}/{record.fields['activity']}/"
+                    if any(k.startswith(prefix) and k.endswith(f"/{day}") for k in due):
+                        found.setdefault(record.key, record)
         if kind is EntityKind.ASSIGNMENT:
             return self._assignment_totals(found.values(), scope)
         if kind is EntityKind.ACTUAL:
@@ -279,6 +289,38 @@ class SyncEngine:
             )
             for (project, activity, worker), hours in sorted(totals.items(), key=str)
         ]
+
+    def _due(self, kind: EntityKind) -> set[str]:
+        """Ledger keys to read again whatever the cursor says: entries someone asked
+        to resynchronize (waiting), failed ones under the attempt limit whose
+        back-off has passed, and failed ones past the limit once the resync
+        delay has passed."""
+        settings = load_global(self.store)
+        now = dt.datetime.now(dt.UTC)
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(
+                    log.c.entity_key,
+                    log.c.status,
+                    log.c.attempts,
+                    log.c.next_attempt_at,
+                    log.c.updated_at,
+                ).where(
+                    log.c.origin == "ledger",
+                    log.c.entity_type == ENTITY_TYPES.get(kind.value, kind.value),
+                    log.c.status.in_([LogStatus.WAITING.value, LogStatus.FAILED.value]),
+                )
+            )
+            due = set()
+            for key, status, attempts, next_at, updated in rows:
+                if status == LogStatus.WAITING.value:
+                    due.add(key)
+                elif attempts < settings.max_attempts:
+                    if next_at is None or _aware(next_at) <= now:
+                        due.add(key)
+                elif _aware(updated) + dt.timedelta(hours=settings.resync_hours) <= now:
+                    due.add(key)
+        return due
 
     # -- merge and map -------------------------------------------------------------
 
@@ -606,20 +648,29 @@ class SyncEngine:
     ) -> None:
         assert report.run is not None
         link_kind = _link_kind(kind, record)
-        add_entry(
+        entity_type = "subproject" if operation.kind is not kind else kind.value
+        retried = origin == "ledger" and reopen(
             conn,
             run=report.run,
-            origin=origin,
-            destination="plan" if origin == "ledger" else "ledger",
-            entity_type="subproject" if operation.kind is not kind else kind.value,
+            entity_type=entity_type,
             entity_key=record.key,
-            action=operation.action.value,
-            entity_version=record.version,
-            status=LogStatus.COMPLETED if applied.ok else LogStatus.FAILED,
-            user=self.user,
-            payload=operation.fields,
             error=applied.error,
         )
+        if not retried:
+            add_entry(
+                conn,
+                run=report.run,
+                origin=origin,
+                destination="plan" if origin == "ledger" else "ledger",
+                entity_type=entity_type,
+                entity_key=record.key,
+                action=operation.action.value,
+                entity_version=record.version,
+                status=LogStatus.COMPLETED if applied.ok else LogStatus.FAILED,
+                user=self.user,
+                payload=operation.fields,
+                error=applied.error,
+            )
         if not applied.ok:
             report.failed += 1
             return
@@ -718,6 +769,10 @@ def _ownership(chosen: Mapping[str, ProjectSettings], project: str | None) -> Ow
     fields.setdefault("end", Side.PLAN)
     fields.setdefault("parent", Side.LEDGER)
     return Ownership(fields=fields, default=None, existence=Side.LEDGER)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _as_day(value: object) -> dt.date | None:

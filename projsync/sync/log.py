@@ -21,7 +21,19 @@ from projsync.db import Store
 from projsync.errors import InputError, Problem
 from projsync.sync.tables import log
 
-__all__ = ["LogEntry", "LogStatus", "add_entry", "entries", "payload_text", "set_status"]
+__all__ = [
+    "ENTITY_TYPES",
+    "LogEntry",
+    "LogStatus",
+    "add_entry",
+    "entries",
+    "payload_text",
+    "reopen",
+    "set_status",
+]
+
+BACKOFF_MINUTES = 1
+"""A failed entry is tried again after 1, 2, 4, 8 ... minutes."""
 
 
 class LogStatus(enum.StrEnum):
@@ -82,10 +94,12 @@ def add_entry(
     error: str | None = None,
 ) -> int:
     now = dt.datetime.now(dt.UTC)
+    retry_at = now + dt.timedelta(minutes=BACKOFF_MINUTES) if status is LogStatus.FAILED else None
     return int(
         conn.execute(
             insert(log)
             .values(
+                next_attempt_at=retry_at,
                 run_id=run,
                 origin=origin,
                 destination=destination,
@@ -104,6 +118,42 @@ def add_entry(
             .returning(log.c.id)
         ).scalar_one()
     )
+
+
+def reopen(
+    conn: Connection, *, run: int, entity_type: str, entity_key: str, error: str | None
+) -> bool:
+    """Record another attempt on the open (failed or waiting) entry of an entity,
+    if it has one: one entry per entity's trouble, its attempts counted."""
+    row = conn.execute(
+        select(log.c.id, log.c.attempts)
+        .where(
+            log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
+            log.c.entity_key == entity_key,
+            log.c.status.in_([LogStatus.FAILED.value, LogStatus.WAITING.value]),
+        )
+        .order_by(log.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return False
+    now = dt.datetime.now(dt.UTC)
+    attempts = row.attempts + 1
+    conn.execute(
+        update(log)
+        .where(log.c.id == row.id)
+        .values(
+            run_id=run,
+            attempts=attempts,
+            status=(LogStatus.FAILED if error else LogStatus.COMPLETED).value,
+            error=error,
+            updated_at=now,
+            next_attempt_at=now + dt.timedelta(minutes=BACKOFF_MINUTES * 2 ** (attempts - 1))
+            if error
+            else None,
+        )
+    )
+    return True
 
 
 def entries(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from projsync.connectors.base import Applied, Operation
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.db import Store, open_store
@@ -275,3 +277,48 @@ def test_sync__a_task_deleted_in_the_plan_only_unlinks_by_default(
     assert report.failed == 0
     assert ledger.activity("P1", "A2").name == "Review"
     assert next(e.action for e in entries(sync, entity="P1/A2")) == "unlink"
+
+
+class FlakyPlan(PlanConnector):
+    """The real plan connector, refusing the given keys until told to stop:
+    the plan server being unreachable for a moment, for one entity."""
+
+    def __init__(self, store: Store, failing: set[str]) -> None:
+        super().__init__(store)
+        self.failing = failing
+
+    def apply(self, operations: Sequence[Operation]) -> list[Applied]:
+        good = [o for o in operations if o.target_key not in self.failing]
+        done = iter(super().apply(good))
+        return [
+            next(done)
+            if o.target_key not in self.failing
+            else Applied(
+                operation=o, target_key=o.target_key, error="plan server busy", retriable=True
+            )
+            for o in operations
+        ]
+
+
+def test_sync__a_failed_entity_is_logged_and_resynchronized_on_request(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from projsync.sync.log import set_status
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    flaky = FlakyPlan(plan, {"P1/A2"})
+    side = LedgerConnector(ledger.store, today=dt.date(2026, 8, 1))
+    first = SyncEngine(sync, side, flaky).run()
+    assert first.failed == 1
+    (failed,) = entries(sync, status=LogStatus.FAILED)
+    assert (failed.entity_key, failed.error, failed.attempts) == ("P1/A2", "plan server busy", 1)
+    assert "A2" not in {t.id for t in PlanService(plan).tasks("P1")}
+    flaky.failing.clear()
+    assert SyncEngine(sync, side, flaky).run().created == 0  # back-off: not yet
+    set_status(sync, failed.id, LogStatus.WAITING, allowed_from={LogStatus.FAILED})
+    again = SyncEngine(sync, side, flaky).run()
+    assert (again.created, again.failed) == (1, 0)
+    (entry,) = [e for e in entries(sync, entity="P1/A2")]
+    assert (entry.status, entry.attempts) == (LogStatus.COMPLETED, 2)
+    assert "A2" in {t.id for t in PlanService(plan).tasks("P1")}
