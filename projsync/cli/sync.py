@@ -16,7 +16,7 @@ from projsync.connectors.plan_builtin import PlanConnector
 from projsync.sync.engine import SyncEngine
 from projsync.sync.log import LogStatus, entries, set_status
 from projsync.sync.reconcile import reconcile
-from projsync.sync.tables import runs
+from projsync.sync.tables import entity_status, runs
 
 app = typer.Typer(help="The sync between the ledger and the plan server.", no_args_is_help=True)
 
@@ -117,9 +117,23 @@ def watch(
 
 
 @app.command("status")
-def status(as_json: Json = False) -> None:
-    """The last runs and what they did."""
+def status(
+    entities: Annotated[
+        bool, typer.Option("--entities", help="Each project's and resource's sync status instead.")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """The last runs and what they did (or, with --entities, each compound entity's status)."""
     with fail_cleanly(), sync_store().read() as conn:
+        if entities:
+            listed = [
+                {"kind": r.kind, "key": r.key, "status": r.status, "updated_at": r.updated_at}
+                for r in conn.execute(
+                    select(entity_status).order_by(entity_status.c.kind, entity_status.c.key)
+                )
+            ]
+            emit(listed, as_json=as_json, columns=("kind", "key", "status"), title="sync status")
+            return
         rows = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(20))
         found = [
             {

@@ -35,6 +35,7 @@ from projsync.db import Store
 from projsync.sync import mapping
 from projsync.sync.log import ENTITY_TYPES, LogStatus, add_entry, reopen
 from projsync.sync.merge import FieldConflict, Ownership, Side, merge
+from projsync.sync.notify import notify_failures, set_entity_status
 from projsync.sync.settings import (
     DEFAULT_OWNERS,
     GlobalSettings,
@@ -111,6 +112,10 @@ class SyncEngine:
         plan_until = self.plan.high_water()
         scope = self.scope()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
+        compound = {"project": sorted(scope.root_of), "resource": sorted(scope.workers)}
+        if not dry_run:
+            for kind_name, keys in compound.items():
+                set_entity_status(self.store, kind_name, keys, "in progress")
         for kind in self.ledger.kinds():
             since = self._cursor(kind)
             records = self._records(kind, since, until, scope)
@@ -133,8 +138,25 @@ class SyncEngine:
                 if kind in TWO_WAY:
                     self._set_cursor(conn, kind, plan_until, self.plan.side)
         if report.run is not None:
+            self._settle_status(compound)
+            notify_failures(self.store, settings, run=report.run, user=self.user)
             self._close_run(report)
         return report
+
+    def _settle_status(self, compound: Mapping[str, list[str]]) -> None:
+        """Each compound entity (project, resource) ends idle, or failed while
+        anything of it has an open failure."""
+        with self.store.read() as conn:
+            failing = set(
+                conn.execute(
+                    select(log.c.entity_key).where(log.c.status == LogStatus.FAILED.value)
+                ).scalars()
+            )
+        heads = {key.split("/", 1)[0] for key in failing}
+        for kind_name, keys in compound.items():
+            bad = [k for k in keys if k in heads]
+            set_entity_status(self.store, kind_name, bad, "failed")
+            set_entity_status(self.store, kind_name, [k for k in keys if k not in heads], "idle")
 
     # -- what is integrated --------------------------------------------------------
 

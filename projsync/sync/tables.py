@@ -113,6 +113,7 @@ log = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("next_attempt_at", DateTime(timezone=True)),
+    Column("notified_at", DateTime(timezone=True)),
     Column("user", String(100), nullable=False),
     Column("payload", Text, nullable=False),
     Column("error", Text),

@@ -322,3 +322,79 @@ def test_sync__a_failed_entity_is_logged_and_resynchronized_on_request(
     (entry,) = [e for e in entries(sync, entity="P1/A2")]
     assert (entry.status, entry.attempts) == (LogStatus.COMPLETED, 2)
     assert "A2" in {t.id for t in PlanService(plan).tasks("P1")}
+
+
+def test_sync__a_failing_project_shows_failed_then_idle(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from sqlalchemy import select
+
+    from projsync.sync.tables import entity_status
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    flaky = FlakyPlan(plan, {"P1/A2"})
+    side = LedgerConnector(ledger.store, today=dt.date(2026, 8, 1))
+    SyncEngine(sync, side, flaky).run()
+
+    def statuses() -> dict[str, str]:
+        with sync.read() as conn:
+            return {r.key: r.status for r in conn.execute(select(entity_status))}
+
+    assert statuses() == {"P1": "failed", "P1-1": "idle", "P1-1-1": "idle", "W1": "idle"}
+    flaky.failing.clear()
+    (failed,) = entries(sync, status=LogStatus.FAILED)
+    from projsync.sync.log import set_status
+
+    set_status(sync, failed.id, LogStatus.WAITING, allowed_from={LogStatus.FAILED})
+    SyncEngine(sync, side, flaky).run()
+    assert set(statuses().values()) == {"idle"}
+
+
+def test_sync__long_failures_are_notified_in_the_log_and_to_the_webhook(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    import http.server
+    import json
+    import threading
+
+    from sqlalchemy import update
+
+    from projsync.sync.tables import log
+
+    received: list[dict[str, object]] = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        ledger, plan, sync = stores
+        integrate(ledger, sync)
+        settings.save_global(
+            sync, webhook_url=f"http://127.0.0.1:{server.server_port}/hook", notify_hours=2
+        )
+        side = LedgerConnector(ledger.store, today=dt.date(2026, 8, 1))
+        flaky = FlakyPlan(plan, {"P1/A2"})
+        SyncEngine(sync, side, flaky).run()
+        assert received == []  # not failing long enough yet
+        with sync.write() as conn:  # three hours later
+            earlier = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
+            conn.execute(update(log).values(created_at=earlier))
+        SyncEngine(sync, side, flaky).run()
+        assert len(received) == 1 and "P1/A2" in str(received[0]["message"])
+        notes = [e for e in entries(sync) if e.destination == "people"]
+        assert len(notes) == 1 and notes[0].status is LogStatus.COMPLETED
+        SyncEngine(sync, side, flaky).run()
+        assert len(received) == 1  # told once
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("notified_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("user", sa.String(length=100), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
