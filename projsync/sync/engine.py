@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -122,8 +123,9 @@ class SyncEngine:
             theirs: dict[str, SyncRecord] = {}
             created: list[SyncRecord] = []
             if kind in TWO_WAY:
+                ours = {key for r in records if (key := _plan_key(kind, r, scope)) is not None}
                 theirs, created = self._plan_changes(
-                    kind, self._cursor(kind, self.plan.side), plan_until
+                    kind, self._cursor(kind, self.plan.side), plan_until, ours
                 )
                 mine = {r.key for r in records}
                 records += [self._unchanged(kind, key) for key in theirs if key not in mine]
@@ -441,10 +443,13 @@ class SyncEngine:
     # -- the plan side's changes ---------------------------------------------------
 
     def _plan_changes(
-        self, kind: EntityKind, since: int, until: int
+        self, kind: EntityKind, since: int, until: int, ours: set[str]
     ) -> tuple[dict[str, SyncRecord], list[SyncRecord]]:
         """Plan-side changes after the cursor: those of linked entities by ledger
-        key, and new entities (not linked, not the sync's own subproject nodes)."""
+        key, and new entities. Not new: the sync's own subproject nodes, and
+        entities at the very key the sync gives a ledger entity of this run
+        (``ours``) — the sync created them in a run that ended before it could
+        record them."""
         with self.store.read() as conn:
             back = {plan: ledger for ledger, plan in _links(conn, kind.value, None).items()}
             nodes = set(_links(conn, EntityKind.PROJECT.value, None).values())
@@ -453,7 +458,7 @@ class SyncEngine:
         for record in self.plan.changes(kind, since, until):
             if record.key in back:
                 linked[back[record.key]] = record
-            elif not record.deleted and record.key not in nodes:
+            elif not record.deleted and record.key not in nodes and record.key not in ours:
                 created.append(record)
         return linked, created
 
@@ -669,6 +674,7 @@ class SyncEngine:
         plan_key: str | None = None,
     ) -> None:
         assert report.run is not None
+        _failpoint("record")
         link_kind = _link_kind(kind, record)
         entity_type = "subproject" if operation.kind is not kind else kind.value
         retried = origin == "ledger" and reopen(
@@ -756,6 +762,21 @@ class SyncEngine:
                     counts=json.dumps(report.summary()),
                 )
             )
+
+
+_FAILPOINT_HITS: dict[str, int] = {}
+
+
+def _failpoint(name: str) -> None:
+    """For crash tests: ``PROJSYNC_FAILPOINT=record:N`` ends the process at once
+    (no clean-up, as a kill would) when the Nth outcome is about to be recorded,
+    its operation applied but nothing of it written to the sync's store."""
+    wanted = os.environ.get("PROJSYNC_FAILPOINT")
+    if not wanted or not wanted.startswith(f"{name}:"):
+        return
+    _FAILPOINT_HITS[name] = _FAILPOINT_HITS.get(name, 0) + 1
+    if _FAILPOINT_HITS[name] == int(wanted.split(":", 1)[1]):
+        os._exit(137)
 
 
 def _noop(kind: EntityKind, source: str, target: str) -> Operation:
