@@ -34,7 +34,16 @@ from sqlalchemy import Connection, insert, select, update
 from projsync.connectors.base import Action, Applied, Connector, EntityKind, Operation, SyncRecord
 from projsync.db import Store
 from projsync.sync import mapping
-from projsync.sync.log import ENTITY_TYPES, LogStatus, add_entry, reopen
+from projsync.sync.log import (
+    ENTITY_TYPES,
+    LogStatus,
+    add_entry,
+    close_conflicts,
+    open_conflict,
+    payload_text,
+    renew_conflict,
+    reopen,
+)
 from projsync.sync.merge import FieldConflict, Ownership, Side, merge
 from projsync.sync.notify import notify_failures, set_entity_status
 from projsync.sync.settings import (
@@ -387,6 +396,9 @@ class SyncEngine:
             )
             for conflict in outcome.conflicts:
                 self._conflict(kind, record, conflict, report)
+            if not outcome.conflicts and kind in TWO_WAY and not report.dry_run:
+                with self.store.write() as conn:
+                    close_conflicts(conn, kind.value, record.key)
             target = linked.get(record.key) or _plan_key(kind, record, scope)
             if target is None:
                 continue
@@ -555,7 +567,23 @@ class SyncEngine:
         report.conflicts += 1
         if report.dry_run or report.run is None:
             return
+        payload = {
+            "field": conflict.field,
+            "base": conflict.base,
+            "ledger": conflict.ledger,
+            "plan": conflict.plan,
+        }
+        error = (
+            f"{conflict.field} changed on both sides: "
+            f"ledger {conflict.ledger!r}, plan {conflict.plan!r}"
+        )
         with self.store.write() as conn:
+            held = open_conflict(conn, kind.value, record.key, conflict.field)
+            if held is not None:
+                renew_conflict(
+                    conn, held, run=report.run, payload=payload_text(payload), error=error
+                )
+                return
             add_entry(
                 conn,
                 run=report.run,
@@ -567,14 +595,8 @@ class SyncEngine:
                 entity_version=record.version,
                 status=LogStatus.CONFLICT,
                 user=self.user,
-                payload={
-                    "field": conflict.field,
-                    "base": conflict.base,
-                    "ledger": conflict.ledger,
-                    "plan": conflict.plan,
-                },
-                error=f"{conflict.field} changed on both sides: "
-                f"ledger {conflict.ledger!r}, plan {conflict.plan!r}",
+                payload=payload,
+                error=error,
             )
 
     def _plan_fields(

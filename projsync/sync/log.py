@@ -26,8 +26,11 @@ __all__ = [
     "LogEntry",
     "LogStatus",
     "add_entry",
+    "close_conflicts",
     "entries",
+    "open_conflict",
     "payload_text",
+    "renew_conflict",
     "reopen",
     "set_status",
 ]
@@ -154,6 +157,49 @@ def reopen(
         )
     )
     return True
+
+
+def open_conflict(conn: Connection, entity_type: str, entity_key: str, field: str) -> int | None:
+    """The entry holding a conflict on this field of this entity, if one is open."""
+    for row in conn.execute(
+        select(log.c.id, log.c.payload).where(
+            log.c.status == LogStatus.CONFLICT.value,
+            log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
+            log.c.entity_key == entity_key,
+        )
+    ):
+        if json.loads(row.payload).get("field") == field:
+            return int(row.id)
+    return None
+
+
+def renew_conflict(conn: Connection, entry_id: int, *, run: int, payload: str, error: str) -> None:
+    """The conflict is still there: the same entry, seen again."""
+    conn.execute(
+        update(log)
+        .where(log.c.id == entry_id)
+        .values(
+            run_id=run,
+            attempts=log.c.attempts + 1,
+            payload=payload,
+            error=error,
+            updated_at=dt.datetime.now(dt.UTC),
+        )
+    )
+
+
+def close_conflicts(conn: Connection, entity_type: str, entity_key: str) -> int:
+    """Both sides agree again (a person settled it): the held conflicts are done."""
+    done = conn.execute(
+        update(log)
+        .where(
+            log.c.status == LogStatus.CONFLICT.value,
+            log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
+            log.c.entity_key == entity_key,
+        )
+        .values(status=LogStatus.COMPLETED.value, updated_at=dt.datetime.now(dt.UTC))
+    )
+    return int(done.rowcount or 0)
 
 
 def entries(
