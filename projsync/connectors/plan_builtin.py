@@ -115,8 +115,16 @@ class PlanConnector:
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply operations in order. A create of something that exists already
         is an update (a replay after a crash changes nothing twice)."""
-        results = []
+        results: list[Applied] = []
+        actual_ops = [o for o in operations if o.kind is EntityKind.ACTUAL and o.target_key]
+        done_actuals = self._actuals(actual_ops) if actual_ops else {}
         for operation in operations:
+            if operation.kind is EntityKind.ACTUAL and operation.target_key in done_actuals:
+                error = done_actuals[operation.target_key]
+                results.append(
+                    Applied(operation=operation, target_key=operation.target_key, error=error)
+                )
+                continue
             try:
                 key = self._apply(operation)
             except InputError as exc:
@@ -176,7 +184,7 @@ class PlanConnector:
         fields = dict(operation.fields)
         custom = fields.pop("custom_fields", {})
         lookups = fields.pop("custom_lookups", ())
-        exists = any(t.id == task_id for t in self.service.tasks(project))
+        exists = self._task_exists(project, task_id)
         if operation.action is Action.DELETE:
             if exists:
                 self.service.delete_task(project, task_id)
@@ -203,6 +211,14 @@ class PlanConnector:
             self.service.update_task(project, task_id, None, **changes)
         self._custom(FieldEntity.TASK, key, custom, lookups)
         return key
+
+    def _task_exists(self, project: str, task_id: str) -> bool:
+        try:
+            with self.store.read() as conn:
+                self.service.task_in(conn, project, task_id)
+        except InputError:
+            return False
+        return True
 
     def _resource(self, operation: Operation, key: str) -> str | None:
         fields = dict(operation.fields)
@@ -239,6 +255,38 @@ class PlanConnector:
         work = int(operation.fields.get("work") or 0)  # type: ignore[call-overload]
         self.service.assign(project, task_id, resource, work=work)
         return key
+
+    def _actuals(self, operations: list[Operation]) -> dict[str, str | None]:
+        """Actuals in one go (they come in thousands); each key's error or None."""
+        entries = [self._entry(o) for o in operations]
+        try:
+            record_actuals(self.store, entries)
+        except InputError as exc:
+            if len(operations) == 1:
+                return {str(operations[0].target_key): str(exc)}
+            # one refused day among many: apply them one by one to find it
+            return {str(o.target_key): self._one_actual(o) for o in operations}
+        return {str(o.target_key): None for o in operations}
+
+    def _one_actual(self, operation: Operation) -> str | None:
+        try:
+            record_actuals(self.store, [self._entry(operation)])
+        except InputError as exc:
+            return str(exc)
+        return None
+
+    def _entry(self, operation: Operation) -> ActualEntry:
+        project, task_id, resource, day = str(operation.target_key).split("/", 3)
+        fields = operation.fields
+        return ActualEntry(
+            project=project,
+            task=task_id,
+            resource=resource or None,
+            day=dt.date.fromisoformat(day),
+            actual_work=int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
+            actual_cost=Decimal(str(fields.get("actual_cost") or "0")),
+            revenue=Decimal(str(fields.get("revenue") or "0")),
+        )
 
     def _actual(self, operation: Operation, key: str) -> str | None:
         project, task_id, resource, day = key.split("/", 3)

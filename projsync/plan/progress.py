@@ -40,14 +40,57 @@ def record_actuals(store: Store, entries: Sequence[ActualEntry]) -> int:
     changed = 0
     with store.write() as conn:
         by_task: dict[tuple[str, str], list[ActualEntry]] = {}
+        checked: set[tuple[str, str, str | None]] = set()
         for entry in entries:
-            _check_entry(conn, service, entry)
+            if (entry.project, entry.task, entry.resource) not in checked:
+                _check_entry(conn, service, entry)
+                checked.add((entry.project, entry.task, entry.resource))
+            if entry.actual_work < 0:
+                where = f"actuals {entry.project}/{entry.task} {entry.day}"
+                raise InputError([Problem(where=where, what="actual work cannot be negative")])
             by_task.setdefault((entry.project, entry.task), []).append(entry)
-        for entry in entries:
-            changed += _upsert(conn, entry)
         for (project_id, task_id), mine in by_task.items():
+            changed += _upsert_task(conn, project_id, task_id, mine)
             _follow_actuals(conn, service, project_id, task_id, min(e.day for e in mine))
     return changed
+
+
+def _upsert_task(conn: Connection, project_id: str, task_id: str, mine: list[ActualEntry]) -> int:
+    """One task's actuals: read what it has once, then insert and update in bulk."""
+    rows = conn.execute(
+        select(actuals.c.resource_id, actuals.c.day, actuals.c.actual_work, actuals.c.actual_cost,
+               actuals.c.revenue)
+        .where(actuals.c.project_id == project_id, actuals.c.task_id == task_id)
+    )  # fmt: skip
+    have = {(r.resource_id, r.day): (r.actual_work, r.actual_cost, r.revenue) for r in rows}
+    inserts: list[dict[str, object]] = []
+    updates: list[ActualEntry] = []
+    for entry in mine:
+        key = (entry.resource or "", entry.day)
+        values = (entry.actual_work, entry.actual_cost, entry.revenue)
+        if key not in have:
+            inserts.append(
+                {
+                    "project_id": project_id,
+                    "task_id": task_id,
+                    "resource_id": key[0],
+                    "day": entry.day,
+                    "actual_work": entry.actual_work,
+                    "actual_cost": entry.actual_cost,
+                    "revenue": entry.revenue,
+                }
+            )
+        elif have[key] != values:
+            updates.append(entry)
+        have[key] = values
+    if inserts:
+        first = reserve_versions(conn, len(inserts))
+        conn.execute(
+            insert(actuals), [{**row, "version": first + i} for i, row in enumerate(inserts)]
+        )
+    for entry in updates:
+        _upsert(conn, entry)
+    return len(inserts) + len(updates)
 
 
 def actuals_of(store: Store, project_id: str) -> list[ActualEntry]:

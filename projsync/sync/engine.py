@@ -115,12 +115,14 @@ class SyncEngine:
         self.ledger = ledger
         self.plan = plan
         self.user = user
+        self._open_keys: set[str] = set()
 
     def run(self, *, dry_run: bool = False) -> RunReport:
         settings = load_global(self.store)
         until = self.ledger.high_water()
         plan_until = self.plan.high_water()
         scope = self.scope()
+        self._open_keys = self._keys_with_open_entries()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
         compound = {"project": sorted(scope.root_of), "resource": sorted(scope.workers)}
         if not dry_run:
@@ -153,6 +155,16 @@ class SyncEngine:
             notify_failures(self.store, settings, run=report.run, user=self.user)
             self._close_run(report)
         return report
+
+    def _keys_with_open_entries(self) -> set[str]:
+        """Entities with a failed or waiting entry: a new outcome updates that entry."""
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(log.c.entity_key).where(
+                    log.c.status.in_([LogStatus.FAILED.value, LogStatus.WAITING.value])
+                )
+            )
+            return set(rows.scalars())
 
     def _settle_status(self, compound: Mapping[str, list[str]]) -> None:
         """Each compound entity (project, resource) ends idle, or failed while
@@ -653,13 +665,14 @@ class SyncEngine:
                 operation for _, operation, _ in batch if operation.action is not Action.REFRESH
             ]
             results = iter(self.plan.apply(real))
+            done = []
             with self.store.write() as conn:
                 for record, operation, new_base in batch:
                     if operation.action is Action.REFRESH:  # only the merge base moves
                         _store_base(conn, kind, record.key, new_base)
-                        continue
-                    applied = next(results)
-                    self._record(conn, kind, record, operation, new_base, applied, report)
+                    else:
+                        done.append((record, operation, new_base, next(results)))
+                self._record_all(conn, kind, done, report)
 
     def _apply_to_ledger(
         self,
@@ -695,50 +708,102 @@ class SyncEngine:
         origin: str = "ledger",
         plan_key: str | None = None,
     ) -> None:
+        self._record_all(
+            conn, kind, [(record, operation, new_base, applied)], report, origin=origin,
+            plan_keys=[plan_key],
+        )  # fmt: skip
+
+    def _record_all(
+        self,
+        conn: Connection,
+        kind: EntityKind,
+        outcomes: list[tuple[SyncRecord, Operation, Mapping[str, object] | None, Applied]],
+        report: RunReport,
+        *,
+        origin: str = "ledger",
+        plan_keys: list[str | None] | None = None,
+    ) -> None:
+        """Write a batch's log entries, links and merge bases, in bulk, in the
+        transaction ``conn`` is in."""
         assert report.run is not None
-        _failpoint("record")
-        link_kind = _link_kind(kind, record)
-        entity_type = "subproject" if operation.kind is not kind else kind.value
-        retried = origin == "ledger" and reopen(
-            conn,
-            run=report.run,
-            entity_type=entity_type,
-            entity_key=record.key,
-            error=applied.error,
-        )
-        if not retried:
-            add_entry(
-                conn,
-                run=report.run,
-                origin=origin,
-                destination="plan" if origin == "ledger" else "ledger",
-                entity_type=entity_type,
-                entity_key=record.key,
-                action=operation.action.value,
-                entity_version=record.version,
-                status=LogStatus.COMPLETED if applied.ok else LogStatus.FAILED,
-                user=self.user,
-                payload=operation.fields,
-                error=applied.error,
+        now = dt.datetime.now(dt.UTC)
+        entries_rows: list[dict[str, object]] = []
+        gone: list[str] = []
+        link_rows: list[dict[str, object]] = []
+        base_rows: list[dict[str, object]] = []
+        for index, (record, operation, new_base, applied) in enumerate(outcomes):
+            _failpoint("record")
+            entity_type = "subproject" if operation.kind is not kind else kind.value
+            retried = (
+                origin == "ledger"
+                and record.key in self._open_keys
+                and reopen(
+                    conn,
+                    run=report.run,
+                    entity_type=entity_type,
+                    entity_key=record.key,
+                    error=applied.error,
+                )
             )
-        if not applied.ok:
-            report.failed += 1
-            return
-        _count(report, operation.action)
-        conn.execute(
-            links.delete().where(links.c.kind == link_kind, links.c.ledger_key == record.key)
-        )
-        conn.execute(
-            merge_bases.delete().where(
-                merge_bases.c.kind == kind.value, merge_bases.c.ledger_key == record.key
-            )
-        )
-        linked_to = applied.target_key if origin == "ledger" else plan_key
-        if new_base is not None and linked_to is not None:
+            if not retried:
+                entries_rows.append(
+                    {
+                        "run_id": report.run,
+                        "origin": origin,
+                        "destination": "plan" if origin == "ledger" else "ledger",
+                        "entity_type": ENTITY_TYPES.get(entity_type, entity_type),
+                        "entity_key": record.key,
+                        "action": operation.action.value,
+                        "entity_version": record.version,
+                        "status": (LogStatus.COMPLETED if applied.ok else LogStatus.FAILED).value,
+                        "attempts": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        "next_attempt_at": None if applied.ok else now + dt.timedelta(minutes=1),
+                        "notified_at": None,
+                        "user": self.user,
+                        "payload": payload_text(operation.fields),
+                        "error": applied.error,
+                    }
+                )
+            if not applied.ok:
+                report.failed += 1
+                continue
+            _count(report, operation.action)
+            gone.append(record.key)
+            plan_key = plan_keys[index] if plan_keys else None
+            linked_to = applied.target_key if origin == "ledger" else plan_key
+            if new_base is not None and linked_to is not None:
+                link_rows.append(
+                    {
+                        "kind": _link_kind(kind, record),
+                        "ledger_key": record.key,
+                        "plan_key": linked_to,
+                    }
+                )
+                base_rows.append(
+                    {
+                        "kind": kind.value,
+                        "ledger_key": record.key,
+                        "fields": _base_text(new_base),
+                        "synced_at": now,
+                    }
+                )
+        if entries_rows:
+            conn.execute(insert(log), entries_rows)
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
             conn.execute(
-                insert(links).values(kind=link_kind, ledger_key=record.key, plan_key=linked_to)
+                links.delete().where(links.c.kind == kind.value, links.c.ledger_key.in_(chunk))
             )
-            _store_base(conn, kind, record.key, new_base)
+            conn.execute(
+                merge_bases.delete().where(
+                    merge_bases.c.kind == kind.value, merge_bases.c.ledger_key.in_(chunk)
+                )
+            )
+        if link_rows:
+            conn.execute(insert(links), link_rows)
+            conn.execute(insert(merge_bases), base_rows)
 
     # -- cursors and runs ----------------------------------------------------------
 
