@@ -117,10 +117,14 @@ class PlanConnector:
         is an update (a replay after a crash changes nothing twice)."""
         results: list[Applied] = []
         actual_ops = [o for o in operations if o.kind is EntityKind.ACTUAL and o.target_key]
-        done_actuals = self._actuals(actual_ops) if actual_ops else {}
+        done = self._actuals(actual_ops) if actual_ops else {}
+        done.update(self._new_tasks(operations))
         for operation in operations:
-            if operation.kind is EntityKind.ACTUAL and operation.target_key in done_actuals:
-                error = done_actuals[operation.target_key]
+            if operation.target_key in done and operation.kind in (
+                EntityKind.ACTUAL,
+                EntityKind.TASK,
+            ):
+                error = done[operation.target_key]
                 results.append(
                     Applied(operation=operation, target_key=operation.target_key, error=error)
                 )
@@ -211,6 +215,49 @@ class PlanConnector:
             self.service.update_task(project, task_id, None, **changes)
         self._custom(FieldEntity.TASK, key, custom, lookups)
         return key
+
+    def _new_tasks(self, operations: Sequence[Operation]) -> dict[str, str | None]:
+        """Tasks created in bulk, a project at a time (a WBS comes in hundreds);
+        a project whose batch is refused goes one task at a time instead."""
+        by_project: dict[str, list[Operation]] = {}
+        for operation in operations:
+            key = operation.target_key
+            if operation.kind is EntityKind.TASK and operation.action is Action.CREATE and key:
+                by_project.setdefault(key.split("/", 1)[0], []).append(operation)
+        done: dict[str, str | None] = {}
+        for project, creates in by_project.items():
+            with self.store.read() as conn:
+                existing = {t.id for t in self.service.tasks_in(conn, project)}
+            fresh = [o for o in creates if str(o.target_key).split("/", 1)[1] not in existing]
+            if len(fresh) < 2:
+                continue
+            tasks = []
+            for operation in fresh:
+                task_id = str(operation.target_key).split("/", 1)[1]
+                parent = operation.parent
+                tasks.append(
+                    PlanTask(
+                        project=project,
+                        id=task_id,
+                        name=str(operation.fields.get("name") or task_id),
+                        parent=parent.split("/", 1)[1] if parent and "/" in parent else None,
+                        budget_work=int(operation.fields.get("budget_work") or 0),  # type: ignore[call-overload]
+                    )
+                )
+            try:
+                self.service.add_tasks(project, tasks)
+            except InputError:
+                continue  # one of them is refused: each goes on its own, with its reason
+            for operation in fresh:
+                fields = dict(operation.fields)
+                self._custom(
+                    FieldEntity.TASK,
+                    str(operation.target_key),
+                    fields.get("custom_fields", {}),
+                    fields.get("custom_lookups", ()),
+                )
+                done[str(operation.target_key)] = None
+        return done
 
     def _task_exists(self, project: str, task_id: str) -> bool:
         try:
