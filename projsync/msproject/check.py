@@ -3,7 +3,14 @@ projsync's scheduler and compare every task's start and finish with the dates
 Microsoft Project stored in the file, an oracle no one here wrote.
 
 The project is rescheduled from the file's own project start and status date,
-on the file's own calendars. Nothing is stored.
+on the file's own calendars, each resource working on its own calendar.
+Nothing is stored.
+
+Dates are compared at the precision the file stores them. A file in which no
+task date has a time of day (every start and finish at midnight: Project 98's
+MPX files write "Fri 17/10/14" when their date format has no time) only says
+on which day a task starts and finishes, so its tasks are compared by day;
+every other file is compared to the minute.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from projsync.errors import InputError, Problem
@@ -113,9 +120,25 @@ def check_document(document: ProjectDocument) -> list[tuple[str, Dates, Dates]]:
     project, tasks, links, assigned = scheduler_inputs(
         document.project, document.tasks, document.links, document.assignments, calendars
     )
+    # Each resource works on its own calendar (the file's calendar of that name).
+    own = {r.id: calendars.get(r.calendar) for r in document.resources if r.calendar}
+    assigned = [replace(a, calendar=own.get(a.resource_id)) for a in assigned]
     result = schedule(project, tasks, links, assigned)
-    ours = {d.task_id: (d.start, d.finish) for d in result.tasks}
-    return [(t.id, (t.start, t.finish), ours[t.id]) for t in document.tasks]
+    ours: dict[str, Dates] = {d.task_id: (d.start, d.finish) for d in result.tasks}
+    stored: dict[str, Dates] = {t.id: (t.start, t.finish) for t in document.tasks}
+    if _days_only(stored.values()):
+        ours = {task: (_day(start), _day(finish)) for task, (start, finish) in ours.items()}
+    return [(t.id, stored[t.id], ours[t.id]) for t in document.tasks]
+
+
+def _days_only(stored: Iterable[Dates]) -> bool:
+    """Whether the file stores days without a time of day (see the module docstring)."""
+    moments = [moment for dates in stored for moment in dates if moment is not None]
+    return bool(moments) and all(moment.time() == dt.time(0) for moment in moments)
+
+
+def _day(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else dt.datetime.combine(moment.date(), dt.time(0))
 
 
 def _calendars(found: Iterable[FileCalendar]) -> dict[str, Calendar]:

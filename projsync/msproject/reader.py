@@ -4,7 +4,11 @@
 MPXJ does the parsing; this module asks it for the fields the plan server
 models and converts them: durations to working minutes with the file's own
 minutes per day and week, Java dates to naive local datetimes, rates to per
-hour. A file MPXJ cannot make sense of is refused with the file and the reason.
+hour. In a file whose dates carry no time of day (Project 98's MPX), the dates
+scheduling starts from (project start, status date, constraints, deadlines,
+actual dates) get the file's default start or end time, as Microsoft Project
+gives a date typed without a time. A file MPXJ cannot make sense of is refused
+with the file and the reason.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ _CONSTRAINTS = {
     "MUST_START_ON": ConstraintType.MSO,
     "MUST_FINISH_ON": ConstraintType.MFO,
 }
+_FINISH_CONSTRAINTS = {ConstraintType.FNET, ConstraintType.FNLT, ConstraintType.MFO}
 _RELATIONS = {
     "FINISH_START": DependencyType.FS,
     "START_START": DependencyType.SS,
@@ -146,6 +151,18 @@ class _Converter:
         # for task by task (each question to the JVM costs a microsecond or two).
         self.populated_fields = list(project_file.getTasks().getPopulatedFields())
         self.populated = {_str(f.name()) for f in self.populated_fields}
+        # Project 98's MPX files may write dates without a time ("Fri 17/10/14"),
+        # which MPXJ reads as midnight. Microsoft Project gives a date entered
+        # without a time its default start time (a start) or default end time (a
+        # finish); the dates the scheduler starts from get those times here.
+        date_format = self.properties.getDateFormat()
+        self.days_only = (
+            _str(self.properties.getFileType()) == "MPX"
+            and date_format is not None
+            and "HH" not in (_str(date_format.name()) or "")
+        )
+        self.day_start = _time(self.properties.getDefaultStartTime(), dt.time(8))
+        self.day_end = _time(self.properties.getDefaultEndTime(), dt.time(17))
 
     def document(self, progress: Callable[[int, int], None] | None) -> ProjectDocument:
         tasks_in_file = [t for t in self.file.getTasks() if _int(t.getUniqueID()) != 0]
@@ -182,14 +199,14 @@ class _Converter:
 
     def _project(self) -> PlanProject:
         title = _str(self.properties.getProjectTitle()) or self.path.stem
-        start = _moment(self.properties.getStartDate()) or dt.datetime(2000, 1, 3, 8)  # noqa: DTZ001
+        start = self._start(self.properties.getStartDate()) or dt.datetime(2000, 1, 3, 8)  # noqa: DTZ001
         calendar = self.file.getDefaultCalendar()
         return PlanProject(
             id="",
             name=title[:200],
             start=start,
             calendar=(_str(calendar.getName()) if calendar is not None else None) or "Standard",
-            status_date=_moment(self.properties.getStatusDate()),
+            status_date=self._finish(self.properties.getStatusDate()),
         )
 
     def _calendars(self) -> Iterator[FileCalendar]:
@@ -225,6 +242,20 @@ class _Converter:
                 name=_str(exception.getName()) or "",
             )
 
+    def _start(self, value: Any) -> dt.datetime | None:
+        """A date the scheduler starts from, at the default start time in a day-only file."""
+        moment = _moment(value)
+        if moment is not None and self.days_only and moment.time() == dt.time(0):
+            return dt.datetime.combine(moment.date(), self.day_start)
+        return moment
+
+    def _finish(self, value: Any) -> dt.datetime | None:
+        """A date the scheduler finishes at, at the default end time in a day-only file."""
+        moment = _moment(value)
+        if moment is not None and self.days_only and moment.time() == dt.time(0):
+            return dt.datetime.combine(moment.date(), self.day_end)
+        return moment
+
     # -- tasks ---------------------------------------------------------------------
 
     def _projsync_id_field(self) -> Any:
@@ -246,6 +277,13 @@ class _Converter:
         def moment(field: str, getter: Callable[[], Any]) -> dt.datetime | None:
             return _moment(getter()) if has(field) else None
 
+        def input_moment(
+            field: str, getter: Callable[[], Any], *, finish: bool
+        ) -> dt.datetime | None:
+            if not has(field):
+                return None
+            return self._finish(getter()) if finish else self._start(getter())
+
         parent = task.getParentTask()
         parent_unique = _int(parent.getUniqueID()) if parent is not None else 0
         duration, elapsed = self._duration(task.getDuration())
@@ -264,13 +302,17 @@ class _Converter:
             milestone=bool(task.getMilestone()),
             effort_driven=bool(task.getEffortDriven()),
             constraint=constraint,
-            constraint_date=_moment(task.getConstraintDate())
+            constraint_date=(
+                self._finish(task.getConstraintDate())
+                if constraint in _FINISH_CONSTRAINTS
+                else self._start(task.getConstraintDate())
+            )
             if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
             else None,
-            deadline=moment("DEADLINE", task.getDeadline),
+            deadline=input_moment("DEADLINE", task.getDeadline, finish=True),
             percent_complete=min(100, max(0, round(_number(task.getPercentageComplete())))),
-            actual_start=moment("ACTUAL_START", task.getActualStart),
-            actual_finish=moment("ACTUAL_FINISH", task.getActualFinish),
+            actual_start=input_moment("ACTUAL_START", task.getActualStart, finish=False),
+            actual_finish=input_moment("ACTUAL_FINISH", task.getActualFinish, finish=True),
             calendar=_str(calendar.getName()) if calendar is not None else None,
             priority=min(
                 1000, max(0, _int(task.getPriority().getValue()) if task.getPriority() else 500)
@@ -332,7 +374,8 @@ class _Converter:
                     project="",
                     predecessor=pair[0],
                     successor=pair[1],
-                    type=_RELATIONS.get(_str(relation.getType()) or "", DependencyType.FS),
+                    # name(), not str(): RelationType prints as "FS", "SS"...
+                    type=_RELATIONS.get(_str(relation.getType().name()) or "", DependencyType.FS),
                     lag=lag,
                     lag_kind=kind,
                 )
@@ -478,6 +521,10 @@ def _moment(value: Any) -> dt.datetime | None:
     if value is None:
         return None
     return dt.datetime.fromisoformat(str(value.toString()))
+
+
+def _time(value: Any, default: dt.time) -> dt.time:
+    return default if value is None else dt.time.fromisoformat(str(value.toString()))
 
 
 def _day(value: Any) -> dt.date:

@@ -5,7 +5,8 @@ A time on a sweep is an int: working minutes of the project calendar (the
 elapsed) or minutes since 0001-01-01 00:00 (the *clock* axis otherwise, each
 task's arithmetic going through its own calendar). `Axis` converts between
 datetimes and axis values; `ClockTask` is a detail task's arithmetic on the
-clock axis; `Shift` is a lag that is not a plain addition on the axis.
+clock axis (`StaffedTask`, that of one whose resources work on their own
+calendars); `Shift` is a lag that is not a plain addition on the axis.
 See schedule.py for the rules these implement.
 """
 
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from projsync.plan.calendar import CalendarIndex
 
-__all__ = ["Axis", "ClockTask", "Shift", "minutes_of", "moment_of"]
+__all__ = ["Axis", "ClockTask", "Shift", "StaffedTask", "minutes_of", "moment_of"]
 
 _MINUTE = tuple(timedelta(minutes=m) for m in range(1441))
 
@@ -109,6 +110,46 @@ class ClockTask:
             return second - first
         to_offset = self.index.to_offset
         return to_offset(moment_of(second)) - to_offset(moment_of(first))
+
+
+class StaffedTask(ClockTask):
+    """A detail task whose resources work on their own calendars, on the clock axis.
+
+    As in Microsoft Project, each assignment starts at the first working moment
+    of its resource's calendar from the task's start and lasts its own working
+    minutes there; the task spans its assignments (earliest start, latest
+    finish). Other arithmetic (progress, delays, slack) is on the task calendar.
+    """
+
+    __slots__ = ("staff",)
+
+    def __init__(
+        self, index: CalendarIndex, duration: int, staff: list[tuple[CalendarIndex, int]]
+    ) -> None:
+        super().__init__(index, duration, elapsed=False)
+        self.staff = staff  # (resource calendar, working minutes) per assignment
+
+    def snap_start(self, value: int) -> int:
+        moment = moment_of(value)
+        return min(minutes_of(index.start_at(index.to_offset(moment))) for index, _ in self.staff)
+
+    def snap_finish(self, value: int) -> int:
+        moment = moment_of(value)
+        return max(minutes_of(index.finish_at(index.to_offset(moment))) for index, _ in self.staff)
+
+    def finish_from(self, start: int) -> int:
+        moment = moment_of(start)
+        return max(
+            minutes_of(index.finish_at(index.to_offset(moment) + minutes))
+            for index, minutes in self.staff
+        )
+
+    def start_for(self, finish: int) -> int:
+        moment = moment_of(finish)
+        return min(
+            minutes_of(index.start_at(index.to_offset(moment) - minutes))
+            for index, minutes in self.staff
+        )
 
 
 class Shift:

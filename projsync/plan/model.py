@@ -172,9 +172,10 @@ class Task:
     A task is a summary task when another task names it as `parent_id`; its own
     duration, constraint and progress are then ignored and its dates roll up.
     `duration` is in working minutes of the task's calendar (clock minutes when
-    `elapsed`). A `milestone` has zero duration. `start`/`finish` are read only
-    for manual tasks (and written back by `apply_schedule`). `leveling_delay` is
-    working minutes added to the start by levelling. `priority` is 0..1000;
+    `elapsed`). A `milestone` keeps its duration, as in Microsoft Project; one of
+    zero duration stays zero whatever work it carries. `start`/`finish` are read
+    only for manual tasks (and written back by `apply_schedule`). `leveling_delay`
+    is working minutes added to the start by levelling. `priority` is 0..1000;
     1000 means "never delay when levelling".
     """
 
@@ -213,12 +214,17 @@ class Dependency:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Assignment:
-    """A resource on a task: `units` in percent (100 = one person full time), `work` in minutes."""
+    """A resource on a task: `units` in percent (100 = one person full time), `work` in minutes.
+
+    `calendar` is the resource's: its work is done in that calendar's working
+    time (None: the task's calendar).
+    """
 
     task_id: str
     resource_id: str
     units: int = 100
     work: int = 0
+    calendar: Calendar | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,8 +27,15 @@ from collections.abc import Sequence
 from itertools import repeat
 from operator import add, ge, itemgetter, lt, mul, sub
 
-from projsync.plan.axes import Axis, ClockTask, Shift
-from projsync.plan.model import DependencyCycleError, Project, Schedule, Task, TaskDates
+from projsync.plan.axes import Axis, ClockTask, Shift, moment_of
+from projsync.plan.model import (
+    ConstraintType,
+    DependencyCycleError,
+    Project,
+    Schedule,
+    Task,
+    TaskDates,
+)
 
 __all__ = ["INF", "LEAF", "NEG", "SUMMARY_IN", "SUMMARY_OUT", "TaskNetwork"]
 
@@ -70,10 +77,15 @@ class TaskNetwork:
         self.delay: list[int] = []
         self.ops: list[ClockTask | None] = []
         self.pins: dict[int, tuple[int, int]] = {}
+        self.floor = NEG  # the earliest start of a task without links or date constraint
+        self.relaxed_floor = NEG  # the earliest start of a linked one (the status date)
+        self.dated: set[int] = set()  # nodes whose earliest start is a date constraint's
         self.alap: list[int] = []
         # Links by predecessor (see `set_links`): node n's are links_of[n], each an
         # index k into these columns:
         self.links_of: list[list[int]] = []
+        self.link_source: list[int] = []  # the predecessor's node
+        self.start_to_finish: list[int] = []  # the SF links (their k)
         self.link_slot: list[int] = []  # the successor's slot the link bounds
         self.link_lag: list[int] = []  # on the axis, percent lags resolved
         self.link_from: list[int] = []  # 1 if it leaves from the predecessor's finish
@@ -102,6 +114,7 @@ class TaskNetwork:
             else:
                 links_of[source].append(k)
         self.link_slot, self.link_lag, self.link_from = slots, lags, froms
+        self.link_source = sources
         spans = map(mul, froms, map(self.duration.__getitem__, sources))
         self.link_reach = list(map(add, lags, spans))
         targets = [slot >> 1 for slot in slots]
@@ -167,9 +180,11 @@ class TaskNetwork:
             duration = self.duration[n]
             start = max(start, finish_bound - duration) + self.delay[n]
             return start, start + duration
-        start = ops.snap_start(start)
-        if finish_bound > NEG:
-            start = max(start, ops.start_for(finish_bound))
+        # The later of the start snapped to working time and the start the finish
+        # bound asks for (a working moment): a linked task held only by its finish
+        # has no start worth snapping (its base is far before the project start).
+        held = ops.start_for(finish_bound) if finish_bound > NEG else NEG
+        start = ops.snap_start(start) if start > held else held
         if self.delay[n]:
             start = ops.delayed(start, self.delay[n])
         return start, ops.finish_from(start)
@@ -219,8 +234,10 @@ class TaskNetwork:
         if self.in_index_order:
             # Every link goes to a later node: node order is a topological order,
             # and walking the arrays in order is much kinder to the CPU caches
-            # than Kahn's order. No count ever falls to zero: nothing is appended.
-            indegree = [len(self.kind) + 1] * len(self.kind)
+            # than Kahn's order. No count ever falls to zero: nothing is appended
+            # (more than there are links, so that repeated links never get there)
+            links = len(self.link_slot) + sum(map(len, shifted_out.values()))
+            indegree = [links + 1] * len(self.kind)
             order = list(range(len(self.kind)))
         else:
             indegree = list(self.indegree)
@@ -489,6 +506,40 @@ class TaskNetwork:
                     found.add(n)
         return found
 
+    def start_held(self) -> dict[int, int]:
+        """Detail tasks whose finish a predecessor's start holds (a start-to-finish
+        link without lag).
+
+        Microsoft Project shows such a finish at the moment the link asks for, the
+        predecessor's start (Monday 08:00), not at the end of the working time
+        before it (Friday 17:00). Returns the start that holds each such finish.
+        """
+        found: dict[int, int] = {}
+        slots, lags, early, source = self.link_slot, self.link_lag, self.early, self.link_source
+        if self.axis.working:
+            # Cheap tests first: of 150,000 links, tens of thousands may be SF.
+            driving = [
+                k
+                for k in self.start_to_finish
+                if not lags[k] and early[2 * source[k]] == early[slots[k]]
+            ]
+        else:
+            driving = []
+            for k in self.start_to_finish:
+                slot, held = slots[k], early[2 * source[k]]
+                ops = self.ops[slot >> 1]
+                if lags[k] or held != self.bound[slot]:
+                    continue
+                if ops is not None and not ops.span(early[slot], held):
+                    driving.append(k)
+        scheduled, kind, duration, pins = self.scheduled, self.kind, self.duration, self.pins
+        for k in driving:
+            slot = slots[k]
+            n = slot >> 1
+            if kind[n] == LEAF and duration[n] and n not in pins and early[slot] == scheduled[slot]:
+                found[n] = early[2 * source[k]]
+        return found
+
     def _rolled_up(self) -> dict[int, list[int]]:
         """Per summary out node: min start, max finish, min late start, max late finish, work."""
         kind, scheduled, late, parent_out = self.kind, self.scheduled, self.late, self.parent_out
@@ -530,7 +581,8 @@ class TaskNetwork:
             special = [
                 i for i, n in enumerate(nodes) if kind[n] != LEAF or n in pins or not duration[n]
             ]
-        shown = self._common_rows(special) if len(special) < size else []
+        held = self.start_held()
+        shown = self._common_rows(special, held) if len(special) < size else []
         if special:
             up = self._rolled_up()
             finish_driven = self.finish_driven()
@@ -547,6 +599,11 @@ class TaskNetwork:
                     shown[i] = dates
             else:
                 shown = made
+        if not axis.working:  # (on the working axis, `_common_rows` saw to them)
+            for n, value in held.items():
+                moment = moment_of(value)
+                i = self.task_of[n]
+                shown[i] = shown[i]._replace(finish=moment, early_finish=moment)
         project_start = axis.start_moment(axis.value(self.project.start))
         return Schedule(
             start=min(map(_START, shown), default=project_start),
@@ -554,9 +611,10 @@ class TaskNetwork:
             tasks=tuple(shown),
         )
 
-    def _common_rows(self, special: list[int]) -> list[TaskDates]:
+    def _common_rows(self, special: list[int], held: dict[int, int]) -> list[TaskDates]:
         """A row per task as if every task were a common one (see `result`); the
-        rows of `special` tasks hold placeholder values, to be replaced."""
+        rows of `special` tasks hold placeholder values, to be replaced. The
+        finishes of `held` tasks (see `start_held`) are shown at the start holding them."""
         early, late, scheduled = self.early, self.late, self.scheduled
         nodes = self.node_out
         if nodes == list(range(len(self.kind))):
@@ -585,6 +643,10 @@ class TaskNetwork:
         else:
             start_moments = index.start_moments(start)
             finish_moments = index.finish_moments(finish)
+        if held:
+            task_of = self.task_of
+            for n, moment in zip(held, index.start_moments(list(held.values())), strict=True):
+                finishes[task_of[n]] = finish_moments[task_of[n]] = moment
         total = list(map(sub, late_start, early_start))
         free = map(max, map(min, total, *gaps), repeat(0))
         rows = zip(
@@ -621,7 +683,7 @@ class TaskNetwork:
         duration = self.duration[n]
         at_start, at_finish = axis.start_moment, axis.finish_moment
         if duration == 0:
-            if axis.working and n in finish_driven:
+            if axis.working and (n in finish_driven or self._pinned_at_finish(n)):
                 at_start = at_finish
             at_finish = at_start
         start = at_start(scheduled[2 * n])
@@ -646,16 +708,32 @@ class TaskNetwork:
             critical=total <= 0,
         )
 
+    def _pinned_at_finish(self, n: int) -> bool:
+        """Whether the milestone at `n` is pinned by a must-start/finish-on date at
+        the end of a working period (Friday 17:00): it stays there, not Monday 08:00."""
+        task = self.tasks[self.task_of[n]]
+        return (
+            n in self.pins
+            and task.constraint in _PINNING
+            and task.actual_start is None
+            and task.actual_finish is None
+            and not task.manual
+            and task.constraint_date == self.axis.finish_moment(self.scheduled[2 * n])
+        )
+
     def _summary_dates(
         self, n: int, rolled: list[int], finish_gap: int, start_gap: int
     ) -> TaskDates:
         axis, early = self.axis, self.early
         total = min(axis.span(early[2 * n], rolled[2]), axis.span(early[2 * n + 1], rolled[3]))
+        start = axis.start_moment(rolled[0])
+        # Over milestones only, the summary is a milestone too: it finishes where it starts.
+        finish = start if rolled[1] == rolled[0] else axis.finish_moment(rolled[1])
         return TaskDates(
             task_id=self.tasks[self.task_of[n]].id,
             summary=True,
-            start=axis.start_moment(rolled[0]),
-            finish=axis.finish_moment(rolled[1]),
+            start=start,
+            finish=finish,
             early_start=axis.start_moment(early[2 * n]),
             early_finish=axis.finish_moment(early[2 * n + 1]),
             late_start=axis.start_moment(rolled[2]),
@@ -668,6 +746,7 @@ class TaskNetwork:
         )
 
 
+_PINNING = frozenset((ConstraintType.MSO, ConstraintType.MFO))
 _START = itemgetter(TaskDates._fields.index("start"))
 _FINISH = itemgetter(TaskDates._fields.index("finish"))
 

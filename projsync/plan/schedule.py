@@ -15,14 +15,20 @@ is an int on one of two axes:
 - the *working* axis, when every task is on the project calendar and no
   duration is elapsed: working minutes of the project calendar, so adding a
   duration is an addition (the fast path);
-- the *clock* axis otherwise: minutes since 0001-01-01 00:00, each task's
-  arithmetic going through its own calendar.
+- the *clock* axis otherwise (also when a resource works on a calendar of its
+  own): minutes since 0001-01-01 00:00, each task's arithmetic going through
+  its own calendar.
 
 Datetimes are made at the end, once per distinct time.
 
 What is implemented, exactly:
 
-- constraints: SNET/FNET push the early dates; SNLT/FNLT only cap the late
+- the project start: as in Microsoft Project it is only the default early
+  start, of a task without predecessors and without a SNET/FNET constraint. A
+  SNET/FNET date replaces it (even an earlier one), and a task with
+  predecessors is placed by them alone (after a task constrained before the
+  project start, or on a finish-to-finish link, it may start before it).
+- constraints: SNET/FNET set the early dates; SNLT/FNLT only cap the late
   dates (so they may give negative slack, never break a link); MSO/MFO pin the
   task, even against its links, and cap its late dates at the pinned ones;
   ALAP tasks move as late as their successors' *scheduled* dates and their own
@@ -34,13 +40,21 @@ What is implemented, exactly:
   (percent x duration) runs from the actual start and the remaining part starts
   at the later of where the completed part ends and the status date. A task
   with progress is not moved by its predecessors. A task not started cannot
-  start before the status date. Percent complete without an actual start is
-  ignored (the service layer should give the actual start).
+  start before the status date (whatever its links and constraint). Percent
+  complete without an actual start is ignored (the service layer should give
+  the actual start).
 - manual tasks with a `start` stay at `start`..`finish` (finish defaults to
   start + duration) whatever their links say.
-- duration: with assignments of positive units, an effort-driven task (or one
+- duration: a milestone keeps its duration (Project lets any task be marked a
+  milestone); a zero-duration one stays zero whatever work it carries. Otherwise,
+  with assignments of positive units, an effort-driven task (or one
   whose assignments carry no work) lasts work / total units; otherwise it
   lasts as long as its longest assignment (assignment work / its units).
+- resource calendars: in a task without a calendar of its own, each assignment
+  with a calendar works in that calendar's time, as in Project: it starts at
+  the first working moment of its calendar from the task's start and lasts its
+  work / its units there (the task's duration, for an effort-driven task); the
+  task spans its assignments. A task calendar overrides them.
 - lags: working lags are counted on the project calendar, elapsed lags on the
   clock, percent lags as a share of the predecessor's duration (of its
   `duration` field for a summary predecessor).
@@ -49,22 +63,30 @@ What is implemented, exactly:
   elapsed task, project calendar for summaries); free slack = how far the task
   can slip without moving a successor's early dates, at most the total slack,
   never negative. Critical = total slack <= 0.
+- shown dates, on the working axis, where an axis value is both an end of day
+  and the next start: a start at the next start, a finish at the end of day,
+  except a zero-duration task placed by a predecessor's finish or pinned by an
+  MSO/MFO date at an end of day (shown there), and a finish held by a
+  predecessor's start through an SF link without lag (shown at that start). A
+  summary over milestones only finishes where it starts.
 """
 
 from __future__ import annotations
 
 import gc
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import compress
-from operator import attrgetter, eq, itemgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, eq, is_, itemgetter
 from typing import cast
 
-from projsync.plan.axes import Axis, ClockTask, Shift
+from projsync.plan.axes import Axis, ClockTask, Shift, StaffedTask
 from projsync.plan.calendar import calendar_index
 from projsync.plan.model import (
     Assignment,
+    Calendar,
     ConstraintType,
     Dependency,
     DependencyType,
@@ -146,6 +168,7 @@ _TYPE, _LAG, _LAG_KIND = attrgetter("type"), attrgetter("lag"), attrgetter("lag_
 _ASAP, _ALAP = ConstraintType.ASAP, ConstraintType.ALAP
 _WORKING, _ELAPSED, _PERCENT = LagKind.WORKING, LagKind.ELAPSED, LagKind.PERCENT
 _DATED = frozenset(ConstraintType) - {_ASAP, _ALAP}
+_FAR = 1 << 28  # minutes: five centuries of clock time, more on the working axis
 
 
 def _divide(numerator: int, denominator: int) -> int:
@@ -155,8 +178,8 @@ def _divide(numerator: int, denominator: int) -> int:
 
 
 def _duration(task: Task, assigned: list[Assignment]) -> int:
-    if task.milestone:
-        return 0
+    if task.milestone and not task.duration:
+        return 0  # a zero-duration milestone stays one, whatever work it carries
     staffed = [a for a in assigned if a.units > 0]
     if staffed:
         units = sum(a.units for a in staffed)
@@ -166,6 +189,31 @@ def _duration(task: Task, assigned: list[Assignment]) -> int:
         if with_work:
             return max(_divide(a.work * 100, a.units) for a in with_work)
     return task.duration
+
+
+def _own(calendar: Calendar) -> Calendar:
+    """The calendar whose working time `calendar` has: a resource calendar that
+    changes nothing of its base is its base."""
+    while calendar.base is not None and not calendar.exceptions and calendar.week.count(None) == 7:
+        calendar = calendar.base
+    return calendar
+
+
+def _staff_calendars(task: Task, assigned: list[Assignment], project_calendar: Calendar) -> bool:
+    """Whether the task's resources work on calendars of their own (other than the
+    project's). A task with a calendar of its own, or elapsed, keeps to it."""
+    if task.calendar is not None or task.elapsed:
+        return False
+    own = _own(project_calendar)
+    return any(a.calendar is not None and a.units > 0 and _own(a.calendar) != own for a in assigned)
+
+
+def _length(task: Task, assignment: Assignment, duration: int) -> int:
+    """Working minutes of an assignment: its work over its units, unless the task
+    shares its work by units (effort-driven) or the assignment has no work."""
+    if assignment.work > 0 and not (task.effort_driven and task.work > 0):
+        return _divide(assignment.work * 100, assignment.units)
+    return duration
 
 
 def _check_tasks(tasks: Sequence[Task], problems: list[str]) -> tuple[dict[str, int], list[int]]:
@@ -241,6 +289,8 @@ def compile_network(
         (task.elapsed or (task.calendar is not None and task.calendar != project_calendar))
         and not has_children[i]
         for i, task in enumerate(tasks)
+    ) and not any(
+        _staff_calendars(tasks[i], staff, project_calendar) for i, staff in assigned.items()
     )
     network = TaskNetwork(project, tasks, Axis(calendar_index(project_calendar), working=working))
     _add_nodes(network, parents, has_children, assigned, problems)
@@ -308,8 +358,13 @@ def _set_up_tasks(
 ) -> None:
     project, axis = network.project, network.axis
     start = axis.value(project.start)
+    # No floor for linked tasks, but as a small int, far enough before the start
+    # that no link reaches it: NEG, a three-digit int, slows every comparison.
+    network.relaxed_floor = start - _FAR
     if project.status_date is not None:
-        start = max(start, axis.value(project.status_date))
+        network.relaxed_floor = axis.value(project.status_date)
+        start = max(start, network.relaxed_floor)
+    network.floor = start
     duration, work, base, kind = network.duration, network.work, network.base, network.kind
     for n, i in enumerate(network.task_of):
         if kind[n] != LEAF:
@@ -322,7 +377,6 @@ def _set_up_tasks(
             and task.actual_start is None
             and task.actual_finish is None
             and not task.manual
-            and not task.milestone
             and not task.leveling_delay
             and i not in assigned
         ):
@@ -345,10 +399,18 @@ def _set_up_task(
     network.duration[n] = duration
     network.work[n] = task.work or sum(a.work for a in assigned)
     network.delay[n] = task.leveling_delay
-    ops = None
+    ops: ClockTask | None = None
     if not axis.working:
         index = calendar_index(task.calendar or project.calendar)
-        ops = network.ops[n] = ClockTask(index, duration, elapsed=task.elapsed)
+        if duration and _staff_calendars(task, assigned, project.calendar):
+            staff = [
+                (calendar_index(_own(a.calendar or project.calendar)), _length(task, a, duration))
+                for a in assigned
+                if a.units > 0
+            ]
+            ops = network.ops[n] = StaffedTask(index, duration, staff)
+        else:
+            ops = network.ops[n] = ClockTask(index, duration, elapsed=task.elapsed)
 
     def advance(start: int, minutes: int) -> int:
         return start + minutes if ops is None else ops.advance(start, minutes)
@@ -358,18 +420,19 @@ def _set_up_task(
 
     status = None if project.status_date is None else axis.value(project.status_date)
     started = task.actual_start is not None or task.actual_finish is not None
-    base = axis.value(project.start)
-    if status is not None and not started:
-        base = max(base, status)
+    base = network.floor if not started else axis.value(project.start)
     cap = INF
     pin = None
     constraint, when = task.constraint, task.constraint_date
     if when is not None and constraint in _DATED:
         value = axis.value(when)
-        if constraint is ConstraintType.SNET:
-            base = max(base, value)
-        elif constraint is ConstraintType.FNET:
-            base = max(base, start_of(value))
+        if constraint is ConstraintType.SNET or constraint is ConstraintType.FNET:
+            # The constraint, not the project start, is the earliest start (it may
+            # come before the project start); only the status date still holds it.
+            base = value if constraint is ConstraintType.SNET else start_of(value)
+            if status is not None and not started:
+                base = max(base, status)
+            network.dated.add(n)
         elif constraint is ConstraintType.SNLT:
             cap = advance(value if ops is None else ops.snap_start(value), duration)
         elif constraint is ConstraintType.FNLT:
@@ -447,6 +510,7 @@ def _add_links(
     indegree = network.indegree
     for target in targets:
         indegree[target] += 1
+    _relax_floor(network, targets)
     slots = [2 * target + to_finish for target, (_, to_finish) in zip(targets, ends, strict=True)]
     froms = list(map(_FROM_END, ends))
     working_axis = axis.working
@@ -472,10 +536,32 @@ def _add_links(
         shifted.add(k)
     if shifted:
         keep = [k not in shifted for k in range(len(slots))]
-        sources, slots, lags, froms = (
-            list(compress(column, keep)) for column in (sources, slots, lags, froms)
+        sources, slots, lags, froms, ends = (
+            list(compress(column, keep)) for column in (sources, slots, lags, froms, ends)
         )
     network.set_links(sources, slots, lags, froms)
+    # The start-to-finish links, for the dates shown (`TaskNetwork.start_held`):
+    # the pairs in `ends` are _ENDS's own, so identity finds them at C speed.
+    network.start_to_finish = list(compress(count(), map(is_, ends, repeat(_ENDS[_SF]))))
+
+
+def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
+    """Tasks with predecessors are placed by them alone, not held at the project start.
+
+    Microsoft Project starts a task without predecessors or date constraint at
+    the project start; a task with predecessors follows them, even before the
+    project start (after a task constrained to start earlier). The status date
+    still holds back work not started.
+    """
+    if network.relaxed_floor >= network.floor:
+        return
+    kind, dated = network.kind, network.dated
+    linked = set(targets)
+    if dated or kind.count(LEAF) < len(kind):
+        linked = {n for n in linked if kind[n] == LEAF and n not in dated}
+    # Every other detail task starts at the floor (a started one is pinned anyway):
+    # set them all by a C-level map, a large project has 100,000 of them.
+    deque(map(network.base.__setitem__, linked, repeat(network.relaxed_floor)), maxlen=0)
 
 
 def _valid_links(

@@ -150,6 +150,64 @@ def test_schedule__finish_no_earlier_than_moves_the_finish() -> None:
     assert dates([fnet])["A"].start == at("2024-01-03 08:00")
 
 
+def test_schedule__snet_before_project_start_moves_the_task_earlier() -> None:
+    # Microsoft Project: the project start is only the default; a constraint replaces it.
+    snet = Task(
+        id="A", duration=DAY, constraint=ConstraintType.SNET, constraint_date=at("2023-12-27 08:00")
+    )
+    got = dates([snet, Task(id="B", duration=DAY)])
+    assert got["A"].start == at("2023-12-27 08:00")
+    assert got["B"].start == at(MONDAY)
+
+
+def test_schedule__fnet_before_project_start_moves_the_task_earlier() -> None:
+    fnet = Task(
+        id="A", duration=DAY, constraint=ConstraintType.FNET, constraint_date=at("2023-12-27 17:00")
+    )
+    assert dates([fnet])["A"].start == at("2023-12-27 08:00")
+
+
+def test_schedule__successors_follow_a_task_before_the_project_start() -> None:
+    tasks = [
+        Task(
+            id="A",
+            duration=DAY,
+            constraint=ConstraintType.SNET,
+            constraint_date=at("2023-12-26 08:00"),
+        ),
+        Task(id="B", duration=DAY),
+        Task(id="C", duration=DAY),
+    ]
+    got = dates(tasks, [link("A", "B"), link("B", "C")])
+    assert (got["B"].start, got["C"].start) == (at("2023-12-27 08:00"), at("2023-12-28 08:00"))
+
+
+@pytest.mark.parametrize("elapsed", [False, True])
+def test_schedule__a_finish_to_finish_link_may_start_a_task_before_the_project_start(
+    elapsed: bool,
+) -> None:
+    # Predecessors alone place a linked task: a longer successor on a finish-to-finish
+    # link starts before the project start, as in Microsoft Project.
+    tasks = [Task(id="A", duration=DAY), Task(id="B", duration=2 * DAY)]
+    if elapsed:  # the clock axis
+        tasks.append(Task(id="E", duration=60, elapsed=True))
+    got = dates(tasks, [link("A", "B", DependencyType.FF)])
+    assert (got["B"].start, got["B"].finish) == (at("2023-12-29 08:00"), at("2024-01-01 17:00"))
+
+
+def test_schedule__the_status_date_still_holds_a_linked_task_not_started() -> None:
+    plan = project(status="2024-01-03 08:00")
+    done = Task(
+        id="A",
+        duration=DAY,
+        percent_complete=100,
+        actual_start=at("2023-12-26 08:00"),
+        actual_finish=at("2023-12-26 17:00"),
+    )
+    got = dates([done, Task(id="B", duration=DAY)], [link("A", "B")], plan=plan)
+    assert got["B"].start == at("2024-01-03 08:00")
+
+
 def test_schedule__must_start_on_pins_the_task_even_against_its_links() -> None:
     tasks = [
         Task(id="A", duration=3 * DAY),
@@ -229,10 +287,46 @@ def test_schedule__free_slack_is_what_a_task_can_slip_without_moving_a_successor
 
 
 def test_schedule__milestone_sits_at_its_predecessor_finish() -> None:
-    tasks = [Task(id="A", duration=DAY), Task(id="M", milestone=True, duration=DAY)]
-    got = dates(tasks, [link("A", "M")])
+    tasks = [Task(id="A", duration=DAY), Task(id="M", milestone=True)]
+    staff = [Assignment(task_id="M", resource_id="R", work=DAY)]
+    got = dates(tasks, [link("A", "M")], staff)
     assert got["M"].start == got["M"].finish == at("2024-01-01 17:00")
     assert got["M"].duration == 0
+
+
+def test_schedule__a_milestone_flag_keeps_the_tasks_duration() -> None:
+    # Microsoft Project lets any task be marked a milestone; it keeps its duration.
+    got = dates([Task(id="M", milestone=True, duration=2 * DAY)])
+    assert (got["M"].start, got["M"].finish) == (at(MONDAY), at("2024-01-02 17:00"))
+    assert got["M"].duration == 2 * DAY
+
+
+def test_schedule__must_finish_on_milestone_stays_at_the_end_of_the_day() -> None:
+    mfo = Task(
+        id="M",
+        milestone=True,
+        constraint=ConstraintType.MFO,
+        constraint_date=at("2024-01-03 17:00"),
+    )
+    got = dates([Task(id="A", duration=DAY), mfo])
+    assert got["M"].start == got["M"].finish == at("2024-01-03 17:00")
+
+
+def test_schedule__start_to_finish_link_finishes_at_the_predecessors_start_moment() -> None:
+    tasks = [
+        Task(
+            id="A",
+            duration=DAY,
+            constraint=ConstraintType.SNET,
+            constraint_date=at("2024-01-08 08:00"),
+        ),
+        Task(id="B", duration=DAY),
+    ]
+    got = dates(tasks, [link("A", "B", DependencyType.SF)])
+    # Monday 08:00, as Microsoft Project shows it, not the Friday 17:00 before it.
+    assert (got["B"].start, got["B"].finish) == (at("2024-01-05 08:00"), at("2024-01-08 08:00"))
+    lagged = dates(tasks, [link("A", "B", DependencyType.SF, lag=DAY)])
+    assert lagged["B"].finish == at("2024-01-08 17:00")  # a lag counts to a finish
 
 
 def test_schedule__summary_rolls_up_dates_and_work_of_its_children() -> None:
@@ -353,3 +447,37 @@ def test_schedule__scheduling_the_result_again_changes_nothing() -> None:
     staff = [Assignment(task_id="A", resource_id="R", units=100)]
     first = schedule(project(), tasks, links, staff)
     assert schedule(project(), apply_schedule(tasks, first), links, staff) == first
+
+
+AFTERNOONS = Calendar(name="Afternoons", week=(((780, 1020),),) * 5 + ((), ()))
+
+
+def test_schedule__an_assignment_works_on_its_resources_calendar() -> None:
+    # Microsoft Project: the assignment runs in its resource's working time and the
+    # task spans its assignments.
+    staff = [Assignment(task_id="A", resource_id="R", work=DAY, calendar=AFTERNOONS)]
+    got = dates([Task(id="A", duration=DAY, work=DAY)], assignments=staff)
+    assert (got["A"].start, got["A"].finish) == (at("2024-01-01 13:00"), at("2024-01-02 17:00"))
+    both = [*staff, Assignment(task_id="A", resource_id="S", work=DAY // 2, calendar=STANDARD)]
+    got = dates([Task(id="A", duration=DAY, work=DAY)], assignments=both)
+    assert (got["A"].start, got["A"].finish) == (at(MONDAY), at("2024-01-02 17:00"))
+
+
+def test_schedule__a_task_calendar_overrides_resource_calendars() -> None:
+    staff = [Assignment(task_id="A", resource_id="R", work=DAY, calendar=AFTERNOONS)]
+    task = Task(id="A", duration=DAY, work=DAY, calendar=STANDARD)
+    got = dates([task], assignments=staff)
+    assert (got["A"].start, got["A"].finish) == (at(MONDAY), at("2024-01-01 17:00"))
+
+
+def test_schedule__a_summary_over_milestones_finishes_where_it_starts() -> None:
+    got = dates([Task(id="S"), Task(id="M", parent_id="S", milestone=True)])
+    assert got["S"].start == got["S"].finish == at(MONDAY)
+
+
+def test_schedule__many_repeated_links_between_two_tasks_are_harmless() -> None:
+    # More links into a task than there are tasks once made the sweep visit it twice.
+    tasks = [Task(id=f"T{i}", elapsed=True) for i in range(4)]
+    links = [link("T0", "T1")] * 9 + [link("T1", "T2", lag=60)]
+    got = dates(tasks, links)
+    assert got["T2"].start == got["T2"].late_start == at("2024-01-01 09:00")
