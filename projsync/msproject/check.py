@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from projsync.errors import InputError, Problem
@@ -117,12 +117,15 @@ def check_document(document: ProjectDocument) -> list[tuple[str, Dates, Dates]]:
     if default is None:
         raise InputError([Problem(where=document.source, what="the file has no calendar")])
     calendars.setdefault(document.project.calendar, default)
-    project, tasks, links, assigned = scheduler_inputs(
-        document.project, document.tasks, document.links, document.assignments, calendars
-    )
     # Each resource works on its own calendar (the file's calendar of that name).
-    own = {r.id: calendars.get(r.calendar) for r in document.resources if r.calendar}
-    assigned = [replace(a, calendar=own.get(a.resource_id)) for a in assigned]
+    own = {
+        r.id: found
+        for r in document.resources
+        if r.calendar and (found := calendars.get(r.calendar)) is not None
+    }
+    project, tasks, links, assigned = scheduler_inputs(
+        document.project, document.tasks, document.links, document.assignments, calendars, own
+    )
     result = schedule(project, tasks, links, assigned)
     ours: dict[str, Dates] = {d.task_id: (d.start, d.finish) for d in result.tasks}
     stored: dict[str, Dates] = {t.id: (t.start, t.finish) for t in document.tasks}

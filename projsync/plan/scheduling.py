@@ -8,7 +8,7 @@ glue between them and the store, and never computes a date itself.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -66,10 +66,17 @@ class _Loaded:
     links: list[PlanLink]
     assignments: list[PlanAssignment]
     calendars: dict[str, Calendar]
+    resource_calendars: dict[str, Calendar]
+    """Resource id → its calendar, for the resources assigned here that have one."""
 
     def inputs(self) -> tuple[Project, list[Task], list[Dependency], list[Assignment]]:
         return scheduler_inputs(
-            self.project, self.tasks, self.links, self.assignments, self.calendars
+            self.project,
+            self.tasks,
+            self.links,
+            self.assignments,
+            self.calendars,
+            self.resource_calendars,
         )
 
 
@@ -79,8 +86,10 @@ def scheduler_inputs(
     links: Sequence[PlanLink],
     assignments: Sequence[PlanAssignment],
     calendars: dict[str, Calendar],
+    resource_calendars: Mapping[str, Calendar] | None = None,
 ) -> tuple[Project, list[Task], list[Dependency], list[Assignment]]:
-    """The scheduler's records for a plan project, its calendars resolved by name."""
+    """The scheduler's records for a plan project, its calendars resolved by name;
+    each assignment works on its resource's calendar when it has one."""
     core_project = Project(
         start=project.start,
         calendar=calendars[project.calendar],
@@ -97,8 +106,15 @@ def scheduler_inputs(
         )
         for link in links
     ]
+    own = resource_calendars or {}
     assigned = [
-        Assignment(task_id=a.task, resource_id=a.resource, units=a.units, work=a.work)
+        Assignment(
+            task_id=a.task,
+            resource_id=a.resource,
+            units=a.units,
+            work=a.work,
+            calendar=own.get(a.resource),
+        )
         for a in assignments
     ]
     return core_project, core_tasks, dependencies, assigned
@@ -151,13 +167,16 @@ def _run(work: Callable[[], _T], project_id: str) -> _T:
 def _load(conn: Connection, service: PlanService, project_id: str) -> _Loaded:
     project = service.project_in(conn, project_id)
     tasks = service.tasks_in(conn, project_id)
+    assignments = service.assignments_in(conn, project_id)
     names = {project.calendar} | {t.calendar for t in tasks if t.calendar}
+    resources = [service.resource_in(conn, r) for r in sorted({a.resource for a in assignments})]
     return _Loaded(
         project=project,
         tasks=tasks,
         links=service.links_in(conn, project_id),
-        assignments=service.assignments_in(conn, project_id),
+        assignments=assignments,
         calendars={name: load_calendar(conn, name) for name in names},
+        resource_calendars={r.id: load_calendar(conn, r.calendar) for r in resources if r.calendar},
     )
 
 

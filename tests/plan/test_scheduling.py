@@ -123,3 +123,21 @@ def test_schedule__elapsed_lag_counts_the_weekend(plan: PlanService) -> None:
     # Friday 17:00 + 72 clock hours = Monday 17:00, so Tuesday morning
     # (three working days would have been Thursday).
     assert dates(plan)["T3"][0] == dt.datetime(2026, 3, 10, 8)
+
+
+def test_schedule__an_assignment_works_on_its_resources_calendar(plan: PlanService) -> None:
+    from projsync.plan.entities import CalendarRecord
+
+    with plan.store.write() as conn:  # Ada does not work on Wednesdays
+        calendars.add_calendar(
+            conn,
+            CalendarRecord(
+                name="Ada", base="Standard", week=(None, None, (), None, None, None, None)
+            ),
+        )
+    plan.update_resource("ADA", calendar="Ada")
+    plan.update_task("X", "T1", [], work=3 * 480)  # three days of work, nothing before it
+    plan.assign("X", "T1", "ADA")
+    schedule_project(plan.store, "X")
+    # Monday, Tuesday, (no Wednesday), Thursday
+    assert dates(plan)["T1"] == (dt.datetime(2026, 3, 2, 8), dt.datetime(2026, 3, 5, 17))
