@@ -53,6 +53,7 @@ from projsync.sync.settings import (
     integrated_companies,
     load_global,
     project_settings_of,
+    settings_version,
 )
 from projsync.sync.tables import cursors, links, log, merge_bases, runs
 
@@ -63,6 +64,9 @@ TWO_WAY = frozenset({EntityKind.TASK})
 tasks, deletions). The other kinds go from the ledger to the plan only."""
 
 _Planned = tuple[SyncRecord, Operation, "Mapping[str, object] | None"]
+
+_SETTINGS_SEEN = "settings"
+"""The cursor that remembers which version of the settings the last run saw."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -118,9 +122,12 @@ class SyncEngine:
         self._open_keys: set[str] = set()
 
     def run(self, *, dry_run: bool = False) -> RunReport:
-        settings = load_global(self.store)
         until = self.ledger.high_water()
         plan_until = self.plan.high_water()
+        seen_settings = settings_version(self.store)
+        if self._nothing_to_do(until, plan_until, seen_settings):
+            return RunReport(run=None, dry_run=dry_run)
+        settings = load_global(self.store)
         scope = self.scope()
         self._open_keys = self._keys_with_open_entries()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
@@ -150,11 +157,36 @@ class SyncEngine:
                 self._set_cursor(conn, kind, until)
                 if kind in TWO_WAY:
                     self._set_cursor(conn, kind, plan_until, self.plan.side)
+        if not dry_run:
+            with self.store.write() as conn:
+                self._set_cursor(conn, _SETTINGS_SEEN, seen_settings, "sync")
         if report.run is not None:
             self._settle_status(compound)
             notify_failures(self.store, settings, run=report.run, user=self.user)
             self._close_run(report)
         return report
+
+    def _nothing_to_do(self, until: int, plan_until: int, seen_settings: int) -> bool:
+        """True when neither side changed since the last run, no setting changed
+        and nothing waits for a retry: a few indexed reads, however large the
+        portfolio."""
+        if any(self._cursor(kind) != until for kind in self.ledger.kinds()):
+            return False
+        if any(self._cursor(kind, self.plan.side) != plan_until for kind in TWO_WAY):
+            return False
+        if self._cursor(_SETTINGS_SEEN, "sync") != seen_settings:
+            return False
+        now = dt.datetime.now(dt.UTC)
+        with self.store.read() as conn:
+            due = conn.execute(
+                select(log.c.id)
+                .where(
+                    (log.c.status == LogStatus.WAITING.value)
+                    | ((log.c.status == LogStatus.FAILED.value) & (log.c.next_attempt_at <= now))
+                )
+                .limit(1)
+            ).first()
+        return due is None
 
     def _keys_with_open_entries(self) -> set[str]:
         """Entities with a failed or waiting entry: a new outcome updates that entry."""
@@ -807,21 +839,23 @@ class SyncEngine:
 
     # -- cursors and runs ----------------------------------------------------------
 
-    def _cursor(self, kind: EntityKind, side: str | None = None) -> int:
+    def _cursor(self, kind: EntityKind | str, side: str | None = None) -> int:
+        name = kind.value if isinstance(kind, EntityKind) else kind
         with self.store.read() as conn:
             value = conn.execute(
                 select(cursors.c.value).where(
-                    cursors.c.side == (side or self.ledger.side), cursors.c.kind == kind.value
+                    cursors.c.side == (side or self.ledger.side), cursors.c.kind == name
                 )
             ).scalar()
-        return int(value or 0)
+        return int(value if value is not None else -1)
 
     def _set_cursor(
-        self, conn: Connection, kind: EntityKind, value: int, side: str | None = None
+        self, conn: Connection, kind: EntityKind | str, value: int, side: str | None = None
     ) -> None:
         which = side or self.ledger.side
-        conn.execute(cursors.delete().where(cursors.c.side == which, cursors.c.kind == kind.value))
-        conn.execute(insert(cursors).values(side=which, kind=kind.value, value=value))
+        name = kind.value if isinstance(kind, EntityKind) else kind
+        conn.execute(cursors.delete().where(cursors.c.side == which, cursors.c.kind == name))
+        conn.execute(insert(cursors).values(side=which, kind=name, value=value))
 
     def _open_run(self) -> int:
         with self.store.write() as conn:

@@ -32,6 +32,7 @@ __all__ = [
     "save_global",
     "set_company",
     "set_project",
+    "settings_version",
 ]
 
 DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
@@ -92,13 +93,36 @@ class ProjectSettings:
     )
 
 
+VERSION = "settings_version"
+
+
+def settings_version(store: Store) -> int:
+    """A number that changes whenever any setting changes."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(global_settings.c.value).where(global_settings.c.name == VERSION)
+        ).scalar()
+    return int(row or 0)
+
+
+def _bump(conn: Connection) -> None:
+    current = conn.execute(
+        select(global_settings.c.value).where(global_settings.c.name == VERSION)
+    ).scalar()
+    conn.execute(global_settings.delete().where(global_settings.c.name == VERSION))
+    conn.execute(global_settings.insert().values(name=VERSION, value=str(int(current or 0) + 1)))
+
+
 def load_global(store: Store) -> GlobalSettings:
     with store.read() as conn:
         return _load_global(conn)
 
 
 def _load_global(conn: Connection) -> GlobalSettings:
-    stored = {r.name: json.loads(r.value) for r in conn.execute(select(global_settings))}
+    stored = {
+        r.name: json.loads(r.value)
+        for r in conn.execute(select(global_settings).where(global_settings.c.name != VERSION))
+    }
     known = {f.name for f in dataclasses.fields(GlobalSettings)}
     return GlobalSettings(**{k: v for k, v in stored.items() if k in known})
 
@@ -116,6 +140,7 @@ def save_global(store: Store, **changes: Any) -> GlobalSettings:
             value = json.dumps(getattr(updated, name))
             conn.execute(global_settings.delete().where(global_settings.c.name == name))
             conn.execute(global_settings.insert().values(name=name, value=value))
+        _bump(conn)
     return updated
 
 
@@ -142,6 +167,7 @@ def set_company(store: Store, company: str, *, integrate: bool) -> None:
     with store.write() as conn:
         conn.execute(company_settings.delete().where(company_settings.c.company == company))
         conn.execute(company_settings.insert().values(company=company, integrate=integrate))
+        _bump(conn)
 
 
 def company_integrated(store: Store, company: str) -> bool:
@@ -202,4 +228,5 @@ def set_project(
                 ownership=json.dumps(extra, sort_keys=True),
             )
         )
+        _bump(conn)
     return updated
