@@ -230,13 +230,22 @@ class SyncEngine:
                 key = parents.get(key)
             return None
 
+        # With "do not integrate header projects", a project with subprojects at
+        # the top is left out, and each of its subprojects is a plan project.
+        headers: set[str] = set()
+        if load_global(self.store).no_header_projects:
+            headers = {p for p in parents.values() if p is not None and parents.get(p) is None}
         root_of: dict[str, str] = {}
         for key, record in projects.items():
             fields = record.fields or {}
-            if fields.get("company") not in companies or switched_on(key) is None:
+            if key in headers or fields.get("company") not in companies or switched_on(key) is None:
                 continue
             root = key
-            while parents.get(root) is not None and switched_on(parents[root]) is not None:
+            while (
+                parents.get(root) is not None
+                and parents[root] not in headers
+                and switched_on(parents[root]) is not None
+            ):
                 root = parents[root] or root
             own = chosen.get(root)
             root_of[key] = (own.plan_project if own and own.plan_project else None) or root

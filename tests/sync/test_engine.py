@@ -398,3 +398,17 @@ def test_sync__long_failures_are_notified_in_the_log_and_to_the_webhook(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_sync__without_header_projects_each_subproject_is_a_plan_project(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    settings.save_global(sync, no_header_projects=True)
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0
+    service = PlanService(plan)
+    assert [p.id for p in service.projects()] == ["P1-1"]
+    tasks = {t.id: t.parent for t in service.tasks("P1-1")}
+    assert tasks == {"C1": None, "P1-1-1": None, "P1-1-1.F1": "P1-1-1"}
