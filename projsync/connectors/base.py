@@ -109,6 +109,9 @@ class Applied:
     """This side's version of the entity after the operation."""
     error: str | None = None
     retriable: bool = False
+    defaults: Mapping[str, object] = field(default_factory=dict)
+    """Values this side chose itself where the operation gave none (a start
+    date, say), in this side's terms: they belong in the merge base."""
 
     @property
     def ok(self) -> bool:

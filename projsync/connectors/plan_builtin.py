@@ -57,6 +57,7 @@ class PlanConnector:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.service = PlanService(store)
+        self._defaults: dict[str, dict[str, object]] = {}
 
     def kinds(self) -> tuple[EntityKind, ...]:
         return (
@@ -145,7 +146,8 @@ class PlanConnector:
                     )
                 )
             else:
-                results.append(Applied(operation=operation, target_key=key))
+                chosen = self._defaults.pop(operation.target_key or "", {})
+                results.append(Applied(operation=operation, target_key=key, defaults=chosen))
         return results
 
     def _apply(self, operation: Operation) -> str | None:
@@ -172,9 +174,10 @@ class PlanConnector:
             return None
         given = {k: v for k, v in fields.items() if k in ("name", "start") and v is not None}
         if key not in known:
-            start = given.get("start") or dt.datetime.combine(
-                dt.datetime.now(dt.UTC).date(), dt.time(8)
-            )
+            start = given.get("start")
+            if start is None:  # the plan needs a start; the sync learns the one chosen
+                start = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
+                self._defaults[key] = {"start": start}
             self.service.add_project(
                 PlanProject(id=key, name=str(given.get("name") or key), start=start)  # type: ignore[arg-type]
             )

@@ -59,9 +59,10 @@ from projsync.sync.tables import cursors, links, log, merge_bases, runs
 
 __all__ = ["TWO_WAY", "RunReport", "SyncEngine"]
 
-TWO_WAY = frozenset({EntityKind.TASK})
-"""Kinds whose plan-side changes come back to the ledger (names, dates, new
-tasks, deletions). The other kinds go from the ledger to the plan only."""
+TWO_WAY = frozenset({EntityKind.PROJECT, EntityKind.TASK})
+"""Kinds whose plan-side changes come back to the ledger: project names and
+dates; task names, dates, new tasks and deletions. The other kinds go from
+the ledger to the plan only."""
 
 _Planned = tuple[SyncRecord, Operation, "Mapping[str, object] | None"]
 
@@ -120,6 +121,8 @@ class SyncEngine:
         self.plan = plan
         self.user = user
         self._open_keys: set[str] = set()
+        self._echoes: list[Operation] = []
+        """Plan-chosen defaults to write back to the ledger once recorded."""
 
     def run(self, *, dry_run: bool = False) -> RunReport:
         until = self.ledger.high_water()
@@ -532,6 +535,8 @@ class SyncEngine:
         the merge base says (version -1 marks it so)."""
         with self.store.read() as conn:
             base = _bases(conn, kind, [ledger_key]).get(ledger_key)
+        if kind is EntityKind.PROJECT:
+            return SyncRecord(kind=kind, key=ledger_key, version=-1, fields={**(base or {})})
         project, _, number = ledger_key.partition("/")
         fields = {**(base or {}), "project": project, "number": number}
         return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)
@@ -714,6 +719,9 @@ class SyncEngine:
                     else:
                         done.append((record, operation, new_base, next(results)))
                 self._record_all(conn, kind, done, report)
+            if self._echoes:
+                self.ledger.apply(self._echoes)
+                self._echoes = []
 
     def _apply_to_ledger(
         self,
@@ -772,8 +780,9 @@ class SyncEngine:
         gone: list[str] = []
         link_rows: list[dict[str, object]] = []
         base_rows: list[dict[str, object]] = []
-        for index, (record, operation, new_base, applied) in enumerate(outcomes):
+        for index, (record, operation, agreed, applied) in enumerate(outcomes):
             _failpoint("record")
+            new_base = agreed
             entity_type = "subproject" if operation.kind is not kind else kind.value
             retried = (
                 origin == "ledger"
@@ -814,6 +823,20 @@ class SyncEngine:
             gone.append(record.key)
             plan_key = plan_keys[index] if plan_keys else None
             linked_to = applied.target_key if origin == "ledger" else plan_key
+            if new_base is not None and applied.defaults and origin == "ledger":
+                # what the plan chose for itself becomes the agreed version, on
+                # the ledger side too (after this batch is recorded)
+                chosen = mapping.neutral_defaults(applied.defaults)
+                new_base = {**new_base, **chosen}
+                self._echoes.append(
+                    Operation(
+                        kind=kind,
+                        action=Action.UPDATE,
+                        source_key=str(applied.target_key),
+                        target_key=record.key,
+                        fields=chosen,
+                    )
+                )
             if new_base is not None and linked_to is not None:
                 link_rows.append(
                     {

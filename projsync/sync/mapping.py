@@ -24,6 +24,7 @@ __all__ = [
     "PlanField",
     "field_name",
     "ledger_fields_of_plan",
+    "neutral_defaults",
     "neutral_fields",
     "plan_fields_of_ledger",
 ]
@@ -175,14 +176,13 @@ def ledger_fields_of_plan(
         if field.entity == kind.value and field.source in NEUTRAL.get(kind, ()):
             value = custom.get(field_name(prefix, field))
             found[field.source] = value
-    if kind is EntityKind.PROJECT:
+    if kind in (EntityKind.PROJECT, EntityKind.TASK):
         found["name"] = plan.get("name")
-        found["start"] = _day(plan.get("start"))
-        found["end"] = _day(plan.get("finish"))
-    elif kind is EntityKind.TASK:
-        found["name"] = plan.get("name")
-        found["start"] = _day(plan.get("start"))
-        found["end"] = _day(plan.get("finish"))
+        # dates the plan has not computed yet (not scheduled) say nothing
+        for ours, theirs in (("start", "start"), ("end", "finish")):
+            if plan.get(theirs) is not None:
+                found[ours] = _day(plan.get(theirs))
+    if kind is EntityKind.TASK:
         work = plan.get("budget_work")
         found["planned_hours"] = _hours(work)
     elif kind is EntityKind.RESOURCE:
@@ -192,6 +192,16 @@ def ledger_fields_of_plan(
     elif kind is EntityKind.ASSIGNMENT:
         found["hours"] = _hours(plan.get("work"))
     return {name: _plain(found.get(name)) for name in NEUTRAL.get(kind, ()) if name in found}
+
+
+def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:
+    """Values the plan side chose itself (a project's start), in neutral terms."""
+    found: dict[str, object] = {}
+    if "start" in plan:
+        found["start"] = _day(plan["start"])
+    if "finish" in plan:
+        found["end"] = _day(plan["finish"])
+    return found
 
 
 def _plain(value: object) -> object:

@@ -412,3 +412,18 @@ def test_sync__without_header_projects_each_subproject_is_a_plan_project(
     assert [p.id for p in service.projects()] == ["P1-1"]
     tasks = {t.id: t.parent for t in service.tasks("P1-1")}
     assert tasks == {"C1": None, "P1-1-1": None, "P1-1-1.F1": "P1-1-1"}
+
+
+def test_sync__a_project_renamed_in_the_plan_renames_the_ledger_project(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    PlanService(plan).update_project("P1", name="Plant upgrade, phase 2")
+    report = engine(ledger, plan, sync).run()
+    assert (report.failed, report.conflicts) == (0, 0)
+    assert ledger.project("P1").name == "Plant upgrade, phase 2"
+    assert ledger.project("P1").company == "DEMO"
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated) == (0, 0)
