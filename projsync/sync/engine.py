@@ -55,7 +55,7 @@ from projsync.sync.settings import (
     project_settings_of,
     settings_version,
 )
-from projsync.sync.tables import cursors, links, log, merge_bases, runs
+from projsync.sync.tables import cursors, entity_status, links, log, merge_bases, runs
 
 __all__ = ["TWO_WAY", "RunReport", "SyncEngine"]
 
@@ -122,6 +122,7 @@ class SyncEngine:
         self.user = user
         self._open_keys: set[str] = set()
         self._echoes: list[Operation] = []
+        self._settings_changed = True
         """Plan-chosen defaults to write back to the ledger once recorded."""
 
     def run(self, *, dry_run: bool = False) -> RunReport:
@@ -131,13 +132,11 @@ class SyncEngine:
         if self._nothing_to_do(until, plan_until, seen_settings):
             return RunReport(run=None, dry_run=dry_run)
         settings = load_global(self.store)
+        self._settings_changed = self._cursor(_SETTINGS_SEEN, "sync") != seen_settings
         scope = self.scope()
         self._open_keys = self._keys_with_open_entries()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
-        compound = {"project": sorted(scope.root_of), "resource": sorted(scope.workers)}
-        if not dry_run:
-            for kind_name, keys in compound.items():
-                set_entity_status(self.store, kind_name, keys, "in progress")
+        compound: dict[str, set[str]] = {"project": set(), "resource": set()}
         for kind in self.ledger.kinds():
             since = self._cursor(kind)
             records = self._records(kind, since, until, scope)
@@ -154,6 +153,7 @@ class SyncEngine:
             back += self._new_from_plan(kind, created, scope, report)
             if dry_run:
                 continue
+            self._mark_in_progress(kind, [r for r, _, _ in operations + back], compound)
             self._apply(kind, operations, report)
             self._apply_to_ledger(kind, back, report, settings)
             with self.store.write() as conn:
@@ -201,9 +201,23 @@ class SyncEngine:
             )
             return set(rows.scalars())
 
-    def _settle_status(self, compound: Mapping[str, list[str]]) -> None:
-        """Each compound entity (project, resource) ends idle, or failed while
-        anything of it has an open failure."""
+    def _mark_in_progress(
+        self, kind: EntityKind, records: list[SyncRecord], compound: dict[str, set[str]]
+    ) -> None:
+        """The projects and resources this kind's operations touch are in progress."""
+        if kind is EntityKind.RESOURCE:
+            fresh = {r.key for r in records} - compound["resource"]
+            compound["resource"] |= fresh
+            set_entity_status(self.store, "resource", sorted(fresh), "in progress")
+            return
+        heads = {r.key.split("/", 1)[0] for r in records}
+        fresh = heads - compound["project"]
+        compound["project"] |= fresh
+        set_entity_status(self.store, "project", sorted(fresh), "in progress")
+
+    def _settle_status(self, compound: Mapping[str, set[str]]) -> None:
+        """Each compound entity this run touched (or that has an open failure)
+        ends idle, or failed while anything of it has an open failure."""
         with self.store.read() as conn:
             failing = set(
                 conn.execute(
@@ -211,10 +225,20 @@ class SyncEngine:
                 ).scalars()
             )
         heads = {key.split("/", 1)[0] for key in failing}
+        with self.store.read() as conn:
+            marked = {
+                (r.kind, r.key)
+                for r in conn.execute(
+                    select(entity_status.c.kind, entity_status.c.key).where(
+                        entity_status.c.status != "idle"
+                    )
+                )
+            }
         for kind_name, keys in compound.items():
-            bad = [k for k in keys if k in heads]
+            involved = set(keys) | {key for kind, key in marked if kind == kind_name}
+            bad = sorted(k for k in involved if k in heads)
             set_entity_status(self.store, kind_name, bad, "failed")
-            set_entity_status(self.store, kind_name, [k for k in keys if k not in heads], "idle")
+            set_entity_status(self.store, kind_name, sorted(involved - set(bad)), "idle")
 
     # -- what is integrated --------------------------------------------------------
 
@@ -337,11 +361,12 @@ class SyncEngine:
             folded = self.folded_actuals(found.values(), scope)
             return [r for r in folded if _project_of(kind, r) in scope.root_of]
         if kind is EntityKind.RESOURCE:
-            with self.store.read() as conn:
-                linked = _links(conn, kind.value, None)
-            for record in self.ledger.snapshot(kind):  # workers of newly integrated companies
-                if record.key not in linked:
-                    found.setdefault(record.key, record)
+            if self._settings_changed:  # workers of companies integrated since last time
+                with self.store.read() as conn:
+                    linked = _links(conn, kind.value, None)
+                for record in self.ledger.snapshot(kind):
+                    if record.key not in linked:
+                        found.setdefault(record.key, record)
             return [
                 r
                 for r in found.values()
