@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
 from projsync.db import Store
 from projsync.errors import InputError, Problem, RetriableError
+from projsync.ledger import forecasts as forecast_service
 from projsync.ledger.actuals import ActualKey, DailyActual, daily_actuals, keys_of_transactions
 from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.model import Activity, Forecast, ForecastKind, Project, Worker
@@ -86,6 +87,32 @@ class LedgerConnector:
         for record in self.changes(kind, 0, now):
             if not record.deleted:
                 yield record
+
+    def _assignment(self, operation: Operation, key: str) -> str | None:
+        """A plan assignment is the total of a worker's hour forecasts on an
+        activity: a new total replaces them with one forecast of that total (on
+        the first of their dates, or today)."""
+        project, activity, worker = key.split("/", 2)
+        existing = _pair_forecasts(self.store, project, activity, worker)
+        for forecast in existing:
+            forecast_service.delete_forecast(self.store, forecast.id)
+        if operation.action is Action.DELETE:
+            return None
+        hours = Decimal(str(operation.fields.get("hours") or 0))
+        if hours > 0:
+            day = min(
+                (f.date for f in existing), default=self.today or dt.datetime.now(dt.UTC).date()
+            )
+            forecast_service.add_forecast(
+                self.store,
+                kind=ForecastKind.HOUR,
+                project=project,
+                activity=activity,
+                worker=worker,
+                date=day,
+                hours=hours,
+            )
+        return key
 
     def _changed_workers(self, since: int, until: int) -> Iterator[SyncRecord]:
         """Workers whose own row or prices changed; a worker no longer integrated
@@ -167,6 +194,8 @@ class LedgerConnector:
             if changes and operation.action is not Action.DELETE:
                 self.service.update_project(key, **changes)
             return key
+        if operation.kind is EntityKind.ASSIGNMENT:
+            return self._assignment(operation, key)
         if operation.kind is not EntityKind.TASK:
             raise InputError(
                 [
@@ -197,6 +226,14 @@ class LedgerConnector:
                 )
             )
         return key
+
+
+def _pair_forecasts(store: Store, project: str, activity: str, worker: str) -> list[Forecast]:
+    return [
+        f
+        for f in forecast_service.list_forecasts(store, project)
+        if f.kind is ForecastKind.HOUR and f.activity == activity and f.worker == worker
+    ]
 
 
 def _record(kind: EntityKind, record: object, version: int) -> SyncRecord:

@@ -59,10 +59,10 @@ from projsync.sync.tables import cursors, entity_status, links, log, merge_bases
 
 __all__ = ["TWO_WAY", "RunReport", "SyncEngine"]
 
-TWO_WAY = frozenset({EntityKind.PROJECT, EntityKind.TASK})
+TWO_WAY = frozenset({EntityKind.PROJECT, EntityKind.TASK, EntityKind.ASSIGNMENT})
 """Kinds whose plan-side changes come back to the ledger: project names and
-dates; task names, dates, new tasks and deletions. The other kinds go from
-the ledger to the plan only."""
+dates; task names, dates, new tasks and deletions; assignments as hour
+forecasts. Resources and actuals go from the ledger to the plan only."""
 
 _Planned = tuple[SyncRecord, Operation, "Mapping[str, object] | None"]
 
@@ -562,6 +562,12 @@ class SyncEngine:
             base = _bases(conn, kind, [ledger_key]).get(ledger_key)
         if kind is EntityKind.PROJECT:
             return SyncRecord(kind=kind, key=ledger_key, version=-1, fields={**(base or {})})
+        if kind is EntityKind.ASSIGNMENT:
+            project, activity, worker = ledger_key.split("/", 2)
+            fields = {**(base or {}), "project": project, "activity": activity, "worker": worker}
+            return SyncRecord(
+                kind=kind, key=ledger_key, version=-1, fields=fields, parent=f"{project}/{activity}"
+            )
         project, _, number = ledger_key.partition("/")
         fields = {**(base or {}), "project": project, "number": number}
         return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)
@@ -572,6 +578,8 @@ class SyncEngine:
         """Tasks created on the plan side become activities: in the ledger project
         of their plan project (or of the subproject node they sit under), numbered
         by the task's id."""
+        if kind is EntityKind.ASSIGNMENT and created:
+            return self._new_assignments_from_plan(created, report)
         if kind is not EntityKind.TASK or not created:
             return []
         with self.store.read() as conn:
@@ -617,6 +625,47 @@ class SyncEngine:
             if report.dry_run:
                 report.planned.append(
                     {"kind": "task", "plan": record.key, "ledger": key, "action": "create"}
+                )
+                _count(report, Action.CREATE)
+            found.append((ledger_record, operation, base))
+        return found
+
+    def _new_assignments_from_plan(
+        self, created: list[SyncRecord], report: RunReport
+    ) -> list[_Planned]:
+        """A resource put on a task in the plan becomes hour forecasts of its
+        worker on the activity, when the task and the resource are linked."""
+        with self.store.read() as conn:
+            tasks = {plan: ledger for ledger, plan in _links(conn, "task", None).items()}
+            workers = {plan: ledger for ledger, plan in _links(conn, "resource", None).items()}
+        found: list[_Planned] = []
+        for record in created:
+            fields = record.fields or {}
+            task = tasks.get(f"{fields.get('project')}/{fields.get('task')}")
+            worker = workers.get(str(fields.get("resource")))
+            if task is None or worker is None:
+                continue
+            key = f"{task}/{worker}"
+            hours = mapping.ledger_fields_of_plan(EntityKind.ASSIGNMENT, fields, prefix="")["hours"]
+            project, activity = task.split("/", 1)
+            operation = Operation(
+                kind=EntityKind.ASSIGNMENT,
+                action=Action.CREATE,
+                source_key=record.key,
+                target_key=key,
+                fields={"hours": hours},
+            )
+            ledger_record = SyncRecord(
+                kind=EntityKind.ASSIGNMENT,
+                key=key,
+                version=record.version,
+                parent=task,
+                fields={"project": project, "activity": activity, "worker": worker, "hours": hours},
+            )
+            base = mapping.neutral_fields(EntityKind.ASSIGNMENT, ledger_record.fields or {})
+            if report.dry_run:
+                report.planned.append(
+                    {"kind": "assignment", "plan": record.key, "ledger": key, "action": "create"}
                 )
                 _count(report, Action.CREATE)
             found.append((ledger_record, operation, base))

@@ -427,3 +427,43 @@ def test_sync__a_project_renamed_in_the_plan_renames_the_ledger_project(
     assert ledger.project("P1").company == "DEMO"
     again = engine(ledger, plan, sync).run()
     assert (again.created, again.updated) == (0, 0)
+
+
+def test_sync__assignments_changed_in_the_plan_become_hour_forecasts(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from projsync.ledger.forecasts import list_forecasts
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.HOUR,
+        project="P1",
+        activity="A1",
+        worker="W1",
+        date=D,
+        hours=Decimal("8"),
+    )
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.HOUR,
+        project="P1",
+        activity="A1",
+        worker="W1",
+        date=D + dt.timedelta(days=1),
+        hours=Decimal("8"),
+    )
+    engine(ledger, plan, sync).run()
+    service = PlanService(plan)
+    assert [(a.task, a.work) for a in service.assignments("P1")] == [("A1", 960)]
+    service.assign("P1", "A1", "W1", work=24 * 60)  # the planner wants three days
+    service.assign("P1", "A2", "W1", work=4 * 60)  # and a new assignment
+    report = engine(ledger, plan, sync).run()
+    assert (report.failed, report.conflicts) == (0, 0)
+    hours = {}
+    for forecast in list_forecasts(ledger.store, "P1"):
+        hours[forecast.activity] = hours.get(forecast.activity, Decimal(0)) + forecast.hours
+    assert hours == {"A1": Decimal("24.00"), "A2": Decimal("4.00")}
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated, again.failed) == (0, 0, 0)
