@@ -464,6 +464,8 @@ class SyncEngine:
                 seen = mapping.ledger_fields_of_plan(
                     kind, plan_record.fields or {}, prefix=settings.custom_field_prefix
                 )
+                if kind is EntityKind.TASK:
+                    seen.update(self._plan_parent_as_ledger(record.key, plan_record))
                 plan_state = {**base, **{k: v for k, v in seen.items() if k in base}}
             if plan_record is not None and plan_record.deleted:
                 self._plan_deleted(kind, record, base, settings, to_ledger, report)
@@ -554,6 +556,28 @@ class SyncEngine:
             elif not record.deleted and record.key not in nodes and record.key not in ours:
                 created.append(record)
         return linked, created
+
+    def _plan_parent_as_ledger(self, ledger_key: str, plan_record: SyncRecord) -> dict[str, object]:
+        """A plan task's parent in ledger terms: the number of the activity it
+        now sits under (None at the top of its project or subproject). A parent
+        the ledger cannot follow (a task of another ledger project) says nothing."""
+        fields = plan_record.fields or {}
+        parent = fields.get("parent")
+        if parent is None:
+            return {"parent": None}
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(links.c.kind, links.c.ledger_key).where(
+                    links.c.plan_key == f"{fields.get('project')}/{parent}"
+                )
+            ).first()
+        project = ledger_key.split("/", 1)[0]
+        if row is None:
+            return {}
+        if row.kind == EntityKind.PROJECT.value:  # the summary node of a subproject
+            return {"parent": None} if row.ledger_key == project else {}
+        parent_project, _, number = str(row.ledger_key).partition("/")
+        return {"parent": number} if parent_project == project else {}
 
     def _unchanged(self, kind: EntityKind, ledger_key: str) -> SyncRecord:
         """An entity changed only on the plan side: on the ledger side it is as

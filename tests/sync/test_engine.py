@@ -467,3 +467,18 @@ def test_sync__assignments_changed_in_the_plan_become_hour_forecasts(
     assert hours == {"A1": Decimal("24.00"), "A2": Decimal("4.00")}
     again = engine(ledger, plan, sync).run()
     assert (again.created, again.updated, again.failed) == (0, 0, 0)
+
+
+def test_sync__a_task_moved_in_the_plan_moves_the_activity(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    ledger.add_activity(Activity(project="P1", number="B0", name="Commissioning"))
+    engine(ledger, plan, sync).run()
+    PlanService(plan).update_task("P1", "A2", parent="B0")
+    report = engine(ledger, plan, sync).run()
+    assert (report.failed, report.conflicts) == (0, 0)
+    assert ledger.activity("P1", "A2").parent == "B0"
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated) == (0, 0)
