@@ -20,11 +20,13 @@ Errors a connector raises, grouped by what the engine must do::
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from projsync.errors import ProjsyncError, RetriableError, SkippableError
+from sqlalchemy.exc import OperationalError
+
+from projsync.errors import InputError, ProjsyncError, RetriableError, SkippableError
 
 __all__ = [
     "Action",
@@ -36,6 +38,7 @@ __all__ = [
     "EntityKind",
     "Operation",
     "SyncRecord",
+    "apply_one",
 ]
 
 
@@ -128,6 +131,20 @@ class ConnectorUnavailable(ConnectorError, RetriableError):
 
 class ConnectorRefused(ConnectorError, SkippableError):
     """The side refused one operation (bad data); the others may go on."""
+
+
+def apply_one(operation: Operation, handler: Callable[[Operation], str | None]) -> Applied:
+    """Run one operation through a side's handler and say what became of it:
+    refused input is a plain failure, an unreachable side a retriable one."""
+    try:
+        key = handler(operation)
+    except InputError as exc:
+        return Applied(operation=operation, target_key=operation.target_key, error=str(exc))
+    except (RetriableError, OperationalError) as exc:
+        return Applied(
+            operation=operation, target_key=operation.target_key, error=str(exc), retriable=True
+        )
+    return Applied(operation=operation, target_key=key)
 
 
 @runtime_checkable

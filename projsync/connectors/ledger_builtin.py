@@ -13,11 +13,16 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from sqlalchemy.exc import OperationalError
-
-from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
+from projsync.connectors.base import (
+    Action,
+    Applied,
+    EntityKind,
+    Operation,
+    SyncRecord,
+    apply_one,
+)
 from projsync.db import Store
-from projsync.errors import InputError, Problem, RetriableError
+from projsync.errors import InputError, Problem
 from projsync.ledger import forecasts as forecast_service
 from projsync.ledger.actuals import ActualKey, DailyActual, daily_actuals, keys_of_transactions
 from projsync.ledger.changes import changes_since, current_version
@@ -161,26 +166,7 @@ class LedgerConnector:
         """Apply changes that come from the plan side. The ledger takes names,
         dates and structure of activities, and project names and dates; a create
         of an activity that exists already is an update (replays change nothing)."""
-        results = []
-        for operation in operations:
-            try:
-                key = self._apply(operation)
-            except InputError as exc:
-                results.append(
-                    Applied(operation=operation, target_key=operation.target_key, error=str(exc))
-                )
-            except (RetriableError, OperationalError) as exc:
-                results.append(
-                    Applied(
-                        operation=operation,
-                        target_key=operation.target_key,
-                        error=str(exc),
-                        retriable=True,
-                    )
-                )
-            else:
-                results.append(Applied(operation=operation, target_key=key))
-        return results
+        return [apply_one(operation, self._apply) for operation in operations]
 
     def _apply(self, operation: Operation) -> str | None:
         key = operation.target_key

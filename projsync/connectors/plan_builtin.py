@@ -13,11 +13,16 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from sqlalchemy.exc import OperationalError
-
-from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
+from projsync.connectors.base import (
+    Action,
+    Applied,
+    EntityKind,
+    Operation,
+    SyncRecord,
+    apply_one,
+)
 from projsync.db import Store
-from projsync.errors import InputError, Problem, RetriableError
+from projsync.errors import InputError, Problem
 from projsync.plan.changes import changes_since, current_version
 from projsync.plan.entities import (
     ActualEntry,
@@ -130,24 +135,11 @@ class PlanConnector:
                     Applied(operation=operation, target_key=operation.target_key, error=error)
                 )
                 continue
-            try:
-                key = self._apply(operation)
-            except InputError as exc:
-                results.append(
-                    Applied(operation=operation, target_key=operation.target_key, error=str(exc))
-                )
-            except (RetriableError, OperationalError) as exc:
-                results.append(
-                    Applied(
-                        operation=operation,
-                        target_key=operation.target_key,
-                        error=str(exc),
-                        retriable=True,
-                    )
-                )
-            else:
-                chosen = self._defaults.pop(operation.target_key or "", {})
-                results.append(Applied(operation=operation, target_key=key, defaults=chosen))
+            applied = apply_one(operation, self._apply)
+            chosen = self._defaults.pop(operation.target_key or "", {})
+            if chosen and applied.ok:
+                applied = dataclasses.replace(applied, defaults=chosen)
+            results.append(applied)
         return results
 
     def _apply(self, operation: Operation) -> str | None:
