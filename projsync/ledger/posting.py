@@ -333,19 +333,24 @@ class _Poster:
         if isinstance(item, Problem):
             self._refuse([item])
             return
-        try:
-            line = item if isinstance(item, Line) else _to_line(item)
-        except ValueError as exc:
-            self._refuse([Problem(where=f"line {item.line}", what=str(exc))])
-            return
-        found = (
-            self._place_problems(line)
-            + self._worker_problems(line)
-            + tuple(what for rule in LINE_RULES if (what := rule(line, self.facts)))
-        )
+        if isinstance(item, Line):
+            line = item
+        else:
+            try:
+                line = _to_line(item)
+            except ValueError as exc:
+                self._refuse([Problem(where=f"line {item.line}", what=str(exc))])
+                return
+        facts = self.facts
+        found: list[str] = [*self._place_problems(line), *self._worker_problems(line)]
+        for rule in LINE_RULES:  # a loop, not a generator: this runs a million times
+            what = rule(line, facts)
+            if what:
+                found.append(what)
         if not found and line.kind is _HOUR:
-            limit = _within_daily_limit(line, self.facts)
-            found = (limit,) if limit else ()
+            limit = _within_daily_limit(line, facts)
+            if limit:
+                found.append(limit)
         if found:
             self._refuse([Problem(where=f"line {line.line}", what=what) for what in found])
         elif not self.problems:
