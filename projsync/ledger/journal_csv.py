@@ -71,7 +71,7 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
             )
             continue
         ordered = fields if in_order else [fields[i] for i in index]
-        yield _parse(number, [field.strip() for field in ordered], dates)
+        yield _parse(number, list(map(str.strip, ordered)), dates)
 
 
 def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]) -> Line | Problem:
@@ -129,6 +129,10 @@ def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]
 
 
 def _hundredths(text: str) -> int | None:
+    whole, dot, fraction = text.partition(".")
+    if whole.isdigit() and len(fraction) <= 2 and (not dot or fraction.isdigit()):
+        # the common case, "7" or "7.5" or "7.25", without building a Decimal
+        return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)
     try:
         value = Decimal(text)
     except InvalidOperation:
