@@ -452,10 +452,10 @@ class SyncEngine:
         to_ledger: list[_Planned] = []
         with self.store.read() as conn:
             bases = _bases(conn, kind, [r.key for r in records])
-            linked = _links(conn, _link_kind(kind, None), [r.key for r in records])
+            linked = _links(conn, kind.value, [r.key for r in records])
         chosen = project_settings_of(self.store)
         for record in _parents_first(records):
-            link_kind = _link_kind(kind, record)
+            link_kind = kind.value
             base = bases.get(record.key)
             neutral = None if record.fields is None else _neutral(kind, record.fields)
             plan_record = theirs.get(record.key)
@@ -938,7 +938,7 @@ class SyncEngine:
             if new_base is not None and linked_to is not None:
                 link_rows.append(
                     {
-                        "kind": _link_kind(kind, record),
+                        "kind": kind.value,
                         "ledger_key": record.key,
                         "plan_key": linked_to,
                     }
@@ -1087,8 +1087,6 @@ def _count(report: RunReport, action: Action) -> None:
 def _neutral(kind: EntityKind, fields: Mapping[str, object]) -> dict[str, object]:
     if kind is EntityKind.ACTUAL:
         return {name: fields.get(name) for name in ("hours", "cost", "revenue")}
-    if kind is EntityKind.ASSIGNMENT:
-        return mapping.neutral_fields(kind, fields)
     return mapping.neutral_fields(kind, fields)
 
 
@@ -1100,10 +1098,6 @@ def _project_of(kind: EntityKind, record: SyncRecord) -> str | None:
     fields = record.fields or {}
     project = fields.get("project")
     return str(project) if project is not None else record.key.split("/", 1)[0]
-
-
-def _link_kind(kind: EntityKind, record: SyncRecord | None) -> str:
-    return kind.value
 
 
 def _plan_key(kind: EntityKind, record: SyncRecord, scope: _Scope) -> str | None:
