@@ -26,6 +26,8 @@ __all__ = [
     "ProjsyncError",
     "RetriableError",
     "SkippableError",
+    "check_id",
+    "refusal",
 ]
 
 
@@ -68,3 +70,17 @@ class InputError(ProjsyncError):
     def __init__(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def refusal(where: str, what: str) -> InputError:
+    """An ``InputError`` with one problem, to raise."""
+    return InputError([Problem(where=where, what=what)])
+
+
+def check_id(where: str, value: str, limit: int) -> None:
+    """Refuse an id a person typed that the stores cannot key on."""
+    if not value or value != value.strip() or len(value) > limit or "/" in value:
+        raise refusal(
+            where,
+            f"{value!r} is not a valid id (1-{limit} characters, no '/', no spaces at the ends)",
+        )

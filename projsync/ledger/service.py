@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, check_id, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions, tombstone, untombstone
 from projsync.ledger.model import (
@@ -41,17 +41,6 @@ from projsync.ledger.tables import (
 __all__ = ["LedgerService"]
 
 
-def _refuse(where: str, what: str) -> InputError:
-    return InputError([Problem(where=where, what=what)])
-
-
-def _check_id(where: str, value: str) -> None:
-    if not value or value != value.strip() or len(value) > 40 or "/" in value:
-        raise _refuse(
-            where, f"{value!r} is not a valid id (1-40 characters, no '/', no spaces at the ends)"
-        )
-
-
 class LedgerService:
     """Master data of the ledger, one transaction per call."""
 
@@ -61,15 +50,15 @@ class LedgerService:
     # -- companies ---------------------------------------------------------
 
     def add_company(self, company: Company) -> Company:
-        _check_id("company", company.id)
+        check_id("company", company.id, 40)
         if len(company.currency) != 3 or not company.currency.isalpha():
-            raise _refuse(
+            raise refusal(
                 f"company {company.id}", f"currency {company.currency!r} is not an ISO code"
             )
         company = dataclasses.replace(company, currency=company.currency.upper())
         with self.store.write() as conn:
             if self._company(conn, company.id) is not None:
-                raise _refuse(f"company {company.id}", "already exists")
+                raise refusal(f"company {company.id}", "already exists")
             conn.execute(
                 insert(companies).values(
                     id=company.id,
@@ -92,11 +81,11 @@ class LedgerService:
     # -- categories --------------------------------------------------------
 
     def add_category(self, category: Category) -> Category:
-        _check_id("category", category.id)
+        check_id("category", category.id, 40)
         with self.store.write() as conn:
             existing = self.category_in(conn, category.id)
             if existing is not None:
-                raise _refuse(f"category {category.id}", f"already exists ({existing.kind})")
+                raise refusal(f"category {category.id}", f"already exists ({existing.kind})")
             conn.execute(
                 insert(categories).values(
                     id=category.id, kind=category.kind.value, version=reserve_versions(conn)
@@ -126,17 +115,17 @@ class LedgerService:
                 )
             )
         elif existing.kind != kind:
-            raise _refuse(
+            raise refusal(
                 where, f"category {category_id} is a {existing.kind} category, not {kind}"
             )
 
     # -- projects ----------------------------------------------------------
 
     def add_project(self, project: Project) -> Project:
-        _check_id("project", project.id)
+        check_id("project", project.id, 40)
         with self.store.write() as conn:
             if self._project(conn, project.id) is not None:
-                raise _refuse(f"project {project.id}", "already exists")
+                raise refusal(f"project {project.id}", "already exists")
             self._check_project(conn, project)
             conn.execute(
                 insert(projects).values(
@@ -152,9 +141,9 @@ class LedgerService:
             try:
                 updated = dataclasses.replace(current, **changes)
             except TypeError as exc:
-                raise _refuse(f"project {project_id}", str(exc)) from exc
+                raise refusal(f"project {project_id}", str(exc)) from exc
             if updated.company != current.company and self._has_postings(conn, project_id):
-                raise _refuse(f"project {project_id}", "has postings; its company cannot change")
+                raise refusal(f"project {project_id}", "has postings; its company cannot change")
             self._check_project(conn, updated)
             if updated != current:
                 conn.execute(
@@ -170,15 +159,15 @@ class LedgerService:
             self.project_in(conn, project_id)
             where = f"project {project_id}"
             if self._has_postings(conn, project_id):
-                raise _refuse(where, "has posted transactions; it cannot be deleted")
+                raise refusal(where, "has posted transactions; it cannot be deleted")
             if conn.execute(
                 select(projects.c.id).where(projects.c.parent_id == project_id)
             ).first():
-                raise _refuse(where, "has subprojects; delete them first")
+                raise refusal(where, "has subprojects; delete them first")
             if conn.execute(
                 select(activities.c.number).where(activities.c.project_id == project_id)
             ).first():
-                raise _refuse(where, "has activities; delete them first")
+                raise refusal(where, "has activities; delete them first")
             conn.execute(projects.delete().where(projects.c.id == project_id))
             tombstone(conn, "project", project_id, reserve_versions(conn))
 
@@ -196,7 +185,7 @@ class LedgerService:
     def project_in(self, conn: Connection, project_id: str) -> Project:
         found = self._project(conn, project_id)
         if found is None:
-            raise _refuse(f"project {project_id}", "unknown project")
+            raise refusal(f"project {project_id}", "unknown project")
         return found
 
     def _project(self, conn: Connection, project_id: str) -> Project | None:
@@ -261,7 +250,7 @@ class LedgerService:
         """Add activities to one or more WBS in one transaction; parents may be
         existing activities or ones earlier or later in ``new``."""
         for activity in new:
-            _check_id("activity", activity.number)
+            check_id("activity", activity.number, 40)
         with self.store.write() as conn:
             by_project: dict[str, list[Activity]] = {}
             for activity in new:
@@ -331,9 +320,9 @@ class LedgerService:
             try:
                 updated = dataclasses.replace(current, **changes)
             except TypeError as exc:
-                raise _refuse(f"activity {project_id}/{number}", str(exc)) from exc
+                raise refusal(f"activity {project_id}/{number}", str(exc)) from exc
             if (updated.project, updated.number) != (project_id, number):
-                raise _refuse(f"activity {project_id}/{number}", "project and number cannot change")
+                raise refusal(f"activity {project_id}/{number}", "project and number cannot change")
             self._check_activity(conn, updated)
             if updated != current:
                 conn.execute(
@@ -349,9 +338,9 @@ class LedgerService:
         with self.store.write() as conn:
             self.activity_in(conn, project_id, number)
             if self._children(conn, project_id, number):
-                raise _refuse(where, "has child activities; delete them first")
+                raise refusal(where, "has child activities; delete them first")
             if self._has_postings(conn, project_id, number):
-                raise _refuse(where, "has posted transactions; it cannot be deleted")
+                raise refusal(where, "has posted transactions; it cannot be deleted")
             conn.execute(
                 forecasts.delete().where(
                     forecasts.c.project_id == project_id, forecasts.c.activity_number == number
@@ -382,7 +371,7 @@ class LedgerService:
         self.project_in(conn, project_id)
         found = self._activity(conn, project_id, number)
         if found is None:
-            raise _refuse(f"activity {project_id}/{number}", "unknown activity")
+            raise refusal(f"activity {project_id}/{number}", "unknown activity")
         return found
 
     def _activity(self, conn: Connection, project_id: str, number: str) -> Activity | None:
@@ -447,15 +436,15 @@ class LedgerService:
     # -- workers -----------------------------------------------------------
 
     def add_worker(self, worker: Worker, price: WorkerPrice) -> Worker:
-        _check_id("worker", worker.id)
+        check_id("worker", worker.id, 40)
         where = f"worker {worker.id}"
         with self.store.write() as conn:
             if self._worker(conn, worker.id) is not None:
-                raise _refuse(where, "already exists")
+                raise refusal(where, "already exists")
             if self._company(conn, worker.company) is None:
-                raise _refuse(where, f"unknown company {worker.company}")
+                raise refusal(where, f"unknown company {worker.company}")
             if not worker.name.strip():
-                raise _refuse(where, "name is empty")
+                raise refusal(where, "name is empty")
             conn.execute(
                 insert(workers).values(
                     id=worker.id,
@@ -486,10 +475,10 @@ class LedgerService:
     def _insert_price(self, conn: Connection, price: WorkerPrice) -> None:
         where = f"worker {price.worker}"
         if price.cost_price < 0 or price.sales_price < 0:
-            raise _refuse(where, "prices cannot be negative")
+            raise refusal(where, "prices cannot be negative")
         for value in (price.cost_price, price.sales_price):
             if value.as_tuple().exponent < -4:  # type: ignore[operator]
-                raise _refuse(where, f"price {value} has more than 4 decimal places")
+                raise refusal(where, f"price {value} has more than 4 decimal places")
         conn.execute(
             insert(worker_prices).values(
                 worker_id=price.worker,
@@ -534,7 +523,7 @@ class LedgerService:
     def worker_in(self, conn: Connection, worker_id: str) -> Worker:
         found = self._worker(conn, worker_id)
         if found is None:
-            raise _refuse(f"worker {worker_id}", "unknown worker")
+            raise refusal(f"worker {worker_id}", "unknown worker")
         return found
 
     def _worker(self, conn: Connection, worker_id: str) -> Worker | None:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, func, insert, select, update
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, check_id, refusal
 from projsync.plan import records
 from projsync.plan.calendars import calendar_names
 from projsync.plan.changes import reserve_versions, tombstone, untombstone, untombstone_all
@@ -40,15 +40,6 @@ _DATED = {
 }
 
 
-def _refuse(where: str, what: str) -> InputError:
-    return InputError([Problem(where=where, what=what)])
-
-
-def _check_id(where: str, value: str, limit: int = 60) -> None:
-    if not value or value != value.strip() or len(value) > limit or "/" in value:
-        raise _refuse(where, f"{value!r} is not a valid id (1-{limit} characters, no '/')")
-
-
 class PlanService:
     """Projects, tasks, links, resources and assignments; one transaction per call."""
 
@@ -62,9 +53,9 @@ class PlanService:
             return self.add_project_in(conn, project)
 
     def add_project_in(self, conn: Connection, project: PlanProject) -> PlanProject:
-        _check_id("project", project.id, 40)
+        check_id("project", project.id, 40)
         if self._project(conn, project.id) is not None:
-            raise _refuse(f"project {project.id}", "already exists")
+            raise refusal(f"project {project.id}", "already exists")
         self._check_project(conn, project)
         conn.execute(
             insert(projects).values(
@@ -121,7 +112,7 @@ class PlanService:
     def project_in(self, conn: Connection, project_id: str) -> PlanProject:
         found = self._project(conn, project_id)
         if found is None:
-            raise _refuse(f"project {project_id}", "unknown project")
+            raise refusal(f"project {project_id}", "unknown project")
         return found
 
     def _project(self, conn: Connection, project_id: str) -> PlanProject | None:
@@ -131,9 +122,9 @@ class PlanService:
     def _check_project(self, conn: Connection, project: PlanProject) -> None:
         where = f"project {project.id}"
         if not project.name.strip():
-            raise _refuse(where, "name is empty")
+            raise refusal(where, "name is empty")
         if project.calendar not in calendar_names(conn):
-            raise _refuse(where, f"unknown calendar {project.calendar}")
+            raise refusal(where, f"unknown calendar {project.calendar}")
 
     # -- tasks and links ---------------------------------------------------
 
@@ -211,7 +202,7 @@ class PlanService:
             current = self.task_in(conn, project_id, task_id)
             updated = _replace(current, where, changes)
             if (updated.project, updated.id) != (project_id, task_id):
-                raise _refuse(where, "project and id cannot change")
+                raise refusal(where, "project and id cannot change")
             existing = {t.id: t for t in self.tasks_in(conn, project_id)}
             existing[task_id] = updated
             problems = _task_problems(updated, existing, calendar_names(conn))
@@ -288,7 +279,7 @@ class PlanService:
                 )
             ).first()
             if children:
-                raise _refuse(where, "has subtasks; delete them first")
+                raise refusal(where, "has subtasks; delete them first")
             version = reserve_versions(conn)
             for link in self.links_in(conn, project_id):
                 if task_id in (link.predecessor, link.successor):
@@ -331,7 +322,7 @@ class PlanService:
             select(tasks).where(tasks.c.project_id == project_id, tasks.c.id == task_id)
         ).first()
         if row is None:
-            raise _refuse(f"task {project_id}/{task_id}", "unknown task")
+            raise refusal(f"task {project_id}/{task_id}", "unknown task")
         return records.task_from_row(row)
 
     def links(self, project_id: str) -> list[PlanLink]:
@@ -350,9 +341,9 @@ class PlanService:
             return self.add_resource_in(conn, resource)
 
     def add_resource_in(self, conn: Connection, resource: PlanResource) -> PlanResource:
-        _check_id("resource", resource.id)
+        check_id("resource", resource.id, 60)
         if self.find_resource(conn, resource.id) is not None:
-            raise _refuse(f"resource {resource.id}", "already exists")
+            raise refusal(f"resource {resource.id}", "already exists")
         self._check_resource(conn, resource)
         conn.execute(
             insert(resources).values(
@@ -409,7 +400,7 @@ class PlanService:
     def resource_in(self, conn: Connection, resource_id: str) -> PlanResource:
         found = self.find_resource(conn, resource_id)
         if found is None:
-            raise _refuse(f"resource {resource_id}", "unknown resource")
+            raise refusal(f"resource {resource_id}", "unknown resource")
         return found
 
     def find_resource(self, conn: Connection, resource_id: str) -> PlanResource | None:
@@ -447,14 +438,14 @@ class PlanService:
         """
         where = f"assignment {project_id}/{task_id}/{resource_id}"
         if units <= 0:
-            raise _refuse(where, "units must be more than zero")
+            raise refusal(where, "units must be more than zero")
         if work is not None and work < 0:
-            raise _refuse(where, "work cannot be negative")
+            raise refusal(where, "work cannot be negative")
         with self.store.write() as conn:
             task = self.task_in(conn, project_id, task_id)
             resource = self.resource_in(conn, resource_id)
             if self._has_children(conn, project_id, task_id):
-                raise _refuse(where, f"task {task_id} is a summary task; assign to its subtasks")
+                raise refusal(where, f"task {task_id} is a summary task; assign to its subtasks")
             mine = {a.resource: a for a in self.assignments_in(conn, project_id, task_id)}
             current = mine.get(resource_id)
             wanted = PlanAssignment(
@@ -500,7 +491,7 @@ class PlanService:
                 )
             )
             if not found.rowcount:
-                raise _refuse(
+                raise refusal(
                     f"assignment {project_id}/{task_id}/{resource_id}", "unknown assignment"
                 )
             tombstone(
@@ -556,7 +547,7 @@ def _replace(record: _R, where: str, changes: dict[str, Any]) -> _R:
     try:
         return dataclasses.replace(record, **changes)
     except TypeError as exc:
-        raise _refuse(where, str(exc)) from exc
+        raise refusal(where, str(exc)) from exc
 
 
 def _task_problems(
