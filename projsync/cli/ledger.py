@@ -11,7 +11,7 @@ import typer
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import parse_date, parse_decimal
 from projsync.cli.stores import ledger_store, sync_store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import forecasts as forecast_service
 from projsync.ledger.changes import ENTITIES, changes_since
 from projsync.ledger.demo import ROOT_PROJECTS, load_demo
@@ -491,7 +491,7 @@ def journal_post(
     """
     with fail_cleanly():
         if not path.is_file():
-            raise InputError([Problem(where=str(path), what="no such file")])
+            raise refusal(str(path), "no such file")
         with progress_bar("posting", None) as advance:
             result = post_journal(
                 ledger_store(), read_journal(path), source=str(path.name), progress=advance

@@ -11,7 +11,7 @@ import typer
 from projsync.cli.output import emit, fail_cleanly, progress_bar, stderr, stdout
 from projsync.cli.stores import plan_store
 from projsync.config import load_settings
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.msproject.check import check_paths, project_files
 from projsync.msproject.exporter import document_from_store
 from projsync.msproject.importer import import_document
@@ -56,7 +56,7 @@ def import_file(
         elif path is not None:
             source = path
         else:
-            raise InputError([Problem(where="FILE", what="name a file, or --template NAME")])
+            raise refusal("FILE", "name a file, or --template NAME")
         with progress_bar("reading", None) as advance:
             document = read_document(source, progress=lambda done, _total: advance(done))
         result = import_document(plan_store(), document, as_project=as_project, replace=replace)
@@ -84,9 +84,9 @@ def export_file(
     """Write a project as MSPDI XML, which Microsoft Project opens."""
     with fail_cleanly():
         if path.suffix.lower() != ".xml":
-            raise InputError([Problem(where=str(path), what="MSPDI files end in .xml")])
+            raise refusal(str(path), "MSPDI files end in .xml")
         if not path.parent.is_dir():
-            raise InputError([Problem(where=str(path), what="no such folder")])
+            raise refusal(str(path), "no such folder")
         report = write_mspdi(document_from_store(plan_store(), project), path)
         if report.skipped_fields:
             stderr.print(
@@ -143,7 +143,7 @@ def check(
     Microsoft Project stored in it; the last line is JSON."""
     with fail_cleanly():
         if not path.exists():
-            raise InputError([Problem(where=str(path), what="no such file or folder")])
+            raise refusal(str(path), "no such file or folder")
         files = project_files(path)
         root = path if path.is_dir() else path.parent
         with progress_bar("checking", len(files)) as advance:
@@ -165,11 +165,11 @@ def check(
 
 def _template_path(name: str, *, creating: bool = False) -> Path:
     if not name.strip() or "/" in name or name.startswith("."):
-        raise InputError([Problem(where="--name", what=f"{name!r} is not a usable template name")])
+        raise refusal("--name", f"{name!r} is not a usable template name")
     folder = load_settings().home / "templates"
     if creating:
         folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.xml"
     if not creating and not path.exists():
-        raise InputError([Problem(where="--template", what=f"no template named {name!r}")])
+        raise refusal("--template", f"no template named {name!r}")
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 
 __all__ = ["parse_date", "parse_decimal"]
 
@@ -15,9 +15,9 @@ def parse_decimal(text: str, option: str, places: int = 2) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise InputError([Problem(where=option, what=f"{text!r} is not a number")]) from None
+        raise refusal(option, f"{text!r} is not a number") from None
     if not value.is_finite():
-        raise InputError([Problem(where=option, what=f"{text!r} is not a number")])
+        raise refusal(option, f"{text!r} is not a number")
     if value != value.quantize(Decimal(1).scaleb(-places)):
         raise InputError(
             [Problem(where=option, what=f"{text!r} has more than {places} decimal places")]

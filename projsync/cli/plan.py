@@ -12,7 +12,7 @@ from projsync.cli.output import emit, fail_cleanly, plain, stdout
 from projsync.cli.parsing import parse_date, parse_decimal
 from projsync.cli.plan_parsing import parse_after, parse_minutes, parse_moment
 from projsync.cli.stores import plan_store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.plan import calendars as calendar_store
 from projsync.plan import fields as field_store
 from projsync.plan.changes import ENTITIES, changes_since
@@ -383,7 +383,7 @@ def calendar_add(
     """Add a base calendar (with --hours), or a calendar derived from --base."""
     with fail_cleanly():
         if hours is None and base is None:
-            raise InputError([Problem(where="calendar", what="give --hours, --base, or both")])
+            raise refusal("calendar", "give --hours, --base, or both")
         day = _periods(hours) if hours else None
         week = (day,) * 5 + ((None, None) if base else ((), ()))
         record = CalendarRecord(name=name, base=base, week=week)

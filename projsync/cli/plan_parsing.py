@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.plan.duration import parse_duration
 from projsync.plan.entities import PlanLink
 from projsync.plan.model import DependencyType, DurationError, LagKind
@@ -38,9 +38,9 @@ def parse_minutes(text: str, option: str) -> tuple[int, bool]:
     try:
         duration = parse_duration(text)
     except DurationError as exc:
-        raise InputError([Problem(where=option, what=str(exc))]) from None
+        raise refusal(option, str(exc)) from None
     if duration.minutes < 0:
-        raise InputError([Problem(where=option, what=f"{text!r} is negative")])
+        raise refusal(option, f"{text!r} is negative")
     return duration.minutes, duration.elapsed
 
 
@@ -54,7 +54,7 @@ def parse_after(text: str, project: str, successor: str) -> list[PlanLink]:
             continue
         match = _LINK.match(item)
         if match is None:
-            raise InputError([Problem(where="--after", what=f"cannot read predecessor {item!r}")])
+            raise refusal("--after", f"cannot read predecessor {item!r}")
         lag, kind = _lag(match.group("lag"), item)
         found.append(
             PlanLink(
@@ -82,5 +82,5 @@ def _lag(text: str | None, item: str) -> tuple[int, LagKind]:
     try:
         duration = parse_duration(text)
     except DurationError as exc:
-        raise InputError([Problem(where="--after", what=f"{item!r}: {exc}")]) from None
+        raise refusal("--after", f"{item!r}: {exc}") from None
     return duration.minutes, LagKind.ELAPSED if duration.elapsed else LagKind.WORKING

@@ -8,7 +8,7 @@ import typer
 
 from projsync.cli.output import emit, fail_cleanly
 from projsync.cli.stores import ledger_store, sync_store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
 
@@ -27,7 +27,7 @@ def _switch(value: str | None, option: str) -> bool | None:
         return True
     if value.lower() in ("off", "no", "false", "0"):
         return False
-    raise InputError([Problem(where=option, what=f"{value!r} is not on or off")])
+    raise refusal(option, f"{value!r} is not on or off")
 
 
 @app.command("global")
@@ -78,7 +78,7 @@ def company(
     with fail_cleanly():
         known = {c.id for c in LedgerService(ledger_store()).companies()}
         if company_id not in known:
-            raise InputError([Problem(where=f"company {company_id}", what="unknown company")])
+            raise refusal(f"company {company_id}", "unknown company")
         switch = _switch(integrate, "--integrate")
         if switch is not None:
             sync_settings.set_company(sync_store(), company_id, integrate=switch)
@@ -123,7 +123,7 @@ def project(
         for item in owner or []:
             name, _, side = item.partition("=")
             if not name or not side:
-                raise InputError([Problem(where="--owner", what=f"{item!r} is not FIELD=SIDE")])
+                raise refusal("--owner", f"{item!r} is not FIELD=SIDE")
             owners[name.strip()] = side.strip()
         updated = sync_settings.set_project(
             sync_store(), project_id, integrate=switch, plan_project=plan_project, owners=owners

@@ -22,7 +22,7 @@ from projsync.connectors.base import (
     apply_one,
 )
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, refusal
 from projsync.plan.changes import changes_since, current_version
 from projsync.plan.entities import (
     ActualEntry,
@@ -145,7 +145,7 @@ class PlanConnector:
     def _apply(self, operation: Operation) -> str | None:
         key = operation.target_key
         if key is None:
-            raise InputError([Problem(where=operation.source_key, what="no plan key to apply to")])
+            raise refusal(operation.source_key, "no plan key to apply to")
         handler = {
             EntityKind.PROJECT: self._project,
             EntityKind.TASK: self._task,

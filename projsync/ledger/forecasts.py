@@ -14,7 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from projsync.columns import from_units, to_units
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions, tombstone
 from projsync.ledger.model import Forecast, ForecastKind
@@ -94,7 +94,7 @@ def list_forecasts(store: Store, project: str) -> list[Forecast]:
 def _forecast_in(conn: Connection, forecast_id: int) -> Forecast:
     row = conn.execute(select(forecasts).where(forecasts.c.id == forecast_id)).first()
     if row is None:
-        raise InputError([Problem(where=f"forecast {forecast_id}", what="unknown forecast")])
+        raise refusal(f"forecast {forecast_id}", "unknown forecast")
     return records.forecast_from_row(row)
 
 
@@ -113,10 +113,10 @@ def _priced(
                 [Problem(where=where, what="an hour forecast needs a worker and hours")]
             )
         if hours <= 0:
-            raise InputError([Problem(where=where, what="hours must be more than zero")])
+            raise refusal(where, "hours must be more than zero")
         prices = Facts(conn).prices(draft.worker)
         if prices is None:
-            raise InputError([Problem(where=where, what=f"unknown worker {draft.worker}")])
+            raise refusal(where, f"unknown worker {draft.worker}")
         price = prices.at(draft.date.toordinal())
         if price is None:
             raise InputError(

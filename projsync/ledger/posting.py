@@ -26,7 +26,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from projsync.columns import from_units, to_units
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
 from projsync.ledger.model import CategoryKind, JournalLine, Transaction, TransactionKind
@@ -110,7 +110,7 @@ def post_journal(
             if poster.problems:
                 raise InputError(poster.report())
             if seen == 0:
-                raise InputError([Problem(where=source, what="the journal has no lines")])
+                raise refusal(source, "the journal has no lines")
         conn.execute(update(journals).where(journals.c.id == journal_id).values(lines=seen))
         if progress is not None:
             progress(seen)
@@ -135,7 +135,7 @@ def reverse_transaction(
             .where(transactions.c.id == transaction_id)
         ).first()
         if row is None:
-            raise InputError([Problem(where=where, what="unknown transaction")])
+            raise refusal(where, "unknown transaction")
         original = records.transaction_from_row(row)
         if original.reverses is not None:
             raise InputError(
@@ -145,10 +145,10 @@ def reverse_transaction(
             select(transactions.c.id).where(transactions.c.reverses_id == transaction_id)
         ).scalar()
         if already is not None:
-            raise InputError([Problem(where=where, what=f"was already reversed by {already}")])
+            raise refusal(where, f"was already reversed by {already}")
         project = LedgerService(store).project_in(conn, original.project)
         if project.status == "finished":
-            raise InputError([Problem(where=where, what=f"project {project.id} is finished")])
+            raise refusal(where, f"project {project.id} is finished")
         journal_id = _open_journal(conn, f"reversal of {transaction_id}", lines=1)
         new_id = conn.execute(
             insert(transactions)

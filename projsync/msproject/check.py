@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, refusal
 from projsync.msproject.document import FileCalendar, ProjectDocument
 from projsync.msproject.reader import read_document
 from projsync.plan.model import Calendar, PlanError
@@ -115,7 +115,7 @@ def check_document(document: ProjectDocument) -> list[tuple[str, Dates, Dates]]:
     calendars = _calendars(document.calendars)
     default = calendars.get(document.project.calendar) or next(iter(calendars.values()), None)
     if default is None:
-        raise InputError([Problem(where=document.source, what="the file has no calendar")])
+        raise refusal(document.source, "the file has no calendar")
     calendars.setdefault(document.project.calendar, default)
     # Each resource works on its own calendar (the file's calendar of that name).
     own = {

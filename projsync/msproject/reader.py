@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.msproject.document import (
     PROJSYNC_ID_FIELD,
     FieldValue,
@@ -99,11 +99,11 @@ def read_document(
 def _open(path: Path) -> Any:
     where = str(path)
     if not path.exists():
-        raise InputError([Problem(where=where, what="no such file")])
+        raise refusal(where, "no such file")
     if not path.is_file():
-        raise InputError([Problem(where=where, what="not a file")])
+        raise refusal(where, "not a file")
     if path.stat().st_size == 0:
-        raise InputError([Problem(where=where, what="the file is empty")])
+        raise refusal(where, "the file is empty")
     start_jvm()
     import jpype
 
@@ -111,7 +111,7 @@ def _open(path: Path) -> Any:
     try:
         project_file = reader_class().read(str(path))
     except jpype.JException as exc:
-        raise InputError([Problem(where=where, what=_java_reason(exc))]) from None
+        raise refusal(where, _java_reason(exc)) from None
     if project_file is None:
         raise InputError(
             [

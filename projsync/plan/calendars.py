@@ -12,7 +12,7 @@ import json
 
 from sqlalchemy import Connection, insert, select
 
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.plan import records
 from projsync.plan.calendar import public_holidays
 from projsync.plan.changes import reserve_versions
@@ -39,13 +39,13 @@ def calendar_names(conn: Connection) -> list[str]:
 def add_calendar(conn: Connection, record: CalendarRecord) -> CalendarRecord:
     where = f"calendar {record.name}"
     if not record.name.strip():
-        raise InputError([Problem(where="calendar", what="name is empty")])
+        raise refusal("calendar", "name is empty")
     if conn.execute(select(calendars.c.name).where(calendars.c.name == record.name)).first():
-        raise InputError([Problem(where=where, what="already exists")])
+        raise refusal(where, "already exists")
     if record.base is not None and record.base not in calendar_names(conn):
-        raise InputError([Problem(where=where, what=f"unknown base calendar {record.base}")])
+        raise refusal(where, f"unknown base calendar {record.base}")
     if len(record.week) != 7:
-        raise InputError([Problem(where=where, what="a week has seven days")])
+        raise refusal(where, "a week has seven days")
     for day in record.week:
         _check_intervals(where, day or ())
     conn.execute(
@@ -71,10 +71,10 @@ def add_exception(
     """Make days non-working (no ``working_times``) or worked in other hours."""
     where = f"calendar {calendar}"
     if calendar not in calendar_names(conn):
-        raise InputError([Problem(where=where, what="unknown calendar")])
+        raise refusal(where, "unknown calendar")
     last = finish or start
     if last < start:
-        raise InputError([Problem(where=where, what="the exception ends before it starts")])
+        raise refusal(where, "the exception ends before it starts")
     _check_intervals(where, working_times)
     conn.execute(
         calendar_exceptions.delete().where(
@@ -112,7 +112,7 @@ def load_calendar(conn: Connection, name: str) -> Calendar:
     """The named calendar with its base chain and exceptions, ready to schedule on."""
     row = conn.execute(select(calendars).where(calendars.c.name == name)).first()
     if row is None:
-        raise InputError([Problem(where=f"calendar {name}", what="unknown calendar")])
+        raise refusal(f"calendar {name}", "unknown calendar")
     record = records.calendar_from_row(row)
     base = load_calendar(conn, record.base) if record.base else None
     exceptions = tuple(

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import Connection, insert, select, update
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.plan.changes import reserve_versions
 from projsync.plan.duration import parse_duration
 from projsync.plan.entities import CustomField, FieldEntity, FieldType, LookupValue
@@ -54,9 +54,9 @@ def add_field(store: Store, field: CustomField) -> CustomField:
 def add_field_in(conn: Connection, field: CustomField) -> CustomField:
     where = f"field {field.name}"
     if not field.name.strip() or len(field.name) > 100:
-        raise InputError([Problem(where="field", what="a name of 1 to 100 characters is needed")])
+        raise refusal("field", "a name of 1 to 100 characters is needed")
     if _field(conn, field.name) is not None:
-        raise InputError([Problem(where=where, what="already exists")])
+        raise refusal(where, "already exists")
     for entry in field.lookup:
         canonical(field.type, entry.value, where)
     conn.execute(
@@ -87,7 +87,7 @@ def add_lookup_value_in(conn: Connection, name: str, value: str, description: st
     """Add a value to a field's lookup table unless it is there already."""
     field = _field(conn, name)
     if field is None:
-        raise InputError([Problem(where=f"field {name}", what="unknown field")])
+        raise refusal(f"field {name}", "unknown field")
     text = canonical(field.type, value, f"field {name}")
     if text in {entry.value for entry in field.lookup}:
         return
@@ -121,11 +121,11 @@ def set_field_value_in(conn: Connection, name: str, key: str, value: str | None)
     where = f"field {name} on {key}"
     field = _field(conn, name)
     if field is None:
-        raise InputError([Problem(where=where, what=f"unknown field {name}")])
+        raise refusal(where, f"unknown field {name}")
     if (field.entity is FieldEntity.TASK) != ("/" in key):
-        raise InputError([Problem(where=where, what=f"{name} is a {field.entity} field")])
+        raise refusal(where, f"{name} is a {field.entity} field")
     if not _exists(conn, field.entity, key):
-        raise InputError([Problem(where=where, what=f"unknown {field.entity} {key}")])
+        raise refusal(where, f"unknown {field.entity} {key}")
     found = conn.execute(
         select(custom_values.c.value).where(
             custom_values.c.field_name == name, custom_values.c.entity_key == key
@@ -200,7 +200,7 @@ def canonical(kind: FieldType, value: str, where: str) -> str:
         pass
     else:
         return text
-    raise InputError([Problem(where=where, what=f"{value!r} is not a valid {kind}")])
+    raise refusal(where, f"{value!r} is not a valid {kind}")
 
 
 def typed_value(kind: FieldType, text: str) -> object:

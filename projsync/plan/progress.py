@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, insert, select
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.plan.calendar import add_working
 from projsync.plan.calendars import load_calendar
 from projsync.plan.changes import reserve_versions
@@ -47,7 +47,7 @@ def record_actuals(store: Store, entries: Sequence[ActualEntry]) -> int:
                 checked.add((entry.project, entry.task, entry.resource))
             if entry.actual_work < 0:
                 where = f"actuals {entry.project}/{entry.task} {entry.day}"
-                raise InputError([Problem(where=where, what="actual work cannot be negative")])
+                raise refusal(where, "actual work cannot be negative")
             by_task.setdefault((entry.project, entry.task), []).append(entry)
         for (project_id, task_id), mine in by_task.items():
             changed += _upsert_task(conn, project_id, task_id, mine)
@@ -182,7 +182,7 @@ def _check_entry(conn: Connection, service: PlanService, entry: ActualEntry) -> 
         service.resource_in(conn, entry.resource)
     if entry.actual_work < 0:
         where = f"actuals {entry.project}/{entry.task} {entry.day}"
-        raise InputError([Problem(where=where, what="actual work cannot be negative")])
+        raise refusal(where, "actual work cannot be negative")
 
 
 def _upsert(conn: Connection, entry: ActualEntry) -> int:

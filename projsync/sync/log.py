@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.sync.tables import log
 
 __all__ = [
@@ -230,7 +230,7 @@ def set_status(
     with store.write() as conn:
         row = conn.execute(select(log).where(log.c.id == entry_id)).first()
         if row is None:
-            raise InputError([Problem(where=f"log entry {entry_id}", what="unknown entry")])
+            raise refusal(f"log entry {entry_id}", "unknown entry")
         if LogStatus(row.status) not in allowed_from:
             raise InputError(
                 [

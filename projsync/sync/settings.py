@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.sync.tables import company_settings, global_settings, project_settings
 
 __all__ = [
@@ -134,7 +134,7 @@ def save_global(store: Store, **changes: Any) -> GlobalSettings:
         try:
             updated = dataclasses.replace(current, **changes)
         except TypeError as exc:
-            raise InputError([Problem(where="settings", what=str(exc))]) from exc
+            raise refusal("settings", str(exc)) from exc
         _check_global(updated)
         for name in changes:
             value = json.dumps(getattr(updated, name))
