@@ -127,8 +127,10 @@ def check_document(document: ProjectDocument) -> list[tuple[str, Dates, Dates]]:
         document.project, document.tasks, document.links, document.assignments, calendars, own
     )
     result = schedule(project, tasks, links, assigned)
-    ours: dict[str, Dates] = {d.task_id: (d.start, d.finish) for d in result.tasks}
-    stored: dict[str, Dates] = {t.id: (t.start, t.finish) for t in document.tasks}
+    ours: dict[str, Dates] = {
+        d.task_id: (_minute(d.start), _minute(d.finish)) for d in result.tasks
+    }
+    stored: dict[str, Dates] = {t.id: (_minute(t.start), _minute(t.finish)) for t in document.tasks}
     if _days_only(stored.values()):
         ours = {task: (_day(start), _day(finish)) for task, (start, finish) in ours.items()}
     return [(t.id, stored[t.id], ours[t.id]) for t in document.tasks]
@@ -138,6 +140,13 @@ def _days_only(stored: Iterable[Dates]) -> bool:
     """Whether the file stores days without a time of day (see the module docstring)."""
     moments = [moment for dates in stored for moment in dates if moment is not None]
     return bool(moments) and all(moment.time() == dt.time(0) for moment in moments)
+
+
+def _minute(moment: dt.datetime | None) -> dt.datetime | None:
+    """The moment to the minute: the scheduler counts whole minutes, and Project
+    shows none finer, though a contour may leave seconds in a stored finish (and
+    a manually scheduled task keeps them)."""
+    return None if moment is None else moment.replace(second=0, microsecond=0)
 
 
 def _day(moment: dt.datetime | None) -> dt.datetime | None:

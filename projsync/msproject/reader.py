@@ -44,6 +44,7 @@ from projsync.plan.model import (
     ConstraintType,
     DependencyType,
     LagKind,
+    WorkContour,
     WorkingIntervals,
 )
 
@@ -488,7 +489,35 @@ class _Converter:
                 actual_work=max(0, self._minutes(assignment.getActualWork())),
                 cost=_money(assignment.getCost()) or Decimal("0.00"),
                 actual_cost=_money(assignment.getActualCost()) or Decimal("0.00"),
+                **self._contour(assignment),
             )
+
+    def _contour(self, assignment: Any) -> dict[str, Any]:
+        """The assignment's work contour; a hand-edited one with the working
+        minutes, on the assignment's calendar, from its start to its finish."""
+        contour = _CONTOURS.get(_str(assignment.getWorkContour()) or "FLAT", WorkContour.FLAT)
+        if contour is not WorkContour.CONTOURED:
+            return {"contour": contour}
+        start, finish = assignment.getStart(), assignment.getFinish()
+        calendar = assignment.getEffectiveCalendar()
+        if start is None or finish is None or calendar is None:
+            return {"contour": WorkContour.FLAT}
+        span = calendar.getWork(start, finish, self.time_unit.MINUTES)
+        return {"contour": contour, "span": max(0, round(float(span.getDuration())))}
+
+
+_CONTOURS = {
+    "FLAT": WorkContour.FLAT,
+    "BACK_LOADED": WorkContour.BACK_LOADED,
+    "FRONT_LOADED": WorkContour.FRONT_LOADED,
+    "DOUBLE_PEAK": WorkContour.DOUBLE_PEAK,
+    "EARLY_PEAK": WorkContour.EARLY_PEAK,
+    "LATE_PEAK": WorkContour.LATE_PEAK,
+    "BELL": WorkContour.BELL,
+    "TURTLE": WorkContour.TURTLE,
+    "CONTOURED": WorkContour.CONTOURED,
+}
+"""MPXJ's WorkContour names."""
 
 
 def _str(value: Any) -> str | None:

@@ -20,7 +20,7 @@ from typing import Any
 from projsync.msproject.document import PROJSYNC_ID_FIELD, FileCalendar, ProjectDocument
 from projsync.msproject.importer import CATEGORY_FIELD
 from projsync.msproject.jvm import java_classes, start_jvm
-from projsync.plan.entities import FieldType, PlanTask
+from projsync.plan.entities import FieldType, PlanAssignment, PlanTask
 from projsync.plan.model import ConstraintType, DependencyType, LagKind
 
 __all__ = ["WriteReport", "write_mspdi"]
@@ -90,13 +90,14 @@ class _Writer:
             "org.mpxj.Availability", "org.mpxj.common.LocalDateTimeHelper", "org.mpxj.DayType",
             "org.mpxj.LocalTimeRange", "java.time.LocalDateTime", "java.time.LocalDate",
             "java.time.LocalTime", "java.time.DayOfWeek", "java.lang.Double",
+            "org.mpxj.WorkContour",
         )  # fmt: skip
         (
             self.ProjectFile, self.Duration, self.TimeUnit, self.RelationType, self.RelationBuilder,
             self.ConstraintType, self.TaskField, self.TaskMode, self.Priority, self.ResourceType,
             self.Rate, self.CostRateTable, self.CostRateTableEntry, self.Availability,
             self.DateHelper, self.DayType, self.LocalTimeRange, self.LocalDateTime, self.LocalDate,
-            self.LocalTime, self.DayOfWeek, self.Double,
+            self.LocalTime, self.DayOfWeek, self.Double, self.WorkContour,
         ) = java_classes(*names)  # fmt: skip
 
     def build(self) -> Any:
@@ -318,8 +319,24 @@ class _Writer:
             made.setRemainingWork(self._duration(assignment.remaining_work, False))
             made.setCost(self.Double(float(assignment.cost)))
             made.setActualCost(self.Double(float(assignment.actual_cost)))
+            self._contour(made, assignment)
             count += 1
         self.report.assignments = count
+
+    def _contour(self, made: Any, assignment: PlanAssignment) -> None:
+        """The work contour; a hand-edited one keeps its span as the assignment's
+        start and finish (on the resource's calendar), which is how it is read."""
+        made.setWorkContour(getattr(self.WorkContour, assignment.contour.name))
+        start = made.getTask().getStart()
+        calendar = made.getEffectiveCalendar()
+        if assignment.span is None or start is None or calendar is None:
+            return
+        made.setStart(start)
+        made.setFinish(
+            calendar.getDate(
+                start, self.Duration.getInstance(assignment.span, self.TimeUnit.MINUTES)
+            )
+        )
 
     # -- values --------------------------------------------------------------------
 

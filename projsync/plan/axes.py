@@ -118,7 +118,9 @@ class StaffedTask(ClockTask):
     As in Microsoft Project, each assignment starts at the first working moment
     of its resource's calendar from the task's start and lasts its own working
     minutes there; the task spans its assignments (earliest start, latest
-    finish). Other arithmetic (progress, delays, slack) is on the task calendar.
+    finish). Progress goes through the assignments too: a share of the task's
+    duration is that share of each assignment's minutes. Delays and slack are
+    on the task calendar.
     """
 
     __slots__ = ("staff",)
@@ -136,6 +138,17 @@ class StaffedTask(ClockTask):
     def snap_finish(self, value: int) -> int:
         moment = moment_of(value)
         return max(minutes_of(index.finish_at(index.to_offset(moment))) for index, _ in self.staff)
+
+    def advance(self, start: int, minutes: int) -> int:
+        """Where `minutes` of the task's duration begun at `start` end: each
+        assignment does that share of its own minutes on its own calendar."""
+        if minutes == 0 or self.duration == 0:
+            return start
+        moment = moment_of(start)
+        return max(
+            minutes_of(index.finish_at(index.to_offset(moment) + own * minutes // self.duration))
+            for index, own in self.staff
+        )
 
     def finish_from(self, start: int) -> int:
         moment = moment_of(start)

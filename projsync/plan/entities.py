@@ -16,7 +16,13 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from projsync.plan.model import ConstraintType, DependencyType, LagKind, WorkingIntervals
+from projsync.plan.model import (
+    ConstraintType,
+    DependencyType,
+    LagKind,
+    WorkContour,
+    WorkingIntervals,
+)
 
 __all__ = [
     "ActualEntry",
@@ -155,6 +161,9 @@ class PlanAssignment:
     actual_work: int = 0
     cost: Decimal = ZERO
     actual_cost: Decimal = ZERO
+    contour: WorkContour = WorkContour.FLAT
+    span: int | None = None
+    """Working minutes a hand-edited (contoured) assignment's work spreads over."""
 
     @property
     def remaining_work(self) -> int:

@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 __all__ = [
+    "CONTOUR_SHARES",
     "Assignment",
     "Calendar",
     "CalendarError",
@@ -48,6 +49,7 @@ __all__ = [
     "ScheduleError",
     "Task",
     "TaskDates",
+    "WorkContour",
     "WorkingIntervals",
 ]
 
@@ -152,6 +154,38 @@ class LagKind(StrEnum):
     PERCENT = "percent"  # percent of the predecessor's duration
 
 
+class WorkContour(StrEnum):
+    """How an assignment's work is spread over its span, as in Microsoft Project.
+
+    A pattern divides the span into ten equal parts, each worked at a share of
+    the assignment's units; `CONTOURED` is work edited by hand, whose span is
+    data (`Assignment.span`) rather than a consequence of work and units.
+    """
+
+    FLAT = "flat"
+    BACK_LOADED = "back loaded"
+    FRONT_LOADED = "front loaded"
+    DOUBLE_PEAK = "double peak"
+    EARLY_PEAK = "early peak"
+    LATE_PEAK = "late peak"
+    BELL = "bell"
+    TURTLE = "turtle"
+    CONTOURED = "contoured"
+
+
+CONTOUR_SHARES: dict[WorkContour, tuple[int, ...]] = {
+    WorkContour.FLAT: (100,) * 10,
+    WorkContour.BACK_LOADED: (10, 15, 25, 50, 50, 75, 75, 100, 100, 100),
+    WorkContour.FRONT_LOADED: (100, 100, 100, 75, 75, 50, 50, 25, 15, 10),
+    WorkContour.DOUBLE_PEAK: (25, 50, 100, 50, 25, 25, 50, 100, 50, 25),
+    WorkContour.EARLY_PEAK: (25, 50, 100, 100, 75, 50, 40, 30, 20, 10),
+    WorkContour.LATE_PEAK: (10, 20, 30, 40, 50, 75, 100, 100, 50, 25),
+    WorkContour.BELL: (10, 20, 40, 80, 100, 100, 80, 40, 20, 10),
+    WorkContour.TURTLE: (25, 50, 75, 100, 100, 100, 100, 75, 50, 25),
+}
+"""Percent of the assignment's units worked in each tenth of its span."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Project:
     """What the scheduler needs of a project: where it starts and its calendar.
@@ -217,7 +251,9 @@ class Assignment:
     """A resource on a task: `units` in percent (100 = one person full time), `work` in minutes.
 
     `calendar` is the resource's: its work is done in that calendar's working
-    time (None: the task's calendar).
+    time (None: the task's calendar). A patterned `contour` stretches the span
+    the work needs (a bell-shaped 40 hours at 100% takes 80 working hours); a
+    hand-edited one keeps its `span`, in working minutes.
     """
 
     task_id: str
@@ -225,6 +261,8 @@ class Assignment:
     units: int = 100
     work: int = 0
     calendar: Calendar | None = None
+    contour: WorkContour = WorkContour.FLAT
+    span: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,13 @@ from projsync.plan.entities import (
     PlanTask,
     ResourceType,
 )
-from projsync.plan.model import ConstraintType, DependencyType, LagKind, WorkingIntervals
+from projsync.plan.model import (
+    ConstraintType,
+    DependencyType,
+    LagKind,
+    WorkContour,
+    WorkingIntervals,
+)
 
 __all__ = [
     "assignment_from_row",
@@ -145,4 +151,6 @@ def assignment_from_row(row: Row[Any]) -> PlanAssignment:
         actual_work=row.actual_work,
         cost=row.cost,
         actual_cost=row.actual_cost,
+        contour=WorkContour(row.contour),
+        span=row.span,
     )

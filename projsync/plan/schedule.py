@@ -85,6 +85,7 @@ from typing import cast
 from projsync.plan.axes import Axis, ClockTask, Shift, StaffedTask
 from projsync.plan.calendar import calendar_index
 from projsync.plan.model import (
+    CONTOUR_SHARES,
     Assignment,
     Calendar,
     ConstraintType,
@@ -95,6 +96,7 @@ from projsync.plan.model import (
     Schedule,
     ScheduleError,
     Task,
+    WorkContour,
 )
 from projsync.plan.network import INF, LEAF, NEG, SUMMARY_IN, SUMMARY_OUT, TaskNetwork
 
@@ -180,15 +182,36 @@ def _divide(numerator: int, denominator: int) -> int:
 def _duration(task: Task, assigned: list[Assignment]) -> int:
     if task.milestone and not task.duration:
         return 0  # a zero-duration milestone stays one, whatever work it carries
-    staffed = [a for a in assigned if a.units > 0]
-    if staffed:
-        units = sum(a.units for a in staffed)
-        with_work = [a for a in staffed if a.work > 0]
-        if task.work > 0 and (task.effort_driven or not with_work):
-            return _divide(task.work * 100, units)
-        if with_work:
-            return max(_divide(a.work * 100, a.units) for a in with_work)
-    return task.duration
+    lengths = _lengths(task, assigned)
+    return max(lengths.values()) if lengths else task.duration
+
+
+def _lengths(task: Task, assigned: list[Assignment]) -> dict[int, int]:
+    """Working minutes each staffed assignment needs, by its place in `assigned`.
+
+    An effort-driven task shares its work by units; otherwise each assignment
+    does its own work at its units. A contour stretches that (see WorkContour).
+    None staffed, or none with work to do: the task keeps its duration.
+    """
+    staffed = [(i, a) for i, a in enumerate(assigned) if a.units > 0]
+    if not staffed:
+        return {}
+    with_work = [(i, a) for i, a in staffed if a.work > 0]
+    if task.work > 0 and (task.effort_driven or not with_work):
+        shared = _divide(task.work * 100, sum(a.units for _, a in staffed))
+        return {i: _contoured(shared, a) for i, a in staffed}
+    if with_work:
+        return {i: _contoured(_divide(a.work * 100, a.units), a) for i, a in with_work}
+    return {}
+
+
+def _contoured(minutes: int, assignment: Assignment) -> int:
+    """Working minutes that `minutes` of flat work take under the assignment's contour."""
+    if assignment.contour is WorkContour.CONTOURED:
+        return minutes if assignment.span is None else assignment.span
+    if assignment.contour is WorkContour.FLAT:
+        return minutes
+    return _divide(minutes * 1000, sum(CONTOUR_SHARES[assignment.contour]))
 
 
 def _own(calendar: Calendar) -> Calendar:
@@ -206,14 +229,6 @@ def _staff_calendars(task: Task, assigned: list[Assignment], project_calendar: C
         return False
     own = _own(project_calendar)
     return any(a.calendar is not None and a.units > 0 and _own(a.calendar) != own for a in assigned)
-
-
-def _length(task: Task, assignment: Assignment, duration: int) -> int:
-    """Working minutes of an assignment: its work over its units, unless the task
-    shares its work by units (effort-driven) or the assignment has no work."""
-    if assignment.work > 0 and not (task.effort_driven and task.work > 0):
-        return _divide(assignment.work * 100, assignment.units)
-    return duration
 
 
 def _check_tasks(tasks: Sequence[Task], problems: list[str]) -> tuple[dict[str, int], list[int]]:
@@ -403,9 +418,10 @@ def _set_up_task(
     if not axis.working:
         index = calendar_index(task.calendar or project.calendar)
         if duration and _staff_calendars(task, assigned, project.calendar):
+            lengths = _lengths(task, assigned)
             staff = [
-                (calendar_index(_own(a.calendar or project.calendar)), _length(task, a, duration))
-                for a in assigned
+                (calendar_index(_own(a.calendar or project.calendar)), lengths.get(i, duration))
+                for i, a in enumerate(assigned)
                 if a.units > 0
             ]
             ops = network.ops[n] = StaffedTask(index, duration, staff)

@@ -114,6 +114,8 @@ def scheduler_inputs(
             units=a.units,
             work=a.work,
             calendar=own.get(a.resource),
+            contour=a.contour,
+            span=a.span,
         )
         for a in assignments
     ]

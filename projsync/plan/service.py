@@ -674,6 +674,8 @@ def _assignment_values(assignment: PlanAssignment) -> dict[str, object]:
         "actual_work": assignment.actual_work,
         "cost": assignment.cost,
         "actual_cost": assignment.actual_cost,
+        "contour": assignment.contour.value,
+        "span": assignment.span,
     }
 
 

@@ -169,6 +169,8 @@ assignments = Table(
     Column("actual_work", BigInteger, nullable=False),
     Column("cost", MONEY, nullable=False),
     Column("actual_cost", MONEY, nullable=False),
+    Column("contour", String(20), nullable=False),
+    Column("span", BigInteger),
     Column("version", BigInteger, nullable=False, index=True),
     ForeignKeyConstraint(["project_id", "task_id"], ["tasks.project_id", "tasks.id"]),
 )

@@ -43,7 +43,17 @@ def _snapshot(store: Store, project_id: str) -> dict[str, Any]:
             for k in service.links(project_id)
         ),
         "assignments": sorted(
-            (a.task, a.resource, a.units, a.work, a.actual_work, a.cost, a.actual_cost)
+            (
+                a.task,
+                a.resource,
+                a.units,
+                a.work,
+                a.actual_work,
+                a.cost,
+                a.actual_cost,
+                a.contour,
+                a.span,
+            )
             for a in service.assignments(project_id)
         ),
     }

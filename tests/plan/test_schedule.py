@@ -15,6 +15,7 @@ from projsync.plan.model import (
     ScheduleError,
     Task,
     TaskDates,
+    WorkContour,
 )
 from projsync.plan.schedule import apply_schedule, schedule
 
@@ -481,3 +482,46 @@ def test_schedule__many_repeated_links_between_two_tasks_are_harmless() -> None:
     links = [link("T0", "T1")] * 9 + [link("T1", "T2", lag=60)]
     got = dates(tasks, links)
     assert got["T2"].start == got["T2"].late_start == at("2024-01-01 09:00")
+
+
+@pytest.mark.parametrize(
+    ("contour", "days"),
+    [
+        (WorkContour.FLAT, 5),
+        (WorkContour.BELL, 10),  # half the units on average: twice as long
+        (WorkContour.BACK_LOADED, 25 / 3),  # 60% on average
+        (WorkContour.TURTLE, 50 / 7),  # 70% on average
+    ],
+)
+def test_schedule__a_work_contour_stretches_the_duration(contour: WorkContour, days: float) -> None:
+    # Microsoft Project: 40 hours bell-shaped at 100% peak take 80 working hours.
+    staff = [Assignment(task_id="A", resource_id="R", work=5 * DAY, contour=contour)]
+    task = Task(id="A", work=5 * DAY, effort_driven=True)
+    assert dates([task], assignments=staff)["A"].duration == round(days * DAY)
+
+
+def test_schedule__a_hand_edited_contour_keeps_its_span() -> None:
+    staff = [
+        Assignment(
+            task_id="A", resource_id="R", work=5 * DAY, contour=WorkContour.CONTOURED, span=7 * DAY
+        )
+    ]
+    got = dates([Task(id="A", work=5 * DAY, effort_driven=True)], assignments=staff)
+    assert got["A"].finish == at("2024-01-09 17:00")
+
+
+NIGHTS = Calendar(name="Nights", week=(((0, 240), (1320, 1440)),) * 7)
+
+
+def test_schedule__progress_on_a_resources_own_calendar_runs_on_that_calendar() -> None:
+    # Half done, started on time: the remaining half follows on the resource's
+    # calendar, so the task finishes where it would have without progress.
+    staff = [Assignment(task_id="A", resource_id="R", work=2 * DAY, calendar=NIGHTS)]
+    fresh = Task(id="A", work=2 * DAY, effort_driven=True)
+    planned = dates([fresh], assignments=staff)["A"]
+    started = Task(
+        id="A", work=2 * DAY, effort_driven=True, percent_complete=50, actual_start=planned.start
+    )
+    got = dates([started], assignments=staff)["A"]
+    assert (got.start, got.finish) == (planned.start, planned.finish)
+    assert planned.finish == at("2024-01-04 02:00")  # 6 night hours a day

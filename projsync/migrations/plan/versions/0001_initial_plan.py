@@ -221,6 +221,8 @@ def upgrade() -> None:
         sa.Column("actual_work", sa.BigInteger(), nullable=False),
         sa.Column("cost", sa.BigInteger(), nullable=False),
         sa.Column("actual_cost", sa.BigInteger(), nullable=False),
+        sa.Column("contour", sa.String(length=20), nullable=False),
+        sa.Column("span", sa.BigInteger(), nullable=True),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["project_id", "task_id"],
