@@ -35,9 +35,22 @@ class Settings:
     """SQLAlchemy URL of the sync's own store (links, merge bases, the log)."""
     sync_schema: str
     """PostgreSQL schema of the sync's tables (ignored on SQLite)."""
+    web_url: str
+    """SQLAlchemy URL of the web server's store (users, API tokens, sessions)."""
+    web_schema: str
+    """PostgreSQL schema of the web server's tables (ignored on SQLite)."""
 
 
-_KEYS = ("ledger_url", "ledger_schema", "plan_url", "plan_schema", "sync_url", "sync_schema")
+_KEYS = (
+    "ledger_url",
+    "ledger_schema",
+    "plan_url",
+    "plan_schema",
+    "sync_url",
+    "sync_schema",
+    "web_url",
+    "web_schema",
+)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -55,6 +68,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         "plan_schema": "plan",
         "sync_url": f"sqlite:///{home / 'sync.db'}",
         "sync_schema": "sync",
+        "web_url": f"sqlite:///{home / 'web.db'}",
+        "web_schema": "web",
     }
     for key in _KEYS:
         if key in from_file:

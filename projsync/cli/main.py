@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from projsync import __version__
-from projsync.cli import ledger, plan, sync
+from projsync.cli import ledger, plan, sync, web
 from projsync.cli import settings as settings_cli
 from projsync.cli.output import fail_cleanly, stdout
 from projsync.cli.stores import ledger_store, plan_store, sync_store
@@ -22,6 +22,9 @@ app.add_typer(settings_cli.app, name="settings")
 app.add_typer(sync.app, name="sync")
 app.command("reconcile")(sync.reconcile_command)
 app.command("demo")(sync.demo_command)
+app.command("serve")(web.serve)
+app.add_typer(web.users_app, name="user")
+app.add_typer(web.tokens_app, name="token")
 
 
 @app.command()
@@ -35,6 +38,8 @@ def init() -> None:
         stdout.print(f"plan store ready: {_shown(settings.plan_url)}")
         sync_store()
         stdout.print(f"sync store ready: {_shown(settings.sync_url)}")
+        web.web_store()
+        stdout.print(f"web store ready: {_shown(settings.web_url)}")
 
 
 @app.command()

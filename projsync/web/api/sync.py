@@ -1,0 +1,201 @@
+"""``/api/v1/sync`` and ``/api/v1/reconcile``: run the sync, read the
+integration log, resynchronize or cancel an entry, prove both sides agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+
+from projsync.cli.output import plain
+from projsync.connectors.ledger_builtin import LedgerConnector
+from projsync.sync.log import LogEntry, LogStatus, entries, set_status
+from projsync.sync.reconcile import reconcile as reconcile_sides
+from projsync.sync.tables import entity_status, runs
+from projsync.web.auth import context_of, require
+from projsync.web.context import Context
+from projsync.web.model import Right, User
+from projsync.web.scope import not_found
+
+__all__ = ["entity_statuses", "filtered_log", "router"]
+
+router = APIRouter(prefix="/api/v1", tags=["sync"])
+
+Direction = Literal["ledger-to-plan", "plan-to-ledger"]
+_SCAN = 5_000
+"""Log entries read for one filtered listing (newest first)."""
+
+
+def filtered_log(
+    context: Context,
+    *,
+    status: LogStatus | None = None,
+    entity: str | None = None,
+    entity_type: str | None = None,
+    direction: Direction | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 200,
+) -> list[LogEntry]:
+    """Log entries, newest first; status and entity are filtered by the log
+    itself, direction, type and dates among the newest entries it returns."""
+    found = []
+    for item in entries(context.sync, status=status, entity=entity, limit=_SCAN):
+        if direction is not None and f"{item.origin}-to-{item.destination}" != direction:
+            continue
+        if entity_type is not None and item.entity_type != entity_type:
+            continue
+        day = item.updated_at.date()
+        if (since is not None and day < since) or (until is not None and day > until):
+            continue
+        found.append(item)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def entity_statuses(context: Context) -> dict[tuple[str, str], str]:
+    """Each project's and resource's sync status: idle, in progress or failed."""
+    with context.sync.read() as conn:
+        return {(r.kind, r.key): r.status for r in conn.execute(select(entity_status))}
+
+
+def _entry(item: LogEntry) -> dict[str, Any]:
+    return {**plain(item), "payload": dict(item.payload)}
+
+
+@router.post("/sync/run")
+def run(
+    request: Request,
+    dry_run: bool = False,
+    user: User = Depends(require(Right.SYNC_MANAGE)),
+) -> dict[str, Any]:
+    """Synchronize once (or, with ``dry_run``, tell what would change)."""
+    report = context_of(request).run_sync(dry_run=dry_run)
+    return plain(report.summary())  # type: ignore[no-any-return]
+
+
+@router.get("/sync/runs")
+def run_list(
+    request: Request,
+    limit: int = Query(20, ge=1, le=1000),
+    user: User = Depends(require(Right.SYNC_READ)),
+) -> list[dict[str, Any]]:
+    with context_of(request).sync.read() as conn:
+        rows = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(limit))
+        return [
+            {
+                "run": r.id,
+                "started_at": plain(r.started_at),
+                "finished_at": plain(r.finished_at),
+                "status": r.status,
+                "dry_run": bool(r.dry_run),
+                **json.loads(r.counts),
+            }
+            for r in rows
+        ]
+
+
+@router.get("/sync/status")
+def status(
+    request: Request, user: User = Depends(require(Right.SYNC_READ))
+) -> list[dict[str, str]]:
+    """Each project's and resource's sync status."""
+    found = entity_statuses(context_of(request))
+    return [{"kind": k, "key": key, "status": s} for (k, key), s in sorted(found.items())]
+
+
+@router.get("/sync/log")
+def log(
+    request: Request,
+    status: LogStatus | None = None,
+    entity: str | None = None,
+    entity_type: str | None = None,
+    direction: Direction | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = Query(200, ge=1, le=_SCAN),
+    user: User = Depends(require(Right.SYNC_READ)),
+) -> list[dict[str, Any]]:
+    """The integration log, newest first, filtered."""
+    found = filtered_log(
+        context_of(request),
+        status=status,
+        entity=entity,
+        entity_type=entity_type,
+        direction=direction,
+        since=since,
+        until=until,
+        limit=limit,
+    )
+    return [_entry(e) for e in found]
+
+
+def log_entry(context: Context, entry_id: int) -> LogEntry:
+    with context.sync.read() as conn:
+        from projsync.sync.tables import log as log_table
+
+        row = conn.execute(select(log_table.c.entity_key).where(log_table.c.id == entry_id)).first()
+    if row is None:
+        raise not_found(f"log entry {entry_id}")
+    for item in entries(context.sync, entity=row.entity_key, limit=_SCAN):
+        if item.id == entry_id:
+            return item
+    raise not_found(f"log entry {entry_id}")
+
+
+@router.get("/sync/log/{entry_id}")
+def log_detail(
+    entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_READ))
+) -> dict[str, Any]:
+    """One entry with its payload and error."""
+    return _entry(log_entry(context_of(request), entry_id))
+
+
+@router.post("/sync/log/{entry_id}/resync")
+def resync(
+    entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_MANAGE))
+) -> dict[str, Any]:
+    """Synchronize a failed or cancelled entry again at the next run."""
+    context = context_of(request)
+    set_status(
+        context.sync,
+        entry_id,
+        LogStatus.WAITING,
+        allowed_from={LogStatus.FAILED, LogStatus.CANCELLED},
+    )
+    return _entry(log_entry(context, entry_id))
+
+
+@router.post("/sync/log/{entry_id}/cancel")
+def cancel(
+    entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_MANAGE))
+) -> dict[str, Any]:
+    """Stop retrying a failed or waiting entry."""
+    context = context_of(request)
+    set_status(
+        context.sync,
+        entry_id,
+        LogStatus.CANCELLED,
+        allowed_from={LogStatus.FAILED, LogStatus.WAITING},
+    )
+    return _entry(log_entry(context, entry_id))
+
+
+@router.get("/reconcile")
+def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) -> dict[str, Any]:
+    """Posted hours, cost and revenue against the plan's actuals, to the cent."""
+    context = context_of(request)
+    report = reconcile_sides(
+        context.sync, LedgerConnector(context.ledger), context.plan_side(context.plan)
+    )
+    return {
+        "differences": [
+            {"key": d.plan_key, "ledger": plain(dict(d.ledger)), "plan": plain(dict(d.plan))}
+            for d in report.differences
+        ],
+        "totals": plain(report.totals),
+    }

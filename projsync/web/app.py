@@ -1,0 +1,104 @@
+"""The web application: the REST API under ``/api/v1``, the pages, and the
+sync running in the background on the configured interval.
+
+Errors keep their meaning over HTTP: input refused → 422 listing every
+problem (``where`` and ``what``), or 404 when what was named is unknown;
+configuration → 500; a store out of reach → 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from projsync import __version__
+from projsync.errors import ConfigurationError, InputError, RetriableError
+from projsync.web.api import ledger as ledger_api
+from projsync.web.api import plan as plan_api
+from projsync.web.api import settings as settings_api
+from projsync.web.api import sync as sync_api
+from projsync.web.auth import LoginRequired
+from projsync.web.context import Context, SyncLoop
+from projsync.web.pages import admin, portal
+from projsync.web.pages import routes as pages
+from projsync.web.pages.render import page
+
+__all__ = ["create_app"]
+
+_STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    context: Context, *, background_sync: bool = True, sync_interval: float | None = None
+) -> FastAPI:
+    """The application over ``context``; with ``background_sync`` it runs the
+    sync every interval (the settings' unless ``sync_interval`` is given)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loop = SyncLoop(context, interval=sync_interval) if background_sync else None
+        if loop is not None:
+            loop.start()
+        app.state.sync_loop = loop
+        try:
+            yield
+        finally:
+            if loop is not None:
+                loop.stop()
+
+    app = FastAPI(
+        title="projsync",
+        version=__version__,
+        description="Project accounting and project scheduling, kept in two-way sync.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    for module in (ledger_api, plan_api, sync_api, settings_api):
+        app.include_router(module.router)
+    for pages_module in (pages, admin, portal):
+        app.include_router(pages_module.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+
+    @app.exception_handler(InputError)
+    async def refused(request: Request, exc: InputError) -> Response:
+        problems = [{"where": p.where, "what": p.what} for p in exc.problems]
+        unknown = all(p.what.startswith("unknown") for p in exc.problems)
+        return JSONResponse({"detail": problems}, status_code=404 if unknown else 422)
+
+    @app.exception_handler(ConfigurationError)
+    async def misconfigured(request: Request, exc: ConfigurationError) -> Response:
+        return JSONResponse({"detail": f"configuration error: {exc}"}, status_code=500)
+
+    @app.exception_handler(RetriableError)
+    async def unavailable(request: Request, exc: RetriableError) -> Response:
+        return JSONResponse({"detail": f"unavailable: {exc}"}, status_code=503)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/") or exc.status_code == 401:
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        message = {403: "You may not open this page.", 404: "Not found."}.get(
+            exc.status_code, str(exc.detail)
+        )
+        user = None
+        return page(
+            request,
+            "error.html",
+            user,
+            status_code=exc.status_code,
+            message=f"{message} {exc.detail}",
+        )
+
+    @app.exception_handler(LoginRequired)
+    async def login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+
+    return app

@@ -1,0 +1,75 @@
+"""Who is asking, and may they: bearer tokens for the API, a session cookie for
+the pages (the API also accepts the cookie, so a page's script can call it).
+
+Without valid credentials the API answers 401; with credentials that lack the
+right, 403. Pages send a person without a session to the login page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, HTTPException, Request
+
+from projsync.web.context import Context
+from projsync.web.model import Right, User
+
+__all__ = ["SESSION_COOKIE", "LoginRequired", "api_user", "context_of", "page_user", "require"]
+
+SESSION_COOKIE = "projsync_session"
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a session: the answer is the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def context_of(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def _from_request(request: Request) -> User | None:
+    context = context_of(request)
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        return context.access.user_for_token(secret.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return context.access.user_for_session(cookie)
+    return None
+
+
+def api_user(request: Request) -> User:
+    user = _from_request(request)
+    if user is None:
+        raise HTTPException(
+            status_code=401,
+            detail="a valid bearer token is required (Authorization: Bearer <token>)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+def page_user(request: Request) -> User:
+    user = _from_request(request)
+    if user is None:
+        raise LoginRequired(str(request.url.path))
+    return user
+
+
+def require(right: Right, *, page: bool = False) -> Callable[..., User]:
+    """A dependency: the user, who must hold ``right`` (403 otherwise)."""
+    who = page_user if page else api_user
+
+    def check(user: User = Depends(who)) -> User:
+        if not user.can(right):
+            raise HTTPException(
+                status_code=403, detail=f"the role {user.role} lacks the right {right}"
+            )
+        return user
+
+    return check

@@ -1,0 +1,99 @@
+"""What the web server works on: the four stores, the sides of the sync, and the
+background sync loop. One instance per application."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from projsync.config import Settings, load_settings
+from projsync.connectors.base import Connector
+from projsync.connectors.ledger_builtin import LedgerConnector
+from projsync.connectors.plan_builtin import PlanConnector
+from projsync.db import Store, open_store
+from projsync.errors import ProjsyncError
+from projsync.sync.engine import RunReport, SyncEngine
+from projsync.sync.settings import load_global
+from projsync.web.access import AccessService
+
+__all__ = ["Context", "SyncLoop", "open_context"]
+
+_log = logging.getLogger("projsync.web")
+
+
+@dataclass(slots=True, kw_only=True)
+class Context:
+    """The stores and the sides the web server reads and writes."""
+
+    ledger: Store
+    plan: Store
+    sync: Store
+    web: Store
+    plan_side: Callable[[Store], Connector] = PlanConnector
+    """Builds the plan side of the sync (a test may put a failing one here)."""
+    _sync_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def access(self) -> AccessService:
+        return AccessService(self.web)
+
+    def engine(self) -> SyncEngine:
+        return SyncEngine(self.sync, LedgerConnector(self.ledger), self.plan_side(self.plan))
+
+    def run_sync(self, *, dry_run: bool = False) -> RunReport:
+        """One sync run; runs never overlap (the background loop and a request)."""
+        with self._sync_lock:
+            return self.engine().run(dry_run=dry_run)
+
+    def dispose(self) -> None:
+        for store in (self.ledger, self.plan, self.sync, self.web):
+            store.dispose()
+
+
+def open_context(settings: Settings | None = None) -> Context:
+    """The stores named by the settings in force, created or migrated."""
+    s = settings or load_settings()
+    return Context(
+        ledger=open_store("ledger", s.ledger_url, s.ledger_schema),
+        plan=open_store("plan", s.plan_url, s.plan_schema),
+        sync=open_store("sync", s.sync_url, s.sync_schema),
+        web=open_store("web", s.web_url, s.web_schema),
+    )
+
+
+class SyncLoop:
+    """Runs the sync every ``sync_interval_seconds`` (read again before each
+    wait, so a changed setting takes effect) until stopped."""
+
+    def __init__(self, context: Context, *, interval: float | None = None) -> None:
+        self.context = context
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="projsync-sync", daemon=True)
+        self.runs = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.context.run_sync()
+                self.runs += 1
+                if report.run is not None:
+                    _log.info("sync run %s: %s", report.run, report.summary())
+            except ProjsyncError as exc:
+                _log.warning("sync run failed: %s", exc)
+            pause = self.interval
+            if pause is None:
+                try:
+                    pause = float(load_global(self.context.sync).sync_interval_seconds)
+                except ProjsyncError:
+                    pause = 60.0
+            self._stop.wait(pause)

@@ -1,0 +1,242 @@
+"""The administrator's pages: the integration log (filters, details,
+resynchronize, cancel, run now) and the settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from projsync.errors import InputError
+from projsync.ledger.service import LedgerService
+from projsync.sync import settings as sync_settings
+from projsync.sync.log import LogStatus, set_status
+from projsync.web.api.sync import filtered_log
+from projsync.web.auth import context_of, require
+from projsync.web.model import Right, User
+from projsync.web.pages.render import page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+_DIRECTIONS = ("ledger-to-plan", "plan-to-ledger")
+
+
+def _back(target: str, **message: str) -> Response:
+    return RedirectResponse(f"{target}?{urlencode(message)}" if message else target, 303)
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log_page(
+    request: Request,
+    status: str = "",
+    entity: str = "",
+    entity_type: str = "",
+    direction: str = "",
+    since: str = "",
+    until: str = "",
+    done: str = "",
+    error: str = "",
+    user: User = Depends(require(Right.SYNC_READ, page=True)),
+) -> Response:
+    problems = []
+    if status and status not in {s.value for s in LogStatus}:
+        problems.append(f"status {status!r} is not one of {', '.join(s.value for s in LogStatus)}")
+    for name, text in (("since", since), ("until", until)):
+        if text and _date(text) is None:
+            problems.append(f"{name} {text!r} is not a date (YYYY-MM-DD)")
+    found = (
+        filtered_log(
+            context_of(request),
+            status=LogStatus(status) if status else None,
+            entity=entity or None,
+            entity_type=entity_type or None,
+            direction=direction if direction in _DIRECTIONS else None,  # type: ignore[arg-type]
+            since=_date(since),
+            until=_date(until),
+            limit=300,
+        )
+        if not problems
+        else []
+    )
+    return page(
+        request,
+        "log.html",
+        user,
+        entries=found,
+        statuses=[s.value for s in LogStatus],
+        directions=_DIRECTIONS,
+        filters={
+            "status": status,
+            "entity": entity,
+            "entity_type": entity_type,
+            "direction": direction,
+            "since": since,
+            "until": until,
+        },
+        problems=problems,
+        done=done,
+        error=error,
+        can_manage=user.can(Right.SYNC_MANAGE),
+    )
+
+
+@router.post("/log/{entry_id}/{action}")
+def log_action(
+    entry_id: int,
+    action: str,
+    request: Request,
+    user: User = Depends(require(Right.SYNC_MANAGE, page=True)),
+) -> Response:
+    targets: dict[str, tuple[LogStatus, set[LogStatus], str]] = {
+        "resync": (
+            LogStatus.WAITING,
+            {LogStatus.FAILED, LogStatus.CANCELLED},
+            "will be synchronized again at the next run",
+        ),
+        "cancel": (LogStatus.CANCELLED, {LogStatus.FAILED, LogStatus.WAITING}, "cancelled"),
+    }
+    if action not in targets:
+        return _back("/log", error=f"unknown action {action}")
+    status, allowed, said = targets[action]
+    try:
+        set_status(context_of(request).sync, entry_id, status, allowed_from=allowed)
+    except InputError as exc:
+        return _back("/log", error=str(exc))
+    return _back("/log", done=f"Log entry {entry_id} {said}.")
+
+
+@router.post("/sync/run")
+def run_now(
+    request: Request, user: User = Depends(require(Right.SYNC_MANAGE, page=True))
+) -> Response:
+    report = context_of(request).run_sync()
+    if report.run is None:
+        return _back("/log", done="Nothing to synchronize.")
+    counts = report.summary()
+    said = ", ".join(f"{counts[k]} {k}" for k in ("created", "updated", "deleted", "failed"))
+    return _back("/log", done=f"Sync run {report.run}: {said}.")
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(
+    request: Request,
+    done: str = "",
+    error: str = "",
+    user: User = Depends(require(Right.SETTINGS, page=True)),
+) -> Response:
+    context = context_of(request)
+    ledger = LedgerService(context.ledger)
+    integrated = sync_settings.integrated_companies(context.sync)
+    projects = sync_settings.project_settings_of(context.sync)
+    return page(
+        request,
+        "settings.html",
+        user,
+        settings=sync_settings.load_global(context.sync),
+        companies=[(c, c.id in integrated) for c in ledger.companies()],
+        projects=[
+            (p, projects.get(p.id, sync_settings.ProjectSettings(project=p.id)))
+            for p in ledger.projects()
+        ],
+        workers=ledger.workers(),
+        integrated=integrated,
+        done=done,
+        error=error,
+    )
+
+
+@router.post("/settings/global")
+async def save_global(
+    request: Request, user: User = Depends(require(Right.SETTINGS, page=True))
+) -> Response:
+    form = await request.form()
+    changes: dict[str, Any] = {}
+    problems = []
+    for name in ("custom_field_prefix", "delete_rule"):
+        changes[name] = str(form.get(name, "")).strip()
+    changes["webhook_url"] = str(form.get("webhook_url", "")).strip() or None
+    for name in ("no_header_projects", "show_worker_rates"):
+        changes[name] = form.get(name) == "on"
+    for name in ("sync_interval_seconds", "max_attempts", "resync_hours", "notify_hours"):
+        text = str(form.get(name, "")).strip()
+        try:
+            changes[name] = int(text)
+        except ValueError:
+            problems.append(f"{name.replace('_', ' ')}: {text!r} is not a whole number")
+    if problems:
+        return _back("/settings", error="; ".join(problems))
+    try:
+        sync_settings.save_global(context_of(request).sync, **changes)
+    except InputError as exc:
+        return _back("/settings", error=str(exc))
+    return _back("/settings", done="Global settings saved.")
+
+
+@router.post("/settings/companies/{company}")
+def save_company(
+    company: str,
+    request: Request,
+    integrate: str = Form(""),
+    user: User = Depends(require(Right.SETTINGS, page=True)),
+) -> Response:
+    context = context_of(request)
+    if company not in {c.id for c in LedgerService(context.ledger).companies()}:
+        return _back("/settings", error=f"company {company}: unknown company")
+    sync_settings.set_company(context.sync, company, integrate=integrate == "on")
+    return _back("/settings", done=f"Company {company} saved.")
+
+
+@router.post("/settings/projects/{project_id}")
+def save_project(
+    project_id: str,
+    request: Request,
+    integrate: str = Form(""),
+    plan_project: str = Form(""),
+    user: User = Depends(require(Right.SETTINGS, page=True)),
+) -> Response:
+    context = context_of(request)
+    try:
+        LedgerService(context.ledger).project(project_id)
+        sync_settings.set_project(
+            context.sync,
+            project_id,
+            integrate=integrate == "on",
+            plan_project=plan_project.strip() or None,
+        )
+    except InputError as exc:
+        return _back("/settings", error=str(exc))
+    return _back("/settings", done=f"Project {project_id} saved.")
+
+
+@router.post("/settings/workers/{worker_id}")
+def save_worker(
+    worker_id: str,
+    request: Request,
+    integrated: str = Form(""),
+    user: User = Depends(require(Right.SETTINGS, page=True)),
+) -> Response:
+    context = context_of(request)
+    ledger = LedgerService(context.ledger)
+    try:
+        worker = ledger.worker(worker_id)
+        wanted = integrated == "on"
+        if wanted and not sync_settings.company_integrated(context.sync, worker.company):
+            return _back(
+                "/settings",
+                error=f"worker {worker_id}: company {worker.company} is not integrated",
+            )
+        ledger.set_worker_integrated(worker_id, wanted)
+    except InputError as exc:
+        return _back("/settings", error=str(exc))
+    return _back("/settings", done=f"Worker {worker_id} saved.")

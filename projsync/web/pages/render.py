@@ -1,0 +1,38 @@
+"""Rendering a page: the templates, and what every page is told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from projsync.web.model import Right, User
+
+__all__ = ["page", "templates"]
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+_NAV = (
+    ("/projects", "Projects", Right.LEDGER_READ),
+    ("/resources", "Resources", Right.PLAN_READ),
+    ("/portal", "Timesheet", Right.OWN_TIME),
+    ("/log", "Integration log", Right.SYNC_READ),
+    ("/settings", "Settings", Right.SETTINGS),
+)
+
+
+def page(
+    request: Request, name: str, user: User | None, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    nav = [(href, label) for href, label, right in _NAV if user is not None and user.can(right)]
+    if user is not None and user.worker is None:  # the timesheet is a worker's
+        nav = [item for item in nav if item[0] != "/portal"]
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"user": user, "nav": nav, "path": request.url.path, **values},
+        status_code=status_code,
+    )

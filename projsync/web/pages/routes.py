@@ -1,0 +1,313 @@
+"""The pages people open: log in, project center, project page with the Gantt
+chart, budget against actual and the S-curve, the plan project's Gantt page
+and the resource center."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from projsync.errors import InputError
+from projsync.ledger.forecasts import list_forecasts
+from projsync.ledger.model import ForecastKind, Project, TransactionKind
+from projsync.ledger.reports import iter_transactions, project_totals
+from projsync.ledger.service import LedgerService
+from projsync.plan.scheduling import project_overallocations
+from projsync.plan.service import PlanService
+from projsync.plan.views import project_view
+from projsync.sync.settings import project_settings_of
+from projsync.web.api.plan import task_rows
+from projsync.web.api.sync import entity_statuses
+from projsync.web.auth import SESSION_COOKIE, context_of, page_user, require
+from projsync.web.context import Context
+from projsync.web.figures import (
+    GanttRow,
+    cumulative,
+    gantt_svg,
+    monday,
+    progress_percent,
+    s_curve_svg,
+    weekly_allocation,
+)
+from projsync.web.model import Right, User
+from projsync.web.pages.render import page
+from projsync.web.scope import plan_project_company, visible_project, visible_projects
+
+__all__ = ["budget_against_actual", "router"]
+
+router = APIRouter(include_in_schema=False)
+_ZERO = Decimal("0.00")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    return page(request, "login.html", None, next=_safe_next(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    login: str = Form(...),
+    password: str = Form(...),
+    next: str = Form("/"),
+) -> Response:
+    context = context_of(request)
+    user = context.access.authenticate(login, password)
+    if user is None:
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            next=_safe_next(next),
+            error="Unknown login or wrong password.",
+            login=login,
+        )
+    secret = context.access.open_session(user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax", max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        context_of(request).access.close_session(secret)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only a path of this site: never an address elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/")
+def home(user: User = Depends(page_user)) -> Response:
+    if user.can(Right.LEDGER_READ):
+        return RedirectResponse("/projects", status_code=303)
+    return RedirectResponse("/portal", status_code=303)
+
+
+@router.get("/projects", response_class=HTMLResponse)
+def project_center(
+    request: Request, user: User = Depends(require(Right.LEDGER_READ, page=True))
+) -> Response:
+    context = context_of(request)
+    statuses = entity_statuses(context)
+    rows = []
+    for project in visible_projects(context, user):
+        if project.parent is not None:
+            continue
+        totals = project_totals(context.ledger, project.id)
+        rows.append(
+            {
+                "project": project,
+                "totals": totals,
+                "sync": statuses.get(("project", project.id), "not integrated"),
+            }
+        )
+    return page(request, "projects.html", user, rows=rows)
+
+
+def _subtree(projects: list[Project], root: str) -> list[str]:
+    children: dict[str | None, list[str]] = {}
+    for p in projects:
+        children.setdefault(p.parent, []).append(p.id)
+    found, stack = [], [root]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(sorted(children.get(current, []), reverse=True))
+    return found
+
+
+def budget_against_actual(
+    context: Context, project_ids: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, list[tuple[dt.date, Decimal]]]]:
+    """Forecast against posted hours, hour cost, expenses and revenue of the
+    projects given, and the cumulative cost of each over time."""
+    planned = {"hours": _ZERO, "hour cost": _ZERO, "expenses": _ZERO, "revenue": _ZERO}
+    actual = dict(planned)
+    planned_cost: list[tuple[dt.date, Decimal]] = []
+    actual_cost: list[tuple[dt.date, Decimal]] = []
+    for project_id in project_ids:
+        for forecast in list_forecasts(context.ledger, project_id):
+            if forecast.kind is ForecastKind.HOUR:
+                planned["hours"] += forecast.hours
+                planned["hour cost"] += forecast.cost
+            elif forecast.kind is ForecastKind.EXPENSE:
+                planned["expenses"] += forecast.cost
+            planned["revenue"] += forecast.revenue
+            if forecast.cost:
+                planned_cost.append((forecast.date, forecast.cost))
+        for item in iter_transactions(context.ledger, project=project_id):
+            if item.kind is TransactionKind.HOUR:
+                actual["hours"] += item.hours
+                actual["hour cost"] += item.cost
+            elif item.kind is TransactionKind.EXPENSE:
+                actual["expenses"] += item.cost
+            actual["revenue"] += item.revenue
+            if item.cost:
+                actual_cost.append((item.date, item.cost))
+    rows = []
+    for name, plan in planned.items():
+        done = actual[name]
+        rows.append(
+            {
+                "name": name,
+                "planned": plan,
+                "actual": done,
+                "variance": plan - done,
+                "percent": round(100 * done / plan) if plan else None,
+            }
+        )
+    curves = {"planned cost": cumulative(planned_cost), "actual cost": cumulative(actual_cost)}
+    return rows, curves
+
+
+def _plan_id(context: Context, project_id: str) -> str | None:
+    linked = project_settings_of(context.sync).get(project_id)
+    plan_id = (linked.plan_project if linked else None) or project_id
+    try:
+        PlanService(context.plan).project(plan_id)
+    except InputError:
+        return None
+    return plan_id
+
+
+def _gantt(context: Context, plan_id: str) -> tuple[Any, list[dict[str, Any]], str]:
+    project, views, _custom = project_view(context.plan, plan_id)
+    rows = task_rows(views)
+    links = [
+        {"predecessor": link.predecessor, "successor": link.successor, "type": link.type.value}
+        for link in PlanService(context.plan).links(plan_id)
+    ]
+    chart = gantt_svg(
+        [
+            GanttRow(
+                id=v.task.id,
+                name=v.task.name,
+                level=row["outline_level"],
+                start=v.task.start,
+                finish=v.task.finish,
+                summary=v.summary,
+                milestone=v.task.milestone,
+                critical=v.task.critical,
+                progress=progress_percent(v.task.percent_complete, v.work, v.actual_work),
+            )
+            for v, row in zip(views, rows, strict=True)
+        ],
+        links,
+        title=f"{project.id} {project.name}",
+    )
+    return project, rows, chart
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+def project_page(
+    project_id: str,
+    request: Request,
+    user: User = Depends(require(Right.LEDGER_READ, page=True)),
+) -> Response:
+    context = context_of(request)
+    project = visible_project(context, user, project_id)
+    everything = visible_projects(context, user)
+    ids = _subtree(everything, project_id)
+    budget, curves = budget_against_actual(context, ids)
+    company = next(c for c in LedgerService(context.ledger).companies() if c.id == project.company)
+    plan_id = _plan_id(context, project_id)
+    chart = tasks = None
+    if plan_id is not None and user.can(Right.PLAN_READ):
+        _plan, tasks, chart = _gantt(context, plan_id)
+    return page(
+        request,
+        "project.html",
+        user,
+        project=project,
+        company=company,
+        subprojects=[p for p in everything if p.parent == project_id],
+        totals=project_totals(context.ledger, project_id),
+        budget=budget,
+        s_curve=s_curve_svg(curves, currency=company.currency),
+        plan_id=plan_id,
+        gantt=chart,
+        tasks=tasks,
+        sync=entity_statuses(context).get(("project", project_id), "not integrated"),
+    )
+
+
+@router.get("/plan/{plan_id}", response_class=HTMLResponse)
+def gantt_page(
+    plan_id: str,
+    request: Request,
+    user: User = Depends(require(Right.PLAN_READ, page=True)),
+) -> Response:
+    """A plan project's Gantt chart on its own."""
+    context = context_of(request)
+    if not user.all_companies:
+        company = plan_project_company(context, plan_id)
+        if company is None or not user.sees(company):
+            return page(request, "error.html", user, status_code=404, message="Unknown project.")
+    project, tasks, chart = _gantt(context, plan_id)
+    critical = sum(1 for t in tasks if t["critical"])
+    return page(
+        request, "gantt.html", user, project=project, tasks=tasks, gantt=chart, critical=critical
+    )
+
+
+@router.get("/resources", response_class=HTMLResponse)
+def resource_center(
+    request: Request, user: User = Depends(require(Right.PLAN_READ, page=True))
+) -> Response:
+    context = context_of(request)
+    service = PlanService(context.plan)
+    resources = service.resources()
+    allocation: dict[str, dict[dt.date, int]] = {}
+    over: list[Any] = []
+    for project in service.projects():
+        if not user.all_companies:
+            company = plan_project_company(context, project.id)
+            if company is None or not user.sees(company):
+                continue
+        tasks = {t.id: (t.start, t.finish) for t in service.tasks(project.id)}
+        assigned = [(a.task, a.resource, a.work) for a in service.assignments(project.id)]
+        for resource_id, per_week in weekly_allocation(tasks, assigned).items():
+            mine = allocation.setdefault(resource_id, {})
+            for week, minutes in per_week.items():
+                mine[week] = mine.get(week, 0) + minutes
+        over.extend((project.id, o) for o in project_overallocations(context.plan, project.id))
+    weeks = sorted({w for found in allocation.values() for w in found})
+    if weeks:
+        first, last = weeks[0], weeks[-1]
+        weeks = [first + dt.timedelta(days=7 * n) for n in range((last - first).days // 7 + 1)]
+    weeks = weeks[:26]
+    rows = []
+    for resource in resources:
+        capacity = 40 * 60 * resource.max_units // 100
+        cells = []
+        for week in weeks:
+            minutes = allocation.get(resource.id, {}).get(week, 0)
+            cells.append(
+                {
+                    "hours": minutes / 60,
+                    "over": minutes > capacity,
+                    "load": min(150, round(100 * minutes / capacity)) if capacity else 0,
+                }
+            )
+        rows.append({"resource": resource, "capacity": capacity / 60, "cells": cells})
+    return page(
+        request,
+        "resources.html",
+        user,
+        rows=rows,
+        weeks=weeks,
+        overallocations=over,
+        this_week=monday(dt.datetime.now(dt.UTC).date()),
+    )

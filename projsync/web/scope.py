@@ -1,0 +1,87 @@
+"""What a user may see: the projects, workers and plan projects of their
+companies. Something outside a user's scope answers as if it did not exist
+(404), so its existence is not told either."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException
+
+from projsync.errors import InputError
+from projsync.ledger.model import Project, Worker
+from projsync.ledger.service import LedgerService
+from projsync.sync.settings import project_settings_of
+from projsync.web.context import Context
+from projsync.web.model import User
+
+__all__ = [
+    "not_found",
+    "plan_project_company",
+    "visible_plan_project",
+    "visible_project",
+    "visible_projects",
+    "visible_worker",
+    "visible_workers",
+]
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"{what}: unknown")
+
+
+def visible_projects(context: Context, user: User) -> list[Project]:
+    return [p for p in LedgerService(context.ledger).projects() if user.sees(p.company)]
+
+
+def visible_project(context: Context, user: User, project_id: str) -> Project:
+    try:
+        project = LedgerService(context.ledger).project(project_id)
+    except InputError:
+        raise not_found(f"project {project_id}") from None
+    if not user.sees(project.company):
+        raise not_found(f"project {project_id}")
+    return project
+
+
+def visible_workers(context: Context, user: User) -> list[Worker]:
+    found = [w for w in LedgerService(context.ledger).workers() if user.sees(w.company)]
+    if user.worker is not None and not user.can_read_ledger:
+        found = [w for w in found if w.id == user.worker]
+    return found
+
+
+def visible_worker(context: Context, user: User, worker_id: str) -> Worker:
+    try:
+        worker = LedgerService(context.ledger).worker(worker_id)
+    except InputError:
+        raise not_found(f"worker {worker_id}") from None
+    if not user.sees(worker.company):
+        raise not_found(f"worker {worker_id}")
+    return worker
+
+
+def plan_project_company(context: Context, plan_id: str) -> str | None:
+    """The company of the ledger project a plan project is linked to, if any."""
+    ledger = LedgerService(context.ledger)
+    linked = {
+        s.plan_project: s.project
+        for s in project_settings_of(context.sync).values()
+        if s.plan_project
+    }
+    for candidate in (linked.get(plan_id), plan_id):
+        if candidate is None:
+            continue
+        try:
+            return ledger.project(candidate).company
+        except InputError:
+            continue
+    return None
+
+
+def visible_plan_project(context: Context, user: User, plan_id: str) -> None:
+    """Refuse (404) a plan project outside the user's companies; a plan project
+    linked to no ledger project is an administrator's alone."""
+    if user.all_companies:
+        return
+    company = plan_project_company(context, plan_id)
+    if company is None or not user.sees(company):
+        raise not_found(f"plan project {plan_id}")

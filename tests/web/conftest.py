@@ -1,0 +1,80 @@
+"""Stages for the web tests: stores in a temporary folder, two companies,
+a user of each role, and a client of the application."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from projsync.db import open_store
+from projsync.ledger.model import Activity, Company, Project, Worker, WorkerPrice
+from projsync.ledger.service import LedgerService
+from projsync.web.app import create_app
+from projsync.web.context import Context
+from projsync.web.model import Role
+from tests.cli.conftest import projsync  # noqa: F401 (the command-line fixture, for test_cli)
+
+PASSWORD = "correct horse"
+
+
+def open_context(folder: Path) -> Context:
+    def store(part: str):  # type: ignore[no-untyped-def]
+        return open_store(part, f"sqlite:///{folder / f'{part}.db'}", part)
+
+    return Context(ledger=store("ledger"), plan=store("plan"), sync=store("sync"), web=store("web"))
+
+
+def two_companies(ledger: LedgerService) -> None:
+    """ACME (project PA, worker WA) and BETA (project PB, worker WB)."""
+    for company, project, worker in (("ACME", "PA", "WA"), ("BETA", "PB", "WB")):
+        ledger.add_company(Company(id=company, name=f"{company} Ltd", currency="EUR"))
+        ledger.add_project(Project(id=project, company=company, name=f"Project {project}"))
+        ledger.add_activity(Activity(project=project, number="1", name="Work"))
+        ledger.add_worker(
+            Worker(id=worker, company=company, name=f"Worker {worker}"),
+            WorkerPrice(
+                worker=worker,
+                valid_from=dt.date(2026, 1, 1),
+                cost_price=Decimal("50"),
+                sales_price=Decimal("100"),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Stage:
+    context: Context
+    client: TestClient
+    tokens: dict[str, str]
+
+    def as_(self, login: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[login]}"}
+
+
+USERS = (
+    ("admin", Role.ADMINISTRATOR, None, ()),
+    ("acct", Role.PROJECT_ACCOUNTANT, None, ("ACME",)),
+    ("pm", Role.PROJECT_MANAGER, None, ("ACME",)),
+    ("tm", Role.TEAM_MEMBER, "WA", ("ACME",)),
+)
+
+
+@pytest.fixture(scope="module")
+def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
+    context = open_context(tmp_path_factory.mktemp("web"))
+    two_companies(LedgerService(context.ledger))
+    tokens = {}
+    for login, role, worker, companies in USERS:
+        context.access.add_user(
+            login, name=login, role=role, password=PASSWORD, worker=worker, companies=companies
+        )
+        tokens[login] = context.access.create_token(login, name="test")[1]
+    with TestClient(create_app(context, background_sync=False)) as client:
+        yield Stage(context=context, client=client, tokens=tokens)
+    context.dispose()

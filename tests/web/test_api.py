@@ -1,0 +1,173 @@
+"""The REST API: 401 without valid credentials, 403 without the right, every
+query scoped to the caller's companies, refusals that say what and where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from projsync.ledger.reports import iter_transactions
+from tests.web.conftest import Stage
+
+
+def _hours(worker: str, project: str = "PA", hours: str = "8", day: str = "2026-03-02") -> Any:
+    line = {"kind": "hour", "project": project, "activity": "1", "worker": worker}
+    return {"lines": [{**line, "date": day, "hours": hours}]}
+
+
+def test_api__no_token_or_a_wrong_one_is_401(stage: Stage) -> None:
+    answer = stage.client.get("/api/v1/projects")
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+    wrong = stage.client.get("/api/v1/projects", headers={"Authorization": "Bearer psy_nope"})
+    assert wrong.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("login", "method", "path"),
+    [
+        ("tm", "get", "/api/v1/projects"),
+        ("tm", "get", "/api/v1/plan/projects"),
+        ("tm", "get", "/api/v1/sync/log"),
+        ("pm", "post", "/api/v1/sync/run"),
+        ("acct", "get", "/api/v1/settings"),
+        ("pm", "patch", "/api/v1/settings"),
+    ],
+)
+def test_api__a_role_without_the_right_is_403(
+    stage: Stage, login: str, method: str, path: str
+) -> None:
+    answer = stage.client.request(method, path, headers=stage.as_(login), json={})
+    assert answer.status_code == 403
+    assert "lacks the right" in answer.json()["detail"]
+
+
+def test_api__projects_are_scoped_to_the_users_companies(stage: Stage) -> None:
+    seen = stage.client.get("/api/v1/projects", headers=stage.as_("acct")).json()
+    assert [p["id"] for p in seen] == ["PA"]
+    everything = stage.client.get("/api/v1/projects", headers=stage.as_("admin")).json()
+    assert [p["id"] for p in everything] == ["PA", "PB"]
+    other = stage.client.get("/api/v1/projects/PB", headers=stage.as_("acct"))
+    assert other.status_code == 404
+    assert stage.client.get("/api/v1/projects/PA", headers=stage.as_("acct")).status_code == 200
+    companies = stage.client.get("/api/v1/companies", headers=stage.as_("pm")).json()
+    assert [c["id"] for c in companies] == ["ACME"]
+
+
+def test_api__an_accountant_posts_for_their_companies_only(stage: Stage) -> None:
+    posted = stage.client.post("/api/v1/journals", headers=stage.as_("acct"), json=_hours("WA"))
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["cost"] == "400.00"
+    elsewhere = stage.client.post(
+        "/api/v1/journals", headers=stage.as_("acct"), json=_hours("WB", project="PB")
+    )
+    assert elsewhere.status_code == 404
+    assert list(iter_transactions(stage.context.ledger, project="PB")) == []
+
+
+def test_api__a_team_member_posts_and_sees_only_their_own_time(stage: Stage) -> None:
+    mine = _hours("WA", day="2026-03-03")
+    assert (
+        stage.client.post("/api/v1/journals", headers=stage.as_("tm"), json=mine).status_code == 201
+    )
+    theirs = stage.client.post("/api/v1/journals", headers=stage.as_("tm"), json=_hours("WB"))
+    assert theirs.status_code == 403
+    fee = {"lines": [{"kind": "fee", "project": "PA", "activity": "1", "date": "2026-03-03",
+                      "amount": "10"}]}  # fmt: skip
+    assert (
+        stage.client.post("/api/v1/journals", headers=stage.as_("tm"), json=fee).status_code == 403
+    )
+    stage.client.post("/api/v1/journals", headers=stage.as_("admin"), json=_hours("WB", "PB"))
+    seen = stage.client.get("/api/v1/transactions", headers=stage.as_("tm")).json()
+    assert seen and {t["worker"] for t in seen} == {"WA"}
+    other = stage.client.get("/api/v1/transactions?worker=WB", headers=stage.as_("tm"))
+    assert other.status_code == 403
+    workers = stage.client.get("/api/v1/workers", headers=stage.as_("tm")).json()
+    assert [w["id"] for w in workers] == ["WA"]
+
+
+def test_api__a_refused_journal_lists_every_problem_and_posts_nothing(stage: Stage) -> None:
+    before = len(list(iter_transactions(stage.context.ledger, worker="WA")))
+    journal = {
+        "lines": [
+            {"kind": "hour", "project": "PA", "activity": "1", "worker": "WA",
+             "date": "2026-03-09", "hours": "8"},
+            {"kind": "hour", "project": "PA", "activity": "1", "worker": "WA",
+             "date": "2026-03-10", "hours": "30"},
+            {"kind": "hour", "project": "PA", "activity": "9", "worker": "WA",
+             "date": "2026-03-11", "hours": "2"},
+        ]
+    }  # fmt: skip
+    answer = stage.client.post("/api/v1/journals", headers=stage.as_("acct"), json=journal)
+    assert answer.status_code == 422
+    where = {p["where"] for p in answer.json()["detail"]}
+    assert where == {"line 2", "line 3"}
+    assert len(list(iter_transactions(stage.context.ledger, worker="WA"))) == before
+
+
+def test_api__malformed_input_is_422_naming_the_field(stage: Stage) -> None:
+    bad = _hours("WA", day="not a date")
+    answer = stage.client.post("/api/v1/journals", headers=stage.as_("acct"), json=bad)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "lines", 0, "date"]
+    setting = stage.client.patch(
+        "/api/v1/settings", headers=stage.as_("admin"), json={"max_attempts": 0}
+    )
+    assert setting.status_code == 422
+    assert setting.json()["detail"] == [{"where": "--max-attempts", "what": "must be at least 1"}]
+    unknown = stage.client.patch("/api/v1/settings", headers=stage.as_("admin"), json={"x": 1})
+    assert unknown.status_code == 422
+
+
+def test_api__settings_integrate_a_company_then_its_worker(stage: Stage) -> None:
+    admin = stage.as_("admin")
+    refused = stage.client.put(
+        "/api/v1/settings/workers/WB", headers=admin, json={"integrated": True}
+    )
+    assert refused.status_code == 422
+    assert "not integrated" in refused.json()["detail"][0]["what"]
+    stage.client.put("/api/v1/settings/companies/BETA", headers=admin, json={"integrate": True})
+    done = stage.client.put("/api/v1/settings/workers/WB", headers=admin, json={"integrated": True})
+    assert done.status_code == 200 and done.json()["integrated"] is True
+    assert (
+        stage.client.put(
+            "/api/v1/settings/companies/NOPE", headers=admin, json={"integrate": True}
+        ).status_code
+        == 404
+    )
+
+
+def test_api__sync_runs_and_its_log_reads_back(stage: Stage) -> None:
+    admin = stage.as_("admin")
+    stage.client.put("/api/v1/settings/companies/ACME", headers=admin, json={"integrate": True})
+    stage.client.put("/api/v1/settings/projects/PA", headers=admin, json={"integrate": True})
+    report = stage.client.post("/api/v1/sync/run", headers=admin).json()
+    assert report["failed"] == 0 and report["created"] > 0
+    log = stage.client.get("/api/v1/sync/log?direction=ledger-to-plan", headers=admin).json()
+    assert log and all(e["origin"] == "ledger" for e in log)
+    one = stage.client.get(f"/api/v1/sync/log/{log[0]['id']}", headers=admin).json()
+    assert one["id"] == log[0]["id"] and isinstance(one["payload"], dict)
+    done = stage.client.post(f"/api/v1/sync/log/{log[0]['id']}/resync", headers=admin)
+    assert done.status_code == 422  # a completed entry is not resynchronized
+    tasks = stage.client.get("/api/v1/plan/projects/PA/tasks", headers=stage.as_("pm")).json()
+    assert [t["id"] for t in tasks["tasks"]] == ["1"]
+    hidden = stage.client.get("/api/v1/plan/projects/PB/tasks", headers=stage.as_("pm"))
+    assert hidden.status_code == 404
+    check = stage.client.get("/api/v1/reconcile", headers=stage.as_("pm")).json()
+    assert check["differences"] == []
+
+
+def test_api__openapi_and_docs_are_served(stage: Stage) -> None:
+    spec = stage.client.get("/openapi.json").json()
+    assert "/api/v1/journals" in spec["paths"]
+    assert "/login" not in spec["paths"]
+    assert stage.client.get("/docs").status_code == 200
+
+
+def test_api__a_revoked_token_no_longer_opens(stage: Stage) -> None:
+    token, secret = stage.context.access.create_token("pm", name="short-lived")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert stage.client.get("/api/v1/projects", headers=headers).status_code == 200
+    stage.context.access.revoke_token(token.id)
+    assert stage.client.get("/api/v1/projects", headers=headers).status_code == 401

@@ -1,0 +1,110 @@
+"""The pages over HTTP, without a browser: logging in, what each role may
+open, and a refused timesheet that posts nothing and says why per cell."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from projsync.ledger.reports import iter_transactions
+from projsync.web.app import create_app
+from tests.web.conftest import PASSWORD, Stage
+
+
+def _logged_in(stage: Stage, login: str) -> TestClient:
+    client = TestClient(create_app(stage.context, background_sync=False))
+    answer = client.post(
+        "/login", data={"login": login, "password": PASSWORD, "next": "/"}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    assert "httponly" in answer.headers["set-cookie"].lower()
+    return client
+
+
+def _refused_cells(html: str) -> dict[str, str]:
+    """Cell name → the reason shown on it."""
+    pattern = r'name="(r\d_d\d)" value="[^"]*" inputmode="decimal" title="([^"]+)"'
+    return dict(re.findall(pattern, html))
+
+
+def test_pages__without_a_session_a_page_sends_to_the_login(stage: Stage) -> None:
+    answer = TestClient(create_app(stage.context, background_sync=False)).get(
+        "/projects", follow_redirects=False
+    )
+    assert (answer.status_code, answer.headers["location"]) == (303, "/login?next=/projects")
+
+
+def test_pages__a_wrong_password_is_refused(stage: Stage) -> None:
+    client = TestClient(create_app(stage.context, background_sync=False))
+    answer = client.post("/login", data={"login": "admin", "password": "nope nope"})
+    assert answer.status_code == 401
+    assert "wrong password" in answer.text
+
+
+def test_pages__login_never_sends_elsewhere(stage: Stage) -> None:
+    client = TestClient(create_app(stage.context, background_sync=False))
+    answer = client.post(
+        "/login",
+        data={"login": "admin", "password": PASSWORD, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/"
+
+
+def test_pages__each_role_opens_its_pages_and_no_others(stage: Stage) -> None:
+    member = _logged_in(stage, "tm")
+    assert member.get("/").url.path == "/portal"
+    for path in ("/projects", "/settings", "/log", "/resources"):
+        assert member.get(path).status_code == 403, path
+    manager = _logged_in(stage, "pm")
+    assert manager.get("/projects").status_code == 200
+    assert "PB" not in manager.get("/projects").text
+    assert manager.get("/projects/PB").status_code == 404
+    assert manager.get("/settings").status_code == 403
+    admin = _logged_in(stage, "admin")
+    for path in ("/projects", "/projects/PB", "/settings", "/log", "/resources"):
+        assert admin.get(path).status_code == 200, path
+
+
+def test_pages__logging_out_ends_the_session(stage: Stage) -> None:
+    client = _logged_in(stage, "pm")
+    client.post("/logout")
+    assert client.get("/projects", follow_redirects=False).status_code == 303
+
+
+def test_pages__a_refused_timesheet_marks_each_cell_and_posts_nothing(stage: Stage) -> None:
+    client = _logged_in(stage, "tm")
+    before = len(list(iter_transactions(stage.context.ledger, worker="WA")))
+    sheet = {
+        "week": "2026-04-06",
+        "rows": "2",
+        "r0_activity": "PA|1",
+        "r0_d0": "8",
+        "r0_d1": "25",
+        "r0_d2": "eight",
+        "r1_activity": "",
+        "r1_d3": "4",
+        "e0_activity": "PA|1",
+        "e0_date": "2026-04-07",
+        "e0_amount": "42.50",
+    }
+    answer = client.post("/portal", data=sheet)
+    assert answer.status_code == 422
+    refused = _refused_cells(answer.text)
+    assert refused["r0_d2"] == "&#39;eight&#39; is not a number of hours"
+    assert refused["r1_d3"] == "choose the activity of this row"
+    assert "r0_d0" not in refused
+    assert len(list(iter_transactions(stage.context.ledger, worker="WA"))) == before
+    sheet.update(r0_d2="", r1_d3="")
+    answer = client.post("/portal", data=sheet)
+    assert answer.status_code == 422
+    assert set(_refused_cells(answer.text)) == {"r0_d1"}  # the ledger's own reason, on the cell
+    assert _refused_cells(answer.text)["r0_d1"].endswith("at most 24 per day")
+    assert len(list(iter_transactions(stage.context.ledger, worker="WA"))) == before
+    sheet.update(r0_d1="7.5")
+    answer = client.post("/portal", data=sheet, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    posted = list(iter_transactions(stage.context.ledger, worker="WA"))
+    assert len(posted) == before + 3
+    assert sum(t.hours for t in posted[-3:]) == 15.5
