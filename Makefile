@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PROJSYNC_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck java bench clean
+.PHONY: run test lint typecheck java chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed java
 	$(BIN)/projsync init
 	$(BIN)/projsync demo
-	$(BIN)/projsync sync watch
+	$(BIN)/projsync serve
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check projsync tests bench
@@ -37,7 +37,14 @@ java:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; }
 
-test: lint typecheck java
+# The browser tests drive Debian's Chromium; install it where there is none.
+chromium:
+	@[ -x /usr/bin/chromium ] || { \
+	  echo "no Chromium: installing chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: lint typecheck java chromium
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test java

@@ -3,6 +3,7 @@ and who may use it."""
 
 from __future__ import annotations
 
+import secrets
 import sys
 from functools import cache
 from typing import Annotated
@@ -49,6 +50,16 @@ def serve(
 
     with fail_cleanly():
         context = open_context()
+        if context.access.is_empty():
+            password = secrets.token_urlsafe(12)
+            context.access.add_user(
+                "admin", name="Administrator", role=Role.ADMINISTRATOR, password=password
+            )
+            stdout.print(
+                f"First start: created the user admin with the password {password} "
+                "(change it with: projsync user password admin)",
+                highlight=False,
+            )
         app = create_app(context, background_sync=sync)
         stdout.print(f"projsync on http://{host}:{port}/ (API docs at /docs)")
         uvicorn.run(app, host=host, port=port, log_level="info")
@@ -98,6 +109,21 @@ def user_add(
             companies=companies,
         )
         emit(user, as_json=as_json, title="user added")
+
+
+@users_app.command("password")
+def user_password(
+    login: Annotated[str, typer.Argument(metavar="LOGIN")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="New password (default: read from standard input, one line)."),
+    ] = None,
+) -> None:
+    """Set a user's password; their open page sessions end."""
+    with fail_cleanly():
+        secret = password if password is not None else sys.stdin.readline().rstrip("\n")
+        _access().set_password(login, secret)
+        stdout.print(f"password of {login} changed")
 
 
 @users_app.command("list")

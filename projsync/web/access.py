@@ -127,6 +127,20 @@ class AccessService:
                 conn.execute(insert(user_companies).values(user_id=user_id, company=company))
             return self._user(conn, int(user_id))
 
+    def set_password(self, login: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise refusal("password", f"must have at least {MIN_PASSWORD} characters")
+        with self.store.write() as conn:
+            done = conn.execute(
+                users.update()
+                .where(users.c.login == login)
+                .values(password_hash=hash_password(password))
+            ).rowcount
+            if not done:
+                raise refusal(f"user {login}", "unknown user")
+            user_id = conn.execute(select(users.c.id).where(users.c.login == login)).scalar_one()
+            conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+
     def users(self) -> list[User]:
         with self.store.read() as conn:
             ids = conn.execute(select(users.c.id).order_by(users.c.login)).scalars().all()

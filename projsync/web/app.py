@@ -13,9 +13,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from projsync import __version__
 from projsync.errors import ConfigurationError, InputError, RetriableError
@@ -57,6 +59,8 @@ def create_app(
         version=__version__,
         description="Project accounting and project scheduling, kept in two-way sync.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.context = context
     for module in (ledger_api, plan_api, sync_api, settings_api):
@@ -64,6 +68,18 @@ def create_app(
     for pages_module in (pages, admin, portal):
         app.include_router(pages_module.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    # The interactive docs' script and style are served from here, not a CDN.
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="projsync API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
     @app.exception_handler(InputError)
     async def refused(request: Request, exc: InputError) -> Response:

@@ -80,3 +80,15 @@ def test_access__roles_carry_their_rights() -> None:
     assert Right.LEDGER_POST in ROLE_RIGHTS[Role.PROJECT_ACCOUNTANT]
     assert Right.LEDGER_POST not in ROLE_RIGHTS[Role.PROJECT_MANAGER]
     assert ROLE_RIGHTS[Role.ADMINISTRATOR] == set(Right)
+
+
+def test_access__a_new_password_ends_open_sessions(store: Store) -> None:
+    access = AccessService(store)
+    user = access.add_user("ann", name="Ann", role=Role.ADMINISTRATOR, password="long enough")
+    session = access.open_session(user)
+    with pytest.raises(InputError, match="at least 8"):
+        access.set_password("ann", "short")
+    access.set_password("ann", "another long one")
+    assert access.user_for_session(session) is None
+    assert access.authenticate("ann", "another long one") is not None
+    assert access.authenticate("ann", "long enough") is None

@@ -162,7 +162,10 @@ def test_api__openapi_and_docs_are_served(stage: Stage) -> None:
     spec = stage.client.get("/openapi.json").json()
     assert "/api/v1/journals" in spec["paths"]
     assert "/login" not in spec["paths"]
-    assert stage.client.get("/docs").status_code == 200
+    docs = stage.client.get("/docs")
+    assert docs.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in docs.text  # served here, not from a CDN
+    assert stage.client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_api__a_revoked_token_no_longer_opens(stage: Stage) -> None:

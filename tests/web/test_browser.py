@@ -1,0 +1,276 @@
+"""The pages in a real browser: Debian's Chromium, driven by Playwright, against
+a real server on a free port over temporary stores holding the demo company.
+
+A person logs in, opens the Gantt chart, submits a timesheet (refused first,
+with the reason on the cell and nothing posted, then accepted), runs the sync
+and sees the actual cost arrive on the project page, and resynchronizes a
+failed log entry. Each page's screenshot is saved under var/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from projsync.connectors.base import Applied, Operation
+from projsync.connectors.plan_builtin import PlanConnector
+from projsync.db import Store
+from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
+from projsync.ledger.model import Activity
+from projsync.ledger.reports import iter_transactions
+from projsync.ledger.service import LedgerService
+from projsync.plan.scheduling import schedule_project
+from projsync.plan.service import PlanService
+from projsync.sync import settings as sync_settings
+from projsync.web.app import create_app
+from projsync.web.context import Context
+from projsync.web.model import Role
+from tests.web.conftest import PASSWORD, open_context
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+if not CHROMIUM.exists():
+    reason = f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)"
+    if os.environ.get("CI"):
+        raise RuntimeError(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+@dataclass
+class FailingSide:
+    """Builds plan sides that refuse operations on the keys in ``failing``."""
+
+    failing: set[str] = field(default_factory=set)
+
+    def __call__(self, store: Store) -> PlanConnector:
+        failing = self.failing
+
+        class Flaky(PlanConnector):
+            def apply(self, operations: Sequence[Operation]) -> list[Applied]:
+                good = [o for o in operations if o.target_key not in failing]
+                done = iter(super().apply(good))
+                return [
+                    Applied(operation=o, target_key=o.target_key, error="plan server busy",
+                            retriable=True)
+                    if o.target_key in failing
+                    else next(done)
+                    for o in operations
+                ]  # fmt: skip
+
+        return Flaky(store)
+
+
+@dataclass
+class Served:
+    base: str
+    context: Context
+    side: FailingSide
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    side = FailingSide()
+    context = open_context(tmp_path_factory.mktemp("served"))
+    context.plan_side = side
+    ledger = LedgerService(context.ledger)
+    load_demo(context.ledger)
+    sync_settings.set_company(context.sync, DEMO_COMPANY, integrate=True)
+    for project in ROOT_PROJECTS:
+        sync_settings.set_project(context.sync, project, integrate=True)
+    for worker in ledger.workers():
+        ledger.set_worker_integrated(worker.id, True)
+    assert context.run_sync().failed == 0
+    for project in ROOT_PROJECTS:
+        schedule_project(context.plan, project)
+    context.access.add_user("admin", name="Alex Admin", role=Role.ADMINISTRATOR, password=PASSWORD)
+    context.access.add_user(
+        "ada", name="Ada Lovelace", role=Role.TEAM_MEMBER, password=PASSWORD,
+        worker="W-001", companies=[DEMO_COMPANY],
+    )  # fmt: skip
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(context, background_sync=False),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield Served(base=f"http://127.0.0.1:{port}", context=context, side=side)
+    server.should_exit = True
+    thread.join(timeout=20)
+    context.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _new_page(browser: Browser) -> Page:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(10_000)
+    return page
+
+
+def _log_in(browser: Browser, served: Served, login: str) -> Page:
+    page = _new_page(browser)
+    page.goto(f"{served.base}/login")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def _shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_browser__log_in_and_open_the_project_center(browser: Browser, served: Served) -> None:
+    page = _new_page(browser)
+    page.goto(f"{served.base}/projects")
+    assert page.url.endswith("/login?next=/projects")
+    _shot(page, "login")
+    page.fill("#login", "admin")
+    page.fill("#password", "wrong password")
+    page.click("button[type=submit]")
+    assert "wrong password" in page.inner_text("[role=alert]")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/projects")
+    assert page.inner_text("#who").startswith("Alex Admin")
+    rows = page.locator("#projects tbody tr")
+    assert rows.count() == len(ROOT_PROJECTS)
+    assert "idle" in rows.first.inner_text()
+    _shot(page, "projects")
+    page.close()
+
+
+def test_browser__the_gantt_chart_draws_every_task(browser: Browser, served: Served) -> None:
+    page = _log_in(browser, served, "admin")
+    page.goto(f"{served.base}/plan/PRJ-1000")
+    tasks = PlanService(served.context.plan).tasks("PRJ-1000")
+    parents = {t.parent for t in tasks}
+    leaves = [t for t in tasks if t.id not in parents and t.start and t.finish != t.start]
+    assert page.locator("svg.gantt rect.bar").count() == len(leaves)
+    assert page.locator("svg.gantt rect.bar.critical").count() == sum(t.critical for t in leaves)
+    assert page.locator("svg.gantt path.summary").count() == len(parents - {None})
+    assert page.locator("#tasks tbody tr").count() == len(tasks)
+    page.locator("svg.gantt rect.bar").first.click()
+    assert page.locator("#tasks tr.selected").count() == 1
+    _shot(page, "gantt")
+    page.goto(f"{served.base}/resources")
+    assert page.locator("#allocation tbody tr").count() == 4
+    _shot(page, "resources")
+    page.goto(f"{served.base}/settings")
+    assert page.locator("#companies input[name=integrate]").is_checked()
+    _shot(page, "settings")
+    page.close()
+
+
+def _site_preparation_cost(page: Page, served: Served) -> Decimal:
+    page.goto(f"{served.base}/projects/PRJ-1000")
+    return Decimal(page.inner_text("#task-PRJ-1000-02\\.1 .actual-cost"))
+
+
+def test_browser__a_timesheet_refused_then_posted_then_synchronized(
+    browser: Browser, served: Served
+) -> None:
+    admin = _log_in(browser, served, "admin")
+    before_cost = _site_preparation_cost(admin, served)
+    posted_before = len(list(iter_transactions(served.context.ledger, worker="W-001")))
+
+    page = _log_in(browser, served, "ada")
+    assert page.url.endswith("/portal")
+    page.goto(f"{served.base}/portal?week=2026-04-13")
+    row = page.locator("tr[data-row]").last
+    row.locator("select").select_option("PRJ-1000-02|1")
+    row.locator("input.hours").nth(0).fill("25")
+    row.locator("input.hours").nth(1).fill("8")
+    assert row.locator(".row-total").inner_text() == "33.00"  # the page's own script
+    page.click("#submit-sheet")
+    assert "nothing of it was posted" in page.inner_text("#refused")
+    refused = page.locator("td.refused")
+    assert refused.count() == 1
+    assert "at most 24 per day" in refused.locator(".why").inner_text()
+    assert len(list(iter_transactions(served.context.ledger, worker="W-001"))) == posted_before
+    _shot(page, "timesheet-refused")
+
+    refused.locator("input").fill("8")
+    page.click("#submit-sheet")
+    assert "16.00 hours" in page.inner_text("#posted")
+    posted = list(iter_transactions(served.context.ledger, worker="W-001"))
+    assert len(posted) == posted_before + 2
+    assert {(t.project, t.activity, t.date) for t in posted[-2:]} == {
+        ("PRJ-1000-02", "1", dt.date(2026, 4, 13)),
+        ("PRJ-1000-02", "1", dt.date(2026, 4, 14)),
+    }
+    _shot(page, "timesheet")
+
+    admin.goto(f"{served.base}/log")
+    admin.click("#run-sync")
+    assert "Sync run" in admin.inner_text("[role=status]")
+    cost = sum(t.cost for t in posted[-2:])
+    assert cost == Decimal("992.00")  # 16 hours at Ada's cost price, 62.00
+    assert _site_preparation_cost(admin, served) == before_cost + cost
+    _shot(admin, "project")
+    page.close()
+    admin.close()
+
+
+def test_browser__a_failed_log_entry_is_resynchronized(browser: Browser, served: Served) -> None:
+    LedgerService(served.context.ledger).add_activity(
+        Activity(project="PRJ-3000", number="2", name="Reporting", category="Development")
+    )
+    served.side.failing.add("PRJ-3000/2")
+    page = _log_in(browser, served, "admin")
+    page.goto(f"{served.base}/log")
+    page.click("#run-sync")
+    assert "1 failed" in page.inner_text("[role=status]")
+    page.goto(f"{served.base}/log?status=failed")
+    failed = page.locator("#log tbody tr[data-status=failed]")
+    assert failed.count() == 1
+    assert "PRJ-3000/2" in failed.inner_text()
+    failed.locator("summary").click()
+    assert "plan server busy" in failed.locator(".error-text").inner_text()
+    _shot(page, "log")
+
+    served.side.failing.clear()
+    entry = failed.get_attribute("id")
+    failed.locator("button.resync").click()
+    assert "will be synchronized again" in page.inner_text("[role=status]")
+    assert page.locator(f"#{entry}").get_attribute("data-status") == "waiting"
+    page.click("#run-sync")
+    assert page.locator(f"#{entry}").get_attribute("data-status") == "completed"
+    assert "2" in {t.id for t in PlanService(served.context.plan).tasks("PRJ-3000")}
+    page.close()
