@@ -24,7 +24,12 @@ from projsync.connectors.base import (
 from projsync.db import Store
 from projsync.errors import InputError, Problem
 from projsync.ledger import forecasts as forecast_service
-from projsync.ledger.actuals import ActualKey, DailyActual, daily_actuals, keys_of_transactions
+from projsync.ledger.actuals import (
+    ActualKey,
+    DailyActual,
+    changed_daily_actuals,
+    daily_actuals,
+)
 from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.model import Activity, Forecast, ForecastKind, Project, Worker
 from projsync.ledger.service import LedgerService
@@ -127,6 +132,8 @@ class LedgerConnector:
             touched[change.key[0]] = max(touched.get(change.key[0], 0), change.version)
         for change in changes_since(self.store, "worker_price", since, until):
             touched[change.key[0]] = max(touched.get(change.key[0], 0), change.version)
+        if not touched:
+            return
         known = {w.id: w for w in self.service.workers()}
         for worker_id, version in sorted(touched.items(), key=lambda item: item[1]):
             worker = known.get(worker_id)
@@ -153,11 +160,10 @@ class LedgerConnector:
         )
 
     def _changed_actuals(self, since: int, until: int) -> Iterator[SyncRecord]:
-        """Only the aggregates whose transactions changed, each as it is now."""
-        ids = [int(c.key[0]) for c in changes_since(self.store, "transaction", since, until)]
-        if not ids:
-            return
-        for actual in daily_actuals(self.store, keys_of_transactions(self.store, ids)):
+        """The aggregates of every project, activity and day with a changed
+        transaction (all workers of such a day), each as it is now, ordered by
+        project, activity and day."""
+        for actual in changed_daily_actuals(self.store, since, until):
             yield _actual_record(actual, until)
 
     # -- writing -------------------------------------------------------------------

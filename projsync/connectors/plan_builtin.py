@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
+from sqlalchemy import Connection
+
 from projsync.connectors.base import (
     Action,
     Applied,
@@ -39,7 +41,7 @@ from projsync.plan.fields import (
     add_lookup_value_in,
     field_in,
     field_values,
-    set_field_value_in,
+    set_field_values_in,
 )
 from projsync.plan.progress import actuals_of, record_actuals
 from projsync.plan.service import PlanService
@@ -243,15 +245,18 @@ class PlanConnector:
                 self.service.add_tasks(project, tasks)
             except InputError:
                 continue  # one of them is refused: each goes on its own, with its reason
-            for operation in fresh:
-                fields = dict(operation.fields)
-                self._custom(
-                    FieldEntity.TASK,
-                    str(operation.target_key),
-                    fields.get("custom_fields", {}),
-                    fields.get("custom_lookups", ()),
-                )
-                done[str(operation.target_key)] = None
+            self._custom_many(
+                FieldEntity.TASK,
+                [
+                    (
+                        str(o.target_key),
+                        o.fields.get("custom_fields", {}),
+                        o.fields.get("custom_lookups", ()),
+                    )
+                    for o in fresh
+                ],
+            )
+            done.update((str(o.target_key), None) for o in fresh)
         return done
 
     def _task_exists(self, project: str, task_id: str) -> bool:
@@ -350,21 +355,40 @@ class PlanConnector:
         return key
 
     def _custom(self, entity: FieldEntity, key: str, values: object, lookups: object) -> None:
-        """Set the custom fields that carry ledger facts, defining them (and the
-        values of those kept with lookup tables) on first use."""
-        if not isinstance(values, dict) or not values:
+        self._custom_many(entity, [(key, values, lookups)])
+
+    def _custom_many(
+        self, entity: FieldEntity, wanted: Sequence[tuple[str, object, object]]
+    ) -> None:
+        """Set the custom fields that carry ledger facts on many entities at once,
+        defining the fields (and the values of those kept with lookup tables)
+        on first use."""
+        given = [(k, v, lookups) for k, v, lookups in wanted if isinstance(v, dict) and v]
+        if not given:
             return
         with self.store.write() as conn:
-            for name, value in values.items():
-                definition = field_in(conn, name)
-                if definition is None:
-                    kind = FieldType.COST if name.endswith("Price") else FieldType.TEXT
-                    definition = add_field_in(
-                        conn, CustomField(name=name, entity=entity, type=kind)
-                    )
-                if value is not None and isinstance(lookups, tuple | list) and name in lookups:
-                    add_lookup_value_in(conn, name, str(value))
-                set_field_value_in(conn, name, key, None if value is None else str(value))
+            defined: set[str] = set()
+            listed: set[tuple[str, str]] = set()
+            texts: dict[tuple[str, str], str | None] = {}
+            for key, values, lookups in given:
+                assert isinstance(values, dict)
+                for name, value in values.items():
+                    if name not in defined:
+                        _define_field(conn, entity, name)
+                        defined.add(name)
+                    text = None if value is None else str(value)
+                    looked_up = isinstance(lookups, tuple | list) and name in lookups
+                    if text is not None and looked_up and (name, text) not in listed:
+                        add_lookup_value_in(conn, name, text)
+                        listed.add((name, text))
+                    texts[(name, key)] = text
+            set_field_values_in(conn, texts)
+
+
+def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:
+    if field_in(conn, name) is None:
+        kind = FieldType.COST if name.endswith("Price") else FieldType.TEXT
+        add_field_in(conn, CustomField(name=name, entity=entity, type=kind))
 
 
 def _record(

@@ -8,17 +8,17 @@ in SQL; only the aggregates asked for are read. Read-only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
 from projsync.db import Store
 from projsync.ledger.model import TransactionKind
 from projsync.ledger.tables import transactions
 
-__all__ = ["ActualKey", "DailyActual", "daily_actuals", "keys_of_transactions"]
+__all__ = ["ActualKey", "DailyActual", "changed_daily_actuals", "daily_actuals"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
@@ -41,44 +41,43 @@ class DailyActual:
     revenue: Decimal
 
 
-def daily_actuals(store: Store, keys: Iterable[ActualKey] | None = None) -> Iterator[DailyActual]:
-    """The aggregates of the given keys (all of them when ``keys`` is None);
-    a key whose transactions cancel out comes back with zeros."""
-    wanted = None if keys is None else sorted(set(keys))
+def daily_actuals(store: Store) -> Iterator[DailyActual]:
+    """Every aggregate, ordered by project, activity, day and worker."""
     with store.read() as conn:
-        if wanted is None:
-            yield from _aggregate(conn, None)
-            return
-        for start in range(0, len(wanted), 200):
-            chunk = wanted[start : start + 200]
-            found = {a.key: a for a in _aggregate(conn, chunk)}
-            for key in chunk:
-                yield found.get(key) or DailyActual(
-                    key=key, hours=Decimal("0.00"), cost=Decimal("0.00"), revenue=Decimal("0.00")
-                )
+        yield from _aggregate(conn, None)
 
 
-def keys_of_transactions(store: Store, ids: Iterable[int]) -> set[ActualKey]:
-    """The aggregate keys that the given transactions count in."""
-    found: set[ActualKey] = set()
-    listed = sorted(set(ids))
+def changed_daily_actuals(
+    store: Store, since: int, until: int, *, projects_per_read: int = 20
+) -> Iterator[DailyActual]:
+    """The aggregates of every project, activity and day with a transaction
+    stamped after ``since`` up to ``until``: all workers of such a day, each
+    as it is now, ordered by project, activity, day and worker. Read a few
+    projects at a time, so memory stays flat however much changed."""
+    stamped = (transactions.c.version > since) & (transactions.c.version <= until)
     with store.read() as conn:
-        for start in range(0, len(listed), 500):
-            rows = conn.execute(
-                select(
-                    transactions.c.project_id,
-                    transactions.c.activity_number,
-                    transactions.c.worker_id,
-                    transactions.c.date,
-                ).where(transactions.c.id.in_(listed[start : start + 500]))
-            )
-            found |= {
-                ActualKey(project=p, activity=a, worker=w or "", day=d) for p, a, w, d in rows
-            }
-    return found
+        touched = list(
+            conn.execute(
+                select(transactions.c.project_id)
+                .where(stamped)
+                .distinct()
+                .order_by(transactions.c.project_id)
+            ).scalars()
+        )
+    for start in range(0, len(touched), projects_per_read):
+        chunk = touched[start : start + projects_per_read]
+        days = select(
+            transactions.c.project_id, transactions.c.activity_number, transactions.c.date
+        ).where(stamped, transactions.c.project_id.in_(chunk))
+        place = tuple_(
+            transactions.c.project_id, transactions.c.activity_number, transactions.c.date
+        )
+        with store.read() as conn:
+            found = list(_aggregate(conn, transactions.c.project_id.in_(chunk) & place.in_(days)))
+        yield from found
 
 
-def _aggregate(conn: Connection, keys: list[ActualKey] | None) -> Iterator[DailyActual]:
+def _aggregate(conn: Connection, where: ColumnElement[bool] | None) -> Iterator[DailyActual]:
     worker = func.coalesce(transactions.c.worker_id, "")
     hours = func.sum(transactions.c.hours).filter(transactions.c.kind == TransactionKind.HOUR.value)
     query = select(
@@ -90,25 +89,14 @@ def _aggregate(conn: Connection, keys: list[ActualKey] | None) -> Iterator[Daily
         func.sum(transactions.c.cost),
         func.sum(transactions.c.revenue),
     ).group_by(
-        transactions.c.project_id, transactions.c.activity_number, worker, transactions.c.date
+        transactions.c.project_id, transactions.c.activity_number, transactions.c.date, worker
     )
-    if keys is not None:
-        query = query.where(
-            or_(
-                *(
-                    and_(
-                        transactions.c.project_id == k.project,
-                        transactions.c.activity_number == k.activity,
-                        worker == k.worker,
-                        transactions.c.date == k.day,
-                    )
-                    for k in keys
-                )
-            )
-        )
-    for project, activity, who, day, h, cost, revenue in conn.execute(
-        query.order_by(*query.selected_columns[:4])
-    ):
+    if where is not None:
+        query = query.where(where)
+    ordered = query.order_by(
+        transactions.c.project_id, transactions.c.activity_number, transactions.c.date, worker
+    )
+    for project, activity, who, day, h, cost, revenue in conn.execute(ordered):
         yield DailyActual(
             key=ActualKey(project=project, activity=activity, worker=who, day=day),
             hours=_cents(h),

@@ -9,13 +9,13 @@ stored as canonical text and read back typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem, refusal
+from projsync.errors import refusal
 from projsync.plan.changes import reserve_versions
 from projsync.plan.duration import parse_duration
 from projsync.plan.entities import CustomField, FieldEntity, FieldType, LookupValue
@@ -38,6 +38,7 @@ __all__ = [
     "fields",
     "set_field_value",
     "set_field_value_in",
+    "set_field_values_in",
     "typed_value",
 ]
 
@@ -118,46 +119,136 @@ def set_field_value(store: Store, name: str, key: str, value: str | None) -> Non
 
 
 def set_field_value_in(conn: Connection, name: str, key: str, value: str | None) -> None:
-    where = f"field {name} on {key}"
-    field = _field(conn, name)
-    if field is None:
-        raise refusal(where, f"unknown field {name}")
-    if (field.entity is FieldEntity.TASK) != ("/" in key):
-        raise refusal(where, f"{name} is a {field.entity} field")
-    if not _exists(conn, field.entity, key):
-        raise refusal(where, f"unknown {field.entity} {key}")
-    found = conn.execute(
-        select(custom_values.c.value).where(
-            custom_values.c.field_name == name, custom_values.c.entity_key == key
-        )
-    ).scalar()
-    if value is None:
-        if found is not None:
-            conn.execute(
-                custom_values.delete().where(
-                    custom_values.c.field_name == name, custom_values.c.entity_key == key
+    set_field_values_in(conn, {(name, key): value})
+
+
+def set_field_values_in(conn: Connection, values: Mapping[tuple[str, str], str | None]) -> None:
+    """Set (or, with ``None``, clear) many values at once, keyed by (field name,
+    entity key): checked as one value is, then read and written in a few
+    statements however many there are."""
+    definitions: dict[str, CustomField] = {}
+    for name, key in values:
+        if name not in definitions:
+            found = _field(conn, name)
+            if found is None:
+                raise refusal(f"field {name} on {key}", f"unknown field {name}")
+            definitions[name] = found
+    _check_entities(conn, {(definitions[name], key) for name, key in values})
+    wanted: dict[tuple[str, str], str | None] = {}
+    for (name, key), value in values.items():
+        field = definitions[name]
+        wanted[(name, key)] = None if value is None else _allowed(field, value, key)
+    current = _current_values(conn, set(definitions), {key for _, key in values})
+    _write_values(conn, wanted, current)
+
+
+def _check_entities(conn: Connection, pairs: set[tuple[CustomField, str]]) -> None:
+    ordered = sorted(pairs, key=lambda pair: (pair[0].name, pair[1]))
+    for field, key in ordered:
+        if (field.entity is FieldEntity.TASK) != ("/" in key):
+            raise refusal(f"field {field.name} on {key}", f"{field.name} is a {field.entity} field")
+    known = {
+        entity: _existing(conn, entity, {key for field, key in pairs if field.entity is entity})
+        for entity in {field.entity for field, _ in pairs}
+    }
+    for field, key in ordered:
+        if key not in known[field.entity]:
+            raise refusal(f"field {field.name} on {key}", f"unknown {field.entity} {key}")
+
+
+def _existing(conn: Connection, entity: FieldEntity, keys: set[str]) -> set[str]:
+    found: set[str] = set()
+    listed = sorted(keys)
+    for start in range(0, len(listed), 500):
+        chunk = listed[start : start + 500]
+        if entity is FieldEntity.PROJECT:
+            found.update(
+                conn.execute(select(projects.c.id).where(projects.c.id.in_(chunk))).scalars()
+            )
+        elif entity is FieldEntity.RESOURCE:
+            found.update(
+                conn.execute(select(resources.c.id).where(resources.c.id.in_(chunk))).scalars()
+            )
+        else:
+            pairs = [tuple(key.split("/", 1)) for key in chunk]
+            rows = conn.execute(
+                select(tasks.c.project_id, tasks.c.id).where(
+                    tuple_(tasks.c.project_id, tasks.c.id).in_(pairs)
                 )
             )
-        return
+            found.update(f"{project}/{task}" for project, task in rows)
+    return found
+
+
+def _allowed(field: CustomField, value: str, key: str) -> str:
+    where = f"field {field.name} on {key}"
     text = canonical(field.type, value, where)
     if field.lookup and text not in {entry.value for entry in field.lookup}:
         allowed = ", ".join(entry.value for entry in field.lookup)
-        raise InputError(
-            [Problem(where=where, what=f"{value!r} is not in the lookup table ({allowed})")]
-        )
-    if found == text:
-        return
-    if found is None:
-        conn.execute(
-            insert(custom_values).values(
-                field_name=name, entity_key=key, value=text, version=reserve_versions(conn)
+        raise refusal(where, f"{value!r} is not in the lookup table ({allowed})")
+    return text
+
+
+def _current_values(
+    conn: Connection, names: set[str], keys: set[str]
+) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    listed = sorted(keys)
+    for start in range(0, len(listed), 500):
+        rows = conn.execute(
+            select(
+                custom_values.c.field_name, custom_values.c.entity_key, custom_values.c.value
+            ).where(
+                custom_values.c.field_name.in_(sorted(names)),
+                custom_values.c.entity_key.in_(listed[start : start + 500]),
             )
         )
-    else:
+        found.update(((name, key), value) for name, key, value in rows)
+    return found
+
+
+def _write_values(
+    conn: Connection,
+    wanted: Mapping[tuple[str, str], str | None],
+    current: Mapping[tuple[str, str], str],
+) -> None:
+    cleared = [pair for pair, text in wanted.items() if text is None and pair in current]
+    added = [
+        (pair, text) for pair, text in wanted.items() if text is not None and pair not in current
+    ]
+    changed = [
+        (pair, text)
+        for pair, text in wanted.items()
+        if text is not None and pair in current and current[pair] != text
+    ]
+    for name, key in cleared:
+        conn.execute(
+            custom_values.delete().where(
+                custom_values.c.field_name == name, custom_values.c.entity_key == key
+            )
+        )
+    if added:
+        first = reserve_versions(conn, len(added))
+        conn.execute(
+            insert(custom_values),
+            [
+                {"field_name": name, "entity_key": key, "value": text, "version": first + i}
+                for i, ((name, key), text) in enumerate(added)
+            ],
+        )
+    if changed:
+        first = reserve_versions(conn, len(changed))
         conn.execute(
             update(custom_values)
-            .where(custom_values.c.field_name == name, custom_values.c.entity_key == key)
-            .values(value=text, version=reserve_versions(conn))
+            .where(
+                custom_values.c.field_name == bindparam("key_field"),
+                custom_values.c.entity_key == bindparam("key_entity"),
+            )
+            .values(value=bindparam("new_value"), version=bindparam("new_version")),
+            [
+                {"key_field": name, "key_entity": key, "new_value": text, "new_version": first + i}
+                for i, ((name, key), text) in enumerate(changed)
+            ],
         )
 
 
@@ -169,9 +260,16 @@ def field_values(conn: Connection, keys: Iterable[str]) -> dict[str, dict[str, o
         for r in conn.execute(select(custom_fields.c.name, custom_fields.c.type))
     }
     found: dict[str, dict[str, object]] = {}
-    rows = conn.execute(select(custom_values)) if wanted else ()
-    for row in rows:
-        if row.entity_key in wanted:
+    listed = sorted(wanted)
+    for start in range(0, len(listed), 500):
+        # by field name too: the key (field, entity) serves both lists
+        rows = conn.execute(
+            select(custom_values).where(
+                custom_values.c.field_name.in_(sorted(types)),
+                custom_values.c.entity_key.in_(listed[start : start + 500]),
+            )
+        )
+        for row in rows:
             found.setdefault(row.entity_key, {})[row.field_name] = typed_value(
                 types[row.field_name], row.value
             )
@@ -215,17 +313,6 @@ def typed_value(kind: FieldType, text: str) -> object:
     if kind is FieldType.DURATION:
         return int(text)
     return text
-
-
-def _exists(conn: Connection, entity: FieldEntity, key: str) -> bool:
-    if entity is FieldEntity.PROJECT:
-        query = select(projects.c.id).where(projects.c.id == key)
-    elif entity is FieldEntity.RESOURCE:
-        query = select(resources.c.id).where(resources.c.id == key)
-    else:
-        project_id, task_id = key.split("/", 1)
-        query = select(tasks.c.id).where(tasks.c.project_id == project_id, tasks.c.id == task_id)
-    return conn.execute(query).first() is not None
 
 
 def _bad() -> str:

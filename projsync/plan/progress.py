@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
+from projsync.plan import records
 from projsync.plan.calendar import add_working
 from projsync.plan.calendars import load_calendar
 from projsync.plan.changes import reserve_versions
-from projsync.plan.entities import ActualEntry
+from projsync.plan.entities import ZERO, ActualEntry, PlanAssignment, PlanTask
+from projsync.plan.model import Calendar
 from projsync.plan.rollup import Totals
 from projsync.plan.service import PlanService
-from projsync.plan.tables import actuals, assignments
+from projsync.plan.tables import actuals, assignments, resources, tasks
 
 __all__ = [
     "actual_totals",
@@ -35,62 +37,150 @@ __all__ = [
 
 def record_actuals(store: Store, entries: Sequence[ActualEntry]) -> int:
     """Set the actuals of each (task, resource, day) given, replacing what was
-    there; returns how many rows changed."""
+    there; returns how many rows changed. Done a project at a time, each in a
+    few statements, however many days are given."""
     service = PlanService(store)
     changed = 0
     with store.write() as conn:
-        by_task: dict[tuple[str, str], list[ActualEntry]] = {}
-        checked: set[tuple[str, str, str | None]] = set()
+        by_project: dict[str, list[ActualEntry]] = {}
         for entry in entries:
-            if (entry.project, entry.task, entry.resource) not in checked:
-                _check_entry(conn, service, entry)
-                checked.add((entry.project, entry.task, entry.resource))
-            if entry.actual_work < 0:
-                where = f"actuals {entry.project}/{entry.task} {entry.day}"
-                raise refusal(where, "actual work cannot be negative")
-            by_task.setdefault((entry.project, entry.task), []).append(entry)
-        for (project_id, task_id), mine in by_task.items():
-            changed += _upsert_task(conn, project_id, task_id, mine)
-            _follow_actuals(conn, service, project_id, task_id, min(e.day for e in mine))
+            by_project.setdefault(entry.project, []).append(entry)
+        known = _known_resources(conn, {e.resource for e in entries if e.resource is not None})
+        for project_id, mine in by_project.items():
+            changed += _record_project(conn, service, project_id, mine, known)
     return changed
 
 
-def _upsert_task(conn: Connection, project_id: str, task_id: str, mine: list[ActualEntry]) -> int:
-    """One task's actuals: read what it has once, then insert and update in bulk."""
-    rows = conn.execute(
-        select(actuals.c.resource_id, actuals.c.day, actuals.c.actual_work, actuals.c.actual_cost,
-               actuals.c.revenue)
-        .where(actuals.c.project_id == project_id, actuals.c.task_id == task_id)
-    )  # fmt: skip
-    have = {(r.resource_id, r.day): (r.actual_work, r.actual_cost, r.revenue) for r in rows}
-    inserts: list[dict[str, object]] = []
+def _record_project(
+    conn: Connection,
+    service: PlanService,
+    project_id: str,
+    mine: list[ActualEntry],
+    known_resources: set[str],
+) -> int:
+    project = service.project_in(conn, project_id)
+    tasks_of = _tasks_named(conn, project_id, {e.task for e in mine})
+    for entry in mine:
+        _check_entry(entry, tasks_of, known_resources)
+    have = _actuals_of_tasks(conn, project_id, set(tasks_of))
+    inserts: list[ActualEntry] = []
     updates: list[ActualEntry] = []
     for entry in mine:
-        key = (entry.resource or "", entry.day)
+        key = (entry.task, entry.resource or "", entry.day)
         values = (entry.actual_work, entry.actual_cost, entry.revenue)
         if key not in have:
-            inserts.append(
-                {
-                    "project_id": project_id,
-                    "task_id": task_id,
-                    "resource_id": key[0],
-                    "day": entry.day,
-                    "actual_work": entry.actual_work,
-                    "actual_cost": entry.actual_cost,
-                    "revenue": entry.revenue,
-                }
-            )
+            inserts.append(entry)
         elif have[key] != values:
             updates.append(entry)
         have[key] = values
-    if inserts:
-        first = reserve_versions(conn, len(inserts))
-        conn.execute(
-            insert(actuals), [{**row, "version": first + i} for i, row in enumerate(inserts)]
-        )
-    for entry in updates:
-        _upsert(conn, entry)
+    _insert_actuals(conn, inserts)
+    _update_actuals(conn, updates)
+    first_days: dict[str, dt.date] = {}
+    for entry in mine:
+        first_days[entry.task] = min(entry.day, first_days.get(entry.task, entry.day))
+    _follow_actuals(conn, service, project.calendar, tasks_of, first_days)
     return len(inserts) + len(updates)
+
+
+def _known_resources(conn: Connection, wanted: set[str]) -> set[str]:
+    listed = sorted(wanted)
+    found: set[str] = set()
+    for start in range(0, len(listed), 500):
+        chunk = listed[start : start + 500]
+        found.update(
+            conn.execute(select(resources.c.id).where(resources.c.id.in_(chunk))).scalars()
+        )
+    return found
+
+
+def _tasks_named(conn: Connection, project_id: str, ids: set[str]) -> dict[str, PlanTask]:
+    listed = sorted(ids)
+    found: dict[str, PlanTask] = {}
+    for start in range(0, len(listed), 500):
+        rows = conn.execute(
+            select(tasks).where(
+                tasks.c.project_id == project_id, tasks.c.id.in_(listed[start : start + 500])
+            )
+        )
+        found.update((r.id, records.task_from_row(r)) for r in rows)
+    return found
+
+
+def _actuals_of_tasks(
+    conn: Connection, project_id: str, task_ids: set[str]
+) -> dict[tuple[str, str, dt.date], tuple[int, Decimal, Decimal]]:
+    """What the tasks have now, by (task, resource, day)."""
+    listed = sorted(task_ids)
+    have: dict[tuple[str, str, dt.date], tuple[int, Decimal, Decimal]] = {}
+    for start in range(0, len(listed), 500):
+        rows = conn.execute(
+            select(actuals.c.task_id, actuals.c.resource_id, actuals.c.day,
+                   actuals.c.actual_work, actuals.c.actual_cost, actuals.c.revenue)
+            .where(actuals.c.project_id == project_id,
+                   actuals.c.task_id.in_(listed[start : start + 500]))
+        )  # fmt: skip
+        for task, resource, day, work, cost, revenue in rows:
+            have[(task, resource, day)] = (work, cost, revenue)
+    return have
+
+
+def _insert_actuals(conn: Connection, entries: list[ActualEntry]) -> None:
+    if not entries:
+        return
+    first = reserve_versions(conn, len(entries))
+    conn.execute(
+        insert(actuals),
+        [
+            {
+                "project_id": entry.project,
+                "task_id": entry.task,
+                "resource_id": entry.resource or "",
+                "day": entry.day,
+                "actual_work": entry.actual_work,
+                "actual_cost": entry.actual_cost,
+                "revenue": entry.revenue,
+                "version": first + i,
+            }
+            for i, entry in enumerate(entries)
+        ],
+    )
+
+
+def _update_actuals(conn: Connection, entries: list[ActualEntry]) -> None:
+    if not entries:
+        return
+    first = reserve_versions(conn, len(entries))
+    statement = (
+        actuals.update()
+        .where(
+            actuals.c.project_id == bindparam("key_project"),
+            actuals.c.task_id == bindparam("key_task"),
+            actuals.c.resource_id == bindparam("key_resource"),
+            actuals.c.day == bindparam("key_day"),
+        )
+        .values(
+            actual_work=bindparam("new_work"),
+            actual_cost=bindparam("new_cost"),
+            revenue=bindparam("new_revenue"),
+            version=bindparam("new_version"),
+        )
+    )
+    conn.execute(
+        statement,
+        [
+            {
+                "key_project": entry.project,
+                "key_task": entry.task,
+                "key_resource": entry.resource or "",
+                "key_day": entry.day,
+                "new_work": entry.actual_work,
+                "new_cost": entry.actual_cost,
+                "new_revenue": entry.revenue,
+                "new_version": first + i,
+            }
+            for i, entry in enumerate(entries)
+        ],
+    )
 
 
 def actuals_of(store: Store, project_id: str) -> list[ActualEntry]:
@@ -176,73 +266,117 @@ def _assignment_costs(conn: Connection, project_id: str) -> dict[str, Decimal]:
     return {task: cost for task, cost in rows}
 
 
-def _check_entry(conn: Connection, service: PlanService, entry: ActualEntry) -> None:
-    service.task_in(conn, entry.project, entry.task)
-    if entry.resource is not None:
-        service.resource_in(conn, entry.resource)
+def _check_entry(
+    entry: ActualEntry, tasks_of: Mapping[str, PlanTask], known_resources: set[str]
+) -> None:
+    if entry.task not in tasks_of:
+        raise refusal(f"task {entry.project}/{entry.task}", "unknown task")
+    if entry.resource is not None and entry.resource not in known_resources:
+        raise refusal(f"resource {entry.resource}", "unknown resource")
     if entry.actual_work < 0:
         where = f"actuals {entry.project}/{entry.task} {entry.day}"
         raise refusal(where, "actual work cannot be negative")
 
 
-def _upsert(conn: Connection, entry: ActualEntry) -> int:
-    key = (
-        (actuals.c.project_id == entry.project)
-        & (actuals.c.task_id == entry.task)
-        & (actuals.c.resource_id == (entry.resource or ""))
-        & (actuals.c.day == entry.day)
-    )
-    row = conn.execute(select(actuals).where(key)).first()
-    values = {
-        "actual_work": entry.actual_work,
-        "actual_cost": entry.actual_cost,
-        "revenue": entry.revenue,
-    }
-    if row is not None:
-        if (row.actual_work, row.actual_cost, row.revenue) == tuple(values.values()):
-            return 0
-        conn.execute(actuals.update().where(key).values(**values, version=reserve_versions(conn)))
-        return 1
-    conn.execute(
-        insert(actuals).values(
-            project_id=entry.project,
-            task_id=entry.task,
-            resource_id=entry.resource or "",
-            day=entry.day,
-            **values,
-            version=reserve_versions(conn),
-        )
-    )
-    return 1
-
-
 def _follow_actuals(
-    conn: Connection, service: PlanService, project_id: str, task_id: str, first_day: dt.date
+    conn: Connection,
+    service: PlanService,
+    project_calendar: str,
+    tasks_of: Mapping[str, PlanTask],
+    first_days: Mapping[str, dt.date],
 ) -> None:
-    """Assignments and the task follow their actuals: actual work and cost per
-    resource, the task's actual start and its percent complete."""
-    sums = conn.execute(
-        select(
-            actuals.c.resource_id, func.sum(actuals.c.actual_work), func.sum(actuals.c.actual_cost)
-        )
-        .where(actuals.c.project_id == project_id, actuals.c.task_id == task_id)
-        .group_by(actuals.c.resource_id)
-    )
-    per_resource = {resource: (int(work), cost) for resource, work, cost in sums}
-    for assignment in service.assignments_in(conn, project_id, task_id):
-        work, cost = per_resource.get(assignment.resource, (0, Decimal("0.00")))
+    """Assignments and tasks follow their actuals: actual work and cost per
+    resource, each task's actual start and its percent complete."""
+    if not tasks_of:
+        return
+    project_id = next(iter(tasks_of.values())).project
+    per_resource = _sums_per_resource(conn, project_id, set(tasks_of))
+    for assignment in _assignments_of_tasks(conn, project_id, set(tasks_of)):
+        work, cost = per_resource.get((assignment.task, assignment.resource), (0, ZERO))
         service.write_assignment(
             conn, assignment, dataclasses.replace(assignment, actual_work=work, actual_cost=cost)
         )
-    task = service.task_in(conn, project_id, task_id)
-    total_work = sum(work for work, _ in per_resource.values())
-    updated = task
-    if task.actual_start is None and total_work > 0:
-        project = service.project_in(conn, project_id)
-        calendar = load_calendar(conn, task.calendar or project.calendar)
-        start = add_working(calendar, dt.datetime.combine(first_day, dt.time()), 0)
-        updated = dataclasses.replace(updated, actual_start=start)
-    if task.work > 0:
-        percent = min(100, total_work * 100 // task.work)
-        updated = dataclasses.replace(updated, percent_complete=max(task.percent_complete, percent))
-    service.write_task(conn, task, updated)
+    calendars: dict[str, Calendar] = {}
+    progressed: list[PlanTask] = []
+    for task_id, task in tasks_of.items():
+        total_work = sum(w for (t, _), (w, _) in per_resource.items() if t == task_id)
+        updated = task
+        if task.actual_start is None and total_work > 0:
+            name = task.calendar or project_calendar
+            if name not in calendars:
+                calendars[name] = load_calendar(conn, name)
+            start = add_working(
+                calendars[name], dt.datetime.combine(first_days[task_id], dt.time()), 0
+            )
+            updated = dataclasses.replace(updated, actual_start=start)
+        if task.work > 0:
+            percent = min(100, total_work * 100 // task.work)
+            updated = dataclasses.replace(
+                updated, percent_complete=max(task.percent_complete, percent)
+            )
+        if updated != task:
+            progressed.append(updated)
+    _write_progress(conn, progressed)
+
+
+def _sums_per_resource(
+    conn: Connection, project_id: str, task_ids: set[str]
+) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    listed = sorted(task_ids)
+    sums: dict[tuple[str, str], tuple[int, Decimal]] = {}
+    for start in range(0, len(listed), 500):
+        rows = conn.execute(
+            select(actuals.c.task_id, actuals.c.resource_id,
+                   func.sum(actuals.c.actual_work), func.sum(actuals.c.actual_cost))
+            .where(actuals.c.project_id == project_id,
+                   actuals.c.task_id.in_(listed[start : start + 500]))
+            .group_by(actuals.c.task_id, actuals.c.resource_id)
+        )  # fmt: skip
+        for task, resource, work, cost in rows:
+            sums[(task, resource)] = (int(work), cost)
+    return sums
+
+
+def _assignments_of_tasks(
+    conn: Connection, project_id: str, task_ids: set[str]
+) -> list[PlanAssignment]:
+    listed = sorted(task_ids)
+    found: list[PlanAssignment] = []
+    for start in range(0, len(listed), 500):
+        rows = conn.execute(
+            select(assignments).where(
+                assignments.c.project_id == project_id,
+                assignments.c.task_id.in_(listed[start : start + 500]),
+            )
+        )
+        found.extend(records.assignment_from_row(r) for r in rows)
+    return found
+
+
+def _write_progress(conn: Connection, progressed: list[PlanTask]) -> None:
+    """Tasks' actual start and percent complete, in one statement."""
+    if not progressed:
+        return
+    first = reserve_versions(conn, len(progressed))
+    statement = (
+        tasks.update()
+        .where(tasks.c.project_id == bindparam("key_project"), tasks.c.id == bindparam("key_id"))
+        .values(
+            actual_start=bindparam("new_actual_start"),
+            percent_complete=bindparam("new_percent"),
+            version=bindparam("new_version"),
+        )
+    )
+    conn.execute(
+        statement,
+        [
+            {
+                "key_project": task.project,
+                "key_id": task.id,
+                "new_actual_start": task.actual_start,
+                "new_percent": task.percent_complete,
+                "new_version": first + i,
+            }
+            for i, task in enumerate(progressed)
+        ],
+    )

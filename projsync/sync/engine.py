@@ -22,18 +22,26 @@ issue; here the plan side is taken as the merge base says it was.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from projsync.connectors.base import Action, Applied, Connector, EntityKind, Operation, SyncRecord
 from projsync.db import Store
 from projsync.sync import mapping
+from projsync.sync.headers import headers, refresh_headers
+from projsync.sync.links import (
+    base_text,
+    bases_of,
+    ledger_keys_of,
+    links_of,
+    plan_keys_of,
+)
 from projsync.sync.log import (
     ENTITY_TYPES,
     LogStatus,
@@ -65,6 +73,13 @@ dates; task names, dates, new tasks and deletions; assignments as hour
 forecasts. Resources and actuals go from the ledger to the plan only."""
 
 _Planned = tuple[SyncRecord, Operation, "Mapping[str, object] | None"]
+
+RECORDS_PER_BATCH = 2000
+"""Records merged, applied and recorded together (tasks a whole project at a
+time): memory stays flat however large the portfolio."""
+
+OPERATIONS_PER_APPLY = 1000
+"""Operations applied in one call to the plan side and recorded in one transaction."""
 
 _SETTINGS_SEEN = "settings"
 """The cursor that remembers which version of the settings the last run saw."""
@@ -133,29 +148,14 @@ class SyncEngine:
             return RunReport(run=None, dry_run=dry_run)
         settings = load_global(self.store)
         self._settings_changed = self._cursor(_SETTINGS_SEEN, "sync") != seen_settings
-        scope = self.scope()
+        scope = self.scope(until)
         self._open_keys = self._keys_with_open_entries()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
         compound: dict[str, set[str]] = {"project": set(), "resource": set()}
         for kind in self.ledger.kinds():
-            since = self._cursor(kind)
-            records = self._records(kind, since, until, scope)
-            theirs: dict[str, SyncRecord] = {}
-            created: list[SyncRecord] = []
-            if kind in TWO_WAY:
-                ours = {key for r in records if (key := _plan_key(kind, r, scope)) is not None}
-                theirs, created = self._plan_changes(
-                    kind, self._cursor(kind, self.plan.side), plan_until, ours
-                )
-                mine = {r.key for r in records}
-                records += [self._unchanged(kind, key) for key in theirs if key not in mine]
-            operations, back = self._operations(kind, records, theirs, scope, settings, report)
-            back += self._new_from_plan(kind, created, scope, report)
+            self._sync_kind(kind, until, plan_until, scope, settings, report, compound)
             if dry_run:
                 continue
-            self._mark_in_progress(kind, [r for r, _, _ in operations + back], compound)
-            self._apply(kind, operations, report)
-            self._apply_to_ledger(kind, back, report, settings)
             with self.store.write() as conn:
                 self._set_cursor(conn, kind, until)
                 if kind in TWO_WAY:
@@ -168,6 +168,58 @@ class SyncEngine:
             notify_failures(self.store, settings, run=report.run, user=self.user)
             self._close_run(report)
         return report
+
+    def _sync_kind(
+        self,
+        kind: EntityKind,
+        until: int,
+        plan_until: int,
+        scope: _Scope,
+        settings: GlobalSettings,
+        report: RunReport,
+        compound: dict[str, set[str]],
+    ) -> None:
+        """Merge the kind's changes on both sides, batch by batch of ledger
+        records, then the entities changed only on the plan side."""
+        theirs: dict[str, SyncRecord] = {}
+        created: list[SyncRecord] = []
+        if kind in TWO_WAY:
+            theirs, created = self._plan_changes(
+                kind, self._cursor(kind, self.plan.side), plan_until
+            )
+        ours: set[str] = set()
+        for records in self._record_batches(kind, self._cursor(kind), until, scope):
+            ours |= {key for r in records if (key := _plan_key(kind, r, scope)) is not None}
+            seen = {r.key: theirs.pop(r.key) for r in records if r.key in theirs}
+            self._sync_batch(kind, records, seen, [], scope, settings, report, compound)
+        # Not new on the plan side: entities at the very key the sync gives a
+        # ledger entity of this run; it created them in a run that ended
+        # before it could record them.
+        fresh = [r for r in created if r.key not in ours]
+        if theirs or fresh:
+            only_plan = self._unchanged(kind, list(theirs))
+            self._sync_batch(kind, only_plan, theirs, fresh, scope, settings, report, compound)
+
+    def _sync_batch(
+        self,
+        kind: EntityKind,
+        records: list[SyncRecord],
+        theirs: Mapping[str, SyncRecord],
+        created: list[SyncRecord],
+        scope: _Scope,
+        settings: GlobalSettings,
+        report: RunReport,
+        compound: dict[str, set[str]],
+    ) -> None:
+        """Merge a batch of records with their plan-side changes, apply the
+        outcome on both sides and record it."""
+        operations, back = self._operations(kind, records, theirs, scope, settings, report)
+        back += self._new_from_plan(kind, created, scope, report)
+        if report.dry_run:
+            return
+        self._mark_in_progress(kind, [r for r, _, _ in operations + back], compound)
+        self._apply(kind, operations, report)
+        self._apply_to_ledger(kind, back, report, settings)
 
     def _nothing_to_do(self, until: int, plan_until: int, seen_settings: int) -> bool:
         """True when neither side changed since the last run, no setting changed
@@ -242,12 +294,16 @@ class SyncEngine:
 
     # -- what is integrated --------------------------------------------------------
 
-    def scope(self) -> _Scope:
-        """Which ledger projects are integrated now, and where they land."""
+    def scope(self, until: int | None = None) -> _Scope:
+        """Which ledger projects are integrated as of the ledger's version
+        ``until`` (now when not given), and where they land."""
+        refresh_headers(
+            self.store, self.ledger, self.ledger.high_water() if until is None else until
+        )
         companies = integrated_companies(self.store)
         chosen = project_settings_of(self.store)
-        projects = {r.key: r for r in self.ledger.snapshot(EntityKind.PROJECT)}
-        parents = {key: r.parent for key, r in projects.items()}
+        projects = headers(self.store, EntityKind.PROJECT)
+        parents = {key: header.parent for key, header in projects.items()}
 
         def switched_on(key: str | None) -> ProjectSettings | None:
             while key is not None:
@@ -259,18 +315,17 @@ class SyncEngine:
 
         # With "do not integrate header projects", a project with subprojects at
         # the top is left out, and each of its subprojects is a plan project.
-        headers: set[str] = set()
+        tops: set[str] = set()
         if load_global(self.store).no_header_projects:
-            headers = {p for p in parents.values() if p is not None and parents.get(p) is None}
+            tops = {p for p in parents.values() if p is not None and parents.get(p) is None}
         root_of: dict[str, str] = {}
-        for key, record in projects.items():
-            fields = record.fields or {}
-            if key in headers or fields.get("company") not in companies or switched_on(key) is None:
+        for key, header in projects.items():
+            if key in tops or header.company not in companies or switched_on(key) is None:
                 continue
             root = key
             while (
                 parents.get(root) is not None
-                and parents[root] not in headers
+                and parents[root] not in tops
                 and switched_on(parents[root]) is not None
             ):
                 root = parents[root] or root
@@ -281,9 +336,9 @@ class SyncEngine:
                 conn.execute(select(links.c.ledger_key).where(links.c.kind == "project")).scalars()
             )
         workers = {
-            r.key
-            for r in self.ledger.snapshot(EntityKind.RESOURCE)
-            if (r.fields or {}).get("company") in companies
+            key
+            for key, header in headers(self.store, EntityKind.RESOURCE).items()
+            if header.company in companies
         }
         return _Scope(
             root_of=root_of,
@@ -293,56 +348,101 @@ class SyncEngine:
             workers=workers,
         )
 
-    def folded_actuals(
-        self, changed: Iterable[SyncRecord], scope: _Scope, *, everything: bool = False
-    ) -> list[SyncRecord]:
+    def folded_actuals(self, actuals: Iterable[SyncRecord], scope: _Scope) -> Iterator[SyncRecord]:
         """Actuals as the plan keeps them: per task, resource and day, where the
         hours of workers who are not resources (and expenses and fees) count
-        on the task without a resource. A changed aggregate recounts its day."""
-        days = {
-            (f["project"], f["activity"], f["day"]) for r in changed if (f := r.fields) is not None
-        }
-        if not days and not everything:
-            return []
-        folded: dict[tuple[object, ...], dict[str, Decimal]] = {}
-        version = 0
-        for record in self.ledger.snapshot(EntityKind.ACTUAL):
-            fields = record.fields or {}
-            day = (fields["project"], fields["activity"], fields["day"])
-            if not everything and day not in days:
-                continue
-            worker = fields.get("worker")
-            resource = worker if worker in scope.workers else None
-            sums = folded.setdefault(
-                (*day, resource),
-                {"hours": Decimal("0"), "cost": Decimal("0"), "revenue": Decimal("0")},
+        on the task without a resource. ``actuals`` come ordered by project,
+        activity and day, with every worker of each day they name."""
+        for (project, activity, day), records in itertools.groupby(actuals, key=_actual_day):
+            folded: dict[str | None, dict[str, Decimal]] = {}
+            version = 0
+            for record in records:
+                fields = record.fields or {}
+                worker = fields.get("worker")
+                resource = str(worker) if worker in scope.workers else None
+                sums = folded.setdefault(
+                    resource,
+                    {"hours": Decimal("0"), "cost": Decimal("0"), "revenue": Decimal("0")},
+                )
+                for name in sums:
+                    sums[name] += Decimal(str(fields[name]))
+                version = max(version, record.version)
+            for resource, sums in sorted(folded.items(), key=lambda item: item[0] or ""):
+                yield SyncRecord(
+                    kind=EntityKind.ACTUAL,
+                    key=f"{project}/{activity}/{resource or ''}/{day.isoformat()}",
+                    version=version,
+                    parent=f"{project}/{activity}",
+                    fields={
+                        "project": project,
+                        "activity": activity,
+                        "worker": resource,
+                        "day": day,
+                        **sums,
+                    },
+                )
+
+    def _record_batches(
+        self, kind: EntityKind, since: int, until: int, scope: _Scope
+    ) -> Iterator[list[SyncRecord]]:
+        """The kind's records to merge, in batches: projects and resources in one
+        (parents go before children), tasks and assignments a whole project at
+        a time, actuals streamed (they come in millions)."""
+        if kind in (EntityKind.PROJECT, EntityKind.RESOURCE):
+            yield self._records(kind, since, until, scope)
+            return
+        if kind is EntityKind.ACTUAL:
+            wanted = (
+                r
+                for r in self._actual_records(since, until, scope)
+                if _project_of(kind, r) in scope.root_of
             )
-            for name in sums:
-                sums[name] += Decimal(str(fields[name]))
-            version = max(version, record.version)
-        return [
-            SyncRecord(
-                kind=EntityKind.ACTUAL,
-                key=f"{project}/{activity}/{resource or ''}/{day.isoformat()}",  # type: ignore[attr-defined]
-                version=version,
-                parent=f"{project}/{activity}",
-                fields={
-                    "project": project,
-                    "activity": activity,
-                    "worker": resource,
-                    "day": day,
-                    **sums,
-                },
+            while actuals := list(itertools.islice(wanted, RECORDS_PER_BATCH)):
+                yield actuals
+            return
+        # a project's tasks stay together: parents go before children
+        records = sorted(
+            self._records(kind, since, until, scope), key=lambda r: _project_of(kind, r) or ""
+        )
+        batch: list[SyncRecord] = []
+        for _, mine in itertools.groupby(records, key=lambda r: _project_of(kind, r) or ""):
+            batch.extend(mine)
+            if len(batch) >= RECORDS_PER_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _actual_records(self, since: int, until: int, scope: _Scope) -> Iterator[SyncRecord]:
+        """Folded actuals of the days changed since the cursor, and of projects
+        integrated since the last run and days due for a retry. A first run
+        reads every day as changed, so it needs no second reading of them."""
+        due = self._due(EntityKind.ACTUAL)
+        due_days = {_day_of_actual_key(key) for key in due}
+        extra: list[SyncRecord] = []
+        if due_days or (scope.newcomers and since >= 0):
+            wanted = (
+                r
+                for r in self.ledger.snapshot(EntityKind.ACTUAL)
+                if _project_of(EntityKind.ACTUAL, r) in scope.newcomers
+                or _actual_day(r) in due_days
             )
-            for (project, activity, day, resource), sums in sorted(folded.items(), key=str)
-        ]
+            extra = list(self.folded_actuals(wanted, scope))
+        yield from extra
+        seen = {r.key for r in extra}
+        changed = self.ledger.changes(EntityKind.ACTUAL, since, until)
+        for record in self.folded_actuals(changed, scope):
+            if record.key not in seen:
+                yield record
 
     def _records(self, kind: EntityKind, since: int, until: int, scope: _Scope) -> list[SyncRecord]:
         found: dict[str, SyncRecord] = {}
         for record in self.ledger.changes(kind, since, until):
             found[record.key] = record
         due = self._due(kind)
-        if scope.newcomers or due:
+        # A first run (no cursor yet) has read every record as changed already.
+        first_run = since < 0
+        if due or (scope.newcomers and not first_run):
             for record in self.ledger.snapshot(kind):
                 if _project_of(kind, record) in scope.newcomers or record.key in due:
                     found.setdefault(record.key, record)
@@ -350,20 +450,12 @@ class SyncEngine:
                     fields = record.fields
                     if f"{fields['project']}/{fields['activity']}/{fields['worker']}" in due:
                         found.setdefault(record.key, record)
-                elif kind is EntityKind.ACTUAL and record.fields is not None:
-                    day = record.fields["day"]
-                    prefix = f"{record.fields['project']}/{record.fields['activity']}/"
-                    if any(k.startswith(prefix) and k.endswith(f"/{day}") for k in due):
-                        found.setdefault(record.key, record)
         if kind is EntityKind.ASSIGNMENT:
             return self._assignment_totals(found.values(), scope)
-        if kind is EntityKind.ACTUAL:
-            folded = self.folded_actuals(found.values(), scope)
-            return [r for r in folded if _project_of(kind, r) in scope.root_of]
         if kind is EntityKind.RESOURCE:
-            if self._settings_changed:  # workers of companies integrated since last time
+            if self._settings_changed and not first_run:  # companies integrated since last time
                 with self.store.read() as conn:
-                    linked = _links(conn, kind.value, None)
+                    linked = links_of(conn, kind.value)
                 for record in self.ledger.snapshot(kind):
                     if record.key not in linked:
                         found.setdefault(record.key, record)
@@ -451,9 +543,12 @@ class SyncEngine:
         to_plan: list[_Planned] = []
         to_ledger: list[_Planned] = []
         with self.store.read() as conn:
-            bases = _bases(conn, kind, [r.key for r in records])
-            linked = _links(conn, kind.value, [r.key for r in records])
+            bases = bases_of(conn, kind.value, [r.key for r in records])
+            linked = plan_keys_of(conn, kind.value, [r.key for r in records])
+            parents = _plan_parents(conn, theirs.values()) if kind is EntityKind.TASK else {}
         chosen = project_settings_of(self.store)
+        owners: dict[str | None, Ownership] = {}
+        agreed: list[str] = []
         for record in _parents_first(records):
             link_kind = kind.value
             base = bases.get(record.key)
@@ -465,7 +560,7 @@ class SyncEngine:
                     kind, plan_record.fields or {}, prefix=settings.custom_field_prefix
                 )
                 if kind is EntityKind.TASK:
-                    seen.update(self._plan_parent_as_ledger(record.key, plan_record))
+                    seen.update(_plan_parent_as_ledger(record.key, plan_record, parents))
                 plan_state = {**base, **{k: v for k, v in seen.items() if k in base}}
             if plan_record is not None and plan_record.deleted:
                 self._plan_deleted(kind, record, base, settings, to_ledger, report)
@@ -474,14 +569,13 @@ class SyncEngine:
                 base=base,
                 ledger=neutral if record.version >= 0 else base,
                 plan=plan_state,
-                ownership=_ownership(chosen, _project_of(kind, record)),
+                ownership=_owners_of(owners, chosen, _project_of(kind, record)),
                 ledger_deleted=record.deleted,
             )
             for conflict in outcome.conflicts:
                 self._conflict(kind, record, conflict, report)
-            if not outcome.conflicts and kind in TWO_WAY and not report.dry_run:
-                with self.store.write() as conn:
-                    close_conflicts(conn, kind.value, record.key)
+            if not outcome.conflicts:
+                agreed.append(record.key)
             target = linked.get(record.key) or _plan_key(kind, record, scope)
             if target is None:
                 continue
@@ -533,68 +627,37 @@ class SyncEngine:
                 )
                 _count(report, action)
             to_plan.append((record, operation, outcome.new_base))
+        if kind in TWO_WAY and not report.dry_run:
+            with self.store.write() as conn:
+                close_conflicts(conn, kind.value, agreed)
         return to_plan, to_ledger
 
     # -- the plan side's changes ---------------------------------------------------
 
     def _plan_changes(
-        self, kind: EntityKind, since: int, until: int, ours: set[str]
+        self, kind: EntityKind, since: int, until: int
     ) -> tuple[dict[str, SyncRecord], list[SyncRecord]]:
         """Plan-side changes after the cursor: those of linked entities by ledger
-        key, and new entities. Not new: the sync's own subproject nodes, and
-        entities at the very key the sync gives a ledger entity of this run
-        (``ours``) — the sync created them in a run that ended before it could
-        record them."""
+        key, and new entities (not the sync's own subproject nodes)."""
+        changed = list(self.plan.changes(kind, since, until))
         with self.store.read() as conn:
-            back = {plan: ledger for ledger, plan in _links(conn, kind.value, None).items()}
-            nodes = set(_links(conn, EntityKind.PROJECT.value, None).values())
+            back = ledger_keys_of(conn, kind.value, [r.key for r in changed])
+            nodes = set(ledger_keys_of(conn, EntityKind.PROJECT.value, [r.key for r in changed]))
         linked: dict[str, SyncRecord] = {}
         created: list[SyncRecord] = []
-        for record in self.plan.changes(kind, since, until):
+        for record in changed:
             if record.key in back:
                 linked[back[record.key]] = record
-            elif not record.deleted and record.key not in nodes and record.key not in ours:
+            elif not record.deleted and record.key not in nodes:
                 created.append(record)
         return linked, created
 
-    def _plan_parent_as_ledger(self, ledger_key: str, plan_record: SyncRecord) -> dict[str, object]:
-        """A plan task's parent in ledger terms: the number of the activity it
-        now sits under (None at the top of its project or subproject). A parent
-        the ledger cannot follow (a task of another ledger project) says nothing."""
-        fields = plan_record.fields or {}
-        parent = fields.get("parent")
-        if parent is None:
-            return {"parent": None}
+    def _unchanged(self, kind: EntityKind, ledger_keys: list[str]) -> list[SyncRecord]:
+        """Entities changed only on the plan side: on the ledger side each is as
+        its merge base says (version -1 marks it so)."""
         with self.store.read() as conn:
-            row = conn.execute(
-                select(links.c.kind, links.c.ledger_key).where(
-                    links.c.plan_key == f"{fields.get('project')}/{parent}"
-                )
-            ).first()
-        project = ledger_key.split("/", 1)[0]
-        if row is None:
-            return {}
-        if row.kind == EntityKind.PROJECT.value:  # the summary node of a subproject
-            return {"parent": None} if row.ledger_key == project else {}
-        parent_project, _, number = str(row.ledger_key).partition("/")
-        return {"parent": number} if parent_project == project else {}
-
-    def _unchanged(self, kind: EntityKind, ledger_key: str) -> SyncRecord:
-        """An entity changed only on the plan side: on the ledger side it is as
-        the merge base says (version -1 marks it so)."""
-        with self.store.read() as conn:
-            base = _bases(conn, kind, [ledger_key]).get(ledger_key)
-        if kind is EntityKind.PROJECT:
-            return SyncRecord(kind=kind, key=ledger_key, version=-1, fields={**(base or {})})
-        if kind is EntityKind.ASSIGNMENT:
-            project, activity, worker = ledger_key.split("/", 2)
-            fields = {**(base or {}), "project": project, "activity": activity, "worker": worker}
-            return SyncRecord(
-                kind=kind, key=ledger_key, version=-1, fields=fields, parent=f"{project}/{activity}"
-            )
-        project, _, number = ledger_key.partition("/")
-        fields = {**(base or {}), "project": project, "number": number}
-        return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)
+            bases = bases_of(conn, kind.value, ledger_keys)
+        return [_as_base_says(kind, key, bases.get(key)) for key in ledger_keys]
 
     def _new_from_plan(
         self, kind: EntityKind, created: list[SyncRecord], scope: _Scope, report: RunReport
@@ -606,9 +669,15 @@ class SyncEngine:
             return self._new_assignments_from_plan(created, report)
         if kind is not EntityKind.TASK or not created:
             return []
+        wanted = set()
+        for record in created:
+            fields = record.fields or {}
+            wanted.add(str(fields.get("project")))
+            if fields.get("parent"):
+                wanted.add(f"{fields.get('project')}/{fields.get('parent')}")
         with self.store.read() as conn:
-            projects = {plan: ledger for ledger, plan in _links(conn, "project", None).items()}
-            tasks = {plan: ledger for ledger, plan in _links(conn, "task", None).items()}
+            projects = ledger_keys_of(conn, EntityKind.PROJECT.value, wanted)
+            tasks = ledger_keys_of(conn, EntityKind.TASK.value, wanted)
         found: list[_Planned] = []
         for record in created:
             fields = record.fields or {}
@@ -659,9 +728,12 @@ class SyncEngine:
     ) -> list[_Planned]:
         """A resource put on a task in the plan becomes hour forecasts of its
         worker on the activity, when the task and the resource are linked."""
+        fields_of = [r.fields or {} for r in created]
         with self.store.read() as conn:
-            tasks = {plan: ledger for ledger, plan in _links(conn, "task", None).items()}
-            workers = {plan: ledger for ledger, plan in _links(conn, "resource", None).items()}
+            tasks = ledger_keys_of(
+                conn, "task", {f"{f.get('project')}/{f.get('task')}" for f in fields_of}
+            )
+            workers = ledger_keys_of(conn, "resource", {str(f.get("resource")) for f in fields_of})
         found: list[_Planned] = []
         for record in created:
             fields = record.fields or {}
@@ -786,10 +858,11 @@ class SyncEngine:
     ) -> dict[str, str]:
         """Plan keys of ledger records: their links, else the keys the sync gives them
         (records outside the integration have none)."""
+        listed = list(records)
         with self.store.read() as conn:
-            linked = _links(conn, kind.value, None)
+            linked = plan_keys_of(conn, kind.value, [r.key for r in listed])
         found = {}
-        for record in records:
+        for record in listed:
             key = linked.get(record.key) or _plan_key(kind, record, scope)
             if key is not None:
                 found[record.key] = key
@@ -803,8 +876,8 @@ class SyncEngine:
         operations: list[tuple[SyncRecord, Operation, Mapping[str, object] | None]],
         report: RunReport,
     ) -> None:
-        for start in range(0, len(operations), 200):
-            batch = operations[start : start + 200]
+        for start in range(0, len(operations), OPERATIONS_PER_APPLY):
+            batch = operations[start : start + OPERATIONS_PER_APPLY]
             real = [
                 operation for _, operation, _ in batch if operation.action is not Action.REFRESH
             ]
@@ -947,7 +1020,7 @@ class SyncEngine:
                     {
                         "kind": kind.value,
                         "ledger_key": record.key,
-                        "fields": _base_text(new_base),
+                        "fields": base_text(new_base),
                         "synced_at": now,
                     }
                 )
@@ -1048,10 +1121,88 @@ def _store_base(
             insert(merge_bases).values(
                 kind=kind.value,
                 ledger_key=key,
-                fields=_base_text(fields),
+                fields=base_text(fields),
                 synced_at=dt.datetime.now(dt.UTC),
             )
         )
+
+
+def _plan_parents(conn: Connection, plan_tasks: Iterable[SyncRecord]) -> dict[str, tuple[str, str]]:
+    """The links of the plan tasks' parents: plan key → (kind, ledger key), a
+    parent being a task or the summary node of a subproject."""
+    keys = {
+        f"{fields.get('project')}/{fields.get('parent')}"
+        for record in plan_tasks
+        if (fields := record.fields) is not None and fields.get("parent") is not None
+    }
+    found = {
+        plan: (EntityKind.TASK.value, ledger)
+        for plan, ledger in ledger_keys_of(conn, EntityKind.TASK.value, keys).items()
+    }
+    for plan, ledger in ledger_keys_of(conn, EntityKind.PROJECT.value, keys).items():
+        found[plan] = (EntityKind.PROJECT.value, ledger)
+    return found
+
+
+def _plan_parent_as_ledger(
+    ledger_key: str, plan_record: SyncRecord, parents: Mapping[str, tuple[str, str]]
+) -> dict[str, object]:
+    """A plan task's parent in ledger terms: the number of the activity it
+    now sits under (None at the top of its project or subproject). A parent
+    the ledger cannot follow (a task of another ledger project) says nothing."""
+    fields = plan_record.fields or {}
+    parent = fields.get("parent")
+    if parent is None:
+        return {"parent": None}
+    found = parents.get(f"{fields.get('project')}/{parent}")
+    project = ledger_key.split("/", 1)[0]
+    if found is None:
+        return {}
+    kind, parent_key = found
+    if kind == EntityKind.PROJECT.value:  # the summary node of a subproject
+        return {"parent": None} if parent_key == project else {}
+    parent_project, _, number = parent_key.partition("/")
+    return {"parent": number} if parent_project == project else {}
+
+
+def _as_base_says(
+    kind: EntityKind, ledger_key: str, base: Mapping[str, object] | None
+) -> SyncRecord:
+    if kind is EntityKind.PROJECT:
+        return SyncRecord(kind=kind, key=ledger_key, version=-1, fields={**(base or {})})
+    if kind is EntityKind.ASSIGNMENT:
+        project, activity, worker = ledger_key.split("/", 2)
+        fields = {**(base or {}), "project": project, "activity": activity, "worker": worker}
+        return SyncRecord(
+            kind=kind, key=ledger_key, version=-1, fields=fields, parent=f"{project}/{activity}"
+        )
+    project, _, number = ledger_key.partition("/")
+    fields = {**(base or {}), "project": project, "number": number}
+    return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)
+
+
+def _actual_day(record: SyncRecord) -> tuple[str, str, dt.date]:
+    fields = record.fields or {}
+    day = fields["day"]
+    assert isinstance(day, dt.date)
+    return str(fields["project"]), str(fields["activity"]), day
+
+
+def _day_of_actual_key(key: str) -> tuple[str, str, dt.date]:
+    """The project, activity and day of a folded actual's key
+    ``project/activity/resource/day``."""
+    head, _resource, day = key.rsplit("/", 2)
+    project, activity = head.split("/", 1)
+    return project, activity, dt.date.fromisoformat(day)
+
+
+def _owners_of(
+    known: dict[str | None, Ownership], chosen: Mapping[str, ProjectSettings], project: str | None
+) -> Ownership:
+    """A project's field owners, worked out once per batch."""
+    if project not in known:
+        known[project] = _ownership(chosen, project)
+    return known[project]
 
 
 def _ownership(chosen: Mapping[str, ProjectSettings], project: str | None) -> Ownership:
@@ -1170,51 +1321,3 @@ def _parents_first(records: list[SyncRecord]) -> list[SyncRecord]:
         pending = [r for r in pending if r.key not in placed]
     deleted = [r for r in records if r.deleted]
     return ordered + list(reversed(deleted))  # children deleted before parents
-
-
-def _bases(conn: Connection, kind: EntityKind, keys: list[str]) -> dict[str, dict[str, object]]:
-    wanted = set(keys)
-    rows = conn.execute(
-        select(merge_bases.c.ledger_key, merge_bases.c.fields).where(
-            merge_bases.c.kind == kind.value
-        )
-    )
-    return {key: _base_fields(text) for key, text in rows if key in wanted}
-
-
-def _links(conn: Connection, kind: str, keys: list[str] | None) -> dict[str, str]:
-    """Plan keys of linked ledger keys (all of the kind when ``keys`` is None)."""
-    wanted = None if keys is None else set(keys)
-    rows = conn.execute(select(links.c.ledger_key, links.c.plan_key).where(links.c.kind == kind))
-    return {ledger: plan for ledger, plan in rows if wanted is None or ledger in wanted}
-
-
-def _base_text(fields: Mapping[str, object]) -> str:
-    return json.dumps({k: _tagged(v) for k, v in fields.items()}, sort_keys=True)
-
-
-def _base_fields(text: str) -> dict[str, object]:
-    return {k: _untagged(v) for k, v in json.loads(text).items()}
-
-
-def _tagged(value: object) -> Any:
-    """Merge bases keep their types: a Decimal must compare equal to a Decimal."""
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    return value
-
-
-def _untagged(value: Any) -> object:
-    if isinstance(value, dict) and len(value) == 1:
-        ((tag, text),) = value.items()
-        if tag == "decimal":
-            return Decimal(text)
-        if tag == "datetime":
-            return dt.datetime.fromisoformat(text)
-        if tag == "date":
-            return dt.date.fromisoformat(text)
-    return value

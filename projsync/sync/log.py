@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -188,18 +188,23 @@ def renew_conflict(conn: Connection, entry_id: int, *, run: int, payload: str, e
     )
 
 
-def close_conflicts(conn: Connection, entity_type: str, entity_key: str) -> int:
-    """Both sides agree again (a person settled it): the held conflicts are done."""
-    done = conn.execute(
-        update(log)
-        .where(
-            log.c.status == LogStatus.CONFLICT.value,
-            log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
-            log.c.entity_key == entity_key,
+def close_conflicts(conn: Connection, entity_type: str, entity_keys: Iterable[str]) -> int:
+    """Both sides agree again (a person settled it): the held conflicts of
+    these entities are done."""
+    listed = sorted(set(entity_keys))
+    closed = 0
+    for start in range(0, len(listed), 500):
+        done = conn.execute(
+            update(log)
+            .where(
+                log.c.status == LogStatus.CONFLICT.value,
+                log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
+                log.c.entity_key.in_(listed[start : start + 500]),
+            )
+            .values(status=LogStatus.COMPLETED.value, updated_at=dt.datetime.now(dt.UTC))
         )
-        .values(status=LogStatus.COMPLETED.value, updated_at=dt.datetime.now(dt.UTC))
-    )
-    return int(done.rowcount or 0)
+        closed += int(done.rowcount or 0)
+    return closed
 
 
 def entries(

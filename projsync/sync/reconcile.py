@@ -39,7 +39,7 @@ def reconcile(sync: Store, ledger: Connector, plan: Connector) -> Reconciliation
     engine = SyncEngine(sync, ledger, plan)
     scope = engine.scope()
     expected: dict[str, dict[str, Decimal]] = {}
-    records = engine.folded_actuals([], scope, everything=True)
+    records = list(engine.folded_actuals(ledger.snapshot(EntityKind.ACTUAL), scope))
     keys = engine.plan_keys(EntityKind.ACTUAL, records, scope)
     for record in records:
         key = keys.get(record.key)

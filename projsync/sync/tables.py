@@ -1,5 +1,6 @@
 """The sync's own tables: settings, links between ids, merge bases, cursors,
-runs, the integration log and per-entity sync status.
+runs, the integration log, per-entity sync status and the mirror of the
+ledger's headers.
 
 The sync never touches a table of the ledger or of the plan server; these are
 the only tables it writes, and it writes the outcome of an operation (log
@@ -27,6 +28,7 @@ __all__ = [
     "cursors",
     "entity_status",
     "global_settings",
+    "ledger_headers",
     "links",
     "log",
     "merge_bases",
@@ -59,6 +61,18 @@ project_settings = Table(
     Column("plan_project", String(40)),
     Column("ownership", Text, nullable=False),
 )
+
+ledger_headers = Table(
+    "ledger_headers",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("parent", String(200)),
+    Column("company", String(40)),
+)
+"""The ledger's projects (with their parent) and integrated workers, with their
+company, as of the headers' cursors: where entities land, without asking the
+ledger for every header on every run."""
 
 links = Table(
     "links",

@@ -42,6 +42,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name"),
     )
     op.create_table(
+        "ledger_headers",
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("parent", sa.String(length=200), nullable=True),
+        sa.Column("company", sa.String(length=40), nullable=True),
+        sa.PrimaryKeyConstraint("kind", "key"),
+    )
+    op.create_table(
         "links",
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("ledger_key", sa.String(length=200), nullable=False),
@@ -112,6 +120,7 @@ def downgrade() -> None:
 
     op.drop_table("log")
     op.drop_table("links")
+    op.drop_table("ledger_headers")
     op.drop_table("global_settings")
     op.drop_table("entity_status")
     op.drop_table("cursors")
