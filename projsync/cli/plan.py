@@ -29,7 +29,7 @@ from projsync.plan.entities import (
     ResourceType,
     TaskView,
 )
-from projsync.plan.model import ConstraintType
+from projsync.plan.model import ConstraintType, WorkContour
 from projsync.plan.progress import actuals_of, record_actuals, save_baseline, set_budget
 from projsync.plan.scheduling import level_project, project_overallocations, schedule_project
 from projsync.plan.service import PlanService
@@ -311,12 +311,19 @@ def assign(
     resource_id: Annotated[str, typer.Argument(metavar="RESOURCE")],
     units: Annotated[int, typer.Option(help="Percent of the resource's time.")] = 100,
     work: Annotated[str | None, typer.Option(help="Work of this resource, e.g. 16h.")] = None,
+    contour: Annotated[
+        str | None,
+        typer.Option(help=f"Work contour: {', '.join(c.value for c in _PATTERNS)}."),
+    ] = None,
     as_json: Json = False,
 ) -> None:
-    """Put a resource on a task (or change its units or work)."""
+    """Put a resource on a task (or change its units, work or work contour)."""
     with fail_cleanly():
         minutes = parse_minutes(work, "--work")[0] if work else None
-        assignment = _service().assign(project, task_id, resource_id, units=units, work=minutes)
+        shape = _contour(contour) if contour else None
+        assignment = _service().assign(
+            project, task_id, resource_id, units=units, work=minutes, contour=shape
+        )
         emit(
             {**_plain_assignment(assignment), "remaining_work": assignment.remaining_work},
             as_json=as_json,
@@ -349,6 +356,18 @@ def assignments(
         emit(rows, as_json=as_json, title="assignments")
 
 
+_PATTERNS = [c for c in WorkContour if c is not WorkContour.CONTOURED]
+
+
+def _contour(text: str) -> WorkContour:
+    wanted = text.strip().lower().replace("-", " ").replace("_", " ")
+    for pattern in _PATTERNS:
+        if pattern.value == wanted:
+            return pattern
+    choices = ", ".join(c.value for c in _PATTERNS)
+    raise refusal("--contour", f"unknown work contour {text!r}; one of: {choices}")
+
+
 def _plain_assignment(assignment: Any) -> dict[str, object]:
     return {
         "project": assignment.project,
@@ -359,6 +378,7 @@ def _plain_assignment(assignment: Any) -> dict[str, object]:
         "actual_work": assignment.actual_work,
         "cost": assignment.cost,
         "actual_cost": assignment.actual_cost,
+        "contour": assignment.contour.value,
     }
 
 

@@ -146,8 +146,34 @@ class _Converter:
         self.file = project_file
         self.path = path
         self.properties = project_file.getProjectProperties()
-        (self.time_unit,) = java_classes("org.mpxj.TimeUnit")
+        time_unit, duration, relation_type, constraint_type = java_classes(
+            "org.mpxj.TimeUnit", "org.mpxj.Duration", "org.mpxj.RelationType",
+            "org.mpxj.ConstraintType",
+        )  # fmt: skip
+        self.time_unit = time_unit
         self.minutes_per_day = int(self.properties.getMinutesPerDay() or 480)
+        # Durations are converted here rather than by MPXJ's convertUnits, one JVM
+        # call a duration fewer: (kind, minutes per unit) by the unit's ordinal,
+        # the working units' sizes taken from the file's settings once.
+        self.units: dict[int, tuple[LagKind, float]] = {}
+        for unit in time_unit.values():
+            name = str(unit.name())
+            if name in _ELAPSED_MINUTES:
+                self.units[int(unit.ordinal())] = (LagKind.ELAPSED, _ELAPSED_MINUTES[name])
+            elif name in ("PERCENT", "ELAPSED_PERCENT"):
+                self.units[int(unit.ordinal())] = (LagKind.PERCENT, 1.0)
+            else:
+                one = duration.getInstance(1.0, unit)
+                one = one.convertUnits(time_unit.MINUTES, self.properties)
+                self.units[int(unit.ordinal())] = (LagKind.WORKING, float(one.getDuration()))
+        self.relations = {
+            int(t.ordinal()): _RELATIONS.get(str(t.name()), DependencyType.FS)
+            for t in relation_type.values()
+        }
+        self.constraints = {
+            int(t.ordinal()): _CONSTRAINTS.get(str(t.name()), ConstraintType.ASAP)
+            for t in constraint_type.values()
+        }
         # Fields with a value on at least one task: the rest need not be asked
         # for task by task (each question to the JVM costs a microsecond or two).
         self.populated_fields = list(project_file.getTasks().getPopulatedFields())
@@ -166,14 +192,18 @@ class _Converter:
         self.day_end = _time(self.properties.getDefaultEndTime(), dt.time(17))
 
     def document(self, progress: Callable[[int, int], None] | None) -> ProjectDocument:
-        tasks_in_file = [t for t in self.file.getTasks() if _int(t.getUniqueID()) != 0]
+        numbered = [(_int(t.getUniqueID()), t) for t in self.file.getTasks()]
+        tasks_in_file = [t for uid, t in numbered if uid != 0]
+        uids = [uid for uid, _ in numbered if uid != 0]
         id_field = self._projsync_id_field()
-        ids = {_int(t.getUniqueID()): self._task_id(t, id_field) for t in tasks_in_file}
+        ids = {
+            uid: self._task_id(t, uid, id_field) for uid, t in zip(uids, tasks_in_file, strict=True)
+        }
         fields = self._custom_fields()
         tasks: list[PlanTask] = []
         values: list[FieldValue] = []
-        for index, java_task in enumerate(tasks_in_file, start=1):
-            task = self._task(java_task, ids, index)
+        for index, (uid, java_task) in enumerate(zip(uids, tasks_in_file, strict=True), start=1):
+            task = self._task(java_task, ids[uid], ids, index)
             tasks.append(task)
             values.extend(self._values(java_task, task.id, fields))
             if progress is not None and index % 500 == 0:
@@ -186,7 +216,7 @@ class _Converter:
             project=self._project(),
             calendars=tuple(self._calendars()),
             tasks=tuple(tasks),
-            links=tuple(self._links(tasks_in_file, ids)),
+            links=tuple(self._links(tasks_in_file, uids, ids)),
             resources=tuple(resources.values()),
             assignments=tuple(self._assignments(ids, resources)),
             fields=tuple(
@@ -265,14 +295,17 @@ class _Converter:
                 return field.getFieldType()
         return None
 
-    def _task_id(self, task: Any, id_field: Any) -> str:
+    def _task_id(self, task: Any, uid: int, id_field: Any) -> str:
         if id_field is not None:
             value = _str(task.get(id_field))
             if value:
                 return value
-        return str(_int(task.getUniqueID()))
+        return str(uid)
 
-    def _task(self, task: Any, ids: dict[int, str], position: int) -> PlanTask:
+    def _task(self, task: Any, task_id: str, ids: dict[int, str], position: int) -> PlanTask:
+        # A field with no value on any task is not asked for: MPXJ counts a field
+        # populated when some task has it non-null, true or non-zero, which are
+        # the defaults taken here otherwise.
         has = self.populated.__contains__
 
         def moment(field: str, getter: Callable[[], Any]) -> dt.datetime | None:
@@ -288,20 +321,21 @@ class _Converter:
         parent = task.getParentTask()
         parent_unique = _int(parent.getUniqueID()) if parent is not None else 0
         duration, elapsed = self._duration(task.getDuration())
-        constraint = _CONSTRAINTS.get(_str(task.getConstraintType()) or "", ConstraintType.ASAP)
-        calendar = task.getCalendar()
+        kind = task.getConstraintType()
+        constraint = ConstraintType.ASAP if kind is None else self.constraints[int(kind.ordinal())]
+        calendar = task.getCalendar() if has("CALENDAR_UNIQUE_ID") or has("CALENDAR") else None
         return PlanTask(
             project="",
-            id=ids[_int(task.getUniqueID())],
-            name=(_str(task.getName()) or f"Task {_int(task.getUniqueID())}")[:250],
+            id=task_id,
+            name=(_str(task.getName()) or f"Task {task_id}")[:250],
             parent=ids.get(parent_unique) if parent_unique else None,
             position=position,
             duration=max(0, duration),
             elapsed=elapsed,
-            work=max(0, self._minutes(task.getWork())),
-            manual=_str(task.getTaskMode()) == "MANUALLY_SCHEDULED",
-            milestone=bool(task.getMilestone()),
-            effort_driven=bool(task.getEffortDriven()),
+            work=max(0, self._minutes(task.getWork())) if has("WORK") else 0,
+            manual=has("TASK_MODE") and _str(task.getTaskMode()) == "MANUALLY_SCHEDULED",
+            milestone=has("MILESTONE") and bool(task.getMilestone()),
+            effort_driven=has("EFFORT_DRIVEN") and bool(task.getEffortDriven()),
             constraint=constraint,
             constraint_date=(
                 self._finish(task.getConstraintDate())
@@ -311,7 +345,9 @@ class _Converter:
             if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
             else None,
             deadline=input_moment("DEADLINE", task.getDeadline, finish=True),
-            percent_complete=min(100, max(0, round(_number(task.getPercentageComplete())))),
+            percent_complete=min(100, max(0, round(_number(task.getPercentageComplete()))))
+            if has("PERCENT_COMPLETE")
+            else 0,
             actual_start=input_moment("ACTUAL_START", task.getActualStart, finish=False),
             actual_finish=input_moment("ACTUAL_FINISH", task.getActualFinish, finish=True),
             calendar=_str(calendar.getName()) if calendar is not None else None,
@@ -330,8 +366,8 @@ class _Converter:
             baseline_cost=(_money(task.getBaselineCost()) or None)
             if has("BASELINE_COST")
             else None,
-            start=_moment(task.getStart()),
-            finish=_moment(task.getFinish()),
+            start=moment("START", task.getStart),
+            finish=moment("FINISH", task.getFinish),
             early_start=moment("EARLY_START", task.getEarlyStart),
             early_finish=moment("EARLY_FINISH", task.getEarlyFinish),
             late_start=moment("LATE_START", task.getLateStart),
@@ -339,57 +375,48 @@ class _Converter:
             critical=bool(task.getCritical()),
         )
 
-    def _duration(self, duration: Any) -> tuple[int, bool]:
+    def _measure(self, duration: Any) -> tuple[int, LagKind]:
+        """A duration in minutes (percent for a percentage), and what they count."""
         if duration is None:
-            return 0, False
-        units = _str(duration.getUnits().name()) or ""
-        if units in _ELAPSED_MINUTES:
-            return round(float(duration.getDuration()) * _ELAPSED_MINUTES[units]), True
-        return self._minutes(duration), False
+            return 0, LagKind.WORKING
+        value = float(duration.getDuration())
+        if value == 0:
+            return 0, LagKind.WORKING
+        kind, size = self.units[int(duration.getUnits().ordinal())]
+        return round(value * size), kind
+
+    def _duration(self, duration: Any) -> tuple[int, bool]:
+        minutes, kind = self._measure(duration)
+        return (0, False) if kind is LagKind.PERCENT else (minutes, kind is LagKind.ELAPSED)
 
     def _minutes(self, duration: Any) -> int:
-        if duration is None:
-            return 0
-        units = _str(duration.getUnits().name()) or ""
-        if units in _ELAPSED_MINUTES:
-            return round(float(duration.getDuration()) * _ELAPSED_MINUTES[units])
-        if units in ("PERCENT", "ELAPSED_PERCENT"):
-            return 0
-        minutes = duration.convertUnits(self.time_unit.MINUTES, self.properties)
-        return round(float(minutes.getDuration()))
+        minutes, kind = self._measure(duration)
+        return 0 if kind is LagKind.PERCENT else minutes
 
-    def _links(self, tasks: list[Any], ids: dict[int, str]) -> Iterator[PlanLink]:
+    def _links(self, tasks: list[Any], uids: list[int], ids: dict[int, str]) -> Iterator[PlanLink]:
+        """Each task's predecessor links (the task is the successor of its own)."""
         seen: set[tuple[str, str]] = set()
-        for task in tasks:
-            for relation in task.getPredecessors():
+        for task, successor in zip(tasks, uids, strict=True):
+            relations = task.getPredecessors()
+            if relations.isEmpty():
+                continue
+            for relation in relations:
                 predecessor = _int(relation.getPredecessorTask().getUniqueID())
-                successor = _int(relation.getSuccessorTask().getUniqueID())
-                if predecessor not in ids or successor not in ids:
+                if predecessor not in ids:
                     continue
                 pair = (ids[predecessor], ids[successor])
                 if pair in seen or pair[0] == pair[1]:
                     continue
                 seen.add(pair)
-                lag, kind = self._lag(relation.getLag())
+                lag, kind = self._measure(relation.getLag())
                 yield PlanLink(
                     project="",
                     predecessor=pair[0],
                     successor=pair[1],
-                    # name(), not str(): RelationType prints as "FS", "SS"...
-                    type=_RELATIONS.get(_str(relation.getType().name()) or "", DependencyType.FS),
+                    type=self.relations[int(relation.getType().ordinal())],
                     lag=lag,
                     lag_kind=kind,
                 )
-
-    def _lag(self, lag: Any) -> tuple[int, LagKind]:
-        if lag is None:
-            return 0, LagKind.WORKING
-        units = _str(lag.getUnits().name()) or ""
-        if units in ("PERCENT", "ELAPSED_PERCENT"):
-            return round(float(lag.getDuration())), LagKind.PERCENT
-        if units in _ELAPSED_MINUTES:
-            return round(float(lag.getDuration()) * _ELAPSED_MINUTES[units]), LagKind.ELAPSED
-        return self._minutes(lag), LagKind.WORKING
 
     # -- custom fields -------------------------------------------------------------
 

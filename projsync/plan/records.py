@@ -87,13 +87,14 @@ _TASK_COLUMNS = {
 }
 
 
+_TASK_FIELDS = tuple(
+    (name, _TASK_COLUMNS.get(name, name)) for name in PlanTask.__dataclass_fields__
+)
+
+
 def task_values(task: PlanTask) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for name in PlanTask.__dataclass_fields__:
-        value = getattr(task, name)
-        if isinstance(value, ConstraintType):
-            value = value.value
-        values[_TASK_COLUMNS.get(name, name)] = value
+    values = {column: getattr(task, name) for name, column in _TASK_FIELDS}
+    values["constraint_type"] = task.constraint.value
     return values
 
 

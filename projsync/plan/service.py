@@ -17,13 +17,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from projsync.db import Store
+from projsync.db import Store, insert_many
 from projsync.errors import InputError, Problem, check_id, refusal
 from projsync.plan import records
 from projsync.plan.calendars import calendar_names
 from projsync.plan.changes import reserve_versions, tombstone, untombstone, untombstone_all
 from projsync.plan.entities import PlanAssignment, PlanLink, PlanProject, PlanResource, PlanTask
-from projsync.plan.model import ConstraintType
+from projsync.plan.model import ConstraintType, WorkContour
 from projsync.plan.tables import actuals, assignments, links, projects, resources, tasks
 
 __all__ = ["PlanService"]
@@ -174,16 +174,18 @@ class PlanService:
             return placed
         first = reserve_versions(conn, len(placed) + len(new_links))
         if placed:
-            conn.execute(
-                insert(tasks),
+            insert_many(
+                conn,
+                tasks,
                 [
                     {**records.task_values(t), "version": first + i}
                     for i, t in enumerate(_parents_first(placed))
                 ],
             )
         if new_links:
-            conn.execute(
-                insert(links),
+            insert_many(
+                conn,
+                links,
                 [_link_values(link, first + len(placed) + i) for i, link in enumerate(new_links)],
             )
         untombstone_all(conn, "task", [f"{project_id}/{task.id}" for task in placed])
@@ -362,8 +364,9 @@ class PlanService:
         if not new:
             return
         first = reserve_versions(conn, len(new))
-        conn.execute(
-            insert(assignments),
+        insert_many(
+            conn,
+            assignments,
             [{**_assignment_values(a), "version": first + i} for i, a in enumerate(new)],
         )
         if tasks_hold_work:
@@ -429,16 +432,21 @@ class PlanService:
         *,
         units: int = 100,
         work: int | None = None,
+        contour: WorkContour | None = None,
     ) -> PlanAssignment:
-        """Put a resource on a task, or change its units or work.
+        """Put a resource on a task, or change its units, work or work contour.
 
         Without ``work``: a task with work shares it among its resources by
         units (effort-driven: a second person shortens the task); a task
         without work gets duration × units of work from this resource.
+        Without ``contour`` the assignment keeps its own (flat when new); a
+        hand-edited contour comes only from a file, with its span.
         """
         where = f"assignment {project_id}/{task_id}/{resource_id}"
         if units <= 0:
             raise refusal(where, "units must be more than zero")
+        if contour is WorkContour.CONTOURED:
+            raise refusal(where, "a hand-edited contour cannot be set; choose a pattern")
         if work is not None and work < 0:
             raise refusal(where, "work cannot be negative")
         with self.store.write() as conn:
@@ -456,6 +464,8 @@ class PlanService:
                 work=work if work is not None else 0,
                 actual_work=current.actual_work if current else 0,
                 actual_cost=current.actual_cost if current else Decimal("0.00"),
+                contour=contour or (current.contour if current else WorkContour.FLAT),
+                span=current.span if current and contour is None else None,
             )
             mine[resource_id] = wanted
             if work is None:

@@ -145,3 +145,21 @@ def test_cli__listings_speak_json(projsync: Run) -> None:
         outcome = projsync("plan", *listing, "--json")
         assert outcome.exit_code == 0, (listing, outcome.stderr)
         assert isinstance(outcome.json(), list), listing
+
+
+def test_cli__a_bell_contour_doubles_the_duration(projsync: Run) -> None:
+    build(projsync)
+
+    def scheduled_t3() -> dict[str, str]:
+        projsync("plan", "schedule", "X")
+        shown = projsync("plan", "show", "X", "--json").json()["tasks"]
+        return next(t for t in shown if t["id"] == "T3")
+
+    flat = scheduled_t3()
+    shaped = projsync("plan", "assign", "X", "T3", "R1", "--contour", "bell", "--json").json()
+    assert shaped["contour"] == "bell"
+    bell = scheduled_t3()
+    assert (flat["start"], flat["finish"]) == ("2026-03-10T08:00:00", "2026-03-12T17:00:00")
+    assert (bell["start"], bell["finish"]) == ("2026-03-10T08:00:00", "2026-03-17T17:00:00")
+    refused = projsync("plan", "assign", "X", "T3", "R1", "--contour", "zigzag")
+    assert refused.exit_code == 1 and "--contour" in refused.stderr and "bell" in refused.stderr
