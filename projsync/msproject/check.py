@@ -50,6 +50,8 @@ class CheckReport:
     files_failed: int = 0
     tasks: int = 0
     identical: int = 0
+    blank_rows: int = 0
+    """Blank rows of the files: not tasks, so neither scheduled nor counted."""
     mismatches: list[Mismatch] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
@@ -60,6 +62,7 @@ class CheckReport:
                 "files_failed": self.files_failed,
                 "tasks": self.tasks,
                 "identical": self.identical,
+                "blank_rows": self.blank_rows,
                 "agreement": round(self.identical / self.tasks, 4) if self.tasks else None,
                 "mismatches": [
                     {"file": m.file, "task": m.task, "stored": list(m.stored), "ours": list(m.ours)}
@@ -96,6 +99,7 @@ def check_paths(
             report.files_failed += 1
             report.failures.append((name, str(exc)))
             continue
+        report.blank_rows += document.blank_rows
         for task_id, stored, ours in pairs:
             report.tasks += 1
             if stored == ours:

@@ -60,3 +60,5 @@ class ProjectDocument:
     fields: tuple[CustomField, ...] = ()
     values: tuple[FieldValue, ...] = ()
     minutes_per_day: int = 480
+    blank_rows: int = 0
+    """Blank rows of the file (Project's null tasks): no task, so not imported."""

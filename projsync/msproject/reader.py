@@ -193,8 +193,14 @@ class _Converter:
 
     def document(self, progress: Callable[[int, int], None] | None) -> ProjectDocument:
         numbered = [(_int(t.getUniqueID()), t) for t in self.file.getTasks()]
-        tasks_in_file = [t for uid, t in numbered if uid != 0]
-        uids = [uid for uid, _ in numbered if uid != 0]
+        numbered = [(uid, t) for uid, t in numbered if uid != 0]
+        blank = 0
+        if "NULL" in self.populated:  # blank rows: Project neither schedules nor shows them
+            rows = len(numbered)
+            numbered = [(uid, t) for uid, t in numbered if not t.getNull()]
+            blank = rows - len(numbered)
+        tasks_in_file = [t for _, t in numbered]
+        uids = [uid for uid, _ in numbered]
         id_field = self._projsync_id_field()
         ids = {
             uid: self._task_id(t, uid, id_field) for uid, t in zip(uids, tasks_in_file, strict=True)
@@ -224,6 +230,7 @@ class _Converter:
             ),
             values=tuple(values),
             minutes_per_day=self.minutes_per_day,
+            blank_rows=blank,
         )
 
     # -- project and calendars ----------------------------------------------------

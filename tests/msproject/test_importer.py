@@ -105,3 +105,14 @@ def test_import__category_field_fills_the_task_category(
     import_document(plan_store, read_document(exported), as_project="S2")
     again = {t.id: t for t in service.tasks("S2")}
     assert again[leaf.id].category == "Design"
+
+
+def test_import__blank_rows_are_not_tasks(plan_store: Store) -> None:
+    path = CORPUS / "mpp12nulltasks.mpp"
+    if not path.exists():
+        pytest.skip(f"corpus not at {CORPUS}")
+    document = read_document(path)
+    assert document.blank_rows == 3
+    import_document(plan_store, document, as_project="N")
+    names = [t.name for t in PlanService(plan_store).tasks("N")]
+    assert names == ["Task 1", "Task 2", "Task 3", "Task 4", "Task 5"]
