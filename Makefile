@@ -47,10 +47,11 @@ chromium:
 test: lint typecheck java chromium
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test java
+bench: $(VENV)/.installed-test java chromium
 	$(BIN)/python bench/ledger_posting.py --lines 1000000
 	$(BIN)/python bench/schedule.py --tasks 100000
 	$(BIN)/python bench/msproject.py --tasks 10000
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -224,18 +224,20 @@ class AccessService:
             raise refusal(f"token {token_id}", "unknown token")
 
     def user_for_token(self, secret: str) -> User | None:
+        """The user of a valid (known, unexpired) token, or ``None``."""
+        query = (
+            select(users, tokens.c.expires_at)
+            .join(tokens, tokens.c.user_id == users.c.id)
+            .where(tokens.c.digest == _digest(secret))
+        )
         with self.store.read() as conn:
-            row = conn.execute(
-                select(tokens.c.user_id, tokens.c.expires_at).where(
-                    tokens.c.digest == _digest(secret)
-                )
-            ).first()
+            row = conn.execute(query).first()
             if row is None:
                 return None
             expires = _aware(row.expires_at)
             if expires is not None and expires <= _now():
                 return None
-            return self._user(conn, row.user_id)
+            return self._user_of(conn, row)
 
     # page sessions
 
@@ -279,16 +281,25 @@ class AccessService:
     @staticmethod
     def _user(conn: Connection, user_id: int) -> User:
         row = conn.execute(select(users).where(users.c.id == user_id)).one()
-        companies = conn.execute(
-            select(user_companies.c.company)
-            .where(user_companies.c.user_id == user_id)
-            .order_by(user_companies.c.company)
-        ).scalars()
+        return AccessService._user_of(conn, row)
+
+    @staticmethod
+    def _user_of(conn: Connection, row: Row[Any]) -> User:
+        role = Role(row.role)
+        companies: tuple[str, ...] = ()
+        if role is not Role.ADMINISTRATOR:  # an administrator sees every company
+            companies = tuple(
+                conn.execute(
+                    select(user_companies.c.company)
+                    .where(user_companies.c.user_id == row.id)
+                    .order_by(user_companies.c.company)
+                ).scalars()
+            )
         return User(
             id=row.id,
             login=row.login,
             name=row.name,
-            role=Role(row.role),
+            role=role,
             worker=row.worker,
-            companies=tuple(companies),
+            companies=companies,
         )

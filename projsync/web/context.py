@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from projsync.web.access import AccessService
 __all__ = ["Context", "SyncLoop", "open_context"]
 
 _log = logging.getLogger("projsync.web")
+RENDERED_KEPT = 32
+"""Response bodies kept in memory (the newest)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -34,6 +37,28 @@ class Context:
     plan_side: Callable[[Store], Connector] = PlanConnector
     """Builds the plan side of the sync (a test may put a failing one here)."""
     _sync_lock: threading.Lock = field(default_factory=threading.Lock)
+    _rendered: OrderedDict[tuple[str, ...], bytes] = field(default_factory=OrderedDict)
+    _rendered_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def kept(self, key: tuple[str, ...]) -> bytes | None:
+        """The body kept for ``key``, if any."""
+        with self._rendered_lock:
+            return self._rendered.get(key)
+
+    def rendered(self, key: tuple[str, ...], render: Callable[[], bytes]) -> bytes:
+        """A response body kept for ``key``, rendered on first use. Keys carry the
+        version of the store they were read at, so a change makes a new key."""
+        with self._rendered_lock:
+            body = self._rendered.get(key)
+            if body is not None:
+                self._rendered.move_to_end(key)
+                return body
+        body = render()
+        with self._rendered_lock:
+            self._rendered[key] = body
+            while len(self._rendered) > RENDERED_KEPT:
+                self._rendered.popitem(last=False)
+        return body
 
     @property
     def access(self) -> AccessService:

@@ -6,6 +6,7 @@ pages stay a template and a call, and the charts are tested alone.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,7 +65,15 @@ def gantt_svg(
     progress as a darker band, and dependency arrows between the bars."""
     dated = [r for r in rows if r.start is not None and r.finish is not None]
     height = 30 + ROW * max(1, len(rows)) + 10
-    width = LABEL_WIDTH + CHART_WIDTH
+    if dated:
+        first = min(r.start for r in dated if r.start is not None)
+        last = max(r.finish for r in dated if r.finish is not None)
+    else:
+        first = last = dt.datetime(2000, 1, 3)  # noqa: DTZ001 (unused: nothing is dated)
+    origin = dt.datetime.combine(monday(first.date()), dt.time())
+    days = max(7, (last - origin).days + 2)
+    per_day = max(0.25, min(40.0, CHART_WIDTH / days))
+    width = LABEL_WIDTH + math.ceil(days * per_day) + 10
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
@@ -76,26 +85,18 @@ def gantt_svg(
     if not dated:
         out.append('<text x="10" y="20">No scheduled tasks yet.</text></svg>')
         return "".join(out)
-    first = min(r.start for r in dated if r.start is not None)
-    last = max(r.finish for r in dated if r.finish is not None)
-    origin = dt.datetime.combine(monday(first.date()), dt.time())
-    days = max(7, (last - origin).days + 2)
-    per_day = max(2.0, min(40.0, CHART_WIDTH / days))
 
     def x(moment: dt.datetime) -> float:
         return LABEL_WIDTH + (moment - origin).total_seconds() / 86400 * per_day
 
-    # weekly grid and labels
+    # gridlines every so many weeks that they stay at least 60 px apart
+    step = max(1, math.ceil(60 / (per_day * 7)))
     week = origin
-    step = 1 if per_day * 7 >= 60 else (2 if per_day * 7 >= 30 else 4)
-    index = 0
     while week <= last + dt.timedelta(days=1):
         gx = x(week)
         out.append(f'<line class="grid" x1="{gx:.1f}" y1="22" x2="{gx:.1f}" y2="{height}"/>')
-        if index % step == 0:
-            out.append(f'<text class="scale" x="{gx + 2:.1f}" y="16">{week:%d %b}</text>')
-        week += dt.timedelta(days=7)
-        index += 1
+        out.append(f'<text class="scale" x="{gx + 2:.1f}" y="16">{week:%d %b %y}</text>')
+        week += dt.timedelta(days=7 * step)
     out.append(f'<line class="axis" x1="{LABEL_WIDTH}" y1="0" x2="{LABEL_WIDTH}" y2="{height}"/>')
     where: dict[str, tuple[float, float, float]] = {}
     for number, row in enumerate(rows):
@@ -117,7 +118,7 @@ def gantt_svg(
             f"{', critical' if row.critical else ''}</title>"
         )
         css = "critical" if row.critical else "task"
-        if row.milestone or x1 - x0 < 1:
+        if row.milestone or row.finish <= row.start:
             out.append(
                 f'<path class="milestone {css}" data-task="{escape(row.id)}" '
                 f'd="M{x0:.1f},{middle - 6:.1f} l6,6 l-6,6 l-6,-6 z">{tip}</path>'
@@ -128,6 +129,7 @@ def gantt_svg(
                 f'H{x1:.1f} v10 l-5,-5 H{x0 + 5:.1f} l-5,5 z">{tip}</path>'
             )
         else:
+            x1 = max(x1, x0 + 2)  # a short task stays visible as a bar, not a dot
             out.append(
                 f'<rect class="bar {css}" data-task="{escape(row.id)}" x="{x0:.1f}" '
                 f'y="{top + 5}" width="{x1 - x0:.1f}" height="{ROW - 10}" rx="2">{tip}</rect>'

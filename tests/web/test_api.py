@@ -174,3 +174,22 @@ def test_api__a_revoked_token_no_longer_opens(stage: Stage) -> None:
     assert stage.client.get("/api/v1/projects", headers=headers).status_code == 200
     stage.context.access.revoke_token(token.id)
     assert stage.client.get("/api/v1/projects", headers=headers).status_code == 401
+
+
+def test_api__the_tasks_of_a_project_follow_every_change_of_the_plan(stage: Stage) -> None:
+    from projsync.plan.service import PlanService
+
+    admin = stage.as_("admin")
+    path = "/api/v1/plan/projects/PA/tasks"
+    first = stage.client.get(path, headers=admin)
+    assert first.status_code == 200
+    tag = first.headers["etag"]
+    unchanged = stage.client.get(path, headers={**admin, "If-None-Match": tag})
+    assert unchanged.status_code == 304
+    zipped = stage.client.get(path, headers={**admin, "Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.json() == first.json()
+    PlanService(stage.context.plan).update_task("PA", "1", name="Work, renamed")
+    again = stage.client.get(path, headers={**admin, "If-None-Match": tag})
+    assert again.status_code == 200 and again.headers["etag"] != tag
+    assert [t["name"] for t in again.json()["tasks"]] == ["Work, renamed"]

@@ -3,16 +3,21 @@ resources and over-allocations."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from projsync.cli.output import plain
+from projsync.plan.changes import current_version
 from projsync.plan.entities import TaskView
 from projsync.plan.scheduling import project_overallocations
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
 from projsync.web.auth import context_of, require
+from projsync.web.context import Context
 from projsync.web.model import Right, User
 from projsync.web.scope import plan_project_company, visible_plan_project
 
@@ -68,13 +73,50 @@ def projects(
     return [plain(p) for p in found]
 
 
-@router.get("/projects/{project_id}/tasks")
-def tasks(
+@router.get(
+    "/projects/{project_id}/tasks",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+async def tasks(
     project_id: str, request: Request, user: User = Depends(require(Right.PLAN_READ))
-) -> dict[str, Any]:
-    """The project and its tasks in outline order, with the links between them."""
+) -> Response:
+    """The project and its tasks in outline order (each with its outline level,
+    dates, progress, criticality, work, cost and actuals), with the links
+    between them: what the Gantt chart draws."""
     context = context_of(request)
-    visible_plan_project(context, user, project_id)
+    visible_plan_project(context, user, project_id)  # short reads: on the event loop
+    # The version first: a write landing before the project is read makes the
+    # body newer than its key, never older.
+    with context.plan.read() as conn:
+        version = str(current_version(conn))
+    tag = f'"{project_id}@{version}"'
+    headers = {"ETag": tag, "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    key = ("plan-tasks", project_id, version)
+
+    def render() -> bytes:
+        return json.dumps(_tasks_payload(context, project_id), separators=(",", ":")).encode()
+
+    zipped = "gzip" in request.headers.get("accept-encoding", "")
+    if zipped:
+        headers["Content-Encoding"] = "gzip"
+    body = context.kept((*key, "gzip") if zipped else key)
+    if body is None:  # reading the project is long: not on the event loop
+        body = await run_in_threadpool(
+            lambda: (
+                context.rendered(
+                    (*key, "gzip"), lambda: gzip.compress(context.rendered(key, render), 6)
+                )
+                if zipped
+                else context.rendered(key, render)
+            )
+        )
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _tasks_payload(context: Context, project_id: str) -> dict[str, Any]:
     project, views, custom = project_view(context.plan, project_id)
     links = PlanService(context.plan).links(project_id)
     return {

@@ -5,17 +5,21 @@ and the resource center."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from projsync.errors import InputError
 from projsync.ledger.forecasts import list_forecasts
 from projsync.ledger.model import ForecastKind, Project, TransactionKind
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
+from projsync.plan.changes import current_version
+from projsync.plan.entities import PlanProject
 from projsync.plan.scheduling import project_overallocations
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
@@ -34,7 +38,7 @@ from projsync.web.figures import (
     weekly_allocation,
 )
 from projsync.web.model import Right, User
-from projsync.web.pages.render import page
+from projsync.web.pages.render import page, templates
 from projsync.web.scope import plan_project_company, visible_project, visible_projects
 
 __all__ = ["budget_against_actual", "router"]
@@ -182,32 +186,45 @@ def _plan_id(context: Context, project_id: str) -> str | None:
     return plan_id
 
 
-def _gantt(context: Context, plan_id: str) -> tuple[Any, list[dict[str, Any]], str]:
-    project, views, _custom = project_view(context.plan, plan_id)
-    rows = task_rows(views)
-    links = [
-        {"predecessor": link.predecessor, "successor": link.successor, "type": link.type.value}
-        for link in PlanService(context.plan).links(plan_id)
-    ]
-    chart = gantt_svg(
-        [
-            GanttRow(
-                id=v.task.id,
-                name=v.task.name,
-                level=row["outline_level"],
-                start=v.task.start,
-                finish=v.task.finish,
-                summary=v.summary,
-                milestone=v.task.milestone,
-                critical=v.task.critical,
-                progress=progress_percent(v.task.percent_complete, v.work, v.actual_work),
-            )
-            for v, row in zip(views, rows, strict=True)
-        ],
-        links,
-        title=f"{project.id} {project.name}",
-    )
-    return project, rows, chart
+def _gantt(context: Context, plan_id: str) -> tuple[PlanProject, Markup, dict[str, int]]:
+    """The plan project, its chart with the task table as HTML, and counts of
+    its tasks; the chart is kept per version of the plan store (drawn once per
+    change), the version read first so a chart is never older than its key."""
+    with context.plan.read() as conn:
+        version = str(current_version(conn))
+    project = PlanService(context.plan).project(plan_id)
+
+    def draw() -> bytes:
+        _project, views, _custom = project_view(context.plan, plan_id)
+        rows = task_rows(views)
+        links = [
+            {"predecessor": link.predecessor, "successor": link.successor, "type": link.type.value}
+            for link in PlanService(context.plan).links(plan_id)
+        ]
+        chart = gantt_svg(
+            [
+                GanttRow(
+                    id=v.task.id,
+                    name=v.task.name,
+                    level=row["outline_level"],
+                    start=v.task.start,
+                    finish=v.task.finish,
+                    summary=v.summary,
+                    milestone=v.task.milestone,
+                    critical=v.task.critical,
+                    progress=progress_percent(v.task.percent_complete, v.work, v.actual_work),
+                )
+                for v, row in zip(views, rows, strict=True)
+            ],
+            links,
+            title=f"{project.id} {project.name}",
+        )
+        fragment = templates.get_template("gantt_chart.html").render(gantt=chart, tasks=rows)
+        counts = {"tasks": len(rows), "critical": sum(1 for r in rows if r["critical"])}
+        return json.dumps({"html": fragment, "counts": counts}).encode()
+
+    drawn = json.loads(context.rendered(("gantt", plan_id, version), draw))
+    return project, Markup(drawn["html"]), drawn["counts"]
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -222,10 +239,15 @@ def project_page(
     ids = _subtree(everything, project_id)
     budget, curves = budget_against_actual(context, ids)
     company = next(c for c in LedgerService(context.ledger).companies() if c.id == project.company)
-    plan_id = _plan_id(context, project_id)
-    chart = tasks = None
+    # a subproject is a summary task of its root project's plan project
+    parent_of = {p.id: p.parent for p in everything}
+    root = project_id
+    while parent_of.get(root):
+        root = parent_of[root] or root
+    plan_id = _plan_id(context, project_id) or _plan_id(context, root)
+    chart = None
     if plan_id is not None and user.can(Right.PLAN_READ):
-        _plan, tasks, chart = _gantt(context, plan_id)
+        _plan, chart, _counts = _gantt(context, plan_id)
     return page(
         request,
         "project.html",
@@ -238,7 +260,6 @@ def project_page(
         s_curve=s_curve_svg(curves, currency=company.currency),
         plan_id=plan_id,
         gantt=chart,
-        tasks=tasks,
         sync=entity_statuses(context).get(("project", project_id), "not integrated"),
     )
 
@@ -255,11 +276,8 @@ def gantt_page(
         company = plan_project_company(context, plan_id)
         if company is None or not user.sees(company):
             return page(request, "error.html", user, status_code=404, message="Unknown project.")
-    project, tasks, chart = _gantt(context, plan_id)
-    critical = sum(1 for t in tasks if t["critical"])
-    return page(
-        request, "gantt.html", user, project=project, tasks=tasks, gantt=chart, critical=critical
-    )
+    project, chart, counts = _gantt(context, plan_id)
+    return page(request, "gantt.html", user, project=project, gantt=chart, counts=counts)
 
 
 @router.get("/resources", response_class=HTMLResponse)
