@@ -4,6 +4,8 @@ companies. Something outside a user's scope answers as if it did not exist
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import HTTPException
 
 from projsync.errors import InputError
@@ -14,6 +16,7 @@ from projsync.web.context import Context
 from projsync.web.model import User
 
 __all__ = [
+    "entity_filter",
     "not_found",
     "plan_project_company",
     "visible_plan_project",
@@ -85,3 +88,15 @@ def visible_plan_project(context: Context, user: User, plan_id: str) -> None:
     company = plan_project_company(context, plan_id)
     if company is None or not user.sees(company):
         raise not_found(f"plan project {plan_id}")
+
+
+def entity_filter(context: Context, user: User) -> Callable[[str], bool] | None:
+    """Whether an entity key of the sync (``PROJECT/...`` or ``WORKER``) lies in
+    the user's companies; ``None`` when the user sees everything."""
+    if user.all_companies:
+        return None
+    allowed = {p.id for p in visible_projects(context, user)}
+    allowed |= {w.id for w in visible_workers(context, user)}
+    linked = project_settings_of(context.sync)
+    allowed |= {s.plan_project for s in linked.values() if s.plan_project and s.project in allowed}
+    return lambda key: key.split("/", 1)[0] in allowed

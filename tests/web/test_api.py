@@ -193,3 +193,21 @@ def test_api__the_tasks_of_a_project_follow_every_change_of_the_plan(stage: Stag
     again = stage.client.get(path, headers={**admin, "If-None-Match": tag})
     assert again.status_code == 200 and again.headers["etag"] != tag
     assert [t["name"] for t in again.json()["tasks"]] == ["Work, renamed"]
+
+
+def test_api__the_log_status_and_reconciliation_are_scoped_too(stage: Stage) -> None:
+    admin, pm = stage.as_("admin"), stage.as_("pm")
+    stage.client.put("/api/v1/settings/companies/BETA", headers=admin, json={"integrate": True})
+    stage.client.put("/api/v1/settings/projects/PB", headers=admin, json={"integrate": True})
+    assert stage.client.post("/api/v1/sync/run", headers=admin).json()["failed"] == 0
+    everything = stage.client.get("/api/v1/sync/log", headers=admin).json()
+    theirs = [e for e in everything if e["entity_key"].split("/")[0] in ("PB", "WB")]
+    assert theirs
+    mine = stage.client.get("/api/v1/sync/log", headers=pm).json()
+    assert mine and {e["entity_key"].split("/")[0] for e in mine} <= {"PA", "WA"}
+    assert stage.client.get(f"/api/v1/sync/log/{theirs[0]['id']}", headers=pm).status_code == 404
+    keys = {s["key"] for s in stage.client.get("/api/v1/sync/status", headers=pm).json()}
+    assert "PA" in keys and "PB" not in keys and "WB" not in keys
+    check = stage.client.get("/api/v1/reconcile", headers=pm).json()
+    assert check == {"differences": [], "totals": None}
+    assert stage.client.get("/api/v1/reconcile", headers=admin).json()["totals"] is not None

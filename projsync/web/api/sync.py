@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,7 +19,7 @@ from projsync.sync.tables import entity_status, runs
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
-from projsync.web.scope import not_found
+from projsync.web.scope import entity_filter, not_found
 
 __all__ = ["entity_statuses", "filtered_log", "router"]
 
@@ -32,6 +33,7 @@ _SCAN = 5_000
 def filtered_log(
     context: Context,
     *,
+    visible: Callable[[str], bool] | None = None,
     status: LogStatus | None = None,
     entity: str | None = None,
     entity_type: str | None = None,
@@ -41,9 +43,12 @@ def filtered_log(
     limit: int = 200,
 ) -> list[LogEntry]:
     """Log entries, newest first; status and entity are filtered by the log
-    itself, direction, type and dates among the newest entries it returns."""
+    itself, direction, type, dates and the user's scope (``visible``) among the
+    newest entries it returns."""
     found = []
     for item in entries(context.sync, status=status, entity=entity, limit=_SCAN):
+        if visible is not None and not visible(item.entity_key):
+            continue
         if direction is not None and f"{item.origin}-to-{item.destination}" != direction:
             continue
         if entity_type is not None and item.entity_type != entity_type:
@@ -103,9 +108,14 @@ def run_list(
 def status(
     request: Request, user: User = Depends(require(Right.SYNC_READ))
 ) -> list[dict[str, str]]:
-    """Each project's and resource's sync status."""
-    found = entity_statuses(context_of(request))
-    return [{"kind": k, "key": key, "status": s} for (k, key), s in sorted(found.items())]
+    """Each project's and resource's sync status (of the caller's companies)."""
+    context = context_of(request)
+    visible = entity_filter(context, user)
+    return [
+        {"kind": k, "key": key, "status": s}
+        for (k, key), s in sorted(entity_statuses(context).items())
+        if visible is None or visible(key)
+    ]
 
 
 @router.get("/sync/log")
@@ -121,8 +131,10 @@ def log(
     user: User = Depends(require(Right.SYNC_READ)),
 ) -> list[dict[str, Any]]:
     """The integration log, newest first, filtered."""
+    context = context_of(request)
     found = filtered_log(
-        context_of(request),
+        context,
+        visible=entity_filter(context, user),
         status=status,
         entity=entity,
         entity_type=entity_type,
@@ -134,12 +146,14 @@ def log(
     return [_entry(e) for e in found]
 
 
-def log_entry(context: Context, entry_id: int) -> LogEntry:
+def log_entry(context: Context, entry_id: int, user: User) -> LogEntry:
+    """One entry, if it lies in the user's scope (404 otherwise)."""
     with context.sync.read() as conn:
         from projsync.sync.tables import log as log_table
 
         row = conn.execute(select(log_table.c.entity_key).where(log_table.c.id == entry_id)).first()
-    if row is None:
+    visible = entity_filter(context, user)
+    if row is None or (visible is not None and not visible(row.entity_key)):
         raise not_found(f"log entry {entry_id}")
     for item in entries(context.sync, entity=row.entity_key, limit=_SCAN):
         if item.id == entry_id:
@@ -152,7 +166,7 @@ def log_detail(
     entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_READ))
 ) -> dict[str, Any]:
     """One entry with its payload and error."""
-    return _entry(log_entry(context_of(request), entry_id))
+    return _entry(log_entry(context_of(request), entry_id, user))
 
 
 @router.post("/sync/log/{entry_id}/resync")
@@ -161,13 +175,14 @@ def resync(
 ) -> dict[str, Any]:
     """Synchronize a failed or cancelled entry again at the next run."""
     context = context_of(request)
+    log_entry(context, entry_id, user)
     set_status(
         context.sync,
         entry_id,
         LogStatus.WAITING,
         allowed_from={LogStatus.FAILED, LogStatus.CANCELLED},
     )
-    return _entry(log_entry(context, entry_id))
+    return _entry(log_entry(context, entry_id, user))
 
 
 @router.post("/sync/log/{entry_id}/cancel")
@@ -176,26 +191,31 @@ def cancel(
 ) -> dict[str, Any]:
     """Stop retrying a failed or waiting entry."""
     context = context_of(request)
+    log_entry(context, entry_id, user)
     set_status(
         context.sync,
         entry_id,
         LogStatus.CANCELLED,
         allowed_from={LogStatus.FAILED, LogStatus.WAITING},
     )
-    return _entry(log_entry(context, entry_id))
+    return _entry(log_entry(context, entry_id, user))
 
 
 @router.get("/reconcile")
 def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) -> dict[str, Any]:
-    """Posted hours, cost and revenue against the plan's actuals, to the cent."""
+    """Posted hours, cost and revenue against the plan's actuals, to the cent:
+    every difference (of the caller's companies) and, for an administrator,
+    the portfolio's totals on both sides."""
     context = context_of(request)
     report = reconcile_sides(
         context.sync, LedgerConnector(context.ledger), context.plan_side(context.plan)
     )
+    visible = entity_filter(context, user)
     return {
         "differences": [
             {"key": d.plan_key, "ledger": plain(dict(d.ledger)), "plan": plain(dict(d.plan))}
             for d in report.differences
+            if visible is None or visible(d.plan_key)
         ],
-        "totals": plain(report.totals),
+        "totals": plain(report.totals) if visible is None else None,
     }

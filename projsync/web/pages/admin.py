@@ -18,6 +18,7 @@ from projsync.web.api.sync import filtered_log
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
 from projsync.web.pages.render import page
+from projsync.web.scope import entity_filter
 
 __all__ = ["router"]
 
@@ -55,9 +56,11 @@ def log_page(
     for name, text in (("since", since), ("until", until)):
         if text and _date(text) is None:
             problems.append(f"{name} {text!r} is not a date (YYYY-MM-DD)")
+    context = context_of(request)
     found = (
         filtered_log(
-            context_of(request),
+            context,
+            visible=entity_filter(context, user),
             status=LogStatus(status) if status else None,
             entity=entity or None,
             entity_type=entity_type or None,
