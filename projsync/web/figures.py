@@ -73,7 +73,7 @@ def gantt_svg(
     origin = dt.datetime.combine(monday(first.date()), dt.time())
     days = max(7, (last - origin).days + 2)
     per_day = max(0.25, min(40.0, CHART_WIDTH / days))
-    width = LABEL_WIDTH + math.ceil(days * per_day) + 10
+    width = LABEL_WIDTH + math.ceil(days * per_day) + 60  # room for the last label
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '

@@ -30,6 +30,7 @@ from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
 from projsync.ledger.model import Activity
 from projsync.ledger.reports import iter_transactions
 from projsync.ledger.service import LedgerService
+from projsync.plan.entities import PlanLink
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from projsync.sync import settings as sync_settings
@@ -39,6 +40,12 @@ from projsync.web.model import Role
 from tests.web.conftest import PASSWORD, open_context
 
 CHROMIUM = Path("/usr/bin/chromium")
+PLANNED_LINKS = {  # what a planner adds in the plan: successor ← predecessors (finish-to-start)
+    "PRJ-1000-01.2": ("PRJ-1000-01.1.1", "PRJ-1000-01.1.2"),
+    "PRJ-1000-02.2.1": ("PRJ-1000-01.2", "PRJ-1000-02.1"),
+    "PRJ-1000-02.2.2": ("PRJ-1000-02.2.1",),
+    "PRJ-1000-02.3": ("PRJ-1000-02.2.2",),
+}
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -99,6 +106,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     for worker in ledger.workers():
         ledger.set_worker_integrated(worker.id, True)
     assert context.run_sync().failed == 0
+    plan = PlanService(context.plan)
+    for successor, predecessors in PLANNED_LINKS.items():
+        plan.update_task(
+            "PRJ-1000",
+            successor,
+            predecessors=[
+                PlanLink(project="PRJ-1000", predecessor=p, successor=successor)
+                for p in predecessors
+            ],
+        )
     for project in ROOT_PROJECTS:
         schedule_project(context.plan, project)
     context.access.add_user("admin", name="Alex Admin", role=Role.ADMINISTRATOR, password=PASSWORD)
@@ -185,6 +202,7 @@ def test_browser__the_gantt_chart_draws_every_task(browser: Browser, served: Ser
     assert page.locator("svg.gantt rect.bar").count() == len(leaves)
     assert page.locator("svg.gantt rect.bar.critical").count() == sum(t.critical for t in leaves)
     assert page.locator("svg.gantt path.summary").count() == len(parents - {None})
+    assert page.locator("svg.gantt path.link").count() == sum(map(len, PLANNED_LINKS.values()))
     assert page.locator("#tasks tbody tr").count() == len(tasks)
     page.locator("svg.gantt rect.bar").first.click()
     assert page.locator("#tasks tr.selected").count() == 1

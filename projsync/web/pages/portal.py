@@ -177,11 +177,35 @@ def _render(
     context = context_of(request)
     worker = LedgerService(context.ledger).worker(user.worker or "")
     posted = _posted(context, worker.id, sheet.week)
-    rows = list(sheet.rows)
+    # the rows typed (a blank one only if something in it was typed), the
+    # activities posted to this week, then room for more
+    typed = [
+        (
+            sheet.rows[r],
+            [(sheet.hours.get((r, d), ""), sheet.errors.get(f"r{r}_d{d}", [])) for d in range(7)],
+        )
+        for r in range(len(sheet.rows))
+    ]
+    typed = [(a, cells) for a, cells in typed if a or any(v or why for v, why in cells)]
     for activity, _day in sorted(posted):
-        if activity not in rows:
-            rows.append(activity)
-    rows.extend([""] * BLANK_ROWS)
+        if activity not in {a for a, _cells in typed}:
+            typed.append((activity, [("", [])] * 7))
+    typed.extend([("", [("", [])] * 7)] * BLANK_ROWS)
+    rows = [
+        {
+            "activity": activity,
+            "cells": [
+                {
+                    "name": f"r{r}_d{d}",
+                    "value": value,
+                    "why": why,
+                    "posted": posted.get((activity, d)) if activity else None,
+                }
+                for d, (value, why) in enumerate(cells)
+            ],
+        }
+        for r, (activity, cells) in enumerate(typed)
+    ]
     days = [sheet.week + dt.timedelta(days=n) for n in range(7)]
     return page(
         request,
