@@ -161,13 +161,13 @@ class PlanConnector:
         fields = dict(operation.fields)
         custom = fields.pop("custom_fields", {})
         lookups = fields.pop("custom_lookups", ())
-        known = {p.id for p in self.service.projects()}
+        exists = self._project_exists(key)
         if operation.action is Action.DELETE:
-            if key in known:
+            if exists:
                 self.service.delete_project(key)
             return None
         given = {k: v for k, v in fields.items() if k in ("name", "start") and v is not None}
-        if key not in known:
+        if not exists:
             start = given.get("start")
             if start is None:  # the plan needs a start; the sync learns the one chosen
                 start = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
@@ -259,6 +259,13 @@ class PlanConnector:
             done.update((str(o.target_key), None) for o in fresh)
         return done
 
+    def _project_exists(self, project: str) -> bool:
+        try:
+            self.service.project(project)
+        except InputError:
+            return False
+        return True
+
     def _task_exists(self, project: str, task_id: str) -> bool:
         try:
             with self.store.read() as conn:
@@ -271,7 +278,8 @@ class PlanConnector:
         fields = dict(operation.fields)
         custom = fields.pop("custom_fields", {})
         lookups = fields.pop("custom_lookups", ())
-        exists = any(r.id == key for r in self.service.resources())
+        with self.store.read() as conn:
+            exists = self.service.find_resource(conn, key) is not None
         if operation.action is Action.DELETE:
             return None  # a resource is unlinked, never deleted: its assignments stay
         changes = {

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
-from projsync.db import Store
+from projsync.db import Store, insert_many
 from projsync.errors import refusal
 from projsync.plan.changes import reserve_versions
 from projsync.plan.duration import parse_duration
@@ -229,8 +229,9 @@ def _write_values(
         )
     if added:
         first = reserve_versions(conn, len(added))
-        conn.execute(
-            insert(custom_values),
+        insert_many(
+            conn,
+            custom_values,
             [
                 {"field_name": name, "entity_key": key, "value": text, "version": first + i}
                 for i, ((name, key), text) in enumerate(added)

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, func, select
 
-from projsync.db import Store
+from projsync.db import Store, insert_many
 from projsync.errors import InputError, Problem, refusal
 from projsync.plan import records
 from projsync.plan.calendar import add_working
@@ -128,8 +128,9 @@ def _insert_actuals(conn: Connection, entries: list[ActualEntry]) -> None:
     if not entries:
         return
     first = reserve_versions(conn, len(entries))
-    conn.execute(
-        insert(actuals),
+    insert_many(
+        conn,
+        actuals,
         [
             {
                 "project_id": entry.project,

@@ -32,7 +32,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, insert, select, update
 
 from projsync.connectors.base import Action, Applied, Connector, EntityKind, Operation, SyncRecord
-from projsync.db import Store
+from projsync.db import Store, insert_many
 from projsync.sync import mapping
 from projsync.sync.headers import headers, refresh_headers
 from projsync.sync.links import (
@@ -189,7 +189,8 @@ class SyncEngine:
             )
         ours: set[str] = set()
         for records in self._record_batches(kind, self._cursor(kind), until, scope):
-            ours |= {key for r in records if (key := _plan_key(kind, r, scope)) is not None}
+            if created:
+                ours |= {key for r in records if (key := _plan_key(kind, r, scope)) is not None}
             seen = {r.key: theirs.pop(r.key) for r in records if r.key in theirs}
             self._sync_batch(kind, records, seen, [], scope, settings, report, compound)
         # Not new on the plan side: entities at the very key the sync gives a
@@ -1025,7 +1026,7 @@ class SyncEngine:
                     }
                 )
         if entries_rows:
-            conn.execute(insert(log), entries_rows)
+            insert_many(conn, log, entries_rows)
         for start in range(0, len(gone), 500):
             chunk = gone[start : start + 500]
             conn.execute(
@@ -1037,8 +1038,8 @@ class SyncEngine:
                 )
             )
         if link_rows:
-            conn.execute(insert(links), link_rows)
-            conn.execute(insert(merge_bases), base_rows)
+            insert_many(conn, links, link_rows)
+            insert_many(conn, merge_bases, base_rows)
 
     # -- cursors and runs ----------------------------------------------------------
 

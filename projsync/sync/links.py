@@ -84,7 +84,7 @@ def links_of(conn: Connection, kind: str) -> dict[str, str]:
 
 
 def base_text(fields: Mapping[str, object]) -> str:
-    return json.dumps({k: _tagged(v) for k, v in fields.items()}, sort_keys=True)
+    return json.dumps(dict(fields), default=_tagged, sort_keys=True)
 
 
 def base_fields(text: str) -> dict[str, object]:
@@ -92,14 +92,15 @@ def base_fields(text: str) -> dict[str, object]:
 
 
 def _tagged(value: object) -> Any:
-    """Merge bases keep their types: a Decimal must compare equal to a Decimal."""
+    """Merge bases keep their types: a Decimal must compare equal to a Decimal.
+    (Called by the encoder for what JSON has no type for.)"""
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, dt.date):
         return {"date": value.isoformat()}
-    return value
+    raise TypeError(f"a merge base cannot keep {value!r}")
 
 
 def _untagged(value: Any) -> object:
