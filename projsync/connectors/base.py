@@ -163,7 +163,12 @@ class Connector(Protocol):
         ...
 
     def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
-        """Records of ``kind`` changed after ``since`` up to ``until``, deletions included."""
+        """Records of ``kind`` changed after ``since`` up to ``until``, deletions included.
+
+        The ledger side gives actuals as whole days: for each project, activity
+        and day that changed, the aggregates of every worker of that day,
+        ordered by project, activity and day (the engine folds them day by
+        day as they stream)."""
         ...
 
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
