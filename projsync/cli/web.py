@@ -56,13 +56,18 @@ def serve(
                 "admin", name="Administrator", role=Role.ADMINISTRATOR, password=password
             )
             stdout.print(
-                f"First start: created the user admin with the password {password} "
-                "(change it with: projsync user password admin)",
+                "First start: created the user admin (change its password with: "
+                "projsync user password admin); its password is:",
                 highlight=False,
             )
+            sys.stdout.write(password + "\n")
+            sys.stdout.flush()
         app = create_app(context, background_sync=sync)
         stdout.print(f"projsync on http://{host}:{port}/ (API docs at /docs)")
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        try:
+            uvicorn.run(app, host=host, port=port, log_level="info")
+        finally:
+            context.dispose()
 
 
 @users_app.command("add")
@@ -108,7 +113,8 @@ def user_add(
             worker=worker,
             companies=companies,
         )
-        emit(user, as_json=as_json, title="user added")
+        shown = plain(user) if as_json else {**plain(user), "companies": ",".join(user.companies)}
+        emit(shown, as_json=as_json, title="user added")
 
 
 @users_app.command("password")

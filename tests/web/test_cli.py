@@ -45,3 +45,23 @@ def test_cli__users_and_tokens(cli: Run) -> None:
     assert cli("token", "list", "--json").json() == []
     assert cli("user", "add", "x", "--role", "boss", "--password", "long enough").exit_code == 2
     json.dumps(listed)
+
+
+def test_cli__serve_creates_an_administrator_on_first_start_only(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from projsync.web.access import AccessService
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(options))
+    first = cli("serve", "--no-sync", "--port", "8123")
+    assert first.exit_code == 0, first.stderr
+    lines = first.stdout.splitlines()
+    said = next(i for i, line in enumerate(lines) if line.startswith("First start"))
+    password = lines[said + 1].strip()
+    assert AccessService(web.web_store()).authenticate("admin", password) is not None
+    assert served == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
+    again = cli("serve", "--no-sync")
+    assert "First start" not in again.stdout
