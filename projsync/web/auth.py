@@ -14,9 +14,21 @@ from fastapi import Depends, HTTPException, Request
 from projsync.web.context import Context
 from projsync.web.model import Right, User
 
-__all__ = ["SESSION_COOKIE", "LoginRequired", "api_user", "context_of", "page_user", "require"]
+__all__ = [
+    "RECALL_SECONDS",
+    "SESSION_COOKIE",
+    "LoginRequired",
+    "api_user",
+    "context_of",
+    "page_user",
+    "require",
+]
 
 SESSION_COOKIE = "projsync_session"
+RECALL_SECONDS = 5.0
+"""How long who a token or session belongs to is remembered: a token revoked
+or a password changed from the command line takes effect within this time
+(logging out of a page at once)."""
 
 
 class LoginRequired(Exception):
@@ -36,10 +48,17 @@ def _from_request(request: Request) -> User | None:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() == "bearer" and secret.strip():
-        return context.access.user_for_token(secret.strip())
+        token = secret.strip()
+        return context.recall(
+            ("token", token), lambda: context.access.user_for_token(token), seconds=RECALL_SECONDS
+        )
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        return context.access.user_for_session(cookie)
+        return context.recall(
+            ("session", cookie),
+            lambda: context.access.user_for_session(cookie),
+            seconds=RECALL_SECONDS,
+        )
     return None
 
 

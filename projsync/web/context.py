@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from projsync.config import Settings, load_settings
 from projsync.connectors.base import Connector
@@ -24,6 +26,9 @@ __all__ = ["Context", "SyncLoop", "open_context"]
 _log = logging.getLogger("projsync.web")
 RENDERED_KEPT = 32
 """Response bodies kept in memory (the newest)."""
+RECALLED_KEPT = 10_000
+"""Values kept by :meth:`Context.recall` before they are all dropped."""
+T = TypeVar("T")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -39,6 +44,26 @@ class Context:
     _sync_lock: threading.Lock = field(default_factory=threading.Lock)
     _rendered: OrderedDict[tuple[str, ...], bytes] = field(default_factory=OrderedDict)
     _rendered_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    _recalled: dict[tuple[str, ...], tuple[float, Any]] = field(default_factory=dict)
+
+    def recall(self, key: tuple[str, ...], compute: Callable[[], T], *, seconds: float) -> T:
+        """A value computed at most ``seconds`` ago for ``key``, or computed now.
+        For what is read on every request and changes seldom (who a token
+        belongs to, which company a project is in): a change made elsewhere
+        shows within ``seconds``."""
+        now = time.monotonic()
+        found = self._recalled.get(key)
+        if found is not None and now - found[0] < seconds:
+            return cast(T, found[1])
+        value = compute()
+        if len(self._recalled) >= RECALLED_KEPT:
+            self._recalled.clear()
+        self._recalled[key] = (now, value)
+        return value
+
+    def forget(self, key: tuple[str, ...]) -> None:
+        self._recalled.pop(key, None)
 
     def kept(self, key: tuple[str, ...]) -> bytes | None:
         """The body kept for ``key``, if any."""

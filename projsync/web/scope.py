@@ -18,6 +18,7 @@ from projsync.web.model import User
 __all__ = [
     "entity_filter",
     "not_found",
+    "plan_companies",
     "plan_project_company",
     "visible_plan_project",
     "visible_project",
@@ -63,7 +64,14 @@ def visible_worker(context: Context, user: User, worker_id: str) -> Worker:
 
 
 def plan_project_company(context: Context, plan_id: str) -> str | None:
-    """The company of the ledger project a plan project is linked to, if any."""
+    """The company of the ledger project a plan project is linked to, if any
+    (remembered a few seconds: it is asked on every request for a plan project)."""
+    return context.recall(
+        ("plan-company", plan_id), lambda: _company_of(context, plan_id), seconds=5.0
+    )
+
+
+def _company_of(context: Context, plan_id: str) -> str | None:
     ledger = LedgerService(context.ledger)
     linked = {
         s.plan_project: s.project
@@ -78,6 +86,19 @@ def plan_project_company(context: Context, plan_id: str) -> str | None:
         except InputError:
             continue
     return None
+
+
+def plan_companies(context: Context) -> dict[str, str]:
+    """Plan project → company, for every ledger project: by the plan project
+    its settings link it to, else by its own id (for listings)."""
+    found: dict[str, str] = {}
+    linked = project_settings_of(context.sync)
+    for project in LedgerService(context.ledger).projects():
+        found.setdefault(project.id, project.company)
+        settings = linked.get(project.id)
+        if settings is not None and settings.plan_project:
+            found[settings.plan_project] = project.company
+    return found
 
 
 def visible_plan_project(context: Context, user: User, plan_id: str) -> None:

@@ -168,7 +168,13 @@ def test_api__openapi_and_docs_are_served(stage: Stage) -> None:
     assert stage.client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
-def test_api__a_revoked_token_no_longer_opens(stage: Stage) -> None:
+def test_api__a_revoked_token_no_longer_opens(
+    stage: Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from projsync.web import auth
+
+    # who a token belongs to is remembered for a few seconds; not here
+    monkeypatch.setattr(auth, "RECALL_SECONDS", 0.0)
     token, secret = stage.context.access.create_token("pm", name="short-lived")
     headers = {"Authorization": f"Bearer {secret}"}
     assert stage.client.get("/api/v1/projects", headers=headers).status_code == 200

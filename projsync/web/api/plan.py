@@ -19,7 +19,7 @@ from projsync.plan.views import project_view
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
-from projsync.web.scope import plan_project_company, visible_plan_project
+from projsync.web.scope import plan_companies, visible_plan_project
 
 __all__ = ["router", "task_rows"]
 
@@ -69,7 +69,8 @@ def projects(
     context = context_of(request)
     found = PlanService(context.plan).projects()
     if not user.all_companies:
-        found = [p for p in found if (c := plan_project_company(context, p.id)) and user.sees(c)]
+        companies = plan_companies(context)
+        found = [p for p in found if user.sees(companies.get(p.id, ""))]
     return [plain(p) for p in found]
 
 

@@ -39,7 +39,12 @@ from projsync.web.figures import (
 )
 from projsync.web.model import Right, User
 from projsync.web.pages.render import page, templates
-from projsync.web.scope import plan_project_company, visible_project, visible_projects
+from projsync.web.scope import (
+    plan_companies,
+    plan_project_company,
+    visible_project,
+    visible_projects,
+)
 
 __all__ = ["budget_against_actual", "router"]
 
@@ -81,7 +86,9 @@ def login(
 def logout(request: Request) -> Response:
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
-        context_of(request).access.close_session(secret)
+        context = context_of(request)
+        context.access.close_session(secret)
+        context.forget(("session", secret))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -289,11 +296,10 @@ def resource_center(
     resources = service.resources()
     allocation: dict[str, dict[dt.date, int]] = {}
     over: list[Any] = []
+    companies = plan_companies(context)
     for project in service.projects():
-        if not user.all_companies:
-            company = plan_project_company(context, project.id)
-            if company is None or not user.sees(company):
-                continue
+        if not user.all_companies and not user.sees(companies.get(project.id, "")):
+            continue
         tasks = {t.id: (t.start, t.finish) for t in service.tasks(project.id)}
         assigned = [(a.task, a.resource, a.work) for a in service.assignments(project.id)]
         for resource_id, per_week in weekly_allocation(tasks, assigned).items():
