@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from projsync.errors import ConfigurationError
@@ -39,7 +39,18 @@ class Settings:
     """SQLAlchemy URL of the web server's store (users, API tokens, sessions)."""
     web_schema: str
     """PostgreSQL schema of the web server's tables (ignored on SQLite)."""
+    plan_side: str = "builtin"
+    """Which plan side the sync talks to: ``builtin`` or ``redmine``."""
+    redmine_url: str = ""
+    """The Redmine server's URL, when the plan side is Redmine."""
+    redmine_key: str = field(default="", repr=False)
+    """An administrator's API key of that server: a secret, never shown."""
+    redmine_namespace: str = ""
+    """Prefix of the project identifiers and user logins projsync gives Redmine,
+    so that several installations can share one server."""
 
+
+PLAN_SIDES = ("builtin", "redmine")
 
 _KEYS = (
     "ledger_url",
@@ -77,17 +88,49 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         env_key = f"PROJSYNC_{key.upper()}"
         if env.get(env_key):
             values[key] = env[env_key]
-    return Settings(home=home, **values)
+    plan = _plan_settings(config_path, env)
+    return Settings(home=home, **values, **plan)
 
 
-def _read_toml(path: Path) -> dict[str, object]:
+def _plan_settings(path: Path, env: dict[str, str]) -> dict[str, str]:
+    """``plan = "redmine"`` and a ``[redmine]`` table (url, key, namespace) in the
+    file; ``PROJSYNC_PLAN`` and ``PROJSYNC_REDMINE_*`` in the environment."""
+    data = _read_file(path)
+    redmine = data.get("redmine", {})
+    if not isinstance(redmine, dict):
+        raise ConfigurationError(f"{path}: [redmine] must be a table")
+    unknown = sorted(set(redmine) - {"url", "key", "namespace"})
+    if unknown:
+        raise ConfigurationError(f"{path}: unknown keys in [redmine]: {', '.join(unknown)}")
+    found = {
+        "plan_side": str(data.get("plan", "builtin")),
+        **{f"redmine_{k}": str(v) for k, v in redmine.items()},
+    }
+    if env.get("PROJSYNC_PLAN"):
+        found["plan_side"] = env["PROJSYNC_PLAN"]
+    for name in ("url", "key", "namespace"):
+        if f"PROJSYNC_REDMINE_{name.upper()}" in env:
+            found[f"redmine_{name}"] = env[f"PROJSYNC_REDMINE_{name.upper()}"]
+    if found["plan_side"] not in PLAN_SIDES:
+        raise ConfigurationError(
+            f"plan side {found['plan_side']!r} (PROJSYNC_PLAN or plan in {path}) "
+            f"is none of {', '.join(PLAN_SIDES)}"
+        )
+    return found
+
+
+def _read_file(path: Path) -> dict[str, object]:
     if not path.exists():
         return {}
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"{path}: cannot read settings: {exc}") from exc
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    data = _read_file(path)
     stores = data.get("stores", {})
     if not isinstance(stores, dict):
         raise ConfigurationError(f"{path}: [stores] must be a table")

@@ -35,3 +35,18 @@ def test_config__unknown_key_is_refused(tmp_path: Path) -> None:
     (tmp_path / "projsync.toml").write_text('[stores]\nledgr_url = "x"\n')
     with pytest.raises(ConfigurationError, match="unknown keys in \\[stores\\]: ledgr_url"):
         load_settings({"PROJSYNC_HOME": str(tmp_path)})
+
+
+def test_config__redmine_plan_side_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "projsync.toml").write_text(
+        'plan = "redmine"\n[redmine]\nurl = "http://127.0.0.1:3000"\nkey = "from-file"\n'
+    )
+    settings = load_settings({"PROJSYNC_HOME": str(tmp_path), "PROJSYNC_REDMINE_KEY": "secret"})
+    assert (settings.plan_side, settings.redmine_url) == ("redmine", "http://127.0.0.1:3000")
+    assert settings.redmine_key == "secret"
+    assert "secret" not in repr(settings)
+
+
+def test_config__unknown_plan_side_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match=r"plan side 'jira'.*none of builtin, redmine"):
+        load_settings({"PROJSYNC_HOME": str(tmp_path), "PROJSYNC_PLAN": "jira"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from projsync import __version__
-from projsync.cli import ledger, plan, sync, web
+from projsync.cli import ledger, plan, redmine, sync, web
 from projsync.cli import settings as settings_cli
 from projsync.cli.output import fail_cleanly, stdout
 from projsync.cli.stores import ledger_store, plan_store, sync_store
@@ -20,6 +20,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(plan.app, name="plan")
 app.add_typer(settings_cli.app, name="settings")
 app.add_typer(sync.app, name="sync")
+app.add_typer(redmine.app, name="redmine")
 app.command("reconcile")(sync.reconcile_command)
 app.command("demo")(sync.demo_command)
 app.command("serve")(web.serve)

@@ -10,9 +10,10 @@ import typer
 from sqlalchemy import select
 
 from projsync.cli.output import emit, fail_cleanly, plain, stdout
+from projsync.cli.redmine import plan_connector, post_redmine_time_entries
 from projsync.cli.stores import ledger_store, plan_store, sync_store
+from projsync.config import load_settings
 from projsync.connectors.ledger_builtin import LedgerConnector
-from projsync.connectors.plan_builtin import PlanConnector
 from projsync.sync.engine import SyncEngine
 from projsync.sync.log import LogStatus, entries, set_status
 from projsync.sync.reconcile import reconcile
@@ -25,7 +26,7 @@ _COUNTED = ("created", "updated", "deleted", "failed", "conflicts")
 
 
 def _engine() -> SyncEngine:
-    return SyncEngine(sync_store(), LedgerConnector(ledger_store()), PlanConnector(plan_store()))
+    return SyncEngine(sync_store(), LedgerConnector(ledger_store()), plan_connector())
 
 
 @app.command("run")
@@ -37,6 +38,8 @@ def run(
 ) -> None:
     """Synchronize once: ledger changes go to the plan server."""
     with fail_cleanly():
+        if not dry_run:
+            post_redmine_time_entries()
         report = _engine().run(dry_run=dry_run)
         emit(report.summary(), as_json=as_json, title="sync run")
 
@@ -103,6 +106,7 @@ def watch(
         done = 0
         try:
             while runs_ is None or done < runs_:
+                post_redmine_time_entries()
                 report = _engine().run()
                 done += 1
                 counts = report.summary()
@@ -151,9 +155,7 @@ def status(
 def reconcile_command(as_json: Json = False) -> None:
     """Posted hours, cost and revenue against the plan side's actuals, to the cent."""
     with fail_cleanly():
-        report = reconcile(
-            sync_store(), LedgerConnector(ledger_store()), PlanConnector(plan_store())
-        )
+        report = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
         payload = {
             "differences": [
                 {"key": d.plan_key, "ledger": plain(dict(d.ledger)), "plan": plain(dict(d.plan))}
@@ -196,12 +198,11 @@ def demo_command(as_json: Json = False) -> None:
             f"Synchronized (run {report.run}): {report.created} created, {report.updated} updated, "
             f"{report.failed} failed, {report.conflicts} conflicts."
         )
-        for project in ROOT_PROJECTS:
-            schedule_project(plan_store(), project)
-        story.append("Scheduled the plan projects.")
-        check = reconcile(
-            sync_store(), LedgerConnector(ledger_store()), PlanConnector(plan_store())
-        )
+        if load_settings().plan_side == "builtin":  # Redmine schedules nothing
+            for project in ROOT_PROJECTS:
+                schedule_project(plan_store(), project)
+            story.append("Scheduled the plan projects.")
+        check = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
         totals = check.totals["ledger"]
         story.append(
             f"Reconciled: {len(check.differences)} differences; posted {totals['hours']} hours, "

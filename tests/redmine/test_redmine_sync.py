@@ -1,0 +1,136 @@
+"""Stories of Redmine as the plan side, against a real Redmine server."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from projsync.redmine.client import RedmineClient
+from tests.redmine.conftest import Run
+from tests.redmine.stories import custom, issues_of, money, user_id
+
+
+def test_redmine__demo_company_has_the_hierarchy_and_custom_field_values(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    demo = projsync("demo", "--json")
+    assert demo.exit_code == 0, demo.stderr
+    outcome = demo.json()
+    assert outcome["sync"]["failed"] == 0 and outcome["sync"]["created"] > 0
+    assert outcome["differences"] == 0
+    assert outcome["totals"]["ledger"] == outcome["totals"]["plan"]
+
+    project = rest.get(f"/projects/{namespace}prj-1000.json")["project"]
+    assert project["name"] == "Plant upgrade"
+    values = custom(project)
+    assert values["DAX_01_ProjectId"] == "PRJ-1000"
+    assert values["DAX_03_Company"] == "DEMO"
+    assert values["DAX_06_ProjectType"] == "time-material"
+    assert values["DAX_04_Customer"] == "Northwind Foods"
+
+    issues = issues_of(rest, f"{namespace}prj-1000")
+    # subprojects are summary issues; activities hang under them, parents first
+    engineering, basic = issues["PRJ-1000-01"], issues["PRJ-1000-01.1"]
+    drawings = issues["PRJ-1000-01.1.2"]
+    assert "parent" not in engineering and engineering["subject"] == "Engineering"
+    assert basic["subject"] == "Basic design" and basic["parent"]["id"] == engineering["id"]
+    assert drawings["parent"]["id"] == basic["id"]
+    assert drawings["subject"] == "P&ID drawings" and drawings["estimated_hours"] == 120.0
+    assert custom(drawings)["DAX_10_ActivityCategory"] == "Design"
+
+    # actual hours and cost of every issue add up to what the ledger posted
+    hours = cost = Decimal("0.00")
+    for identifier in ("prj-1000", "prj-2000", "prj-3000"):
+        for issue in issues_of(rest, f"{namespace}{identifier}").values():
+            hours += money(custom(issue)["DAX_15_ActualHours"])
+            cost += money(custom(issue)["DAX_16_ActualCost"])
+    assert (str(hours), str(cost)) == (
+        outcome["totals"]["ledger"]["hours"],
+        outcome["totals"]["ledger"]["cost"],
+    )
+    # a worker is a user, a member of the projects they are planned on
+    ada = user_id(rest, f"{namespace}w-001")
+    members = rest.get(f"/projects/{namespace}prj-2000/memberships.json")["memberships"]
+    assert ada in {m["user"]["id"] for m in members}
+
+    again = projsync("sync", "run", "--json").json()
+    assert (again["created"], again["updated"], again["failed"]) == (0, 0, 0)
+
+
+def test_redmine__issue_subject_and_dates_edited_in_redmine_come_back_to_the_activity(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    issue = issues_of(rest, f"{namespace}prj-2000")["2"]
+    rest.put(
+        f"/issues/{issue['id']}.json",
+        {"issue": {"subject": "Configuration, phase 1",
+                   "start_date": "2026-05-04", "due_date": "2026-05-29"}},
+    )  # fmt: skip
+
+    run = projsync("sync", "run", "--json").json()
+
+    assert run["failed"] == 0 and run["conflicts"] == 0 and run["updated"] >= 1
+    activities = {
+        a["number"]: a for a in projsync("ledger", "activity", "list", "PRJ-2000", "--json").json()
+    }
+    assert activities["2"]["name"] == "Configuration, phase 1"
+    assert (activities["2"]["start"], activities["2"]["end"]) == ("2026-05-04", "2026-05-29")
+    assert activities["1"]["name"] == "Analysis"
+    settled = projsync("sync", "run", "--json").json()
+    assert (settled["created"], settled["updated"], settled["failed"]) == (0, 0, 0)
+
+
+def test_redmine__time_entry_is_posted_once_and_its_cost_comes_back_to_the_issue(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    issue = issues_of(rest, f"{namespace}prj-3000")["1"]
+    before = custom(issue)
+    edsger = user_id(rest, f"{namespace}w-004")  # W-004 costs 48.00 an hour
+    rest.post(
+        "/time_entries.json",
+        {"time_entry": {"issue_id": issue["id"], "user_id": edsger, "hours": 2.5,
+                        "spent_on": "2026-04-13", "comments": "portal review"}},
+    )  # fmt: skip
+
+    run = projsync("sync", "run", "--json").json()
+
+    assert run["failed"] == 0
+    posted = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
+    new = [t for t in posted if t["date"] == "2026-04-13"]
+    assert [(t["worker"], t["activity"], t["hours"], t["cost"]) for t in new] == [
+        ("W-004", "1", "2.50", "120.00")
+    ]
+    after = custom(rest.get(f"/issues/{issue['id']}.json")["issue"])
+    assert money(after["DAX_15_ActualHours"]) == money(before["DAX_15_ActualHours"]) + Decimal(
+        "2.5"
+    )
+    assert money(after["DAX_16_ActualCost"]) == money(before["DAX_16_ActualCost"]) + 120
+    assert projsync("reconcile", "--json").json()["differences"] == []
+
+    projsync("sync", "run", "--json")
+    again = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
+    assert len(again) == len(posted)
+
+
+def test_redmine__time_entry_the_ledger_refuses_is_logged_failed_once_with_the_reason(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    issue = issues_of(rest, f"{namespace}prj-3000")["1"]
+    rest.post(  # logged by the administrator, who is no worker of the ledger
+        "/time_entries.json",
+        {"time_entry": {"issue_id": issue["id"], "hours": 1, "spent_on": "2026-04-14"}},
+    )
+    count = len(projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json())
+
+    projsync("sync", "run", "--json")
+    projsync("sync", "run", "--json")
+
+    failed = projsync("sync", "log", "--status", "failed", "--json").json()
+    assert [(f["entity_type"], f["origin"], f["destination"]) for f in failed] == [
+        ("time entry", "plan", "ledger")
+    ]
+    assert "is no integrated worker" in failed[0]["error"]
+    after = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
+    assert len(after) == count
