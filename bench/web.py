@@ -17,9 +17,12 @@ company (so every request is checked and scoped):
   frame painted with the chart: the first load (which draws the chart on the
   server, kept until the plan changes) and the median of the next three.
 
+In the same run, the floor: a bare FastAPI application on uvicorn answering
+a body of the same size from memory to the same clients (``floor_p99_ms``).
+
 Prints, as its last line, JSON ``{"projects", "tasks", "clients", "requests",
 "encoding", "api_p50_ms", "api_p99_ms", "requests_per_s", "gantt_render_ms",
-"gantt_first_ms"}``.
+"gantt_first_ms", "body_bytes", "floor_p99_ms"}``.
 """
 
 from __future__ import annotations
@@ -107,6 +110,50 @@ def build(home: Path, projects: int, tasks: int) -> str:
     return secret
 
 
+FLOOR = """
+import sys
+import uvicorn
+from fastapi import FastAPI, Response
+
+app = FastAPI()
+body = b"x" * int(sys.argv[2])
+
+
+@app.get("/floor")
+async def floor() -> Response:
+    return Response(body, media_type="application/json")
+
+
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+"""The floor: a bare FastAPI application answering a body of the same size
+from memory, with no store, no check, no scope."""
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.1)
+
+
+def _body_size(port: int, path: str, token: str, encoding: str) -> int:
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        conn.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+            f"Accept-Encoding: {encoding}\r\nConnection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    return len(data.partition(b"\r\n\r\n")[2])
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -175,6 +222,10 @@ def _gantt_ms(base: str, project: str) -> tuple[float, float]:
     return statistics.median(timings[1:]), timings[0]
 
 
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=1000)
@@ -202,15 +253,7 @@ def main() -> None:
             stderr=subprocess.PIPE,
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("the server did not start") from None
-                    time.sleep(0.1)
+            _wait_for(port, server)
             path = "/api/v1/plan/projects/P0000/tasks"
             encoding = "identity" if args.identity else "gzip"
             asyncio.run(_load(port, path, token, 1, 20, encoding))  # warm up
@@ -218,9 +261,25 @@ def main() -> None:
             latencies = asyncio.run(_load(port, path, token, args.clients, args.requests, encoding))
             elapsed = time.perf_counter() - began
             gantt, gantt_first = _gantt_ms(f"http://127.0.0.1:{port}", "P0000")
+            size = _body_size(port, path, token, encoding)
         finally:
             server.terminate()
             server.wait(timeout=30)
+        floor_port = _free_port()
+        floor = subprocess.Popen(
+            [sys.executable, "-c", FLOOR, str(floor_port), str(size)], stderr=subprocess.PIPE
+        )
+        try:
+            _wait_for(floor_port, floor)
+            asyncio.run(_load(floor_port, "/floor", token, 1, 20, encoding))
+            floor_latencies = sorted(
+                asyncio.run(
+                    _load(floor_port, "/floor", token, args.clients, args.requests, encoding)
+                )
+            )
+        finally:
+            floor.terminate()
+            floor.wait(timeout=30)
     ordered = sorted(latencies)
     result = {
         "projects": args.projects,
@@ -229,10 +288,12 @@ def main() -> None:
         "requests": len(ordered),
         "encoding": "identity" if args.identity else "gzip",
         "api_p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "api_p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+        "api_p99_ms": round(_p99(ordered) * 1000, 1),
         "requests_per_s": round(len(ordered) / elapsed, 1),
         "gantt_render_ms": round(gantt, 1),
         "gantt_first_ms": round(gantt_first, 1),
+        "body_bytes": size,
+        "floor_p99_ms": round(_p99(floor_latencies) * 1000, 1),
     }
     print(json.dumps(result))
 
