@@ -18,7 +18,9 @@ def test_reader__every_corpus_file_reads_with_its_tasks_resources_and_links(
     wrong = []
     for entry in corpus:
         document = read_document(CORPUS / entry["file"])
-        counts = (len(document.tasks), len(document.resources), len(document.links))
+        # blank rows are not tasks; the manifest counts them with the tasks
+        tasks = len(document.tasks) + document.blank_rows
+        counts = (tasks, len(document.resources), len(document.links))
         expected = (entry["tasks"], entry["resources"], entry["relations"])
         # the manifest counts resources as MPXJ lists them, nameless ones included
         if counts[0] != expected[0] or counts[2] > expected[2] or counts[1] > expected[1]:
