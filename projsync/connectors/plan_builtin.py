@@ -65,6 +65,9 @@ class PlanConnector:
         self.store = store
         self.service = PlanService(store)
         self._defaults: dict[str, dict[str, object]] = {}
+        self._fields_known: set[str] = set()
+        self._lookups_known: set[tuple[str, str]] = set()
+        """Custom fields and lookup values seen to exist during one apply call."""
 
     def kinds(self) -> tuple[EntityKind, ...]:
         return (
@@ -124,6 +127,7 @@ class PlanConnector:
         """Apply operations in order. A create of something that exists already
         is an update (a replay after a crash changes nothing twice)."""
         results: list[Applied] = []
+        self._fields_known, self._lookups_known = set(), set()
         actual_ops = [o for o in operations if o.kind is EntityKind.ACTUAL and o.target_key]
         done = self._actuals(actual_ops) if actual_ops else {}
         done.update(self._new_tasks(operations))
@@ -374,9 +378,9 @@ class PlanConnector:
         given = [(k, v, lookups) for k, v, lookups in wanted if isinstance(v, dict) and v]
         if not given:
             return
+        defined = set(self._fields_known)
+        listed = set(self._lookups_known)
         with self.store.write() as conn:
-            defined: set[str] = set()
-            listed: set[tuple[str, str]] = set()
             texts: dict[tuple[str, str], str | None] = {}
             for key, values, lookups in given:
                 assert isinstance(values, dict)
@@ -391,6 +395,8 @@ class PlanConnector:
                         listed.add((name, text))
                     texts[(name, key)] = text
             set_field_values_in(conn, texts)
+        # known once written: a refused batch leaves nothing behind to remember
+        self._fields_known, self._lookups_known = defined, listed
 
 
 def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:

@@ -297,10 +297,13 @@ def _follow_actuals(
         service.write_assignment(
             conn, assignment, dataclasses.replace(assignment, actual_work=work, actual_cost=cost)
         )
+    work_of: dict[str, int] = {}
+    for (task_id, _), (work, _) in per_resource.items():
+        work_of[task_id] = work_of.get(task_id, 0) + work
     calendars: dict[str, Calendar] = {}
     progressed: list[PlanTask] = []
     for task_id, task in tasks_of.items():
-        total_work = sum(w for (t, _), (w, _) in per_resource.items() if t == task_id)
+        total_work = work_of.get(task_id, 0)
         updated = task
         if task.actual_start is None and total_work > 0:
             name = task.calendar or project_calendar

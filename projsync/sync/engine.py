@@ -21,13 +21,15 @@ issue; here the plan side is taken as the merge base says it was.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -73,6 +75,8 @@ dates; task names, dates, new tasks and deletions; assignments as hour
 forecasts. Resources and actuals go from the ledger to the plan only."""
 
 _Planned = tuple[SyncRecord, Operation, "Mapping[str, object] | None"]
+
+_T = TypeVar("_T")
 
 RECORDS_PER_BATCH = 2000
 """Records merged, applied and recorded together (tasks a whole project at a
@@ -125,6 +129,8 @@ class _Scope:
     """Integrated companies: their integrated workers become resources."""
     workers: set[str]
     """Integrated workers of integrated companies: the plan's resources."""
+    chosen: dict[str, ProjectSettings]
+    """Each project's own integration settings (field owners among them)."""
 
 
 class SyncEngine:
@@ -197,9 +203,14 @@ class SyncEngine:
         # ledger entity of this run; it created them in a run that ended
         # before it could record them.
         fresh = [r for r in created if r.key not in ours]
-        if theirs or fresh:
-            only_plan = self._unchanged(kind, list(theirs))
-            self._sync_batch(kind, only_plan, theirs, fresh, scope, settings, report, compound)
+        for keys in _whole_projects(
+            list(theirs), _project_of_key, single=kind is EntityKind.PROJECT
+        ):
+            only_plan = self._unchanged(kind, keys)
+            changed = {key: theirs.pop(key) for key in keys}
+            self._sync_batch(kind, only_plan, changed, [], scope, settings, report, compound)
+        if fresh:
+            self._sync_batch(kind, [], {}, fresh, scope, settings, report, compound)
 
     def _sync_batch(
         self,
@@ -347,6 +358,7 @@ class SyncEngine:
             newcomers=set(root_of) - linked,
             companies=companies,
             workers=workers,
+            chosen=chosen,
         )
 
     def folded_actuals(self, actuals: Iterable[SyncRecord], scope: _Scope) -> Iterator[SyncRecord]:
@@ -366,7 +378,7 @@ class SyncEngine:
                     {"hours": Decimal("0"), "cost": Decimal("0"), "revenue": Decimal("0")},
                 )
                 for name in sums:
-                    sums[name] += Decimal(str(fields[name]))
+                    sums[name] += _decimal(fields[name])
                 version = max(version, record.version)
             for resource, sums in sorted(folded.items(), key=lambda item: item[0] or ""):
                 yield SyncRecord(
@@ -401,18 +413,8 @@ class SyncEngine:
             while actuals := list(itertools.islice(wanted, RECORDS_PER_BATCH)):
                 yield actuals
             return
-        # a project's tasks stay together: parents go before children
-        records = sorted(
-            self._records(kind, since, until, scope), key=lambda r: _project_of(kind, r) or ""
-        )
-        batch: list[SyncRecord] = []
-        for _, mine in itertools.groupby(records, key=lambda r: _project_of(kind, r) or ""):
-            batch.extend(mine)
-            if len(batch) >= RECORDS_PER_BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        records = self._records(kind, since, until, scope)
+        yield from _whole_projects(records, lambda r: _project_of(kind, r) or "")
 
     def _actual_records(self, since: int, until: int, scope: _Scope) -> Iterator[SyncRecord]:
         """Folded actuals of the days changed since the cursor, and of projects
@@ -504,22 +506,25 @@ class SyncEngine:
         delay has passed."""
         settings = load_global(self.store)
         now = dt.datetime.now(dt.UTC)
+        entity_type = ENTITY_TYPES.get(kind.value, kind.value)
         with self.store.read() as conn:
+            # by status alone, the one index that finds the few open entries
+            # among a log of millions
             rows = conn.execute(
                 select(
+                    log.c.origin,
+                    log.c.entity_type,
                     log.c.entity_key,
                     log.c.status,
                     log.c.attempts,
                     log.c.next_attempt_at,
                     log.c.updated_at,
-                ).where(
-                    log.c.origin == "ledger",
-                    log.c.entity_type == ENTITY_TYPES.get(kind.value, kind.value),
-                    log.c.status.in_([LogStatus.WAITING.value, LogStatus.FAILED.value]),
-                )
+                ).where(log.c.status.in_([LogStatus.WAITING.value, LogStatus.FAILED.value]))
             )
             due = set()
-            for key, status, attempts, next_at, updated in rows:
+            for origin, of_type, key, status, attempts, next_at, updated in rows:
+                if origin != "ledger" or of_type != entity_type:
+                    continue
                 if status == LogStatus.WAITING.value:
                     due.add(key)
                 elif attempts < settings.max_attempts:
@@ -547,7 +552,6 @@ class SyncEngine:
             bases = bases_of(conn, kind.value, [r.key for r in records])
             linked = plan_keys_of(conn, kind.value, [r.key for r in records])
             parents = _plan_parents(conn, theirs.values()) if kind is EntityKind.TASK else {}
-        chosen = project_settings_of(self.store)
         owners: dict[str | None, Ownership] = {}
         agreed: list[str] = []
         for record in _parents_first(records):
@@ -570,7 +574,7 @@ class SyncEngine:
                 base=base,
                 ledger=neutral if record.version >= 0 else base,
                 plan=plan_state,
-                ownership=_owners_of(owners, chosen, _project_of(kind, record)),
+                ownership=_owners_of(owners, scope.chosen, _project_of(kind, record)),
                 ledger_deleted=record.deleted,
             )
             for conflict in outcome.conflicts:
@@ -640,7 +644,7 @@ class SyncEngine:
     ) -> tuple[dict[str, SyncRecord], list[SyncRecord]]:
         """Plan-side changes after the cursor: those of linked entities by ledger
         key, and new entities (not the sync's own subproject nodes)."""
-        changed = list(self.plan.changes(kind, since, until))
+        changed = [_only_fields_read(r) for r in self.plan.changes(kind, since, until)]
         with self.store.read() as conn:
             back = ledger_keys_of(conn, kind.value, [r.key for r in changed])
             nodes = set(ledger_keys_of(conn, EntityKind.PROJECT.value, [r.key for r in changed]))
@@ -1164,6 +1168,42 @@ def _plan_parent_as_ledger(
         return {"parent": None} if parent_key == project else {}
     parent_project, _, number = parent_key.partition("/")
     return {"parent": number} if parent_project == project else {}
+
+
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _whole_projects(
+    items: Iterable[_T], project_of: Callable[[_T], str], *, single: bool = False
+) -> Iterator[list[_T]]:
+    """Batches of about ``RECORDS_PER_BATCH`` items, a project's items always in
+    the same batch (so parents go before children inside it); all in one
+    batch when ``single``."""
+    listed = sorted(items, key=project_of)
+    if single:
+        if listed:
+            yield listed
+        return
+    batch: list[_T] = []
+    for _, mine in itertools.groupby(listed, key=project_of):
+        batch.extend(mine)
+        if len(batch) >= RECORDS_PER_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _project_of_key(ledger_key: str) -> str:
+    return ledger_key.split("/", 1)[0]
+
+
+def _only_fields_read(record: SyncRecord) -> SyncRecord:
+    if record.fields is None:
+        return record
+    kept = {k: v for k, v in record.fields.items() if k in mapping.PLAN_FIELDS_READ}
+    return dataclasses.replace(record, fields=kept)
 
 
 def _as_base_says(

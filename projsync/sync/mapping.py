@@ -21,6 +21,7 @@ __all__ = [
     "CUSTOM_FIELDS",
     "DAY_END",
     "DAY_START",
+    "PLAN_FIELDS_READ",
     "PlanField",
     "field_name",
     "ledger_fields_of_plan",
@@ -163,6 +164,17 @@ def plan_fields_of_ledger(
             if f.lookup and field_name(prefix, f) in custom
         )
     return plan
+
+
+PLAN_FIELDS_READ = frozenset(
+    {
+        "project", "id", "task", "resource", "parent",
+        "name", "start", "finish", "budget_work", "standard_rate", "work",
+        "custom_fields",
+    }
+)  # fmt: skip
+"""Every field of a plan record that the sync reads (here and to place new
+tasks and assignments): a run that reads a large plan keeps only these."""
 
 
 def ledger_fields_of_plan(

@@ -34,6 +34,9 @@ def _no_owners() -> Mapping[str, Side]:
 
 
 def _frozen(fields: Fields) -> Fields:
+    """A read-only copy (a mapping frozen already is kept as it is)."""
+    if isinstance(fields, MappingProxyType):
+        return fields
     return MappingProxyType(dict(fields))
 
 
@@ -145,7 +148,8 @@ def merge(
     else:
         return _on_one_side(Side.LEDGER, writes=_NO_FIELDS, action="none", new_base=None)
     if base is None and not other_deleted:
-        return _on_one_side(_other(survivor), writes=fields, action="create", new_base=fields)
+        created = _frozen(fields)
+        return _on_one_side(_other(survivor), writes=created, action="create", new_base=created)
     return _merge_deletion(base, survivor, fields, ownership)
 
 
