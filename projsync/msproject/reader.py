@@ -331,6 +331,9 @@ class _Converter:
         kind = task.getConstraintType()
         constraint = ConstraintType.ASAP if kind is None else self.constraints[int(kind.ordinal())]
         calendar = task.getCalendar() if has("CALENDAR_UNIQUE_ID") or has("CALENDAR") else None
+        delay, delay_elapsed = (
+            self._duration(task.getLevelingDelay()) if has("LEVELING_DELAY") else (0, False)
+        )
         return PlanTask(
             project="",
             id=task_id,
@@ -361,6 +364,8 @@ class _Converter:
             priority=min(
                 1000, max(0, _int(task.getPriority().getValue()) if task.getPriority() else 500)
             ),
+            leveling_delay=max(0, delay),
+            leveling_delay_elapsed=delay_elapsed and delay > 0,
             budget_work=0,
             baseline_start=moment("BASELINE_START", task.getBaselineStart),
             baseline_finish=moment("BASELINE_FINISH", task.getBaselineFinish),

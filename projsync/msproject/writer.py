@@ -246,6 +246,10 @@ class _Writer:
         java_task.setPercentageComplete(self.Double(task.percent_complete))
         java_task.setCritical(task.critical)
         java_task.setPriority(self.Priority.getInstance(task.priority))
+        if task.leveling_delay:
+            java_task.setLevelingDelay(
+                self._duration(task.leveling_delay, task.leveling_delay_elapsed)
+            )
         if task.baseline_duration is not None:
             java_task.setBaselineDuration(self._duration(task.baseline_duration, False))
         if task.baseline_work is not None:

@@ -58,12 +58,14 @@ class Axis:
 class ClockTask:
     """A detail task's arithmetic on the clock axis, through its own calendar."""
 
-    __slots__ = ("duration", "elapsed", "index")
+    __slots__ = ("duration", "elapsed", "elapsed_delay", "index")
 
     def __init__(self, index: CalendarIndex, duration: int, *, elapsed: bool) -> None:
         self.index = index
         self.duration = duration
         self.elapsed = elapsed
+        # A levelling delay in clock time: work resumes at the next working moment.
+        self.elapsed_delay = False
 
     def snap_start(self, value: int) -> int:
         if self.elapsed:
@@ -103,6 +105,8 @@ class ClockTask:
     def delayed(self, start: int, minutes: int) -> int:
         if self.elapsed:
             return start + minutes
+        if self.elapsed_delay:
+            return self.snap_start(start + minutes)
         return minutes_of(self.index.start_at(self.index.to_offset(moment_of(start)) + minutes))
 
     def span(self, first: int, second: int) -> int:

@@ -103,6 +103,7 @@ class PlanTask:
     calendar: str | None = None
     priority: int = 500
     leveling_delay: int = 0
+    leveling_delay_elapsed: bool = False
     category: str | None = None
     budget_work: int = 0
     budget_cost: Decimal = ZERO

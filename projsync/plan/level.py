@@ -119,7 +119,10 @@ def level(
     resources: Sequence[Resource] = (),
 ) -> LevelingResult:
     """Delay tasks so no resource is over-allocated; earlier levelling delays are cleared first."""
-    tasks = tuple(replace(t, leveling_delay=0) if t.leveling_delay else t for t in tasks)
+    tasks = tuple(
+        replace(t, leveling_delay=0, leveling_delay_elapsed=False) if t.leveling_delay else t
+        for t in tasks
+    )
     network = compile_network(project, tasks, dependencies, assignments)
     network.run()
     keys = _priority_keys(network)

@@ -209,7 +209,9 @@ class Task:
     `elapsed`). A `milestone` keeps its duration, as in Microsoft Project; one of
     zero duration stays zero whatever work it carries. `start`/`finish` are read
     only for manual tasks (and written back by `apply_schedule`). `leveling_delay`
-    is working minutes added to the start by levelling. `priority` is 0..1000;
+    is working minutes added to the start by levelling (clock minutes when
+    `leveling_delay_elapsed`, Project's "edays", the start then resuming at the
+    next working moment). `priority` is 0..1000;
     1000 means "never delay when levelling".
     """
 
@@ -233,6 +235,7 @@ class Task:
     finish: datetime | None = None
     priority: int = 500
     leveling_delay: int = 0
+    leveling_delay_elapsed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -301,7 +301,11 @@ def compile_network(
             has_children[parent] = True
     project_calendar = project.calendar
     working = not any(
-        (task.elapsed or (task.calendar is not None and task.calendar != project_calendar))
+        (
+            task.elapsed
+            or (task.calendar is not None and task.calendar != project_calendar)
+            or (task.leveling_delay and task.leveling_delay_elapsed)
+        )
         and not has_children[i]
         for i, task in enumerate(tasks)
     ) and not any(
@@ -427,6 +431,7 @@ def _set_up_task(
             ops = network.ops[n] = StaffedTask(index, duration, staff)
         else:
             ops = network.ops[n] = ClockTask(index, duration, elapsed=task.elapsed)
+        ops.elapsed_delay = task.leveling_delay_elapsed
 
     def advance(start: int, minutes: int) -> int:
         return start + minutes if ops is None else ops.advance(start, minutes)

@@ -208,6 +208,7 @@ def _core_task(task: PlanTask, calendars: dict[str, Calendar]) -> Task:
         finish=task.finish,
         priority=task.priority,
         leveling_delay=task.leveling_delay,
+        leveling_delay_elapsed=task.leveling_delay_elapsed,
     )
 
 
@@ -221,7 +222,7 @@ def _store_result(
     dates = {d.task_id: d for d in result.tasks}
     changed = 0
     for task in loaded.tasks:
-        updated = _with_dates(task, dates[task.id], delays.get(task.id, task.leveling_delay))
+        updated = _with_dates(task, dates[task.id], delays)
         changed += service.write_task(conn, task, updated)
     finish = result.finish if loaded.tasks else loaded.project.start
     service.write_project(conn, loaded.project, dataclasses.replace(loaded.project, finish=finish))
@@ -235,7 +236,10 @@ def _store_result(
     )
 
 
-def _with_dates(task: PlanTask, dates: TaskDates, delay: int) -> PlanTask:
+def _with_dates(task: PlanTask, dates: TaskDates, delays: dict[str, int]) -> PlanTask:
+    """The task with its new dates; levelled (in `delays`), with its new delay in
+    working minutes, else with the delay it had."""
+    levelled = task.id in delays
     return dataclasses.replace(
         task,
         start=dates.start,
@@ -248,5 +252,6 @@ def _with_dates(task: PlanTask, dates: TaskDates, delay: int) -> PlanTask:
         free_slack=dates.free_slack,
         critical=dates.critical,
         duration=task.duration if dates.summary else dates.duration,
-        leveling_delay=delay,
+        leveling_delay=delays[task.id] if levelled else task.leveling_delay,
+        leveling_delay_elapsed=False if levelled else task.leveling_delay_elapsed,
     )

@@ -107,6 +107,7 @@ tasks = Table(
     Column("calendar_name", String(100), ForeignKey("calendars.name")),
     Column("priority", Integer, nullable=False),
     Column("leveling_delay", Integer, nullable=False),
+    Column("leveling_delay_elapsed", Boolean, nullable=False),
     Column("category", String(60)),
     Column("budget_work", BigInteger, nullable=False),
     Column("budget_cost", MONEY, nullable=False),

@@ -525,3 +525,15 @@ def test_schedule__progress_on_a_resources_own_calendar_runs_on_that_calendar() 
     got = dates([started], assignments=staff)["A"]
     assert (got.start, got.finish) == (planned.start, planned.finish)
     assert planned.finish == at("2024-01-04 02:00")  # 6 night hours a day
+
+
+def test_schedule__a_levelling_delay_in_elapsed_days_resumes_at_the_next_working_moment() -> None:
+    # Microsoft Project keeps levelling delays in elapsed days: from Friday 08:00,
+    # a delay of 2 edays ends on Sunday 08:00, and work resumes on Monday; a delay
+    # of 2 working days resumes on Tuesday.
+    friday = project(start="2024-01-05 08:00")
+    elapsed = Task(id="A", duration=DAY, leveling_delay=2 * 1440, leveling_delay_elapsed=True)
+    got = dates([elapsed], plan=friday)["A"]
+    assert (got.start, got.finish) == (at("2024-01-08 08:00"), at("2024-01-08 17:00"))
+    working = Task(id="A", duration=DAY, leveling_delay=2 * DAY)
+    assert dates([working], plan=friday)["A"].start == at("2024-01-09 08:00")

@@ -158,6 +158,7 @@ def upgrade() -> None:
         sa.Column("calendar_name", sa.String(length=100), nullable=True),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("leveling_delay", sa.Integer(), nullable=False),
+        sa.Column("leveling_delay_elapsed", sa.Boolean(), nullable=False),
         sa.Column("category", sa.String(length=60), nullable=True),
         sa.Column("budget_work", sa.BigInteger(), nullable=False),
         sa.Column("budget_cost", sa.BigInteger(), nullable=False),
