@@ -65,6 +65,15 @@ SEL
     redmine redmine-sqlite curl
 }
 
+wait_for_locks() {
+  # SQLite answers "database is locked" at once unless told to wait: with several
+  # clients at a time (test sessions side by side) requests would fail with HTTP 500.
+  local db=/etc/redmine/default/database.yml
+  if grep -q 'adapter: sqlite3' "$db" && ! grep -q '^ *timeout:' "$db"; then
+    $SUDO sed -i 's/^\( *\)adapter: sqlite3/&\n\1timeout: 10000/' "$db"
+  fi
+}
+
 configure() {
   # REST enabled; parent issues keep their own dates (projsync sends them); a default
   # time-entry activity so time entries need none; the admin's API key is printed.
@@ -73,6 +82,7 @@ Setting.rest_api_enabled = '1'
 Setting.parent_issue_dates = 'independent'
 Setting.parent_issue_done_ratio = 'independent'
 Setting.default_issue_start_date_to_creation_date = '0'
+Setting.notified_events = []   # no mail for each issue the sync writes
 admin = User.find_by_login!('admin')
 admin.must_change_passwd = false
 admin.save!
@@ -87,11 +97,19 @@ RUBY
 
 start() {
   mkdir -p "$STATE"
+  # one start at a time: test sessions running side by side share one server
+  exec 9>"$STATE/lock"
+  flock 9
   if running_pid >/dev/null && [ "$(http_status)" = 200 ] && [ -s "$STATE/key" ]; then
     echo "redmine: already running on port $PORT"
   else
+    if command -v curl >/dev/null && [ "$(http_status)" != 000 ]; then
+      echo "redmine: port $PORT is taken by a server this script did not start" >&2
+      exit 4
+    fi
     command -v curl >/dev/null || MISSING_CURL=1
     install_redmine
+    wait_for_locks
     [ -z "${MISSING_CURL:-}" ] || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl
     install -d -o www-data -g www-data "$STATE/run"
     configure
@@ -100,10 +118,10 @@ start() {
     as_redmine setsid rackup -r webrick -s webrick -E production -o 127.0.0.1 -p "$PORT" \
       -P "$STATE/run/redmine.pid" config.ru >"$STATE/server.log" 2>&1 </dev/null &
     for _ in $(seq 1 480); do
-      [ "$(http_status)" = 200 ] && break
+      [ "$(http_status)" = 200 ] && [ -s "$STATE/run/redmine.pid" ] && break
       sleep 0.25
     done
-    if [ "$(http_status)" != 200 ]; then
+    if [ "$(http_status)" != 200 ] || [ ! -s "$STATE/run/redmine.pid" ]; then
       echo "redmine: no answer on port $PORT; see $STATE/server.log" >&2
       exit 4
     fi

@@ -2,9 +2,10 @@
 
 ``scripts/redmine.sh`` installs Debian's Redmine when it is missing (about a
 minute), starts it on 127.0.0.1:$REDMINE_PORT (3000 unless set) and prints its
-URL and an administrator's API key. The server is started once per session
-and stopped afterwards when this session started it. Each test works in its
-own namespace: fresh Redmine projects and users, never a reinstall.
+URL and an administrator's API key. The server is started once and left
+running (``scripts/redmine.sh stop`` stops it): test sessions that run side
+by side share it, and one must not stop it under another. Each test works in
+its own namespace: fresh Redmine projects and users, never a reinstall.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +37,20 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "redmine.sh"
 class Server:
     url: str
     key: str
+    environ: dict[str, str] = field(default_factory=dict)
+    """REDMINE_PORT and REDMINE_STATE of a server of its own, if it is one."""
 
     def client(self) -> RedmineClient:
         return RedmineClient(self.url, self.key)
 
     def start(self) -> None:
-        _run_script()
+        _run_script(self.environ)
 
     def stop(self) -> None:
-        subprocess.run([str(SCRIPT), "stop"], check=True, capture_output=True, text=True)
+        subprocess.run(
+            [str(SCRIPT), "stop"], check=True, capture_output=True, text=True,
+            env={**os.environ, **self.environ},
+        )  # fmt: skip
 
 
 def _why_no_redmine() -> str | None:
@@ -55,8 +63,11 @@ def _why_no_redmine() -> str | None:
     return None
 
 
-def _run_script() -> tuple[str, str]:
-    done = subprocess.run([str(SCRIPT)], check=False, capture_output=True, text=True, timeout=900)
+def _run_script(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    done = subprocess.run(
+        [str(SCRIPT)], check=False, capture_output=True, text=True, timeout=900,
+        env={**os.environ, **(environ or {})},
+    )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"scripts/redmine.sh failed ({done.returncode}): {done.stderr[-2000:]}")
     lines = done.stdout.strip().splitlines()
@@ -66,20 +77,34 @@ def _run_script() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
-def redmine() -> Iterator[Server]:
+def redmine() -> Server:
     reason = _why_no_redmine()
     if reason:
         pytest.skip(f"no Redmine for these tests: {reason}")
-    already = subprocess.run([str(SCRIPT), "status"], capture_output=True, check=False)
     url, key = _run_script()
     server = Server(url=url, key=key)
     client = server.client()
     report = set_up(client, "DAX_")
     client.close()
     assert not report.missing, report.instructions
+    return server
+
+
+@pytest.fixture
+def own_redmine(redmine: Server) -> Iterator[Server]:
+    """A second server process on the same installation and database, on a free
+    port, for a test that stops Redmine: the shared one stays up for the others."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    state = Path(tempfile.mkdtemp(prefix="redmine-"))
+    state.chmod(0o755)  # www-data writes its pid file under it
+    environ = {"REDMINE_PORT": str(port), "REDMINE_STATE": str(state)}
+    url, key = _run_script(environ)
+    server = Server(url=url, key=key, environ=environ)
     yield server
-    if already.returncode != 0:  # this session started it: stop it
-        server.stop()
+    server.stop()
+    shutil.rmtree(state, ignore_errors=True)
 
 
 @dataclass(frozen=True)

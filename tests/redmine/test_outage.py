@@ -46,14 +46,15 @@ def _integrate_demo(projsync: Run) -> None:
 
 @pytest.mark.slow
 def test_redmine__stopped_mid_run_then_resynchronized_with_nothing_duplicated(
-    projsync: Run, redmine: Server, namespace: str
+    projsync: Run, own_redmine: Server, namespace: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PROJSYNC_REDMINE_URL", own_redmine.url)
     _integrate_demo(projsync)
-    halfway = _StoppedHalfway(redmine, namespace)
+    halfway = _StoppedHalfway(own_redmine, namespace)
     try:
         report = SyncEngine(sync_store(), LedgerConnector(ledger_store()), halfway).run()
     finally:
-        redmine.start()
+        own_redmine.start()
 
     assert report.failed > 0 and report.created > 0  # the run ended, with failures
     failed = projsync("sync", "log", "--status", "failed", "--json").json()
@@ -63,7 +64,7 @@ def test_redmine__stopped_mid_run_then_resynchronized_with_nothing_duplicated(
     assert {f["entity_type"] for f in failed} >= {"activity", "actuals"}
     assert projsync("sync", "status", "--json").json()[0]["status"] == "failed"
     log = projsync("sync", "log", "--json").stdout
-    assert redmine.key not in log
+    assert own_redmine.key not in log
 
     for entry in failed:  # the administrator asks for them again
         assert projsync("sync", "retry", str(entry["id"])).exit_code == 0
