@@ -41,6 +41,9 @@ class Context:
     web: Store
     plan_side: Callable[[Store], Connector] = PlanConnector
     """Builds the plan side of the sync (a test may put a failing one here)."""
+    before_run: Callable[[], None] | None = None
+    """Called before each sync run (with Redmine as the plan side: its new time
+    entries are posted in the ledger first)."""
     _sync_lock: threading.Lock = field(default_factory=threading.Lock)
     _rendered: OrderedDict[tuple[str, ...], bytes] = field(default_factory=OrderedDict)
     _rendered_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -95,6 +98,8 @@ class Context:
     def run_sync(self, *, dry_run: bool = False) -> RunReport:
         """One sync run; runs never overlap (the background loop and a request)."""
         with self._sync_lock:
+            if self.before_run is not None and not dry_run:
+                self.before_run()
             return self.engine().run(dry_run=dry_run)
 
     def dispose(self) -> None:
