@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -62,7 +63,16 @@ def _from_request(request: Request) -> User | None:
     return None
 
 
-async def api_user(request: Request) -> User:
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token, made with: projsync token create LOGIN",
+)
+
+
+async def api_user(
+    request: Request,
+    _credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> User:
     # async, as the other dependencies here: a token lookup is a short read,
     # cheaper on the event loop than a hop to a worker thread
     user = _from_request(request)

@@ -162,6 +162,8 @@ def test_api__openapi_and_docs_are_served(stage: Stage) -> None:
     spec = stage.client.get("/openapi.json").json()
     assert "/api/v1/journals" in spec["paths"]
     assert "/login" not in spec["paths"]
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/v1/projects"]["get"]["security"] == [{"HTTPBearer": []}]
     docs = stage.client.get("/docs")
     assert docs.status_code == 200
     assert "/docs-assets/swagger-ui-bundle.js" in docs.text  # served here, not from a CDN
