@@ -31,6 +31,8 @@ class Right(enum.StrEnum):
     """Enter and post one's own hours and expenses (the portal)."""
     PLAN_READ = "plan:read"
     """Plan projects, tasks, resources, the Gantt chart."""
+    PLAN_WRITE = "plan:write"
+    """Change tasks and their links, schedule a plan project."""
     SYNC_READ = "sync:read"
     """The integration log, sync runs and status, reconciliation."""
     SYNC_MANAGE = "sync:manage"
@@ -45,7 +47,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
         {Right.LEDGER_READ, Right.LEDGER_POST, Right.OWN_TIME, Right.PLAN_READ, Right.SYNC_READ}
     ),
     Role.PROJECT_MANAGER: frozenset(
-        {Right.LEDGER_READ, Right.OWN_TIME, Right.PLAN_READ, Right.SYNC_READ}
+        {Right.LEDGER_READ, Right.OWN_TIME, Right.PLAN_READ, Right.PLAN_WRITE, Right.SYNC_READ}
     ),
     Role.TEAM_MEMBER: frozenset({Right.OWN_TIME}),
 }

@@ -219,3 +219,22 @@ def test_api__the_log_status_and_reconciliation_are_scoped_too(stage: Stage) -> 
     check = stage.client.get("/api/v1/reconcile", headers=pm).json()
     assert check == {"differences": [], "totals": None}
     assert stage.client.get("/api/v1/reconcile", headers=admin).json()["totals"] is not None
+
+
+def test_api__a_project_manager_changes_a_task_and_schedules(stage: Stage) -> None:
+    pm = stage.as_("pm")
+    path = "/api/v1/plan/projects/PA/tasks/1"
+    changed = stage.client.patch(path, headers=pm, json={"name": "Work", "duration_minutes": 960})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["name"], changed.json()["duration"]) == ("Work", 960)
+    loop = stage.client.patch(path, headers=pm, json={"predecessors": [{"predecessor": "1"}]})
+    assert loop.status_code == 422
+    assert loop.json()["detail"][0]["where"]
+    assert stage.client.patch(path, headers=pm, json={"colour": "red"}).status_code == 422
+    assert stage.client.patch(path, headers=stage.as_("acct"), json={}).status_code == 403
+    other = stage.client.post("/api/v1/plan/projects/PB/schedule", headers=pm)
+    assert other.status_code == 404
+    done = stage.client.post("/api/v1/plan/projects/PA/schedule", headers=pm)
+    assert done.status_code == 200 and done.json()["tasks"] == 1
+    tasks = stage.client.get("/api/v1/plan/projects/PA/tasks", headers=pm).json()["tasks"]
+    assert tasks[0]["duration_minutes"] == 960 and tasks[0]["critical"] is True

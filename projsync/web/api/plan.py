@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from projsync.cli.output import plain
 from projsync.plan.changes import current_version
-from projsync.plan.entities import TaskView
-from projsync.plan.scheduling import project_overallocations
+from projsync.plan.entities import PlanLink, TaskView
+from projsync.plan.model import DependencyType
+from projsync.plan.scheduling import project_overallocations, schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
 from projsync.web.auth import context_of, require
@@ -149,3 +151,71 @@ def resources(
     request: Request, user: User = Depends(require(Right.PLAN_READ))
 ) -> list[dict[str, Any]]:
     return [plain(r) for r in PlanService(context_of(request).plan).resources()]
+
+
+class LinkIn(BaseModel):
+    predecessor: str = Field(min_length=1)
+    type: DependencyType = DependencyType.FS
+    lag_minutes: int = 0
+
+
+class TaskChange(BaseModel):
+    """The fields to change; the others stay as they are. ``predecessors``,
+    when given, replaces the task's links in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1)
+    duration_minutes: int | None = Field(None, ge=0)
+    work_minutes: int | None = Field(None, ge=0)
+    percent_complete: int | None = Field(None, ge=0, le=100)
+    predecessors: list[LinkIn] | None = None
+
+
+@router.patch("/projects/{project_id}/tasks/{task_id}")
+def change_task(
+    project_id: str,
+    task_id: str,
+    change: TaskChange,
+    request: Request,
+    user: User = Depends(require(Right.PLAN_WRITE)),
+) -> dict[str, Any]:
+    """Change a task (422 lists every problem, such as a link that makes a loop)."""
+    context = context_of(request)
+    visible_plan_project(context, user, project_id)
+    fields = {
+        name: value
+        for name, value in (
+            ("name", change.name),
+            ("duration", change.duration_minutes),
+            ("work", change.work_minutes),
+            ("percent_complete", change.percent_complete),
+        )
+        if value is not None
+    }
+    links = (
+        None
+        if change.predecessors is None
+        else [
+            PlanLink(
+                project=project_id,
+                predecessor=link.predecessor,
+                successor=task_id,
+                type=link.type,
+                lag=link.lag_minutes,
+            )
+            for link in change.predecessors
+        ]
+    )
+    task = PlanService(context.plan).update_task(project_id, task_id, links, **fields)
+    return plain(task)  # type: ignore[no-any-return]
+
+
+@router.post("/projects/{project_id}/schedule")
+def schedule(
+    project_id: str, request: Request, user: User = Depends(require(Right.PLAN_WRITE))
+) -> dict[str, Any]:
+    """Schedule the project: critical path, slack and dates written to its tasks."""
+    context = context_of(request)
+    visible_plan_project(context, user, project_id)
+    return plain(schedule_project(context.plan, project_id))  # type: ignore[no-any-return]
