@@ -115,8 +115,9 @@ start() {
     configure
     rm -f "$STATE/run/redmine.pid"
     # WEBrick through rackup; '-r webrick' is needed (webrick is not in Debian's Gemfile).
-    as_redmine setsid rackup -r webrick -s webrick -E production -o 127.0.0.1 -p "$PORT" \
-      -P "$STATE/run/redmine.pid" config.ru >"$STATE/server.log" 2>&1 </dev/null &
+    # the server must not inherit the lock (fd 9), or the next start would wait forever
+    (exec 9>&-; as_redmine setsid rackup -r webrick -s webrick -E production -o 127.0.0.1 -p "$PORT" \
+      -P "$STATE/run/redmine.pid" config.ru) >"$STATE/server.log" 2>&1 </dev/null &
     for _ in $(seq 1 480); do
       [ "$(http_status)" = 200 ] && [ -s "$STATE/run/redmine.pid" ] && break
       sleep 0.25
