@@ -15,7 +15,7 @@ from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.sync.engine import SyncEngine
-from projsync.sync.log import LogStatus, entries, set_status
+from projsync.sync.log import LogStatus, cancel_entry, entries, resync_entry
 from projsync.sync.reconcile import reconcile
 from projsync.sync.tables import entity_status, runs
 
@@ -65,12 +65,7 @@ def log(
 def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
     """Resynchronize a failed (or cancelled) entry at the next run."""
     with fail_cleanly():
-        set_status(
-            sync_store(),
-            entry,
-            LogStatus.WAITING,
-            allowed_from={LogStatus.FAILED, LogStatus.CANCELLED},
-        )
+        resync_entry(sync_store(), entry)
         stdout.print(f"log entry {entry} will be synchronized again at the next run")
 
 
@@ -78,12 +73,7 @@ def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
 def cancel(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
     """Stop retrying a failed or waiting entry."""
     with fail_cleanly():
-        set_status(
-            sync_store(),
-            entry,
-            LogStatus.CANCELLED,
-            allowed_from={LogStatus.FAILED, LogStatus.WAITING},
-        )
+        cancel_entry(sync_store(), entry)
         stdout.print(f"log entry {entry} cancelled")
 
 

@@ -26,12 +26,14 @@ __all__ = [
     "LogEntry",
     "LogStatus",
     "add_entry",
+    "cancel_entry",
     "close_conflicts",
     "entries",
     "open_conflict",
     "payload_text",
     "renew_conflict",
     "reopen",
+    "resync_entry",
     "set_status",
 ]
 
@@ -250,6 +252,20 @@ def set_status(
             .where(log.c.id == entry_id)
             .values(status=status.value, updated_at=dt.datetime.now(dt.UTC))
         )
+
+
+def resync_entry(store: Store, entry_id: int) -> None:
+    """Synchronize a failed or cancelled entry again at the next run."""
+    set_status(
+        store, entry_id, LogStatus.WAITING, allowed_from={LogStatus.FAILED, LogStatus.CANCELLED}
+    )
+
+
+def cancel_entry(store: Store, entry_id: int) -> None:
+    """Stop retrying a failed or waiting entry."""
+    set_status(
+        store, entry_id, LogStatus.CANCELLED, allowed_from={LogStatus.FAILED, LogStatus.WAITING}
+    )
 
 
 def _entry(row: Any) -> LogEntry:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from projsync.cli.output import plain
 from projsync.connectors.ledger_builtin import LedgerConnector
-from projsync.sync.log import LogEntry, LogStatus, entries, set_status
+from projsync.sync.log import LogEntry, LogStatus, cancel_entry, entries, resync_entry
 from projsync.sync.reconcile import reconcile as reconcile_sides
 from projsync.sync.tables import entity_status, runs
 from projsync.web.auth import context_of, require
@@ -176,12 +176,7 @@ def resync(
     """Synchronize a failed or cancelled entry again at the next run."""
     context = context_of(request)
     log_entry(context, entry_id, user)
-    set_status(
-        context.sync,
-        entry_id,
-        LogStatus.WAITING,
-        allowed_from={LogStatus.FAILED, LogStatus.CANCELLED},
-    )
+    resync_entry(context.sync, entry_id)
     return _entry(log_entry(context, entry_id, user))
 
 
@@ -192,12 +187,7 @@ def cancel(
     """Stop retrying a failed or waiting entry."""
     context = context_of(request)
     log_entry(context, entry_id, user)
-    set_status(
-        context.sync,
-        entry_id,
-        LogStatus.CANCELLED,
-        allowed_from={LogStatus.FAILED, LogStatus.WAITING},
-    )
+    cancel_entry(context.sync, entry_id)
     return _entry(log_entry(context, entry_id, user))
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from projsync.errors import InputError
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
-from projsync.sync.log import LogStatus, set_status
+from projsync.sync.log import LogStatus, cancel_entry, resync_entry
 from projsync.web.api.sync import filtered_log
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
@@ -101,19 +101,15 @@ def log_action(
     request: Request,
     user: User = Depends(require(Right.SYNC_MANAGE, page=True)),
 ) -> Response:
-    targets: dict[str, tuple[LogStatus, set[LogStatus], str]] = {
-        "resync": (
-            LogStatus.WAITING,
-            {LogStatus.FAILED, LogStatus.CANCELLED},
-            "will be synchronized again at the next run",
-        ),
-        "cancel": (LogStatus.CANCELLED, {LogStatus.FAILED, LogStatus.WAITING}, "cancelled"),
+    targets = {
+        "resync": (resync_entry, "will be synchronized again at the next run"),
+        "cancel": (cancel_entry, "cancelled"),
     }
     if action not in targets:
         return _back("/log", error=f"unknown action {action}")
-    status, allowed, said = targets[action]
+    change, said = targets[action]
     try:
-        set_status(context_of(request).sync, entry_id, status, allowed_from=allowed)
+        change(context_of(request).sync, entry_id)
     except InputError as exc:
         return _back("/log", error=str(exc))
     return _back("/log", done=f"Log entry {entry_id} {said}.")
