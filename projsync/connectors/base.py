@@ -99,6 +99,10 @@ class Operation:
     fields: Mapping[str, object] = field(default_factory=dict)
     parent: str | None = None
     """This side's key of the parent, when the entity hangs under one."""
+    header: bool = False
+    """A plan task that stands for a ledger subproject (its summary node). Its
+    fields are the subproject's: a side with subprojects of its own (Redmine)
+    makes one; the built-in plan server makes a summary task of the name."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

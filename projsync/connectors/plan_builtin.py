@@ -189,6 +189,8 @@ class PlanConnector:
         fields = dict(operation.fields)
         custom = fields.pop("custom_fields", {})
         lookups = fields.pop("custom_lookups", ())
+        if operation.header:
+            custom, lookups = {}, ()  # a subproject's fields stay on the ledger project
         exists = self._task_exists(project, task_id)
         if operation.action is Action.DELETE:
             if exists:
@@ -258,6 +260,7 @@ class PlanConnector:
                         o.fields.get("custom_lookups", ()),
                     )
                     for o in fresh
+                    if not o.header
                 ],
             )
             done.update((str(o.target_key), None) for o in fresh)

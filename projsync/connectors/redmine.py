@@ -2,10 +2,12 @@
 
 It answers in the plan's terms, as the built-in plan server does, so the
 engine cannot tell them apart: a plan project is a Redmine project (its
-identifier derived from the project key), a task an issue (the hierarchy in
-parent issues; start and due dates; estimated hours as the budget work), a
-resource a user, an assignment the user's membership of the project, and the
-actuals of a task its custom fields of actual hours, cost and revenue.
+identifier derived from the project key), the node of a ledger subproject
+(plan key ``<root>/<subproject>``) a Redmine subproject, a task an issue in
+its project or subproject (the hierarchy in parent issues; start and due
+dates; estimated hours as the budget work), a resource a user, an assignment
+the user's membership of the issue's project, and the actuals of a task its
+custom fields of actual hours, cost and revenue.
 
 Change capture: issues by ``updated_on`` (whole seconds, so the boundary
 second is read again and duplicates dropped); projects by comparing each
@@ -46,6 +48,8 @@ class _Issue:
     id: int
     task: str
     parent: int | None
+    project: int
+    """The Redmine project (or subproject) the issue is in."""
 
 
 class RedmineConnector:
@@ -60,6 +64,8 @@ class RedmineConnector:
         self.namespace = namespace
         self._field_ids: dict[str, int] | None = None
         self._project_ids: dict[str, int] = {}
+        """Redmine ids of our projects and subprojects by plan key."""
+        self._listed = False
         self._issues: dict[int, dict[str, _Issue]] = {}
         self._users: dict[str, int] = {}
         self._members: dict[int, set[int]] = {}
@@ -84,15 +90,15 @@ class RedmineConnector:
             "/issues.json", {"status_id": "*", "sort": "updated_on:desc", "limit": 1}
         ).get("issues", [])
         stamps = [_epoch(i["updated_on"]) for i in newest]
-        stamps += [_epoch(p["updated_on"]) for p in self._our_projects()]
+        stamps += [_epoch(p["updated_on"]) for p in self._our_projects().values()]
         return max(stamps, default=0)
 
     def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
         if kind is EntityKind.PROJECT:
-            for project in self._our_projects():
+            for key, project in self._our_projects().items():
                 version = _epoch(project["updated_on"])
                 if since <= version <= until:
-                    yield self._project_record(project, version)
+                    yield self._project_record(key, project, version)
         elif kind is EntityKind.TASK:
             yield from self._task_changes(since, until)
         elif kind is EntityKind.RESOURCE:
@@ -105,21 +111,30 @@ class RedmineConnector:
             return
         yield from self.changes(kind, -1, self.high_water())
 
-    def _our_projects(self) -> list[dict[str, Any]]:
-        """The projects projsync made (their ProjectId is set) in this namespace."""
+    def _our_projects(self) -> dict[str, dict[str, Any]]:
+        """The projects and subprojects projsync made (their ProjectId is set)
+        in this namespace, by plan key: a subproject's is its top project's key
+        and its own, ``<root>/<subproject>``, however deep it sits."""
         mark = rf.identifier_of(self.namespace, "x")[:-1]
         key_field = rf.own_field(self.prefix, rf.PROJECT_ID)
-        found = []
+        ours: dict[int, dict[str, Any]] = {}
         for project in self.client.pages("/projects.json", "projects"):
-            key = _custom(project).get(key_field)
-            if key and str(project["identifier"]).startswith(mark):
-                self._project_ids[str(key)] = int(project["id"])
-                found.append(project)
+            if _custom(project).get(key_field) and str(project["identifier"]).startswith(mark):
+                ours[int(project["id"])] = project
+        found: dict[str, dict[str, Any]] = {}
+        for project_id, project in ours.items():
+            own = str(_custom(project)[key_field])
+            top = project
+            while (parent := top.get("parent")) and int(parent["id"]) in ours:
+                top = ours[int(parent["id"])]
+            key = own if top is project else f"{_custom(top)[key_field]}/{own}"
+            found[key] = project
+            self._project_ids[key] = project_id
+        self._listed = True
         return found
 
-    def _project_record(self, project: dict[str, Any], version: int) -> SyncRecord:
+    def _project_record(self, key: str, project: dict[str, Any], version: int) -> SyncRecord:
         custom = self._prefixed(project)
-        key = str(custom[rf.own_field(self.prefix, rf.PROJECT_ID)])
         fields = {"id": key, "name": project["name"], "custom_fields": custom}
         return SyncRecord(kind=EntityKind.PROJECT, key=key, version=version, fields=fields)
 
@@ -132,23 +147,27 @@ class RedmineConnector:
         seen: set[int] = set()
         for issue in self.client.pages("/issues.json", "issues", params):
             version = _epoch(issue["updated_on"])
-            project = keys.get(int(issue["project"]["id"]))
-            if project is None or issue["id"] in seen or version > until:
+            home = keys.get(int(issue["project"]["id"]))
+            if home is None or issue["id"] in seen or version > until:
                 continue  # not ours; read twice across pages; newer than the run
             seen.add(issue["id"])
-            yield self._task_record(project, issue, version)
+            yield self._task_record(home, issue, version)
 
     def _project_keys(self) -> dict[str, int]:
-        if not self._project_ids:
+        """Redmine ids of our projects and subprojects by plan key."""
+        if not self._listed:
             self._our_projects()
         return self._project_ids
 
-    def _task_record(self, project: str, issue: dict[str, Any], version: int) -> SyncRecord:
+    def _task_record(self, home: str, issue: dict[str, Any], version: int) -> SyncRecord:
+        """An issue as a plan task; ``home`` is the plan key of its Redmine
+        project: a task at the top of a subproject hangs under its node."""
         custom = self._prefixed(issue)
         task = _task_id(issue, custom.get(rf.own_field(self.prefix, rf.ACTIVITY_NUMBER)))
-        parent_task: str | None = None
+        project, _, node = home.partition("/")
+        parent_task: str | None = node.rsplit("/", 1)[-1] if node else None
         if issue.get("parent"):
-            parent_task = self._task_of(int(issue["project"]["id"]), int(issue["parent"]["id"]))
+            parent_task = self._task_of(project, int(issue["parent"]["id"]))
         start = _date(issue.get("start_date"))
         due = _date(issue.get("due_date"))
         hours = issue.get("estimated_hours")
@@ -171,15 +190,32 @@ class RedmineConnector:
             parent=parent,
         )
 
-    def _task_of(self, project_id: int, issue_id: int) -> str:
-        for task, issue in self._index(project_id).items():
-            if issue.id == issue_id:
-                return task
-        self._issues.pop(project_id, None)  # made since the index was read
-        for task, issue in self._index(project_id).items():
-            if issue.id == issue_id:
-                return task
+    def _task_of(self, project: str, issue_id: int) -> str:
+        """The task id of an issue of plan project ``project`` (in any of its subprojects)."""
+        for fresh in (False, True):
+            if fresh:  # made since the indexes were read
+                self._issues.clear()
+            for project_id in self._tree(project):
+                for task, issue in self._index(project_id).items():
+                    if issue.id == issue_id:
+                        return task
         return f"RM-{issue_id}"
+
+    def _tree(self, project: str) -> list[int]:
+        """Redmine ids of a plan project and of its subprojects, the project first."""
+        keys = self._project_keys()
+        root = keys.get(project)
+        below = [pid for key, pid in keys.items() if key.startswith(f"{project}/")]
+        return ([] if root is None else [root]) + below
+
+    def _find(self, task_key: str) -> _Issue | None:
+        """The issue of a plan task (``project/task``), wherever in its project's tree."""
+        project, task = task_key.split("/", 1)
+        for project_id in self._tree(project):
+            found = self._index(project_id).get(task)
+            if found is not None:
+                return found
+        return None
 
     def _resources(self) -> Iterator[SyncRecord]:
         key_field = rf.own_field(self.prefix, rf.WORKER_ID)
@@ -230,7 +266,7 @@ class RedmineConnector:
     def time_entries(self) -> Iterator[TimeEntry]:
         """Every time entry on the projects projsync made (Redmine cannot say
         which changed: the caller compares by id)."""
-        projects = {pid: key for key, pid in self._project_keys().items()}
+        projects = {pid: key.split("/", 1)[0] for key, pid in self._project_keys().items()}
         workers = {}
         key_field = rf.own_field(self.prefix, rf.WORKER_ID)
         for user in self.client.pages("/users.json", "users", {"status": ""}):
@@ -243,7 +279,7 @@ class RedmineConnector:
                 continue
             task = None
             if entry.get("issue"):
-                task_id = self._task_of(int(entry["project"]["id"]), int(entry["issue"]["id"]))
+                task_id = self._task_of(project, int(entry["issue"]["id"]))
                 task = f"{project}/{task_id}"
             yield TimeEntry(
                 id=int(entry["id"]),
@@ -269,7 +305,7 @@ class RedmineConnector:
                 continue
             handler: Callable[[Operation, str], str | None] = {
                 EntityKind.PROJECT: self._project,
-                EntityKind.TASK: self._task,
+                EntityKind.TASK: self._project if operation.header else self._task,
                 EntityKind.RESOURCE: self._resource,
                 EntityKind.ASSIGNMENT: self._assignment,
             }[operation.kind]
@@ -277,9 +313,16 @@ class RedmineConnector:
         return results
 
     def _project(self, operation: Operation, key: str) -> str | None:
+        """A plan project, or the node of a subproject (``root/sub``): a Redmine
+        project, or a subproject of the project the node sits under."""
+        own = key.rsplit("/", 1)[-1]
         if operation.action is Action.DELETE:
-            self.client.delete(f"/projects/{rf.identifier_of(self.namespace, key)}.json")
-            self._project_ids.pop(key, None)
+            found = self._project_id(key)
+            if found is not None:
+                self.client.delete(f"/projects/{found}.json")  # its subprojects go with it
+            for gone in [k for k in self._project_ids if k == key or k.startswith(f"{key}/")]:
+                del self._project_ids[gone]
+            self._issues.clear()
             return None
         if operation.action is Action.UNLINK:
             return key
@@ -288,13 +331,15 @@ class RedmineConnector:
         if fields.get("name") is not None:
             body["name"] = str(fields["name"])[:255]
         custom = dict(_mapping(fields.get("custom_fields")))
-        custom[rf.own_field(self.prefix, rf.PROJECT_ID)] = key
+        custom[rf.own_field(self.prefix, rf.PROJECT_ID)] = own
         body["custom_fields"] = self._custom_values(custom)
+        if "/" in key and operation.parent:
+            body["parent_id"] = self._needed_project(operation.parent)
         found = self._project_id(key)
         if found is None:
-            body.setdefault("name", key)
+            body.setdefault("name", own)
             body.update(
-                identifier=rf.identifier_of(self.namespace, key),
+                identifier=rf.identifier_of(self.namespace, own),
                 is_public=False,
                 enabled_module_names=["issue_tracking", "time_tracking"],
             )
@@ -305,15 +350,17 @@ class RedmineConnector:
         return key
 
     def _project_id(self, key: str) -> int | None:
+        """The Redmine id of a plan project or subproject node, None when it has none."""
         if key in self._project_ids:
             return self._project_ids[key]
-        identifier = rf.identifier_of(self.namespace, key)
+        own = key.rsplit("/", 1)[-1]
+        identifier = rf.identifier_of(self.namespace, own)
         try:
             project = self.client.get(f"/projects/{identifier}.json")["project"]
         except RedmineNotFound:
             return None
         owner = _custom(project).get(rf.own_field(self.prefix, rf.PROJECT_ID))
-        if owner not in (None, "", key):
+        if owner not in (None, "", own):
             raise refusal(
                 f"project {key}",
                 f"the Redmine identifier {identifier} is taken by project {owner}",
@@ -336,36 +383,41 @@ class RedmineConnector:
             for issue in self.client.pages("/issues.json", "issues", params):
                 task = _task_id(issue, _custom(issue).get(number))
                 parent = issue.get("parent", {}).get("id")
-                found[task] = _Issue(id=int(issue["id"]), task=task, parent=parent)
+                found[task] = _Issue(
+                    id=int(issue["id"]), task=task, parent=parent, project=project_id
+                )
             self._issues[project_id] = found
         return self._issues[project_id]
 
     def _task(self, operation: Operation, key: str) -> str | None:
         project, task = key.split("/", 1)
-        project_id = self._needed_project(project)
-        existing = self._index(project_id).get(task)
+        self._needed_project(project)
+        existing = self._find(key)
         if operation.action is Action.DELETE:
             if existing is not None:
                 self.client.delete(f"/issues/{existing.id}.json")
-                self._issues.pop(project_id, None)
+                self._issues.pop(existing.project, None)
             return None
         if operation.action is Action.UNLINK:
             return key
-        body = self._issue_body(operation, project_id, creating=existing is None)
+        body = self._issue_body(operation, existing)
         if existing is None:
-            made = self.client.post("/issues.json", {"issue": {**body, "project_id": project_id}})[
-                "issue"
-            ]
+            made = self.client.post("/issues.json", {"issue": body})["issue"]
+            home = int(made["project"]["id"])
             parent = made.get("parent", {}).get("id")
-            self._index(project_id)[task] = _Issue(id=int(made["id"]), task=task, parent=parent)
+            self._index(home)[task] = _Issue(
+                id=int(made["id"]), task=task, parent=parent, project=home
+            )
         elif body:
             self.client.put(f"/issues/{existing.id}.json", {"issue": body})
+            if "project_id" in body:  # moved to another subproject
+                self._issues.pop(existing.project, None)
+                self._issues.pop(int(str(body["project_id"])), None)
         return key
 
-    def _issue_body(
-        self, operation: Operation, project_id: int, *, creating: bool
-    ) -> dict[str, object]:
+    def _issue_body(self, operation: Operation, existing: _Issue | None) -> dict[str, object]:
         fields = operation.fields
+        creating = existing is None
         task = str(operation.target_key).split("/", 1)[1]
         body: dict[str, object] = {}
         if fields.get("name") is not None or creating:
@@ -378,7 +430,10 @@ class RedmineConnector:
             minutes = int(str(fields["budget_work"] or 0))
             body["estimated_hours"] = str((Decimal(minutes) / 60).quantize(_CENT))
         if creating or "parent" in fields or operation.parent is not None:
-            body["parent_issue_id"] = self._parent_issue(operation, project_id)
+            home, parent_issue = self._place(operation)
+            body["parent_issue_id"] = parent_issue
+            if existing is None or existing.project != home:
+                body["project_id"] = home
         custom = dict(_mapping(fields.get("custom_fields")))
         if creating:
             custom[rf.own_field(self.prefix, rf.ACTIVITY_NUMBER)] = task
@@ -386,14 +441,20 @@ class RedmineConnector:
             body["custom_fields"] = self._custom_values(custom)
         return body
 
-    def _parent_issue(self, operation: Operation, project_id: int) -> int | str:
+    def _place(self, operation: Operation) -> tuple[int, int | str]:
+        """Where a task goes: the Redmine project (or subproject) and the parent
+        issue ("" for none) of the plan parent the operation names."""
+        project = str(operation.target_key).split("/", 1)[0]
         parent = operation.parent
         if not parent or "/" not in parent:
-            return ""  # directly under the project
-        found = self._index(project_id).get(parent.split("/", 1)[1])
+            return self._needed_project(project), ""  # at the top of the project
+        node = self._project_keys().get(parent)
+        if node is not None:
+            return node, ""  # at the top of a subproject
+        found = self._find(parent)
         if found is None:
             raise refusal(f"task {operation.target_key}", f"no parent task {parent} on Redmine")
-        return found.id
+        return found.project, found.id
 
     def _resource(self, operation: Operation, key: str) -> str | None:
         if operation.action in (Action.DELETE, Action.UNLINK):
@@ -436,8 +497,9 @@ class RedmineConnector:
         keeps no planned work per person, so the hours stay in the ledger."""
         if operation.action in (Action.DELETE, Action.UNLINK):
             return None if operation.action is Action.DELETE else key
-        project, _task, worker = key.split("/", 2)
-        project_id = self._needed_project(project)
+        project, task, worker = key.split("/", 2)
+        issue = self._find(f"{project}/{task}")
+        project_id = self._needed_project(project) if issue is None else issue.project
         user = self._user_id(worker)
         if user is None:
             raise refusal(f"assignment {key}", f"no Redmine user for resource {worker}")
@@ -487,8 +549,8 @@ class RedmineConnector:
         return done
 
     def _write_actuals(self, task_key: str, operations: list[Operation]) -> None:
-        project, task = task_key.split("/", 1)
-        issue = self._index(self._needed_project(project)).get(task)
+        self._needed_project(task_key.split("/", 1)[0])
+        issue = self._find(task_key)
         if issue is None:
             raise refusal(f"actuals of {task_key}", "no such task on Redmine")
         current = self.client.get(f"/issues/{issue.id}.json")["issue"]

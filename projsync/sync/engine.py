@@ -615,16 +615,15 @@ class SyncEngine:
             fields = self._plan_fields(kind, record, dict(outcome.to_plan), target, settings)
             action = Action(outcome.action_plan)
             # a subproject is a summary task in its root's plan project
-            operation_kind = (
-                EntityKind.TASK if kind is EntityKind.PROJECT and "/" in target else kind
-            )
+            header = kind is EntityKind.PROJECT and "/" in target
             operation = Operation(
-                kind=operation_kind,
+                kind=EntityKind.TASK if header else kind,
                 action=action,
                 source_key=record.key,
                 target_key=target,
                 fields=fields,
                 parent=_plan_parent(kind, record, scope),
+                header=header,
             )
             if report.dry_run:
                 report.planned.append(
@@ -847,16 +846,20 @@ class SyncEngine:
                 "actual_cost": fields.get("cost"),
                 "revenue": fields.get("revenue"),
             }
-        mapped_kind = EntityKind.TASK if kind is EntityKind.PROJECT and "/" in target else kind
-        if mapped_kind is EntityKind.TASK and kind is EntityKind.PROJECT:
-            return {"name": changed.get("name", (record.fields or {}).get("name"))}
-        return mapping.plan_fields_of_ledger(
+        fields = mapping.plan_fields_of_ledger(
             kind,
             changed,
             key=record.key,
             prefix=settings.custom_field_prefix,
             show_rates=settings.show_worker_rates,
         )
+        if kind is EntityKind.PROJECT and "/" in target:
+            # a subproject's node: named, with the subproject's custom fields;
+            # its place is the operation's parent, its dates its tasks'
+            fields.pop("start", None)
+            fields.pop("parent", None)
+            fields.setdefault("name", (record.fields or {}).get("name"))
+        return fields
 
     def plan_keys(
         self, kind: EntityKind, records: Iterable[SyncRecord], scope: _Scope

@@ -27,12 +27,20 @@ def test_redmine__demo_company_has_the_hierarchy_and_custom_field_values(
     assert values["DAX_06_ProjectType"] == "time-material"
     assert values["DAX_04_Customer"] == "Northwind Foods"
 
-    issues = issues_of(rest, f"{namespace}prj-1000")
-    # subprojects are summary issues; activities hang under them, parents first
-    engineering, basic = issues["PRJ-1000-01"], issues["PRJ-1000-01.1"]
-    drawings = issues["PRJ-1000-01.1.2"]
-    assert "parent" not in engineering and engineering["subject"] == "Engineering"
-    assert basic["subject"] == "Basic design" and basic["parent"]["id"] == engineering["id"]
+    # subprojects are Redmine subprojects with their own custom-field values
+    engineering = rest.get(f"/projects/{namespace}prj-1000-01.json")["project"]
+    assert engineering["name"] == "Engineering"
+    assert engineering["parent"]["id"] == project["id"]
+    assert custom(engineering)["DAX_01_ProjectId"] == "PRJ-1000-01"
+    assert custom(engineering)["DAX_03_Company"] == "DEMO"
+    construction = rest.get(f"/projects/{namespace}prj-1000-02.json")["project"]
+    assert construction["parent"]["id"] == project["id"]
+    # a subproject's activities are its issues, parent issues as the hierarchy
+    issues = issues_of(rest, f"{namespace}prj-1000-01")
+    assert set(issues) == {"PRJ-1000-01.1", "PRJ-1000-01.1.1", "PRJ-1000-01.1.2", "PRJ-1000-01.2"}
+    basic, drawings = issues["PRJ-1000-01.1"], issues["PRJ-1000-01.1.2"]
+    assert basic["subject"] == "Basic design" and "parent" not in basic
+    assert {i["project"]["id"] for i in issues.values()} == {engineering["id"]}
     assert drawings["parent"]["id"] == basic["id"]
     assert drawings["subject"] == "P&ID drawings" and drawings["estimated_hours"] == 120.0
     assert custom(drawings)["DAX_10_ActivityCategory"] == "Design"
@@ -134,3 +142,35 @@ def test_redmine__time_entry_the_ledger_refuses_is_logged_failed_once_with_the_r
     assert "is no integrated worker" in failed[0]["error"]
     after = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
     assert len(after) == count
+
+
+def test_redmine__subproject_renamed_and_issue_added_in_redmine_come_back_to_the_ledger(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    construction = rest.get(f"/projects/{namespace}prj-1000-02.json")["project"]
+    rest.put(f"/projects/{construction['id']}.json", {"project": {"name": "Construction works"}})
+    tracker = rest.get("/trackers.json")["trackers"][0]["id"]
+    made = rest.post(
+        "/issues.json",
+        {"issue": {"project_id": construction["id"], "tracker_id": tracker,
+                   "subject": "Fire safety inspection",
+                   "start_date": "2026-06-01", "due_date": "2026-06-05"}},
+    )["issue"]  # fmt: skip
+
+    run = projsync("sync", "run", "--json").json()
+
+    assert run["failed"] == 0 and run["conflicts"] == 0
+    projects = {p["id"]: p for p in projsync("ledger", "project", "list", "--json").json()}
+    assert projects["PRJ-1000-02"]["name"] == "Construction works"
+    assert projects["PRJ-1000"]["name"] == "Plant upgrade"
+    activities = {
+        a["number"]: a
+        for a in projsync("ledger", "activity", "list", "PRJ-1000-02", "--json").json()
+    }
+    new = activities[f"RM-{made['id']}"]
+    assert new["name"] == "Fire safety inspection" and new["parent"] is None
+    assert (new["start"], new["end"]) == ("2026-06-01", "2026-06-05")
+    settled = projsync("sync", "run", "--json").json()
+    assert (settled["created"], settled["updated"], settled["failed"]) == (0, 0, 0)
+    assert len(issues_of(rest, f"{namespace}prj-1000-02")) == len(activities)
