@@ -204,7 +204,9 @@ def project_delete(project_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
 
 # -- activities ------------------------------------------------------------
 
-_ACTIVITY_COLUMNS = ("number", "name", "parent", "category", "start", "end", "planned_hours")
+_ACTIVITY_COLUMNS = (
+    "number", "name", "parent", "category", "start", "end", "planned_hours", "budget_cost",
+)  # fmt: skip
 
 
 @activity_app.command("add")

@@ -5,9 +5,10 @@ engine cannot tell them apart: a plan project is a Redmine project (its
 identifier derived from the project key), the node of a ledger subproject
 (plan key ``<root>/<subproject>``) a Redmine subproject, a task an issue in
 its project or subproject (the hierarchy in parent issues; start and due
-dates; estimated hours as the budget work), a resource a user, an assignment
-the user's membership of the issue's project, and the actuals of a task its
-custom fields of actual hours, cost and revenue.
+dates; estimated hours as the budget work, a custom field the budget cost),
+a resource a user, an assignment the user's membership of the issue's
+project, and the actuals of a task its custom fields of actual hours, cost
+and revenue.
 
 Change capture: issues by ``updated_on`` (whole seconds, so the boundary
 second is read again and duplicates dropped); projects by comparing each
@@ -179,6 +180,7 @@ class RedmineConnector:
             "start": None if start is None else dt.datetime.combine(start, DAY_START),
             "finish": None if due is None else dt.datetime.combine(due, DAY_END),
             "budget_work": 0 if hours is None else round(Decimal(str(hours)) * 60),
+            "budget_cost": _money(custom.get(rf.own_field(self.prefix, rf.BUDGET_COST))),
             "custom_fields": custom,
         }
         parent = f"{project}/{parent_task}" if parent_task else project
@@ -435,6 +437,8 @@ class RedmineConnector:
             if existing is None or existing.project != home:
                 body["project_id"] = home
         custom = dict(_mapping(fields.get("custom_fields")))
+        if "budget_cost" in fields:
+            custom[rf.own_field(self.prefix, rf.BUDGET_COST)] = str(_money(fields["budget_cost"]))
         if creating:
             custom[rf.own_field(self.prefix, rf.ACTIVITY_NUMBER)] = task
         if custom:
@@ -637,6 +641,10 @@ def _days(text: str) -> dict[str, tuple[str, str, str]]:
     if not isinstance(found, dict):
         return {}
     return {str(k): (str(v[0]), str(v[1]), str(v[2])) for k, v in found.items()}
+
+
+def _money(value: object) -> Decimal:
+    return Decimal(str(value or "0")).quantize(_CENT)
 
 
 def _total(amounts: Iterable[str]) -> Decimal:

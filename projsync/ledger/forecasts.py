@@ -1,7 +1,9 @@
 """Forecasts: planned hours of a worker on an activity, planned expenses and revenue.
 
 An hour forecast is priced like an hour posting, at the worker's prices on its
-date, so forecast cost and revenue compare with actuals on equal terms.
+date, so forecast cost and revenue compare with actuals on equal terms. The
+cost of an activity's forecasts is its budget cost, kept on the activity in
+the same transaction: a forecast written is a change of its activity too.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from projsync.columns import from_units, to_units
 from projsync.db import Store
@@ -20,7 +22,7 @@ from projsync.ledger.changes import reserve_versions, tombstone
 from projsync.ledger.model import Forecast, ForecastKind
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
-from projsync.ledger.tables import forecasts
+from projsync.ledger.tables import activities, forecasts
 from projsync.ledger.validation import Facts
 
 __all__ = ["add_forecast", "delete_forecast", "list_forecasts", "update_forecast"]
@@ -46,6 +48,7 @@ def add_forecast(
             .values(**_values(priced), version=reserve_versions(conn))
             .returning(forecasts.c.id)
         ).scalar_one()
+        _restate_budget(conn, project, activity)
     return dataclasses.replace(priced, id=int(new_id))
 
 
@@ -72,14 +75,16 @@ def update_forecast(
                 .where(forecasts.c.id == forecast_id)
                 .values(**_values(priced), version=reserve_versions(conn))
             )
+            _restate_budget(conn, current.project, current.activity)
     return priced
 
 
 def delete_forecast(store: Store, forecast_id: int) -> None:
     with store.write() as conn:
-        _forecast_in(conn, forecast_id)
+        gone = _forecast_in(conn, forecast_id)
         conn.execute(forecasts.delete().where(forecasts.c.id == forecast_id))
         tombstone(conn, "forecast", str(forecast_id), reserve_versions(conn))
+        _restate_budget(conn, gone.project, gone.activity)
 
 
 def list_forecasts(store: Store, project: str) -> list[Forecast]:
@@ -89,6 +94,24 @@ def list_forecasts(store: Store, project: str) -> list[Forecast]:
             select(forecasts).where(forecasts.c.project_id == project).order_by(forecasts.c.id)
         )
         return [records.forecast_from_row(r) for r in rows]
+
+
+def _restate_budget(conn: Connection, project: str, activity: str) -> None:
+    """The activity's budget cost summed again from its forecasts; when it
+    moved, the activity takes a new version."""
+    of_activity = (activities.c.project_id == project) & (activities.c.number == activity)
+    total = conn.execute(
+        select(func.sum(forecasts.c.cost)).where(
+            forecasts.c.project_id == project, forecasts.c.activity_number == activity
+        )
+    ).scalar_one()
+    total = Decimal("0.00") if total is None else total
+    if conn.execute(select(activities.c.budget_cost).where(of_activity)).scalar_one() != total:
+        conn.execute(
+            update(activities)
+            .where(of_activity)
+            .values(budget_cost=total, version=reserve_versions(conn))
+        )
 
 
 def _forecast_in(conn: Connection, forecast_id: int) -> Forecast:

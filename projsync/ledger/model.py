@@ -109,6 +109,9 @@ class Activity:
     start: dt.date | None = None
     end: dt.date | None = None
     planned_hours: Decimal = Decimal("0.00")
+    budget_cost: Decimal = Decimal("0.00")
+    """The cost of the activity's forecasts: planned hours at the workers'
+    cost prices and planned expenses. Kept by the forecasts; never set."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -92,6 +92,7 @@ def activity_from_row(row: Row[Any]) -> Activity:
         start=row.start,
         end=row.end,
         planned_hours=row.planned_hours,
+        budget_cost=row.budget_cost,
     )
 
 

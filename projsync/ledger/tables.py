@@ -95,6 +95,8 @@ activities = Table(
     Column("start", Date),
     Column("end", Date),
     Column("planned_hours", HOURS, nullable=False),
+    # the cost of the activity's forecasts, kept by projsync.ledger.forecasts
+    Column("budget_cost", MONEY, nullable=False, server_default="0"),
     Column("version", BigInteger, nullable=False, index=True),
     ForeignKeyConstraint(
         ["project_id", "parent_number"], ["activities.project_id", "activities.number"]

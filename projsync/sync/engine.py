@@ -715,10 +715,14 @@ class SyncEngine:
                 version=record.version,
                 fields={**values, "project": ledger_project},
             )
-            # the activity as the ledger will hold it: no category, no planned hours
-            base = mapping.neutral_fields(
-                kind, {**values, "category": None, "planned_hours": Decimal("0.00")}
-            )
+            # the activity as the ledger will hold it: no category, no planned
+            # hours, no forecasts
+            nothing = {
+                "category": None,
+                "planned_hours": Decimal("0.00"),
+                "budget_cost": Decimal("0.00"),
+            }
+            base = mapping.neutral_fields(kind, {**values, **nothing})
             if report.dry_run:
                 report.planned.append(
                     {"kind": "task", "plan": record.key, "ledger": key, "action": "create"}

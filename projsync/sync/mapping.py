@@ -100,7 +100,9 @@ NEUTRAL: Mapping[EntityKind, tuple[str, ...]] = {
         "name", "company", "parent", "type", "status",
         "customer", "contract", "group", "start", "end",
     ),
-    EntityKind.TASK: ("name", "parent", "category", "start", "end", "planned_hours"),
+    EntityKind.TASK: (
+        "name", "parent", "category", "start", "end", "planned_hours", "budget_cost",
+    ),
     EntityKind.RESOURCE: ("name", "company", "cost_price", "sales_price"),
     EntityKind.ASSIGNMENT: ("project", "activity", "worker", "date", "hours"),
 }  # fmt: skip
@@ -135,6 +137,8 @@ def plan_fields_of_ledger(
     for name, value in neutral.items():
         if kind is EntityKind.TASK and name == "planned_hours":
             plan["budget_work"] = round(Decimal(str(value or 0)) * 60)
+        elif kind is EntityKind.TASK and name == "budget_cost":
+            plan["budget_cost"] = _money(value)
         elif kind is EntityKind.TASK and name == "start":
             plan["start"] = _moment(value, DAY_START)
         elif kind is EntityKind.TASK and name == "end":
@@ -169,7 +173,7 @@ def plan_fields_of_ledger(
 PLAN_FIELDS_READ = frozenset(
     {
         "project", "id", "task", "resource", "parent",
-        "name", "start", "finish", "budget_work", "standard_rate", "work",
+        "name", "start", "finish", "budget_work", "budget_cost", "standard_rate", "work",
         "custom_fields",
     }
 )  # fmt: skip
@@ -197,6 +201,8 @@ def ledger_fields_of_plan(
     if kind is EntityKind.TASK:
         work = plan.get("budget_work")
         found["planned_hours"] = _hours(work)
+        if "budget_cost" in plan:  # a side that keeps no budget cost says nothing
+            found["budget_cost"] = _money(plan["budget_cost"])
     elif kind is EntityKind.RESOURCE:
         found["name"] = plan.get("name")
         if "standard_rate" in plan:
@@ -235,6 +241,10 @@ def _day(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     return None
+
+
+def _money(value: object) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def _hours(minutes: object) -> Decimal | None:

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from projsync.db import Store
 from projsync.errors import InputError
+from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.forecasts import add_forecast, delete_forecast, list_forecasts, update_forecast
 from projsync.ledger.model import ForecastKind, JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal
@@ -133,6 +135,38 @@ def test_forecast__moved_to_another_date_is_repriced_and_can_be_deleted(
     assert moved.cost == Decimal("222.00")
     delete_forecast(store, forecast.id)
     assert list_forecasts(store, "P1") == []
+
+
+def test_forecast__costs_are_the_activity_budget_and_each_change_is_a_change_of_it(
+    ledger: LedgerService,
+) -> None:
+    store = ledger.store
+    hours = add_forecast(
+        store, kind=ForecastKind.HOUR, project="P1", activity="A1", worker="W1",
+        date=dt.date(2026, 6, 1), hours=Decimal("4"),
+    )  # fmt: skip
+    add_forecast(
+        store, kind=ForecastKind.EXPENSE, project="P1", activity="A1",
+        date=D, amount=Decimal("99.50"),
+    )  # fmt: skip
+    assert ledger.activity("P1", "A1").budget_cost == Decimal("299.50")
+    before = _version(store)
+    update_forecast(store, hours.id, date=dt.date(2026, 8, 1))  # repriced at 55.50
+    assert ledger.activity("P1", "A1").budget_cost == Decimal("321.50")
+    changed = changes_since(store, "activity", before)
+    assert [c.key for c in changed] == [("P1", "A1")]
+    delete_forecast(store, hours.id)
+    assert ledger.activity("P1", "A1").budget_cost == Decimal("99.50")
+    # a forecast written again at the same cost leaves the activity as it was
+    steady = _version(store)
+    update_forecast(store, hours.id + 1, amount=Decimal("99.50"))
+    assert changes_since(store, "activity", steady) == []
+    assert ledger.activity("P1", "A2").budget_cost == Decimal("0.00")
+
+
+def _version(store: Store) -> int:
+    with store.read() as conn:
+        return current_version(conn)
 
 
 def test_forecast__hours_need_a_priced_worker(ledger: LedgerService) -> None:

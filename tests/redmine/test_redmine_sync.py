@@ -44,6 +44,11 @@ def test_redmine__demo_company_has_the_hierarchy_and_custom_field_values(
     assert drawings["parent"]["id"] == basic["id"]
     assert drawings["subject"] == "P&ID drawings" and drawings["estimated_hours"] == 120.0
     assert custom(drawings)["DAX_10_ActivityCategory"] == "Design"
+    # an issue's budget cost is the cost of its activity's forecasts
+    listed = projsync("ledger", "activity", "list", "PRJ-1000-01", "--json").json()
+    budgets = {f"PRJ-1000-01.{a['number']}": money(a["budget_cost"]) for a in listed}
+    assert budgets["PRJ-1000-01.1.2"] == Decimal("14880.00")  # 240 h at 62.00
+    assert {n: money(custom(i)["DAX_17_BudgetCost"]) for n, i in issues.items()} == budgets
 
     # actual hours and cost of every issue add up to what the ledger posted
     hours = cost = Decimal("0.00")

@@ -61,9 +61,10 @@ def test_mapping__worker_rates_go_across_only_when_shown() -> None:
     start=days,
     length=st.integers(0, 200),
     hours=st.decimals(min_value=0, max_value=5000, places=2),
+    budget=st.decimals(min_value=0, max_value=10**9, places=2),
 )
 def test_mapping__activity_fields_survive_the_trip_to_the_plan_and_back(
-    name: str, category: str | None, start: dt.date, length: int, hours: Decimal
+    name: str, category: str | None, start: dt.date, length: int, hours: Decimal, budget: Decimal
 ) -> None:
     activity = {
         "name": name,
@@ -71,13 +72,14 @@ def test_mapping__activity_fields_survive_the_trip_to_the_plan_and_back(
         "start": start,
         "end": start + dt.timedelta(days=length),
         "planned_hours": hours,
+        "budget_cost": budget,
     }
     neutral = neutral_fields(EntityKind.TASK, activity)
     plan = plan_fields_of_ledger(
         EntityKind.TASK, neutral, key="P1/A1", prefix="AX_", show_rates=False
     )
     back = ledger_fields_of_plan(EntityKind.TASK, plan, prefix="AX_")
-    assert set(back) >= {"name", "category", "start", "end", "planned_hours"}
+    assert set(back) >= {"name", "category", "start", "end", "planned_hours", "budget_cost"}
     assert back == {k: neutral[k] for k in back}
     # the plan keeps whole minutes: hours are taken at that precision on both sides
     assert abs(Decimal(str(neutral["planned_hours"])) - hours) <= Decimal("0.01")

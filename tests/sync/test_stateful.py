@@ -76,6 +76,8 @@ class BothSides(RuleBasedStateMachine):
         self.synced = False
         self.held: set[str] = set()
         self.edits: dict[str, dict[str, str]] = {"ledger": {}, "plan": {}}
+        self.agreed: dict[str, str] = {}
+        """Names both sides agreed on at the last run: the merge base."""
         self.day = 0
         self.sync()
 
@@ -87,13 +89,19 @@ class BothSides(RuleBasedStateMachine):
     @rule(number=st.sampled_from(LEAVES), name=NAMES)
     def rename_in_ledger(self, number: str, name: str) -> None:
         self.ledger.update_activity("P", number, name=name)
-        self.edits["ledger"][number] = name
-        self.synced = False
+        self.edit("ledger", number, name)
 
     @rule(number=st.sampled_from(LEAVES), name=NAMES)
     def rename_in_plan(self, number: str, name: str) -> None:
         self.plan.update_task("P", number, name=name)
-        self.edits["plan"][number] = name
+        self.edit("plan", number, name)
+
+    def edit(self, side: str, number: str, name: str) -> None:
+        """A side's net change since the last run: back to the agreed name is none."""
+        if name == self.agreed.get(number):
+            self.edits[side].pop(number, None)
+        else:
+            self.edits[side][number] = name
         self.synced = False
 
     @rule(number=st.sampled_from(LEAVES), hours=st.integers(1, 8))
@@ -145,6 +153,7 @@ class BothSides(RuleBasedStateMachine):
                 edit = mine or theirs
                 assert ledger_names[number] == edit == plan_names[number]
         self.edits = {"ledger": {}, "plan": {}}
+        self.agreed.update((n, name) for n, name in ledger_names.items() if n not in held)
         self.held = held
         self.synced = True
         self.check_reconciled()
