@@ -35,6 +35,7 @@ __all__ = [
     "ConnectorError",
     "ConnectorRefused",
     "ConnectorUnavailable",
+    "DeletionsByComparison",
     "EntityKind",
     "Operation",
     "SyncRecord",
@@ -181,4 +182,16 @@ class Connector(Protocol):
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply operations in order; each result says what became of one."""
+        ...
+
+
+@runtime_checkable
+class DeletionsByComparison(Protocol):
+    """A side that keeps no tombstones (Redmine): what it deleted is found by
+    comparing what it holds with what the sync linked."""
+
+    def vanished(self, kind: EntityKind, keys: Sequence[str]) -> list[str]:
+        """Of these keys of ``kind`` (linked by the sync), those the side no
+        longer holds. A key the side cannot see whole (its project is gone or
+        hidden) is never said to have vanished."""
         ...

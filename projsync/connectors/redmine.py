@@ -11,8 +11,9 @@ project, and the actuals of a task its custom fields of actual hours, cost
 and revenue.
 
 Change capture: issues by ``updated_on`` (whole seconds, so the boundary
-second is read again and duplicates dropped); projects by comparing each
-one's ``updated_on``; assignments and resources never come back. Versions
+second is read again and duplicates dropped), deleted issues by comparing
+what is there with what the sync linked; projects by comparing each one's
+``updated_on``; assignments and resources never come back. Versions
 are ``updated_on`` as seconds since the epoch. It never logs, never keeps
 state between runs but caches of Redmine ids, and never reads the API key.
 """
@@ -111,6 +112,16 @@ class RedmineConnector:
             yield from self._actual_records()
             return
         yield from self.changes(kind, -1, self.high_water())
+
+    def vanished(self, kind: EntityKind, keys: Sequence[str]) -> list[str]:
+        """Tasks whose issue is gone (deleted, or moved out of projsync's
+        projects) from a project that is still there: Redmine keeps no
+        tombstones, so every issue of our projects is listed and compared."""
+        if kind is not EntityKind.TASK or not keys:
+            return []
+        projects = self._our_projects()
+        held = {record.key for record in self._task_changes(-1, 2**62)}
+        return [k for k in keys if k.split("/", 1)[0] in projects and k not in held]
 
     def _our_projects(self) -> dict[str, dict[str, Any]]:
         """The projects and subprojects projsync made (their ProjectId is set)

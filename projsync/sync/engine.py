@@ -33,7 +33,15 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, insert, select, update
 
-from projsync.connectors.base import Action, Applied, Connector, EntityKind, Operation, SyncRecord
+from projsync.connectors.base import (
+    Action,
+    Applied,
+    Connector,
+    DeletionsByComparison,
+    EntityKind,
+    Operation,
+    SyncRecord,
+)
 from projsync.db import Store, insert_many
 from projsync.sync import mapping
 from projsync.sync.headers import headers, refresh_headers
@@ -644,6 +652,8 @@ class SyncEngine:
         """Plan-side changes after the cursor: those of linked entities by ledger
         key, and new entities (not the sync's own subproject nodes)."""
         changed = [_only_fields_read(r) for r in self.plan.changes(kind, since, until)]
+        if kind is EntityKind.TASK and isinstance(self.plan, DeletionsByComparison):
+            changed += self._vanished(self.plan, kind, {r.key for r in changed}, until)
         with self.store.read() as conn:
             back = ledger_keys_of(conn, kind.value, [r.key for r in changed])
             nodes = set(ledger_keys_of(conn, EntityKind.PROJECT.value, [r.key for r in changed]))
@@ -655,6 +665,16 @@ class SyncEngine:
             elif not record.deleted and record.key not in nodes:
                 created.append(record)
         return linked, created
+
+    def _vanished(
+        self, plan: DeletionsByComparison, kind: EntityKind, read: set[str], until: int
+    ) -> list[SyncRecord]:
+        """Tombstones of linked entities the plan side no longer holds."""
+        with self.store.read() as conn:
+            linked = [key for key in links_of(conn, kind.value).values() if key not in read]
+        return [
+            SyncRecord(kind=kind, key=key, version=until) for key in plan.vanished(kind, linked)
+        ]
 
     def _unchanged(self, kind: EntityKind, ledger_keys: list[str]) -> list[SyncRecord]:
         """Entities changed only on the plan side: on the ledger side each is as

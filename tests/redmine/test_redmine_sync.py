@@ -179,3 +179,22 @@ def test_redmine__subproject_renamed_and_issue_added_in_redmine_come_back_to_the
     settled = projsync("sync", "run", "--json").json()
     assert (settled["created"], settled["updated"], settled["failed"]) == (0, 0, 0)
     assert len(issues_of(rest, f"{namespace}prj-1000-02")) == len(activities)
+
+
+def test_redmine__issue_deleted_in_redmine_unlinks_its_activity(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    issue = issues_of(rest, f"{namespace}prj-2000")["4"]
+    rest.delete(f"/issues/{issue['id']}.json")
+
+    run = projsync("sync", "run", "--json").json()
+
+    assert run["failed"] == 0
+    unlinked = projsync("sync", "log", "--entity", "PRJ-2000/4", "--json").json()
+    assert unlinked[0]["action"] == "unlink" and unlinked[0]["status"] == "completed"
+    activities = projsync("ledger", "activity", "list", "PRJ-2000", "--json").json()
+    assert "Training" in {a["name"] for a in activities}  # by default only unlinked
+    assert "4" not in issues_of(rest, f"{namespace}prj-2000")  # and not made again
+    settled = projsync("sync", "run", "--json").json()
+    assert (settled["created"], settled["updated"], settled["failed"]) == (0, 0, 0)
