@@ -131,6 +131,8 @@ journals = Table(
     Column("source", String(500), nullable=False),
     Column("lines", Integer, nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
+    # an outside timesheet entry is looked up by the source it was posted under
+    Index("ix_journals_source", "source"),
 )
 
 # Foreign keys of transactions are checked by the posting pipeline for the
