@@ -26,6 +26,7 @@ from projsync.plan import calendars as calendar_store
 from projsync.plan.changes import reserve_versions, tombstone
 from projsync.plan.entities import CalendarRecord, PlanAssignment, PlanLink, PlanTask
 from projsync.plan.fields import add_field_in, field_in, set_field_value_in
+from projsync.plan.schedule import collector_paused
 from projsync.plan.service import PlanService
 from projsync.plan.tables import actuals, assignments, links, tasks
 
@@ -64,7 +65,7 @@ def import_document(
 ) -> ImportResult:
     """Store a file's project as a new project, or replace an existing project's WBS."""
     service = PlanService(store)
-    with store.write() as conn:
+    with collector_paused(), store.write() as conn:
         project_id = replace or as_project or project_id_for(document)
         if progress:
             progress("calendars")
@@ -123,7 +124,7 @@ def _renamed(document: ProjectDocument, project_id: str, names: dict[str, str]) 
     for a in document.assignments:
         assigned[a.task] = assigned.get(a.task, 0) + a.work
     new_tasks = [
-        dataclasses.replace(
+        _replaced(
             t,
             project=project_id,
             calendar=names.get(t.calendar) if t.calendar else None,
@@ -133,9 +134,30 @@ def _renamed(document: ProjectDocument, project_id: str, names: dict[str, str]) 
         )
         for t in document.tasks
     ]
-    new_links = [dataclasses.replace(link, project=project_id) for link in document.links]
+    # links made afresh: dataclasses.replace costs ten times as much, for 1.5 a task
+    new_links = [
+        PlanLink(
+            project=project_id,
+            predecessor=link.predecessor,
+            successor=link.successor,
+            type=link.type,
+            lag=link.lag,
+            lag_kind=link.lag_kind,
+        )
+        for link in document.links
+    ]
     new_assignments = [dataclasses.replace(a, project=project_id) for a in document.assignments]
     return new_tasks, new_links, new_assignments
+
+
+_TASK_FIELDS = tuple(f.name for f in dataclasses.fields(PlanTask))
+
+
+def _replaced(task: PlanTask, **changes: object) -> PlanTask:
+    """``dataclasses.replace`` for the tasks of a file, a few times faster."""
+    values = {name: getattr(task, name) for name in _TASK_FIELDS}
+    values.update(changes)
+    return PlanTask(**values)
 
 
 def _replace_wbs(

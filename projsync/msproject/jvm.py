@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from pathlib import Path
 from typing import Any
 
 from projsync.errors import ConfigurationError
@@ -16,6 +17,9 @@ from projsync.errors import ConfigurationError
 __all__ = ["java_classes", "start_jvm"]
 
 _lock = threading.Lock()
+
+CLASSES = Path(__file__).resolve().parent / "java" / "classes"
+"""Where ``make`` compiles the Java sources beside it (``java/io/projsync``)."""
 
 
 def start_jvm() -> None:
@@ -36,6 +40,8 @@ def start_jvm() -> None:
                 "Microsoft Project files need a Java runtime (17 or newer); "
                 "install one, e.g. apt-get install default-jre-headless"
             )
+        if CLASSES.is_dir():  # projsync's own Java helpers, when make has compiled them
+            jpype.addClassPath(str(CLASSES))
         jpype.startJVM(
             "-Xmx2g",
             # POI asks log4j for a logger; without this it complains on stderr.

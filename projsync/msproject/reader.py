@@ -14,6 +14,7 @@ with the file and the reason.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -21,6 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from projsync.errors import InputError, Problem, refusal
+from projsync.msproject.columns import (
+    BLANK,
+    FINISH_CONSTRAINTS,
+    UID,
+    ColumnTasks,
+    as_duration,
+    as_minutes,
+    populated_among,
+    read_columns,
+)
 from projsync.msproject.document import (
     PROJSYNC_ID_FIELD,
     FieldValue,
@@ -47,6 +58,7 @@ from projsync.plan.model import (
     WorkContour,
     WorkingIntervals,
 )
+from projsync.plan.schedule import collector_paused
 
 __all__ = ["read_document"]
 
@@ -60,7 +72,6 @@ _CONSTRAINTS = {
     "MUST_START_ON": ConstraintType.MSO,
     "MUST_FINISH_ON": ConstraintType.MFO,
 }
-_FINISH_CONSTRAINTS = {ConstraintType.FNET, ConstraintType.FNLT, ConstraintType.MFO}
 _RELATIONS = {
     "FINISH_START": DependencyType.FS,
     "START_START": DependencyType.SS,
@@ -86,6 +97,16 @@ _FIELD_TYPES = {
     "DURATION": FieldType.DURATION,
 }
 _CUSTOM = re.compile(r"^(ENTERPRISE_)?(TEXT|OUTLINE_CODE|NUMBER|COST|DATE|FLAG|DURATION)(\d+)$")
+_GATED = frozenset(
+    {
+        "NULL", "CALENDAR_UNIQUE_ID", "LEVELING_DELAY", "WORK", "TASK_MODE", "MILESTONE",
+        "EFFORT_DRIVEN", "DEADLINE", "PERCENT_COMPLETE", "ACTUAL_START", "ACTUAL_FINISH",
+        "BASELINE_START", "BASELINE_FINISH", "BASELINE_DURATION", "BASELINE_WORK",
+        "BASELINE_COST", "START", "FINISH", "EARLY_START", "EARLY_FINISH", "LATE_START",
+        "LATE_FINISH",
+    }
+)  # fmt: skip
+"""Task fields read only when some task has one (``has(...)`` in ``_task``)."""
 _DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -139,7 +160,7 @@ def _java_reason(exc: Any) -> str:
     return "damaged or unreadable: " + ": ".join(reasons)
 
 
-class _Converter:
+class _Converter(ColumnTasks):
     """Turns one MPXJ ProjectFile into a document, field by field."""
 
     def __init__(self, project_file: Any, path: Path) -> None:
@@ -174,10 +195,8 @@ class _Converter:
             int(t.ordinal()): _CONSTRAINTS.get(str(t.name()), ConstraintType.ASAP)
             for t in constraint_type.values()
         }
-        # Fields with a value on at least one task: the rest need not be asked
-        # for task by task (each question to the JVM costs a microsecond or two).
-        self.populated_fields = list(project_file.getTasks().getPopulatedFields())
-        self.populated = {_str(f.name()) for f in self.populated_fields}
+        self.populated_fields: list[Any] = []
+        self.populated: set[str | None] = set()
         # Project 98's MPX files may write dates without a time ("Fri 17/10/14"),
         # which MPXJ reads as midnight. Microsoft Project gives a date entered
         # without a time its default start time (a start) or default end time (a
@@ -191,38 +210,60 @@ class _Converter:
         self.day_start = _time(self.properties.getDefaultStartTime(), dt.time(8))
         self.day_end = _time(self.properties.getDefaultEndTime(), dt.time(17))
 
-    def document(self, progress: Callable[[int, int], None] | None) -> ProjectDocument:
-        numbered = [(_int(t.getUniqueID()), t) for t in self.file.getTasks()]
-        numbered = [(uid, t) for uid, t in numbered if uid != 0]
-        blank = 0
-        if "NULL" in self.populated:  # blank rows: Project neither schedules nor shows them
-            rows = len(numbered)
-            numbered = [(uid, t) for uid, t in numbered if not t.getNull()]
-            blank = rows - len(numbered)
-        tasks_in_file = [t for _, t in numbered]
-        uids = [uid for uid, _ in numbered]
+    def document(
+        self, progress: Callable[[int, int], None] | None, *, columns: bool = True
+    ) -> ProjectDocument:
+        """The file as a document; ``columns=False`` asks MPXJ task by task even
+        when the TaskColumns helper is built (for comparing the two)."""
+        with collector_paused():  # tens of thousands of records, none in a cycle
+            return self._document(progress, columns=columns)
+
+    def _document(
+        self, progress: Callable[[int, int], None] | None, *, columns: bool
+    ) -> ProjectDocument:
+        in_file = list(self.file.getTasks())
+        populated = self._populated(columns=columns)
+        self.populated_fields = list(populated)
+        self.populated = {_str(f.name()) for f in self.populated_fields}
+        table = read_columns(self.file.getTasks(), populated) if columns else None
+        if table is None:
+            uids = [_int(t.getUniqueID()) for t in in_file]
+            blanks = [bool(t.getNull()) for t in in_file] if "NULL" in self.populated else None
+        else:
+            uids = [int(uid) for uid in table.column(UID)]
+            blanks = [bool(blank) for blank in table.column(BLANK)]
+        # blank rows: Project neither schedules nor shows them
+        numbered = [i for i, uid in enumerate(uids) if uid != 0]
+        kept = [i for i in numbered if not (blanks and blanks[i])]
         id_field = self._projsync_id_field()
-        ids = {
-            uid: self._task_id(t, uid, id_field) for uid, t in zip(uids, tasks_in_file, strict=True)
-        }
+        ids = {uids[i]: self._task_id(in_file[i], uids[i], id_field) for i in kept}
         fields = self._custom_fields()
         tasks: list[PlanTask] = []
         values: list[FieldValue] = []
-        for index, (uid, java_task) in enumerate(zip(uids, tasks_in_file, strict=True), start=1):
-            task = self._task(java_task, ids[uid], ids, index)
+        for position, i in enumerate(kept, start=1):
+            task_id = ids[uids[i]]
+            if table is None:
+                task = self._task(in_file[i], task_id, ids, position)
+            else:
+                task = self._task_at(table, i, task_id, ids, position)
             tasks.append(task)
-            values.extend(self._values(java_task, task.id, fields))
-            if progress is not None and index % 500 == 0:
-                progress(index, len(tasks_in_file))
+            if fields:
+                values.extend(self._values(in_file[i], task.id, fields))
+            if progress is not None and position % 500 == 0:
+                progress(position, len(kept))
         if progress is not None:
-            progress(len(tasks_in_file), len(tasks_in_file))
+            progress(len(kept), len(kept))
+        if table is None:
+            links = list(self._links([in_file[i] for i in kept], [uids[i] for i in kept], ids))
+        else:
+            links = list(self._links_at(table, uids, set(kept), ids))
         resources = self._resources()
         return ProjectDocument(
             source=self.path.name,
             project=self._project(),
             calendars=tuple(self._calendars()),
             tasks=tuple(tasks),
-            links=tuple(self._links(tasks_in_file, uids, ids)),
+            links=tuple(links),
             resources=tuple(resources.values()),
             assignments=tuple(self._assignments(ids, resources)),
             fields=tuple(
@@ -230,8 +271,25 @@ class _Converter:
             ),
             values=tuple(values),
             minutes_per_day=self.minutes_per_day,
-            blank_rows=blank,
+            blank_rows=len(numbered) - len(kept),
         )
+
+    def _populated(self, *, columns: bool) -> Any:
+        """The task fields with a value on at least one task, of those read: the
+        rest need not be asked for task by task (each question to the JVM costs
+        a microsecond or two). TaskColumns checks only the fields read, by
+        MPXJ's rule; MPXJ's getPopulatedFields() checks all thousand."""
+        wanted = self.read_fields() if columns else None
+        found = populated_among(self.file, wanted) if wanted is not None else None
+        return self.file.getTasks().getPopulatedFields() if found is None else found
+
+    def read_fields(self) -> list[Any]:
+        """The task fields the reader asks for only when populated: custom fields
+        and those of ``_GATED``."""
+        (task_field,) = java_classes("org.mpxj.TaskField")
+        names = [(f, str(f.name())) for f in task_field.values()]
+        wanted = [f for f, name in names if name in _GATED or _CUSTOM.match(name)]
+        return wanted + list(self.file.getUserDefinedFields().getTaskFields())
 
     # -- project and calendars ----------------------------------------------------
 
@@ -281,15 +339,19 @@ class _Converter:
             )
 
     def _start(self, value: Any) -> dt.datetime | None:
+        return self._at_start(_moment(value))
+
+    def _finish(self, value: Any) -> dt.datetime | None:
+        return self._at_finish(_moment(value))
+
+    def _at_start(self, moment: dt.datetime | None) -> dt.datetime | None:
         """A date the scheduler starts from, at the default start time in a day-only file."""
-        moment = _moment(value)
         if moment is not None and self.days_only and moment.time() == dt.time(0):
             return dt.datetime.combine(moment.date(), self.day_start)
         return moment
 
-    def _finish(self, value: Any) -> dt.datetime | None:
+    def _at_finish(self, moment: dt.datetime | None) -> dt.datetime | None:
         """A date the scheduler finishes at, at the default end time in a day-only file."""
-        moment = _moment(value)
         if moment is not None and self.days_only and moment.time() == dt.time(0):
             return dt.datetime.combine(moment.date(), self.day_end)
         return moment
@@ -330,7 +392,7 @@ class _Converter:
         duration, elapsed = self._duration(task.getDuration())
         kind = task.getConstraintType()
         constraint = ConstraintType.ASAP if kind is None else self.constraints[int(kind.ordinal())]
-        calendar = task.getCalendar() if has("CALENDAR_UNIQUE_ID") or has("CALENDAR") else None
+        calendar = task.getCalendar() if has("CALENDAR_UNIQUE_ID") else None
         delay, delay_elapsed = (
             self._duration(task.getLevelingDelay()) if has("LEVELING_DELAY") else (0, False)
         )
@@ -349,7 +411,7 @@ class _Converter:
             constraint=constraint,
             constraint_date=(
                 self._finish(task.getConstraintDate())
-                if constraint in _FINISH_CONSTRAINTS
+                if constraint in FINISH_CONSTRAINTS
                 else self._start(task.getConstraintDate())
             )
             if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
@@ -391,19 +453,20 @@ class _Converter:
         """A duration in minutes (percent for a percentage), and what they count."""
         if duration is None:
             return 0, LagKind.WORKING
-        value = float(duration.getDuration())
-        if value == 0:
+        return self._measured(float(duration.getDuration()), duration.getUnits().ordinal())
+
+    def _measured(self, value: float, unit: Any) -> tuple[int, LagKind]:
+        """``_measure`` of an amount and its unit's ordinal (NaN for no duration)."""
+        if value == 0 or math.isnan(value):  # NaN: no duration
             return 0, LagKind.WORKING
-        kind, size = self.units[int(duration.getUnits().ordinal())]
+        kind, size = self.units[int(unit)]
         return round(value * size), kind
 
     def _duration(self, duration: Any) -> tuple[int, bool]:
-        minutes, kind = self._measure(duration)
-        return (0, False) if kind is LagKind.PERCENT else (minutes, kind is LagKind.ELAPSED)
+        return as_duration(*self._measure(duration))
 
     def _minutes(self, duration: Any) -> int:
-        minutes, kind = self._measure(duration)
-        return 0 if kind is LagKind.PERCENT else minutes
+        return as_minutes(*self._measure(duration))
 
     def _links(self, tasks: list[Any], uids: list[int], ids: dict[int, str]) -> Iterator[PlanLink]:
         """Each task's predecessor links (the task is the successor of its own)."""
@@ -434,13 +497,13 @@ class _Converter:
 
     def _custom_fields(self) -> dict[str, tuple[Any, FieldType]]:
         """Custom task fields with a value somewhere: name (alias, else the field's
-        own name such as Text1) → (MPXJ field, type)."""
+        own name such as Text1) → (MPXJ field, type), in the order Text1, Text2 ..."""
         found: dict[str, tuple[Any, FieldType]] = {}
         container = self.file.getCustomFields()
-        for field in self.populated_fields:
-            match = _CUSTOM.match(_str(field.name()) or "")
-            if match is None:
-                continue
+        matched = [(f, _CUSTOM.match(_str(f.name()) or "")) for f in self.populated_fields]
+        custom = [(f, m) for f, m in matched if m is not None]
+        custom.sort(key=lambda fm: (fm[1].group(1) or "", fm[1].group(2), int(fm[1].group(3))))
+        for field, match in custom:
             definition = container.get(field)
             alias = _str(definition.getAlias()) if definition is not None else None
             if alias == PROJSYNC_ID_FIELD:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from projsync.errors import InputError
-from projsync.msproject.reader import read_document
+from projsync.msproject import columns
+from projsync.msproject.reader import _Converter, _open, read_document
 from tests.msproject.conftest import CORPUS, DATA
 
 
@@ -83,3 +84,19 @@ def test_reader__truncated_mspdi_names_the_parse_error(tmp_path: Path) -> None:
     cut = tmp_path / "cut.xml"
     cut.write_text(text[: len(text) // 2], encoding="utf-8")
     assert "damaged or unreadable" in _refused(cut)
+
+
+def test_reader__task_columns_read_every_corpus_file_as_task_by_task_reading_does(
+    corpus: list[dict[str, Any]],
+) -> None:
+    # the helper is compiled by `make java` (part of `make test`); without it the
+    # reader falls back to asking task by task, which this test compares against
+    assert columns._helper() is not None, "io.projsync.TaskColumns is not built: run make java"
+    different = []
+    for entry in corpus:
+        path = CORPUS / entry["file"]
+        fast = _Converter(_open(path), path).document(None)
+        slow = _Converter(_open(path), path).document(None, columns=False)
+        if fast != slow:
+            different.append(entry["file"])
+    assert different == []
