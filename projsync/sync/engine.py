@@ -21,6 +21,7 @@ issue; here the plan side is taken as the merge base says it was.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
@@ -166,14 +167,19 @@ class SyncEngine:
         self._open_keys = self._keys_with_open_entries()
         report = RunReport(run=None if dry_run else self._open_run(), dry_run=dry_run)
         compound: dict[str, set[str]] = {"project": set(), "resource": set()}
-        for kind in self.ledger.kinds():
-            self._sync_kind(kind, until, plan_until, scope, settings, report, compound)
-            if dry_run:
-                continue
-            with self.store.write() as conn:
-                self._set_cursor(conn, kind, until)
-                if kind in TWO_WAY:
-                    self._set_cursor(conn, kind, plan_until, self.plan.side)
+        try:
+            for kind in self.ledger.kinds():
+                self._sync_kind(kind, until, plan_until, scope, settings, report, compound)
+                if dry_run:
+                    continue
+                with self.store.write() as conn:
+                    self._set_cursor(conn, kind, until)
+                    if kind in TWO_WAY:
+                        self._set_cursor(conn, kind, plan_until, self.plan.side)
+        except BaseException as exc:
+            if report.run is not None:
+                self._abort_run(report, compound, exc)
+            raise
         if not dry_run:
             with self.store.write() as conn:
                 self._set_cursor(conn, _SETTINGS_SEEN, seen_settings, "sync")
@@ -1106,6 +1112,29 @@ class SyncEngine:
                     .returning(runs.c.id)
                 ).scalar_one()
             )
+
+    def _abort_run(
+        self, report: RunReport, compound: Mapping[str, set[str]], exc: BaseException
+    ) -> None:
+        """A run that stopped half-way (a side went away while being read, say):
+        the run and the projects and resources it was at read as failed, not as
+        running forever. What it recorded stays; its cursors did not move past
+        the step it stopped in, so the next run takes that step again."""
+        # the store may be what failed: then the first error is the one to tell
+        with contextlib.suppress(Exception):
+            for kind_name, keys in compound.items():
+                if keys:
+                    set_entity_status(self.store, kind_name, sorted(keys), "failed")
+            with self.store.write() as conn:
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id == report.run)
+                    .values(
+                        finished_at=dt.datetime.now(dt.UTC),
+                        status="failed",
+                        counts=json.dumps({**report.summary(), "error": str(exc)}),
+                    )
+                )
 
     def _close_run(self, report: RunReport) -> None:
         with self.store.write() as conn:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from projsync.connectors.base import Applied, Operation
+from projsync.connectors.base import (
+    Applied,
+    ConnectorUnavailable,
+    EntityKind,
+    Operation,
+    SyncRecord,
+)
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.db import Store, open_store
@@ -488,3 +495,43 @@ def test_sync__a_task_moved_in_the_plan_moves_the_activity(
     assert ledger.activity("P1", "A2").parent == "B0"
     again = engine(ledger, plan, sync).run()
     assert (again.created, again.updated) == (0, 0)
+
+
+class PlanGoneWhileRead(PlanConnector):
+    """The real plan connector, unreachable when the run comes to read assignments."""
+
+    def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
+        if kind is EntityKind.ASSIGNMENT:
+            raise ConnectorUnavailable("plan server at http://plan.invalid cannot be reached")
+        yield from super().changes(kind, since, until)
+
+
+def test_sync__a_run_stopped_by_an_unreachable_side_ends_failed_and_the_next_run_goes_on(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from sqlalchemy import select
+
+    from projsync.sync.tables import entity_status, runs
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    broken = SyncEngine(
+        sync, LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), PlanGoneWhileRead(plan)
+    )
+    with pytest.raises(ConnectorUnavailable, match="cannot be reached"):
+        broken.run()
+    with sync.read() as conn:
+        (run,) = conn.execute(select(runs)).all()
+        statuses = {r.key: r.status for r in conn.execute(select(entity_status))}
+    assert run.status == "failed" and run.finished_at is not None
+    assert "cannot be reached" in json.loads(run.counts)["error"]
+    assert statuses["P1"] == "failed"  # not "in progress" for ever
+
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0
+    with sync.read() as conn:
+        statuses = {r.key: r.status for r in conn.execute(select(entity_status))}
+        last = conn.execute(select(runs).order_by(runs.c.id.desc())).first()
+    assert last is not None and last.status == "completed"
+    assert statuses["P1"] == "idle"
+    assert [t.id for t in PlanService(plan).tasks("P1")]  # the WBS went across
