@@ -1125,26 +1125,18 @@ class SyncEngine:
             for kind_name, keys in compound.items():
                 if keys:
                     set_entity_status(self.store, kind_name, sorted(keys), "failed")
-            with self.store.write() as conn:
-                conn.execute(
-                    update(runs)
-                    .where(runs.c.id == report.run)
-                    .values(
-                        finished_at=dt.datetime.now(dt.UTC),
-                        status="failed",
-                        counts=json.dumps({**report.summary(), "error": str(exc)}),
-                    )
-                )
+            self._end_run(report, "failed", {**report.summary(), "error": str(exc)})
 
     def _close_run(self, report: RunReport) -> None:
+        self._end_run(report, "failed" if report.failed else "completed", report.summary())
+
+    def _end_run(self, report: RunReport, status: str, counts: Mapping[str, object]) -> None:
         with self.store.write() as conn:
             conn.execute(
                 update(runs)
                 .where(runs.c.id == report.run)
                 .values(
-                    finished_at=dt.datetime.now(dt.UTC),
-                    status="failed" if report.failed else "completed",
-                    counts=json.dumps(report.summary()),
+                    finished_at=dt.datetime.now(dt.UTC), status=status, counts=json.dumps(counts)
                 )
             )
 
