@@ -102,7 +102,7 @@ def floor(root: Path, source: Path) -> float:
     conn = sqlite3.connect(root / "floor.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # as the store's own connections
+    conn.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB['ledger']}")  # as the ledger store has
     sql = f"INSERT INTO transactions ({columns}) VALUES ({', '.join('?' * 11)})"
     start = time.perf_counter()
     conn.execute("BEGIN")
