@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e .
+	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[msproject]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
