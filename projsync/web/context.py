@@ -20,6 +20,7 @@ from projsync.errors import ProjsyncError
 from projsync.sync.engine import RunReport, SyncEngine
 from projsync.sync.settings import load_global
 from projsync.web.access import AccessService
+from projsync.web.throttle import LoginThrottle
 
 __all__ = ["Context", "SyncLoop", "open_context"]
 
@@ -44,6 +45,8 @@ class Context:
     before_run: Callable[[], None] | None = None
     """Called before each sync run (with Redmine as the plan side: its new time
     entries are posted in the ledger first)."""
+    logins: LoginThrottle = field(default_factory=LoginThrottle)
+    """Failed logins, held back after too many (see projsync.web.throttle)."""
     _sync_lock: threading.Lock = field(default_factory=threading.Lock)
     _rendered: OrderedDict[tuple[str, ...], bytes] = field(default_factory=OrderedDict)
     _rendered_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from projsync.ledger.reports import iter_transactions
 from projsync.web.app import create_app
+from projsync.web.throttle import LoginThrottle
 from tests.web.conftest import PASSWORD, Stage
 
 
@@ -108,3 +109,37 @@ def test_pages__a_refused_timesheet_marks_each_cell_and_posts_nothing(stage: Sta
     posted = list(iter_transactions(stage.context.ledger, worker="WA"))
     assert len(posted) == before + 3
     assert sum(t.hours for t in posted[-3:]) == 15.5
+
+
+def test_pages__logins_after_five_failures_are_held_back_even_with_the_right_password(
+    stage: Stage,
+) -> None:
+    stage.context.logins = LoginThrottle()  # no failures of other tests of the module
+    client = TestClient(create_app(stage.context, background_sync=False))
+    for _ in range(5):
+        assert client.post("/login", data={"login": "pm", "password": "guess"}).status_code == 401
+    held = client.post("/login", data={"login": "PM", "password": PASSWORD})
+    assert held.status_code == 429 and "try again in 15 minutes" in held.text
+    assert held.headers["retry-after"] == "900"
+    # once the window has passed, the right password lets the user in
+    stage.context.logins.clock = lambda: 10**6  # the window has passed
+    assert _logged_in(stage, "pm").get("/projects").status_code == 200
+    stage.context.logins = LoginThrottle()
+
+
+def test_login_throttle__counts_per_login_and_per_client_within_the_window() -> None:
+    now = [0.0]
+    throttle = LoginThrottle(limit=3, window=60, clock=lambda: now[0])
+    for client in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        throttle.failed("ada", client)
+    assert throttle.wait("Ada", "10.0.0.9") == 60  # the name, from anywhere
+    assert throttle.wait("bob", "10.0.0.1") == 0
+    for login in ("x", "y", "z"):
+        throttle.failed(login, "10.0.0.7")
+    assert throttle.wait("carol", "10.0.0.7") == 60  # the address, for any name
+    now[0] = 30
+    assert throttle.wait("ada", "10.0.0.9") == 30
+    throttle.succeeded("ada")
+    assert throttle.wait("ada", "10.0.0.9") == 0
+    now[0] = 61
+    assert throttle.wait("carol", "10.0.0.7") == 0

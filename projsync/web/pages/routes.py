@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -65,8 +66,25 @@ def login(
     next: str = Form("/"),
 ) -> Response:
     context = context_of(request)
+    client = request.client.host if request.client else ""
+    wait = context.logins.wait(login, client)
+    if wait:
+        minutes = max(1, math.ceil(wait / 60))
+        held = page(
+            request,
+            "login.html",
+            None,
+            status_code=429,
+            next=_safe_next(next),
+            error=f"Too many failed logins: try again in {minutes} minute"
+            + ("s." if minutes > 1 else "."),
+            login=login,
+        )
+        held.headers["Retry-After"] = str(math.ceil(wait))
+        return held
     user = context.access.authenticate(login, password)
     if user is None:
+        context.logins.failed(login, client)
         return page(
             request,
             "login.html",
@@ -76,6 +94,7 @@ def login(
             error="Unknown login or wrong password.",
             login=login,
         )
+    context.logins.succeeded(login)
     secret = context.access.open_session(user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax", max_age=12 * 3600)
