@@ -215,9 +215,16 @@ def entries(
     status: LogStatus | None = None,
     entity: str | None = None,
     run: int | None = None,
+    entity_type: str | None = None,
+    origin: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    before: int | None = None,
     limit: int = 1000,
 ) -> list[LogEntry]:
-    """Log entries, newest first, filtered by status, entity key (or its prefix) and run."""
+    """Log entries, newest first, filtered by status, entity key (or its prefix),
+    run, entity type, the side they came from, the days (UTC) they last changed
+    on, from ``since`` to ``until``, and ``before`` (ids below it: the next page)."""
     query = select(log).order_by(log.c.id.desc()).limit(limit)
     if status is not None:
         query = query.where(log.c.status == status.value)
@@ -227,8 +234,22 @@ def entries(
         )
     if run is not None:
         query = query.where(log.c.run_id == run)
+    if entity_type is not None:
+        query = query.where(log.c.entity_type == entity_type)
+    if origin is not None:
+        query = query.where(log.c.origin == origin)
+    if since is not None:
+        query = query.where(log.c.updated_at >= _midnight(since))
+    if until is not None:
+        query = query.where(log.c.updated_at < _midnight(until + dt.timedelta(days=1)))
+    if before is not None:
+        query = query.where(log.c.id < before)
     with store.read() as conn:
         return [_entry(row) for row in conn.execute(query)]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), dt.UTC)
 
 
 def set_status(

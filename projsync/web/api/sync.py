@@ -26,8 +26,10 @@ __all__ = ["entity_statuses", "filtered_log", "router"]
 router = APIRouter(prefix="/api/v1", tags=["sync"])
 
 Direction = Literal["ledger-to-plan", "plan-to-ledger"]
-_SCAN = 5_000
-"""Log entries read for one filtered listing (newest first)."""
+_PAGE = 1_000
+"""Log entries read at a time for one filtered listing (newest first)."""
+_MOST = 5_000
+"""The most entries one listing returns."""
 
 
 def filtered_log(
@@ -42,24 +44,27 @@ def filtered_log(
     until: dt.date | None = None,
     limit: int = 200,
 ) -> list[LogEntry]:
-    """Log entries, newest first; status and entity are filtered by the log
-    itself, direction, type, dates and the user's scope (``visible``) among the
-    newest entries it returns."""
-    found = []
-    for item in entries(context.sync, status=status, entity=entity, limit=_SCAN):
-        if visible is not None and not visible(item.entity_key):
-            continue
-        if direction is not None and f"{item.origin}-to-{item.destination}" != direction:
-            continue
-        if entity_type is not None and item.entity_type != entity_type:
-            continue
-        day = item.updated_at.date()
-        if (since is not None and day < since) or (until is not None and day > until):
-            continue
-        found.append(item)
-        if len(found) >= limit:
+    """Log entries, newest first, filtered by the log's store, and by the
+    user's scope (``visible``) a page at a time, over the whole log."""
+    found: list[LogEntry] = []
+    before = None
+    while len(found) < limit:
+        page = entries(
+            context.sync,
+            status=status,
+            entity=entity,
+            entity_type=entity_type,
+            origin=None if direction is None else direction.split("-to-", 1)[0],
+            since=since,
+            until=until,
+            before=before,
+            limit=_PAGE,
+        )
+        found += [e for e in page if visible is None or visible(e.entity_key)]
+        if len(page) < _PAGE:
             break
-    return found
+        before = page[-1].id
+    return found[:limit]
 
 
 def entity_statuses(context: Context) -> dict[tuple[str, str], str]:
@@ -127,7 +132,7 @@ def log(
     direction: Direction | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    limit: int = Query(200, ge=1, le=_SCAN),
+    limit: int = Query(200, ge=1, le=_MOST),
     user: User = Depends(require(Right.SYNC_READ)),
 ) -> list[dict[str, Any]]:
     """The integration log, newest first, filtered."""
@@ -155,10 +160,10 @@ def log_entry(context: Context, entry_id: int, user: User) -> LogEntry:
     visible = entity_filter(context, user)
     if row is None or (visible is not None and not visible(row.entity_key)):
         raise not_found(f"log entry {entry_id}")
-    for item in entries(context.sync, entity=row.entity_key, limit=_SCAN):
-        if item.id == entry_id:
-            return item
-    raise not_found(f"log entry {entry_id}")
+    found = entries(context.sync, entity=row.entity_key, before=entry_id + 1, limit=1)
+    if not found or found[0].id != entry_id:
+        raise not_found(f"log entry {entry_id}")
+    return found[0]
 
 
 @router.get("/sync/log/{entry_id}")
