@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import BigInteger, Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Fixed", "from_units", "to_units"]
+__all__ = ["Fixed", "from_units", "money", "to_units"]
+
+_CENT = Decimal("0.01")
+
+
+def money(value: object) -> Decimal:
+    """An amount given as a number or its text (nothing as zero), to the cent."""
+    return Decimal(str(value or "0")).quantize(_CENT)
 
 
 def to_units(value: Decimal, places: int) -> int:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from projsync.columns import money
 from projsync.connectors.base import (
     Action,
     Applied,
@@ -202,7 +203,7 @@ class PlanConnector:
         if "budget_work" in fields:
             changes["budget_work"] = fields["budget_work"]
         if "budget_cost" in fields:
-            changes["budget_cost"] = _money(fields["budget_cost"])
+            changes["budget_cost"] = money(fields["budget_cost"])
         if "parent" in fields or operation.parent is not None:
             parent = operation.parent
             changes["parent"] = parent.split("/", 1)[1] if parent and "/" in parent else None
@@ -214,7 +215,7 @@ class PlanConnector:
                     name=str(changes.get("name") or task_id),
                     parent=changes.get("parent"),  # type: ignore[arg-type]
                     budget_work=int(changes.get("budget_work") or 0),  # type: ignore[call-overload]
-                    budget_cost=_money(changes.get("budget_cost")),
+                    budget_cost=money(changes.get("budget_cost")),
                 )
             )
         elif changes:
@@ -248,7 +249,7 @@ class PlanConnector:
                         name=str(operation.fields.get("name") or task_id),
                         parent=parent.split("/", 1)[1] if parent and "/" in parent else None,
                         budget_work=int(operation.fields.get("budget_work") or 0),  # type: ignore[call-overload]
-                        budget_cost=_money(operation.fields.get("budget_cost")),
+                        budget_cost=money(operation.fields.get("budget_cost")),
                     )
                 )
             try:
@@ -404,10 +405,6 @@ class PlanConnector:
             set_field_values_in(conn, texts)
         # known once written: a refused batch leaves nothing behind to remember
         self._fields_known, self._lookups_known = defined, listed
-
-
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or "0")).quantize(Decimal("0.01"))
 
 
 def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from projsync.columns import money
 from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
 from projsync.errors import ConfigurationError, InputError, refusal
 from projsync.redmine import fields as rf
@@ -191,7 +192,7 @@ class RedmineConnector:
             "start": None if start is None else dt.datetime.combine(start, DAY_START),
             "finish": None if due is None else dt.datetime.combine(due, DAY_END),
             "budget_work": 0 if hours is None else round(Decimal(str(hours)) * 60),
-            "budget_cost": _money(custom.get(rf.own_field(self.prefix, rf.BUDGET_COST))),
+            "budget_cost": money(custom.get(rf.own_field(self.prefix, rf.BUDGET_COST))),
             "custom_fields": custom,
         }
         parent = f"{project}/{parent_task}" if parent_task else project
@@ -449,7 +450,7 @@ class RedmineConnector:
                 body["project_id"] = home
         custom = dict(_mapping(fields.get("custom_fields")))
         if "budget_cost" in fields:
-            custom[rf.own_field(self.prefix, rf.BUDGET_COST)] = str(_money(fields["budget_cost"]))
+            custom[rf.own_field(self.prefix, rf.BUDGET_COST)] = str(money(fields["budget_cost"]))
         if creating:
             custom[rf.own_field(self.prefix, rf.ACTIVITY_NUMBER)] = task
         if custom:
@@ -579,8 +580,8 @@ class RedmineConnector:
             fields = operation.fields
             days[who_day] = (
                 str(int(str(fields.get("actual_work") or 0))),
-                str(Decimal(str(fields.get("actual_cost") or "0")).quantize(_CENT)),
-                str(Decimal(str(fields.get("revenue") or "0")).quantize(_CENT)),
+                str(money(fields.get("actual_cost"))),
+                str(money(fields.get("revenue"))),
             )
         minutes = sum(int(m) for m, _, _ in days.values())
         values = {
@@ -652,10 +653,6 @@ def _days(text: str) -> dict[str, tuple[str, str, str]]:
     if not isinstance(found, dict):
         return {}
     return {str(k): (str(v[0]), str(v[1]), str(v[2])) for k, v in found.items()}
-
-
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or "0")).quantize(_CENT)
 
 
 def _total(amounts: Iterable[str]) -> Decimal:

@@ -14,6 +14,7 @@ with the file and the reason.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -279,17 +280,12 @@ class _Converter(ColumnTasks):
         rest need not be asked for task by task (each question to the JVM costs
         a microsecond or two). TaskColumns checks only the fields read, by
         MPXJ's rule; MPXJ's getPopulatedFields() checks all thousand."""
-        wanted = self.read_fields() if columns else None
-        found = populated_among(self.file, wanted) if wanted is not None else None
-        return self.file.getTasks().getPopulatedFields() if found is None else found
-
-    def read_fields(self) -> list[Any]:
-        """The task fields the reader asks for only when populated: custom fields
-        and those of ``_GATED``."""
-        (task_field,) = java_classes("org.mpxj.TaskField")
-        names = [(f, str(f.name())) for f in task_field.values()]
-        wanted = [f for f, name in names if name in _GATED or _CUSTOM.match(name)]
-        return wanted + list(self.file.getUserDefinedFields().getTaskFields())
+        if columns:
+            own = list(self.file.getUserDefinedFields().getTaskFields())
+            found = populated_among(self.file, [*_read_task_fields(), *own])
+            if found is not None:
+                return found
+        return self.file.getTasks().getPopulatedFields()
 
     # -- project and calendars ----------------------------------------------------
 
@@ -620,6 +616,15 @@ _CONTOURS = {
     "CONTOURED": WorkContour.CONTOURED,
 }
 """MPXJ's WorkContour names."""
+
+
+@functools.cache
+def _read_task_fields() -> tuple[Any, ...]:
+    """MPXJ's task fields the reader asks for only when populated: the custom
+    fields and those of ``_GATED`` (found once: a thousand names to look at)."""
+    (task_field,) = java_classes("org.mpxj.TaskField")
+    named = [(f, str(f.name())) for f in task_field.values()]
+    return tuple(f for f, name in named if name in _GATED or _CUSTOM.match(name))
 
 
 def _str(value: Any) -> str | None:

@@ -626,10 +626,10 @@ class SyncEngine:
                 if outcome.action_ledger == "none" and outcome.new_base != base:
                     to_plan.append((record, _noop(kind, record.key, target), outcome.new_base))
                 continue
-            fields = self._plan_fields(kind, record, dict(outcome.to_plan), target, settings)
-            action = Action(outcome.action_plan)
             # a subproject is a summary task in its root's plan project
             header = kind is EntityKind.PROJECT and "/" in target
+            fields = self._plan_fields(kind, record, dict(outcome.to_plan), settings, header=header)
+            action = Action(outcome.action_plan)
             operation = Operation(
                 kind=EntityKind.TASK if header else kind,
                 action=action,
@@ -866,8 +866,9 @@ class SyncEngine:
         kind: EntityKind,
         record: SyncRecord,
         changed: dict[str, object],
-        target: str,
         settings: GlobalSettings,
+        *,
+        header: bool,
     ) -> dict[str, object]:
         if kind is EntityKind.ACTUAL:
             fields = record.fields or {}
@@ -883,7 +884,7 @@ class SyncEngine:
             prefix=settings.custom_field_prefix,
             show_rates=settings.show_worker_rates,
         )
-        if kind is EntityKind.PROJECT and "/" in target:
+        if header:
             # a subproject's node: named, with the subproject's custom fields;
             # its place is the operation's parent, its dates its tasks'
             fields.pop("start", None)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from projsync.columns import money
 from projsync.connectors.base import EntityKind
 
 __all__ = [
@@ -138,7 +139,7 @@ def plan_fields_of_ledger(
         if kind is EntityKind.TASK and name == "planned_hours":
             plan["budget_work"] = round(Decimal(str(value or 0)) * 60)
         elif kind is EntityKind.TASK and name == "budget_cost":
-            plan["budget_cost"] = _money(value)
+            plan["budget_cost"] = money(value)
         elif kind is EntityKind.TASK and name == "start":
             plan["start"] = _moment(value, DAY_START)
         elif kind is EntityKind.TASK and name == "end":
@@ -202,7 +203,7 @@ def ledger_fields_of_plan(
         work = plan.get("budget_work")
         found["planned_hours"] = _hours(work)
         if "budget_cost" in plan:  # a side that keeps no budget cost says nothing
-            found["budget_cost"] = _money(plan["budget_cost"])
+            found["budget_cost"] = money(plan["budget_cost"])
     elif kind is EntityKind.RESOURCE:
         found["name"] = plan.get("name")
         if "standard_rate" in plan:
@@ -241,10 +242,6 @@ def _day(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     return None
-
-
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def _hours(minutes: object) -> Decimal | None:
