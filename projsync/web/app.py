@@ -22,6 +22,7 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 from projsync import __version__
 from projsync.errors import ConfigurationError, InputError, RetriableError
 from projsync.web.api import ledger as ledger_api
+from projsync.web.api import ledger_write as ledger_write_api
 from projsync.web.api import plan as plan_api
 from projsync.web.api import settings as settings_api
 from projsync.web.api import sync as sync_api
@@ -63,7 +64,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.context = context
-    for module in (ledger_api, plan_api, sync_api, settings_api):
+    for module in (ledger_api, ledger_write_api, plan_api, sync_api, settings_api):
         app.include_router(module.router)
     for pages_module in (pages, admin, portal):
         app.include_router(pages_module.router)

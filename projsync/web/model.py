@@ -27,6 +27,13 @@ class Right(enum.StrEnum):
     """Projects, activities, workers, transactions and totals of the user's companies."""
     LEDGER_POST = "ledger:post"
     """Post hours, expenses and fees for anyone of the user's companies."""
+    LEDGER_WRITE = "ledger:write"
+    """Create projects, subprojects and workers in the user's companies: the
+    ledger's master data, kept by project accountants (and administrators)."""
+    LEDGER_ACTIVITIES = "ledger:activities"
+    """Add activities to the WBS of a project of the user's companies. Project
+    managers hold it besides accountants: they break the work down, and an
+    activity carries no money of its own (its budget comes from forecasts)."""
     OWN_TIME = "time:own"
     """Enter and post one's own hours and expenses (the portal)."""
     PLAN_READ = "plan:read"
@@ -44,10 +51,25 @@ class Right(enum.StrEnum):
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.ADMINISTRATOR: frozenset(Right),
     Role.PROJECT_ACCOUNTANT: frozenset(
-        {Right.LEDGER_READ, Right.LEDGER_POST, Right.OWN_TIME, Right.PLAN_READ, Right.SYNC_READ}
+        {
+            Right.LEDGER_READ,
+            Right.LEDGER_POST,
+            Right.LEDGER_WRITE,
+            Right.LEDGER_ACTIVITIES,
+            Right.OWN_TIME,
+            Right.PLAN_READ,
+            Right.SYNC_READ,
+        }
     ),
     Role.PROJECT_MANAGER: frozenset(
-        {Right.LEDGER_READ, Right.OWN_TIME, Right.PLAN_READ, Right.PLAN_WRITE, Right.SYNC_READ}
+        {
+            Right.LEDGER_READ,
+            Right.LEDGER_ACTIVITIES,
+            Right.OWN_TIME,
+            Right.PLAN_READ,
+            Right.PLAN_WRITE,
+            Right.SYNC_READ,
+        }
     ),
     Role.TEAM_MEMBER: frozenset({Right.OWN_TIME}),
 }

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi import HTTPException
 
 from projsync.errors import InputError
-from projsync.ledger.model import Project, Worker
+from projsync.ledger.model import Company, Project, Worker
 from projsync.ledger.service import LedgerService
 from projsync.sync.settings import project_settings_of
 from projsync.web.context import Context
@@ -20,6 +20,7 @@ __all__ = [
     "not_found",
     "plan_companies",
     "plan_project_company",
+    "visible_company",
     "visible_plan_project",
     "visible_project",
     "visible_projects",
@@ -30,6 +31,14 @@ __all__ = [
 
 def not_found(what: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"{what}: unknown")
+
+
+def visible_company(context: Context, user: User, company_id: str) -> Company:
+    companies = LedgerService(context.ledger).companies()
+    found = next((c for c in companies if c.id == company_id), None)
+    if found is None or not user.sees(found.id):
+        raise not_found(f"company {company_id}")
+    return found
 
 
 def visible_projects(context: Context, user: User) -> list[Project]:

@@ -79,6 +79,9 @@ def test_access__roles_carry_their_rights() -> None:
     assert Right.SETTINGS not in ROLE_RIGHTS[Role.PROJECT_ACCOUNTANT]
     assert Right.LEDGER_POST in ROLE_RIGHTS[Role.PROJECT_ACCOUNTANT]
     assert Right.LEDGER_POST not in ROLE_RIGHTS[Role.PROJECT_MANAGER]
+    assert Right.LEDGER_WRITE in ROLE_RIGHTS[Role.PROJECT_ACCOUNTANT]
+    assert Right.LEDGER_WRITE not in ROLE_RIGHTS[Role.PROJECT_MANAGER]
+    assert Right.LEDGER_ACTIVITIES in ROLE_RIGHTS[Role.PROJECT_MANAGER]
     assert ROLE_RIGHTS[Role.ADMINISTRATOR] == set(Right)
 
 

@@ -12,11 +12,12 @@ from pydantic import BaseModel, Field
 
 from projsync.cli.output import plain
 from projsync.ledger.forecasts import list_forecasts
-from projsync.ledger.model import JournalLine, TransactionKind
+from projsync.ledger.model import JournalLine, Project, TransactionKind
 from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
 from projsync.web.auth import api_user, context_of, require
+from projsync.web.context import Context
 from projsync.web.model import Right, User
 from projsync.web.scope import (
     visible_project,
@@ -25,7 +26,7 @@ from projsync.web.scope import (
     visible_workers,
 )
 
-__all__ = ["JournalIn", "LineIn", "check_own_lines", "router"]
+__all__ = ["JournalIn", "LineIn", "check_own_lines", "project_view", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 
@@ -51,8 +52,12 @@ def project(
 ) -> dict[str, Any]:
     """A project with its totals (posted and forecast), its subprojects included."""
     context = context_of(request)
-    found = visible_project(context, user, project_id)
-    return {**plain(found), "totals": plain(project_totals(context.ledger, project_id))}
+    return project_view(context, visible_project(context, user, project_id))
+
+
+def project_view(context: Context, found: Project) -> dict[str, Any]:
+    """A project as the API shows one: its fields and its totals."""
+    return {**plain(found), "totals": plain(project_totals(context.ledger, found.id))}
 
 
 @router.get("/projects/{project_id}/activities")
