@@ -3,14 +3,25 @@ open, and a refused timesheet that posts nothing and says why per cell."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from projsync.ledger.forecasts import add_forecast
+from projsync.ledger.model import ForecastKind
 from projsync.ledger.reports import iter_transactions
+from projsync.ledger.service import LedgerService
+from projsync.plan.scheduling import schedule_project
+from projsync.plan.service import PlanService
+from projsync.sync.settings import set_company, set_project
 from projsync.web.app import create_app
+from projsync.web.model import Role
+from projsync.web.pages.routes import budget_against_actual
 from projsync.web.throttle import LoginThrottle
-from tests.web.conftest import PASSWORD, Stage
+from tests.web.conftest import PASSWORD, Stage, open_context, two_companies
 
 
 def _logged_in(stage: Stage, login: str) -> TestClient:
@@ -143,3 +154,43 @@ def test_login_throttle__counts_per_login_and_per_client_within_the_window() -> 
     assert throttle.wait("ada", "10.0.0.9") == 0
     now[0] = 61
     assert throttle.wait("carol", "10.0.0.7") == 0
+
+
+def test_pages__the_planned_cost_follows_the_schedule_of_the_synced_task(tmp_path: Path) -> None:
+    """Eighty planned hours at 50 an hour on activity PA/1, its plan task
+    scheduled over two weeks: the planned line rises 2,000 a week, and ends
+    where the budget table's planned hour cost does."""
+    context = open_context(tmp_path)
+    two_companies(LedgerService(context.ledger))
+    add_forecast(
+        context.ledger,
+        kind=ForecastKind.HOUR,
+        project="PA",
+        activity="1",
+        date=dt.date(2026, 6, 1),
+        worker="WA",
+        hours=Decimal("80"),
+    )
+    set_company(context.sync, "ACME", integrate=True)
+    set_project(context.sync, "PA", integrate=True)
+    assert context.run_sync().summary()["failed"] == 0
+    plan = PlanService(context.plan)
+    plan.update_project("PA", start=dt.datetime(2026, 3, 2, 8))  # noqa: DTZ001 (plan wall clock)
+    plan.update_task("PA", "1", duration=10 * 480)
+    schedule_project(context.plan, "PA")
+
+    budget, curves = budget_against_actual(context, ["PA"])
+    line = dict(curves["planned cost"])
+    assert line[dt.date(2026, 3, 2)] == Decimal("400.00")
+    assert line[dt.date(2026, 3, 6)] == Decimal("2000.00")
+    assert line[dt.date(2026, 3, 13)] == Decimal("4000.00")
+    assert max(line) == dt.date(2026, 3, 13)  # nothing left on the forecast's date
+    planned_hour_cost = next(row["planned"] for row in budget if row["name"] == "hour cost")
+    assert curves["planned cost"][-1][1] == planned_hour_cost
+    context.access.add_user("ann", name="Ann", role=Role.ADMINISTRATOR, password=PASSWORD)
+    token = context.access.create_token("ann", name="test")[1]
+    with TestClient(create_app(context, background_sync=False)) as client:
+        page = client.get("/projects/PA", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200
+    assert 'data-series="planned cost"' in page.text and "planned cost: 4000.00 EUR" in page.text
+    context.dispose()

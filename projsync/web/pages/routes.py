@@ -16,15 +16,19 @@ from markupsafe import Markup
 
 from projsync.errors import InputError
 from projsync.ledger.forecasts import list_forecasts
-from projsync.ledger.model import ForecastKind, Project, TransactionKind
+from projsync.ledger.model import Forecast, ForecastKind, Project, TransactionKind
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
+from projsync.plan.calendars import load_calendar
 from projsync.plan.changes import current_version
 from projsync.plan.entities import PlanProject
+from projsync.plan.model import Calendar
 from projsync.plan.scheduling import project_overallocations
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
+from projsync.sync.links import plan_keys_of
 from projsync.sync.settings import project_settings_of
+from projsync.web import phasing
 from projsync.web.api.plan import task_rows
 from projsync.web.api.sync import entity_statuses
 from projsync.web.auth import SESSION_COOKIE, context_of, page_user, require
@@ -47,7 +51,7 @@ from projsync.web.scope import (
     visible_projects,
 )
 
-__all__ = ["budget_against_actual", "router"]
+__all__ = ["budget_against_actual", "router", "scheduled_spans"]
 
 router = APIRouter(include_in_schema=False)
 _ZERO = Decimal("0.00")
@@ -165,7 +169,7 @@ def budget_against_actual(
     projects given, and the cumulative cost of each over time."""
     planned = {"hours": _ZERO, "hour cost": _ZERO, "expenses": _ZERO, "revenue": _ZERO}
     actual = dict(planned)
-    planned_cost: list[tuple[dt.date, Decimal]] = []
+    all_forecasts: list[Forecast] = []
     actual_cost: list[tuple[dt.date, Decimal]] = []
     for project_id in project_ids:
         for forecast in list_forecasts(context.ledger, project_id):
@@ -175,8 +179,7 @@ def budget_against_actual(
             elif forecast.kind is ForecastKind.EXPENSE:
                 planned["expenses"] += forecast.cost
             planned["revenue"] += forecast.revenue
-            if forecast.cost:
-                planned_cost.append((forecast.date, forecast.cost))
+            all_forecasts.append(forecast)
         for item in iter_transactions(context.ledger, project=project_id):
             if item.kind is TransactionKind.HOUR:
                 actual["hours"] += item.hours
@@ -198,8 +201,47 @@ def budget_against_actual(
                 "percent": round(100 * done / plan) if plan else None,
             }
         )
+    planned_cost = phasing.planned_cost(all_forecasts, scheduled_spans(context, all_forecasts))
     curves = {"planned cost": cumulative(planned_cost), "actual cost": cumulative(actual_cost)}
     return rows, curves
+
+
+def scheduled_spans(
+    context: Context, forecasts: list[Forecast]
+) -> dict[tuple[str, str], phasing.ScheduledSpan]:
+    """Where the plan has scheduled the activities of ``forecasts``: through
+    the sync's links from activity to plan task, the task's start, finish and
+    calendar (its own, else its plan project's). Unlinked or unscheduled
+    activities are left out."""
+    activities = {(f.project, f.activity) for f in forecasts}
+    with context.sync.read() as conn:
+        linked = plan_keys_of(conn, "task", (f"{p}/{a}" for p, a in activities))
+    wanted: dict[str, dict[str, tuple[str, str]]] = {}
+    for project, activity in activities:
+        plan_key = linked.get(f"{project}/{activity}")
+        if plan_key is not None:
+            plan_project, task_id = plan_key.split("/", 1)
+            wanted.setdefault(plan_project, {})[task_id] = (project, activity)
+    service = PlanService(context.plan)
+    spans: dict[tuple[str, str], phasing.ScheduledSpan] = {}
+    calendars: dict[str, Calendar] = {}
+    with context.plan.read() as conn:
+        for plan_id, by_task in wanted.items():
+            try:
+                holder = service.project_in(conn, plan_id)
+            except InputError:
+                continue  # linked, but gone from the plan since the last sync
+            for task in service.tasks_in(conn, plan_id):
+                activity_key = by_task.get(task.id)
+                if activity_key is None or task.start is None or task.finish is None:
+                    continue
+                name = task.calendar or holder.calendar
+                if name not in calendars:
+                    calendars[name] = load_calendar(conn, name)
+                spans[activity_key] = phasing.ScheduledSpan(
+                    start=task.start, finish=task.finish, calendar=calendars[name]
+                )
+    return spans
 
 
 def _plan_id(context: Context, project_id: str) -> str | None:
