@@ -42,6 +42,10 @@ class Context:
     web: Store
     plan_side: Callable[[Store], Connector] = PlanConnector
     """Builds the plan side of the sync (a test may put a failing one here)."""
+    plan_side_name: str = "builtin"
+    """Which plan side the sync talks to (the settings' ``plan_side``): with
+    any but ``builtin`` the plan store is not the plan, and the pages and the
+    plan API do not read it as if it were."""
     before_run: Callable[[], None] | None = None
     """Called before each sync run (with Redmine as the plan side: its new time
     entries are posted in the ledger first)."""
@@ -92,6 +96,11 @@ class Context:
         return body
 
     @property
+    def plan_in_store(self) -> bool:
+        """Whether the plan store is the plan side (the built-in plan server)."""
+        return self.plan_side_name == "builtin"
+
+    @property
     def access(self) -> AccessService:
         return AccessService(self.web)
 
@@ -118,6 +127,7 @@ def open_context(settings: Settings | None = None) -> Context:
         plan=open_store("plan", s.plan_url, s.plan_schema),
         sync=open_store("sync", s.sync_url, s.sync_schema),
         web=open_store("web", s.web_url, s.web_schema),
+        plan_side_name=s.plan_side,
     )
 
 

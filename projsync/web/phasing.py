@@ -2,14 +2,14 @@
 project manager reads it.
 
 A forecast's cost is the cost of planned work, and the work happens when the
-plan schedules it. So where a forecast's activity is synced to a plan task that
-is scheduled, the forecast's cost is spread over that task's working time from
-its start to its finish, by the task's calendar: each day takes the share of
-the cost that its working minutes are of the task's (a full day of an
-eight-hour calendar 8/80 of a two-week task, a half day half of that, a
-weekend or holiday nothing). A forecast whose activity has no scheduled task
-(not integrated, not yet synced, not scheduled) stays whole on its own date.
-The line ends at the forecast total, whichever way each forecast is placed.
+plan schedules it. So where the work of a forecast's activity has a span (the
+scheduled plan task, else the activity's own dates: ``projsync.web.work_spans``),
+the forecast's cost is spread over the span's working time, by the span's
+calendar: each day takes the share of the cost that its working minutes are of
+the span's (a full day of an eight-hour calendar 8/80 of a two-week task, a
+half day half of that, a weekend or holiday nothing). A forecast whose activity
+has no span stays whole on its own date. The line ends at the forecast total,
+whichever way each forecast is placed.
 
 Pure: records in, points out; never reads a store or the clock.
 """
@@ -32,8 +32,8 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScheduledSpan:
-    """Where the plan has put a task: its start and finish (the plan's naive
-    local wall-clock times) and the calendar its work follows."""
+    """When an activity's work is planned: its start and finish (the plan's
+    naive local wall-clock times) and the calendar its work follows."""
 
     start: dt.datetime
     finish: dt.datetime

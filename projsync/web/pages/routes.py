@@ -19,16 +19,12 @@ from projsync.ledger.forecasts import list_forecasts
 from projsync.ledger.model import Forecast, ForecastKind, Project, TransactionKind
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
-from projsync.plan.calendars import load_calendar
 from projsync.plan.changes import current_version
 from projsync.plan.entities import PlanProject
-from projsync.plan.model import Calendar
 from projsync.plan.scheduling import project_overallocations
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
-from projsync.sync.links import plan_keys_of
 from projsync.sync.settings import project_settings_of
-from projsync.web import phasing
 from projsync.web.api.plan import task_rows
 from projsync.web.api.sync import entity_statuses
 from projsync.web.auth import SESSION_COOKIE, context_of, page_user, require
@@ -44,14 +40,16 @@ from projsync.web.figures import (
 )
 from projsync.web.model import Right, User
 from projsync.web.pages.render import page, templates
+from projsync.web.phasing import planned_cost as planned_cost_by_day
 from projsync.web.scope import (
     plan_companies,
     plan_project_company,
     visible_project,
     visible_projects,
 )
+from projsync.web.work_spans import work_spans
 
-__all__ = ["budget_against_actual", "router", "scheduled_spans"]
+__all__ = ["budget_against_actual", "router"]
 
 router = APIRouter(include_in_schema=False)
 _ZERO = Decimal("0.00")
@@ -201,47 +199,10 @@ def budget_against_actual(
                 "percent": round(100 * done / plan) if plan else None,
             }
         )
-    planned_cost = phasing.planned_cost(all_forecasts, scheduled_spans(context, all_forecasts))
+    spans = work_spans(context, {(f.project, f.activity) for f in all_forecasts})
+    planned_cost = planned_cost_by_day(all_forecasts, spans)
     curves = {"planned cost": cumulative(planned_cost), "actual cost": cumulative(actual_cost)}
     return rows, curves
-
-
-def scheduled_spans(
-    context: Context, forecasts: list[Forecast]
-) -> dict[tuple[str, str], phasing.ScheduledSpan]:
-    """Where the plan has scheduled the activities of ``forecasts``: through
-    the sync's links from activity to plan task, the task's start, finish and
-    calendar (its own, else its plan project's). Unlinked or unscheduled
-    activities are left out."""
-    activities = {(f.project, f.activity) for f in forecasts}
-    with context.sync.read() as conn:
-        linked = plan_keys_of(conn, "task", (f"{p}/{a}" for p, a in activities))
-    wanted: dict[str, dict[str, tuple[str, str]]] = {}
-    for project, activity in activities:
-        plan_key = linked.get(f"{project}/{activity}")
-        if plan_key is not None:
-            plan_project, task_id = plan_key.split("/", 1)
-            wanted.setdefault(plan_project, {})[task_id] = (project, activity)
-    service = PlanService(context.plan)
-    spans: dict[tuple[str, str], phasing.ScheduledSpan] = {}
-    calendars: dict[str, Calendar] = {}
-    with context.plan.read() as conn:
-        for plan_id, by_task in wanted.items():
-            try:
-                holder = service.project_in(conn, plan_id)
-            except InputError:
-                continue  # linked, but gone from the plan since the last sync
-            for task in service.tasks_in(conn, plan_id):
-                activity_key = by_task.get(task.id)
-                if activity_key is None or task.start is None or task.finish is None:
-                    continue
-                name = task.calendar or holder.calendar
-                if name not in calendars:
-                    calendars[name] = load_calendar(conn, name)
-                spans[activity_key] = phasing.ScheduledSpan(
-                    start=task.start, finish=task.finish, calendar=calendars[name]
-                )
-    return spans
 
 
 def _plan_id(context: Context, project_id: str) -> str | None:
