@@ -100,6 +100,15 @@ class Context:
         """Whether the plan store is the plan side (the built-in plan server)."""
         return self.plan_side_name == "builtin"
 
+    def plan_elsewhere(self) -> str | None:
+        """Why the plan store is not read, when it is not the plan side."""
+        if self.plan_in_store:
+            return None
+        return (
+            f"The plan side is {self.plan_side_name}: its projects, tasks and resources "
+            "are read and changed there; this server's plan store is not the plan."
+        )
+
     @property
     def access(self) -> AccessService:
         return AccessService(self.web)

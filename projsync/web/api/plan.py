@@ -7,7 +7,7 @@ import gzip
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -18,14 +18,22 @@ from projsync.plan.model import DependencyType
 from projsync.plan.scheduling import project_overallocations, schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
-from projsync.web.auth import context_of, require
+from projsync.web.auth import api_user, context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
 from projsync.web.scope import plan_companies, visible_plan_project
 
 __all__ = ["router", "task_rows"]
 
-router = APIRouter(prefix="/api/v1/plan", tags=["plan"])
+
+async def plan_here(request: Request, user: User = Depends(api_user)) -> None:
+    """409 when the plan store is not the plan side: its data would be stale."""
+    elsewhere = context_of(request).plan_elsewhere()
+    if elsewhere is not None:
+        raise HTTPException(409, elsewhere)
+
+
+router = APIRouter(prefix="/api/v1/plan", tags=["plan"], dependencies=[Depends(plan_here)])
 
 
 def task_rows(views: list[TaskView]) -> list[dict[str, Any]]:

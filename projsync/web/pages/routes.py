@@ -39,6 +39,7 @@ from projsync.web.figures import (
     weekly_allocation,
 )
 from projsync.web.model import Right, User
+from projsync.web.pages.ledger_schedule import ledger_gantt_svg
 from projsync.web.pages.render import page, templates
 from projsync.web.phasing import planned_cost as planned_cost_by_day
 from projsync.web.scope import (
@@ -256,6 +257,12 @@ def _gantt(context: Context, plan_id: str) -> tuple[PlanProject, Markup, dict[st
     return project, Markup(drawn["html"]), drawn["counts"]
 
 
+def _ledger_gantt(context: Context, tree: list[Project]) -> Markup:
+    service = LedgerService(context.ledger)
+    svg = ledger_gantt_svg(tree, {p.id: service.activities(p.id) for p in tree})
+    return Markup(f'<div class="gantt-wrap">{svg}</div>')
+
+
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project_page(
     project_id: str,
@@ -268,15 +275,20 @@ def project_page(
     ids = _subtree(everything, project_id)
     budget, curves = budget_against_actual(context, ids)
     company = next(c for c in LedgerService(context.ledger).companies() if c.id == project.company)
-    # a subproject is a summary task of its root project's plan project
-    parent_of = {p.id: p.parent for p in everything}
-    root = project_id
-    while parent_of.get(root):
-        root = parent_of[root] or root
-    plan_id = _plan_id(context, project_id) or _plan_id(context, root)
-    chart = None
-    if plan_id is not None and user.can(Right.PLAN_READ):
-        _plan, chart, _counts = _gantt(context, plan_id)
+    plan_id, chart = None, None
+    if not context.plan_in_store:
+        if user.can(Right.PLAN_READ):
+            by_id = {p.id: p for p in everything}
+            chart = _ledger_gantt(context, [by_id[i] for i in ids])
+    else:
+        # a subproject is a summary task of its root project's plan project
+        parent_of = {p.id: p.parent for p in everything}
+        root = project_id
+        while parent_of.get(root):
+            root = parent_of[root] or root
+        plan_id = _plan_id(context, project_id) or _plan_id(context, root)
+        if plan_id is not None and user.can(Right.PLAN_READ):
+            _plan, chart, _counts = _gantt(context, plan_id)
     return page(
         request,
         "project.html",
@@ -288,6 +300,7 @@ def project_page(
         budget=budget,
         s_curve=s_curve_svg(curves, currency=company.currency),
         plan_id=plan_id,
+        plan_side=context.plan_side_name,
         gantt=chart,
         sync=entity_statuses(context).get(("project", project_id), "not integrated"),
     )
@@ -301,6 +314,9 @@ def gantt_page(
 ) -> Response:
     """A plan project's Gantt chart on its own."""
     context = context_of(request)
+    elsewhere = context.plan_elsewhere()
+    if elsewhere is not None:
+        return page(request, "error.html", user, status_code=409, message=elsewhere)
     if not user.all_companies:
         company = plan_project_company(context, plan_id)
         if company is None or not user.sees(company):
@@ -314,6 +330,9 @@ def resource_center(
     request: Request, user: User = Depends(require(Right.PLAN_READ, page=True))
 ) -> Response:
     context = context_of(request)
+    elsewhere = context.plan_elsewhere()
+    if elsewhere is not None:
+        return page(request, "error.html", user, status_code=409, message=elsewhere)
     service = PlanService(context.plan)
     resources = service.resources()
     allocation: dict[str, dict[dt.date, int]] = {}
