@@ -42,3 +42,20 @@ def test_context__a_run_is_preceded_by_the_sides_own_step_but_not_a_dry_run(
     context.run_sync()
     assert called == ["before"]
     context.dispose()
+
+
+def test_context__knows_the_plan_side_of_the_settings(tmp_path: Path) -> None:
+    from projsync.config import Settings
+    from projsync.web.context import open_context as open_configured
+
+    urls = {
+        f"{part}_url": f"sqlite:///{tmp_path / part}.db"
+        for part in ("ledger", "plan", "sync", "web")
+    }
+    schemas = {f"{part}_schema": part for part in ("ledger", "plan", "sync", "web")}
+    for side, in_store in (("builtin", True), ("redmine", False)):
+        settings = Settings(home=tmp_path, plan_side=side, **urls, **schemas)
+        context = open_configured(settings)
+        assert (context.plan_side_name, context.plan_in_store) == (side, in_store)
+        assert (context.plan_elsewhere() is None) is in_store
+        context.dispose()
