@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PROJSYNC_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck java chromium bench clean
+.PHONY: run test lint typecheck java sweeps chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[test]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed java
+run: $(VENV)/.installed java sweeps
 	$(BIN)/projsync init
 	$(BIN)/projsync demo
 	$(BIN)/projsync serve
@@ -46,6 +46,21 @@ java: $(VENV)/.installed
 	[ $(HELPER_CLASSES)/io/projsync/TaskColumns.class -nt $(HELPER_SOURCE) ] || \
 	javac --release 17 -d $(HELPER_CLASSES) -cp "$$jar" $(HELPER_SOURCE)
 
+# The scheduler's sweeps compiled with Cython (projsync/plan/_sweeps.pyx): a C
+# compiler and Python's headers come from Debian's packages where they are
+# missing. Without the compiled module the scheduler gives the same results in
+# pure Python, slower (tests/plan/test_sweeps.py compares the two).
+SWEEPS := projsync/plan/_sweeps
+sweeps: $(VENV)/.installed
+	@command -v gcc >/dev/null 2>&1 && \
+	  [ -f "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] || { \
+	  echo "no C compiler or no Python headers: installing gcc and python3-dev"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gcc python3-dev; }
+	@[ -n "$$(find $(SWEEPS).*.so -newer $(SWEEPS).pyx 2>/dev/null)" ] || { \
+	  $(BIN)/pip install --quiet 'Cython>=3.0' && \
+	  $(BIN)/cythonize -i -q $(SWEEPS).pyx && rm -f $(SWEEPS).c; }
+
 # The browser tests drive Debian's Chromium; install it where there is none.
 chromium:
 	@[ -x /usr/bin/chromium ] || { \
@@ -53,10 +68,10 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-test: lint typecheck java chromium
+test: lint typecheck java sweeps chromium
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test java chromium
+bench: $(VENV)/.installed-test java sweeps chromium
 	$(BIN)/python bench/ledger_posting.py --lines 1000000
 	$(BIN)/python bench/schedule.py --tasks 100000
 	$(BIN)/python bench/msproject.py --tasks 10000
@@ -64,3 +79,4 @@ bench: $(VENV)/.installed-test java chromium
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis $(HELPER_CLASSES)
+	rm -f $(SWEEPS).c $(SWEEPS).*.so

@@ -25,6 +25,11 @@ import holidays
 
 from projsync.plan.model import Calendar, CalendarError, CalendarException, WorkingIntervals
 
+try:  # compiled by `make` (Cython): see _sweeps.pyx; without it, `_moments` below
+    import projsync.plan._sweeps as compiled_sweeps
+except ImportError:  # pragma: no cover - depends on the build
+    compiled_sweeps = None  # type: ignore[assignment]  # (the pure-Python path)
+
 __all__ = [
     "STANDARD",
     "STANDARD_DAY",
@@ -195,9 +200,14 @@ class CalendarIndex:
         search per offset, and the day table is read in order (cache friendly)."""
         if not offsets:
             return []
-        ordered = sorted(set(offsets))
         at = self.finish_at if finish else self.start_at
-        at(ordered[0])  # grow the table over both ends, so over everything between
+        if compiled_sweeps is not None:
+            at(min(offsets))  # grow the table over both ends, so over everything between
+            at(max(offsets))
+            _, cum, patterns, midnights = self._state
+            return compiled_sweeps.moments(list(offsets), cum, patterns, midnights, finish)
+        ordered = sorted(set(offsets))
+        at(ordered[0])
         at(ordered[-1])
         _, cum, patterns, midnights = self._state
         # The day of an offset: the last day starting at or before it (a start; skipping

@@ -19,6 +19,10 @@ whole schedule should take well under a second in CPython.
   calls its `Shift`). Other nodes go through the general methods
   (`evaluate_early`, `release`, `evaluate_late`, `evaluate_gaps`), which the
   leveller also drives node by node.
+- The two sweeps also exist compiled, with C ints (`_sweeps.pyx`, built by
+  `make` with Cython): the same loops, used when the module was built. The
+  interpreter's loops stay, and tests/plan/test_sweeps.py requires the two
+  to give identical schedules.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ from projsync.plan.model import (
     Task,
     TaskDates,
 )
+
+try:  # the sweeps compiled by `make` (Cython); without them, the loops below
+    import projsync.plan._sweeps as compiled_sweeps
+except ImportError:  # pragma: no cover - depends on the build
+    compiled_sweeps = None  # type: ignore[assignment]  # (the pure-Python path)
 
 __all__ = ["INF", "LEAF", "NEG", "SUMMARY_IN", "SUMMARY_OUT", "TaskNetwork"]
 
@@ -219,7 +228,29 @@ class TaskNetwork:
         return ready
 
     def _forward(self) -> None:
-        """Early dates in topological order (Kahn's), the order kept for the backward pass.
+        """Early dates in topological order (Kahn's), the order kept for the backward pass."""
+        plain = self._plain()
+        if self.in_index_order:
+            # Every link goes to a later node: node order is a topological order,
+            # and walking the arrays in order is much kinder to the CPU caches
+            # than Kahn's order. No count ever falls to zero: nothing is appended
+            # (more than there are links, so that repeated links never get there)
+            links = len(self.link_slot) + sum(map(len, self.shifted_out.values()))
+            indegree = [links + 1] * len(self.kind)
+            order = list(range(len(self.kind)))
+        else:
+            indegree = list(self.indegree)
+            order = [n for n, count in enumerate(indegree) if not count]
+        if compiled_sweeps is not None:
+            compiled_sweeps.forward(self, plain, order, indegree)
+        else:
+            self._forward_loop(plain, order, indegree)
+        if len(order) < len(indegree):
+            raise DependencyCycleError(_cycle(self, indegree))
+        self.order = order
+
+    def _forward_loop(self, plain: bytearray, order: list[int], indegree: list[int]) -> None:
+        """The forward sweep, appending to `order` the nodes it makes ready.
 
         The loop body is evaluate_early() and release() inlined for plain nodes:
         same rules, several times faster. Comparisons rather than max() and
@@ -229,19 +260,8 @@ class TaskNetwork:
         duration, delay = self.duration, self.delay
         links_of, link_slot, link_reach = self.links_of, self.link_slot, self.link_reach
         parent_in, parent_out = self.parent_in, self.parent_out
-        plain, evaluate_early, release = self._plain(), self.evaluate_early, self.release
+        evaluate_early, release = self.evaluate_early, self.release
         outline, shifted_out = self.outline, self.shifted_out
-        if self.in_index_order:
-            # Every link goes to a later node: node order is a topological order,
-            # and walking the arrays in order is much kinder to the CPU caches
-            # than Kahn's order. No count ever falls to zero: nothing is appended
-            # (more than there are links, so that repeated links never get there)
-            links = len(self.link_slot) + sum(map(len, shifted_out.values()))
-            indegree = [links + 1] * len(self.kind)
-            order = list(range(len(self.kind)))
-        else:
-            indegree = list(self.indegree)
-            order = [n for n, count in enumerate(indegree) if not count]
         append = order.append
         for n in order:  # the list grows while it is walked
             if not plain[n]:
@@ -288,9 +308,6 @@ class TaskNetwork:
                     indegree[m] -= 1
                     if not indegree[m]:
                         append(m)
-        if len(order) < len(indegree):
-            raise DependencyCycleError(_cycle(self, indegree))
-        self.order = order
 
     def _plain(self) -> bytearray:
         """1 for nodes the sweeps may take the fast path for (see the module docstring)."""
@@ -383,6 +400,9 @@ class TaskNetwork:
         plain, evaluate_late, evaluate_gaps = self._plain(), self.evaluate_late, self.evaluate_gaps
         self.finish_gap = finish_gap = [INF] * len(self.kind)
         self.start_gap = start_gap = [INF] * len(self.kind)
+        if compiled_sweeps is not None:
+            compiled_sweeps.backward(self, plain)
+            return
         project_finish = self.project_finish
         for n in reversed(self.order):
             if not plain[n]:
