@@ -7,7 +7,7 @@ of a price) and become ``Decimal`` again at the boundary. Never floats.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Dialect
@@ -32,8 +32,9 @@ def to_units(value: Decimal, places: int) -> int:
 
 
 def from_units(units: int, places: int) -> Decimal:
-    """``1234`` at 2 places → ``Decimal('12.34')``."""
-    return Decimal(units).scaleb(-places).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    """``1234`` at 2 places → ``Decimal('12.34')`` (exact: an integer scaled
+    down has exactly ``places`` places)."""
+    return Decimal(units).scaleb(-places)
 
 
 class Fixed(TypeDecorator[Decimal]):

@@ -9,7 +9,7 @@ knows no table of any part.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,13 +93,29 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     columns = [
         [row[name] for row in rows]
         if processor is None
-        else [None if row[name] is None else processor(row[name]) for row in rows]
+        else _converted([row[name] for row in rows], processor)
         for name, processor in converters
     ]
     parameters: list[Any] = list(zip(*columns, strict=True))
     if not compiled.positional:
         parameters = [dict(zip(order, values, strict=True)) for values in parameters]
     conn.exec_driver_sql(compiled.string, parameters)
+
+
+def _converted(values: list[object], processor: Callable[[Any], Any]) -> list[object]:
+    """A column's values converted for the driver, each distinct object once:
+    a batch's rows often share one (the same timestamp in every row)."""
+    converted: list[object] = []
+    last: object = None
+    done: object = None
+    for value in values:
+        if value is None:
+            converted.append(None)
+            continue
+        if value is not last:
+            last, done = value, processor(value)
+        converted.append(done)
+    return converted
 
 
 def open_store(part: str, url: str, schema: str, *, upgrade: bool = True) -> Store:

@@ -351,27 +351,12 @@ class PlanConnector:
             resource=resource or None,
             day=dt.date.fromisoformat(day),
             actual_work=int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
-            actual_cost=Decimal(str(fields.get("actual_cost") or "0")),
-            revenue=Decimal(str(fields.get("revenue") or "0")),
+            actual_cost=_amount(fields.get("actual_cost")),
+            revenue=_amount(fields.get("revenue")),
         )
 
     def _actual(self, operation: Operation, key: str) -> str | None:
-        project, task_id, resource, day = key.split("/", 3)
-        fields = operation.fields
-        record_actuals(
-            self.store,
-            [
-                ActualEntry(
-                    project=project,
-                    task=task_id,
-                    resource=resource or None,
-                    day=dt.date.fromisoformat(day),
-                    actual_work=int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
-                    actual_cost=Decimal(str(fields.get("actual_cost") or "0")),
-                    revenue=Decimal(str(fields.get("revenue") or "0")),
-                )
-            ],
-        )
+        record_actuals(self.store, [self._entry(operation)])
         return key
 
     def _custom(self, entity: FieldEntity, key: str, values: object, lookups: object) -> None:
@@ -405,6 +390,11 @@ class PlanConnector:
             set_field_values_in(conn, texts)
         # known once written: a refused batch leaves nothing behind to remember
         self._fields_known, self._lookups_known = defined, listed
+
+
+def _amount(value: object) -> Decimal:
+    """An amount of an actual as given (a decimal, or its text; nothing is zero)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or "0"))
 
 
 def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:

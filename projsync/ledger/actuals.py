@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Connection, func, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    String,
+    func,
+    select,
+    tuple_,
+    type_coerce,
+)
 
 from projsync.db import Store
 from projsync.ledger.model import TransactionKind
@@ -56,6 +65,10 @@ def changed_daily_actuals(
     projects at a time, so memory stays flat however much changed."""
     stamped = (transactions.c.version > since) & (transactions.c.version <= until)
     with store.read() as conn:
+        oldest = conn.execute(select(func.min(transactions.c.version))).scalar()
+        # When every transaction is newer than ``since`` (a first run), every
+        # day counts: the projects are read whole, with no search for their days.
+        every_day = oldest is None or oldest > since
         touched = list(
             conn.execute(
                 select(transactions.c.project_id)
@@ -72,41 +85,59 @@ def changed_daily_actuals(
         place = tuple_(
             transactions.c.project_id, transactions.c.activity_number, transactions.c.date
         )
+        wanted = transactions.c.project_id.in_(chunk)
         with store.read() as conn:
-            found = list(_aggregate(conn, transactions.c.project_id.in_(chunk) & place.in_(days)))
+            if every_day:
+                # days whose transactions all came after ``until`` are not yet due
+                found = list(
+                    _aggregate(conn, wanted, having=func.min(transactions.c.version) <= until)
+                )
+            else:
+                found = list(_aggregate(conn, wanted & place.in_(days)))
         yield from found
 
 
-def _aggregate(conn: Connection, where: ColumnElement[bool] | None) -> Iterator[DailyActual]:
+def _aggregate(
+    conn: Connection,
+    where: ColumnElement[bool] | None,
+    *,
+    having: ColumnElement[bool] | None = None,
+) -> Iterator[DailyActual]:
     worker = func.coalesce(transactions.c.worker_id, "")
     hours = func.sum(transactions.c.hours).filter(transactions.c.kind == TransactionKind.HOUR.value)
     query = select(
         transactions.c.project_id,
         transactions.c.activity_number,
         worker,
-        transactions.c.date,
-        func.coalesce(hours, 0),
-        func.sum(transactions.c.cost),
-        func.sum(transactions.c.revenue),
+        type_coerce(transactions.c.date, String),  # parsed below, faster than the type does
+        # the sums in the columns' integer units, made decimals below
+        type_coerce(func.coalesce(hours, 0), BigInteger),
+        type_coerce(func.sum(transactions.c.cost), BigInteger),
+        type_coerce(func.sum(transactions.c.revenue), BigInteger),
     ).group_by(
         transactions.c.project_id, transactions.c.activity_number, transactions.c.date, worker
     )
     if where is not None:
         query = query.where(where)
+    if having is not None:
+        query = query.having(having)
     ordered = query.order_by(
         transactions.c.project_id, transactions.c.activity_number, transactions.c.date, worker
     )
     for project, activity, who, day, h, cost, revenue in conn.execute(ordered):
         yield DailyActual(
-            key=ActualKey(project=project, activity=activity, worker=who, day=day),
+            key=ActualKey(
+                project=project,
+                activity=activity,
+                worker=who,
+                day=day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
+            ),
             hours=_cents(h),
             cost=_cents(cost),
             revenue=_cents(revenue),
         )
 
 
-def _cents(value: object) -> Decimal:
-    """Sums of the integer-unit columns, as two-place decimals."""
-    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
-        return value
-    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))  # type: ignore[call-overload]
+def _cents(units: object) -> Decimal:
+    """A sum of one of the two-place columns, in its integer units, as a decimal."""
+    return Decimal(int(units)).scaleb(-2)  # type: ignore[call-overload]

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from projsync.connectors.base import (
     Action,
@@ -560,6 +560,8 @@ class SyncEngine:
         report: RunReport,
     ) -> tuple[list[_Planned], list[_Planned]]:
         """Merge each entity; operations for the plan side, and back to the ledger."""
+        if kind is EntityKind.ACTUAL:
+            return self._actual_operations(records, scope, settings, report), []
         to_plan: list[_Planned] = []
         to_ledger: list[_Planned] = []
         with self.store.read() as conn:
@@ -649,6 +651,53 @@ class SyncEngine:
             with self.store.write() as conn:
                 close_conflicts(conn, kind.value, agreed)
         return to_plan, to_ledger
+
+    def _actual_operations(
+        self,
+        records: list[SyncRecord],
+        scope: _Scope,
+        settings: GlobalSettings,
+        report: RunReport,
+    ) -> list[_Planned]:
+        """Actuals flow one way, so their merge is the general merge's ledger-only
+        case, done directly (they come in millions): new ones are created, those
+        that differ from their merge base updated, deleted ones that reached the
+        plan deleted there; the rest left alone."""
+        kind = EntityKind.ACTUAL
+        with self.store.read() as conn:
+            bases = bases_of(conn, kind.value, [r.key for r in records])
+            linked = plan_keys_of(conn, kind.value, [r.key for r in records])
+        to_plan: list[_Planned] = []
+        for record in records:
+            base = bases.get(record.key)
+            new_base: dict[str, object] | None = None
+            if record.deleted or record.fields is None:
+                if base is None:
+                    continue  # never reached the plan
+                action = Action.DELETE
+            else:
+                new_base = _neutral(kind, record.fields)
+                if base == new_base:
+                    continue
+                action = Action.CREATE if base is None else Action.UPDATE
+            target = linked.get(record.key) or _plan_key(kind, record, scope)
+            if target is None:
+                continue
+            if report.dry_run:
+                report.planned.append(
+                    {"kind": kind.value, "key": record.key, "plan": target, "action": action.value}
+                )
+                _count(report, action)
+            operation = Operation(
+                kind=kind,
+                action=action,
+                source_key=record.key,
+                target_key=target,
+                fields=self._plan_fields(kind, record, {}, settings, header=False),
+                parent=None,
+            )
+            to_plan.append((record, operation, new_base))
+        return to_plan
 
     # -- the plan side's changes ---------------------------------------------------
 
@@ -990,8 +1039,10 @@ class SyncEngine:
         gone: list[str] = []
         link_rows: list[dict[str, object]] = []
         base_rows: list[dict[str, object]] = []
+        armed = "PROJSYNC_FAILPOINT" in os.environ
         for index, (record, operation, agreed, applied) in enumerate(outcomes):
-            _failpoint("record")
+            if armed:
+                _failpoint("record")
             new_base = agreed
             entity_type = "subproject" if operation.kind is not kind else kind.value
             retried = (
@@ -1065,16 +1116,15 @@ class SyncEngine:
                 )
         if entries_rows:
             insert_many(conn, log, entries_rows)
-        for start in range(0, len(gone), 500):
-            chunk = gone[start : start + 500]
-            conn.execute(
-                links.delete().where(links.c.kind == kind.value, links.c.ledger_key.in_(chunk))
-            )
-            conn.execute(
-                merge_bases.delete().where(
-                    merge_bases.c.kind == kind.value, merge_bases.c.ledger_key.in_(chunk)
+        if gone:  # by key, in one executemany each: no statement per chunk to compile
+            keys = [{"kind": kind.value, "key": key} for key in gone]
+            for table in (links, merge_bases):
+                conn.execute(
+                    table.delete().where(
+                        table.c.kind == bindparam("kind"), table.c.ledger_key == bindparam("key")
+                    ),
+                    keys,
                 )
-            )
         if link_rows:
             insert_many(conn, links, link_rows)
             insert_many(conn, merge_bases, base_rows)

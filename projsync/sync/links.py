@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from projsync.sync.flatjson import flat_json
 from projsync.sync.tables import links, merge_bases
 
 __all__ = [
@@ -84,7 +85,10 @@ def links_of(conn: Connection, kind: str) -> dict[str, str]:
 
 
 def base_text(fields: Mapping[str, object]) -> str:
-    return json.dumps(dict(fields), default=_tagged, sort_keys=True)
+    direct = flat_json(fields, tag_decimals=True)
+    if direct is not None:
+        return direct
+    return _BASE.encode(fields if isinstance(fields, dict) else dict(fields))
 
 
 def base_fields(text: str) -> dict[str, object]:
@@ -113,3 +117,8 @@ def _untagged(value: Any) -> object:
         if tag == "date":
             return dt.date.fromisoformat(text)
     return value
+
+
+_BASE = json.JSONEncoder(default=_tagged, sort_keys=True)
+"""Built once: ``json.dumps`` with options builds an encoder per call, and a
+run encodes one merge base per entity."""

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
+from projsync.sync.flatjson import flat_json
 from projsync.sync.tables import log
 
 __all__ = [
@@ -80,7 +81,8 @@ class LogEntry:
 
 
 def payload_text(fields: Mapping[str, object]) -> str:
-    return json.dumps(fields, default=_plain, sort_keys=True)
+    direct = flat_json(fields, tag_decimals=False)
+    return direct if direct is not None else _PAYLOAD.encode(fields)
 
 
 def add_entry(
@@ -314,6 +316,7 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 def _plain(value: object) -> object:
+    """What JSON has no type for, as the log's payload shows it."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
@@ -321,3 +324,8 @@ def _plain(value: object) -> object:
     if isinstance(value, tuple | set | frozenset):
         return list(value)
     return str(value)
+
+
+_PAYLOAD = json.JSONEncoder(default=_plain, sort_keys=True)
+"""Built once: ``json.dumps`` with options builds an encoder per call, and a
+run encodes one payload per entity."""

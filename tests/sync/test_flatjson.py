@@ -1,0 +1,51 @@
+"""Payloads and merge bases written directly are the encoder's very text."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from projsync.sync.flatjson import flat_json
+from projsync.sync.links import base_fields, base_text
+from projsync.sync.log import payload_text
+
+values = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.text(),
+    st.none(),
+)
+flat = st.dictionaries(st.text(), values, max_size=8)
+
+
+@given(flat)
+def test_a_flat_payload_is_the_encoders_text(fields: dict[str, object]) -> None:
+    expected = json.dumps(
+        fields, sort_keys=True, default=lambda v: str(v) if isinstance(v, Decimal) else v
+    )
+    assert flat_json(fields, tag_decimals=False) == expected
+    assert payload_text(fields) == expected
+
+
+@given(flat)
+def test_a_flat_merge_base_reads_back_as_it_was(fields: dict[str, object]) -> None:
+    text = base_text(fields)
+    assert text == json.dumps(
+        fields,
+        sort_keys=True,
+        default=lambda v: {"decimal": str(v)} if isinstance(v, Decimal) else v,
+    )
+    read = base_fields(text)
+    assert read == fields
+    assert all(type(read[k]) is type(v) for k, v in fields.items())
+
+
+def test_anything_else_is_left_to_the_encoder() -> None:
+    assert flat_json({"when": 1.5}, tag_decimals=False) is None
+    assert flat_json({"flag": True}, tag_decimals=False) is None
+    assert flat_json({"nested": {"a": 1}}, tag_decimals=True) is None
+    assert payload_text({"flag": True, "n": Decimal("1.10")}) == '{"flag": true, "n": "1.10"}'
