@@ -1,167 +1,266 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""The scheduler's two sweeps over plain nodes, compiled (see network.py).
+"""The scheduler's hot loops compiled (Cython): both sweeps on the working axis,
+and the bulk conversion of working offsets to dates.
 
-Line for line the loops of `TaskNetwork._forward` and `TaskNetwork._backward`,
-with C ints for the values in flight: the same rules, the same lists read and
-written, the same methods called for nodes that are not plain. network.py
-uses this module when it was built (`make run`, `make test`) and its own loops
-otherwise; tests/plan/test_sweeps.py holds the two to identical results.
-Times fit a C long long: they are kept within +-2**62 plus a few centuries.
+The same rules as `TaskNetwork.evaluate_early`/`release`/`evaluate_late`/
+`evaluate_gaps` and the interpreter's loops of `_forward_loop`/`_backward`
+(network.py), for every node of a network on the working axis (there a node
+needs no calendar: pins and durations are plain offsets). The values live in
+C arrays while a sweep runs, copied from the network's lists and written back
+after: lists of Python ints put every value behind a pointer, and the sweeps
+spent their time waiting on memory. Shifted links still call their `Shift`.
+network.py and calendar.py use this module when `make` built it and their
+own loops otherwise; tests/plan/test_sweeps.py holds the two to identical
+results. Times fit a C long long: they stay within +-2**62 plus centuries.
 """
 
+from cpython cimport array
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 ctypedef long long time_t
 
 cdef time_t INF = 1 << 62
+cdef time_t LEAF = 0, SUMMARY_IN = 1, SUMMARY_OUT = 2  # as in network.py
 
 
-def forward(network, const unsigned char[::1] plain, list order, list indegree):
-    """Early dates of every node in topological order, appending to `order`."""
-    cdef list early = network.early, bound = network.bound, base = network.base
-    cdef list duration = network.duration, delay = network.delay
-    cdef list links_of = network.links_of, link_slot = network.link_slot
-    cdef list link_reach = network.link_reach
-    cdef list parent_in = network.parent_in, parent_out = network.parent_out
-    cdef dict outline = network.outline, shifted_out = network.shifted_out
-    evaluate_early, release = network.evaluate_early, network.release
-    cdef Py_ssize_t i = 0, j, n, m, k, slot, parent
-    cdef time_t span, start, value, finish
-    cdef list links
-    while i < len(order):
-        n = order[i]
-        i += 1
-        if not plain[n]:
-            evaluate_early(n)
-            order.extend(release(n, indegree))
-            continue
-        span = duration[n]
-        start = base[n]
-        value = bound[2 * n]
-        if value > start:
-            start = value
-        value = <time_t>bound[2 * n + 1] - span
-        if value > start:
-            start = value
-        parent = parent_in[n]
-        if parent >= 0:
-            value = early[2 * parent]
-            if value > start:
-                start = value
-            value = <time_t>early[2 * parent + 1] - span
-            if value > start:
-                start = value
-        start += <time_t>delay[n]
-        finish = start + span
-        early[2 * n] = start
-        early[2 * n + 1] = finish
-        parent = parent_out[n]
-        if parent >= 0:
-            if start < <time_t>early[2 * parent]:
-                early[2 * parent] = start
-            if finish > <time_t>early[2 * parent + 1]:
-                early[2 * parent + 1] = finish
-        links = links_of[n]
-        for j in range(len(links)):
-            k = links[j]
+cdef array.array _COLUMN = array.array("q")
+
+
+cdef array.array _zeros(Py_ssize_t size):
+    return array.clone(_COLUMN, size, zero=True)
+
+
+cdef array.array _column(list values):
+    """The ints of `values` in a C array (array.array's own constructor parses each.)"""
+    cdef Py_ssize_t i, size = len(values)
+    cdef array.array column = array.clone(_COLUMN, size, zero=False)
+    cdef time_t[::1] view = column
+    for i in range(size):
+        view[i] = values[i]
+    return column
+
+
+cdef class _Links:
+    """The links out of each node, packed: node n's are index[first[n]:first[n + 1]]."""
+
+    cdef time_t[::1] first, index
+
+    def __init__(self, list links_of):
+        cdef Py_ssize_t n, j, size = len(links_of), total = 0
+        cdef list links
+        self.first = _zeros(size + 1)
+        for n in range(size):
+            self.first[n] = total
+            total += len(<list>links_of[n])
+        self.first[size] = total
+        self.index = _zeros(total)
+        total = 0
+        for n in range(size):
+            links = links_of[n]
+            for j in range(len(links)):
+                self.index[total] = links[j]
+                total += 1
+
+
+cdef bytearray _flags(Py_ssize_t size, dict by_node):
+    flags = bytearray(size)
+    for n in by_node:
+        flags[n] = 1
+    return flags
+
+
+def forward(network, list order, list indegree):
+    """Early dates of every node in topological order, appending to `order` the
+    nodes it makes ready (as `TaskNetwork._forward_loop`); working axis only."""
+    cdef Py_ssize_t size = len(network.kind)
+    early_values, bound_values, count_values = (
+        _column(network.early), _column(network.bound), _column(indegree)
+    )
+    cdef time_t[::1] early = early_values, bound = bound_values, count = count_values
+    cdef time_t[::1] base = _column(network.base), duration = _column(network.duration)
+    cdef time_t[::1] delay = _column(network.delay), kind = _column(network.kind)
+    cdef time_t[::1] parent_in = _column(network.parent_in)
+    cdef time_t[::1] parent_out = _column(network.parent_out)
+    cdef time_t[::1] link_slot = _column(network.link_slot), link_lag = _column(network.link_lag)
+    cdef time_t[::1] link_from = _column(network.link_from)
+    cdef dict pins = network.pins, shifted_out = network.shifted_out, outline = network.outline
+    cdef const unsigned char[::1] pinned = _flags(size, pins)
+    cdef const unsigned char[::1] shifted = _flags(size, shifted_out)
+    cdef const unsigned char[::1] outlined = _flags(size, outline)
+    cdef _Links links = _Links(network.links_of)
+    ready_values = _zeros(max(size, len(order)))
+    cdef time_t[::1] ready = ready_values
+    cdef Py_ssize_t i, done = 0, waiting = len(order), n, m, k, slot, parent
+    cdef time_t start, finish, value
+    for i in range(waiting):
+        ready[i] = order[i]
+    while done < waiting:
+        n = ready[done]
+        done += 1
+        if kind[n] == LEAF:
+            if pinned[n]:
+                start, finish = pins[n]
+            else:
+                start = _later(base[n], bound[2 * n])
+                start = _later(start, bound[2 * n + 1] - duration[n])
+                parent = parent_in[n]
+                if parent >= 0:
+                    start = _later(start, early[2 * parent])
+                    start = _later(start, early[2 * parent + 1] - duration[n])
+                start += delay[n]
+                finish = start + duration[n]
+            early[2 * n] = start
+            early[2 * n + 1] = finish
+            _roll_up(early, parent_out[n], start, finish)
+        elif kind[n] == SUMMARY_OUT:
+            start, finish = early[2 * n], early[2 * n + 1]
+            _roll_up(early, parent_out[n], start, finish)
+        else:  # a summary's in node: the bounds on its children
+            start = _later(base[n], bound[2 * n])
+            finish = bound[2 * n + 1]
+            parent = parent_in[n]
+            if parent >= 0:
+                start = _later(start, early[2 * parent])
+                finish = _later(finish, early[2 * parent + 1])
+            early[2 * n] = start
+            early[2 * n + 1] = finish
+        for i in range(links.first[n], links.first[n + 1]):
+            k = links.index[i]
             slot = link_slot[k]
-            value = start + <time_t>link_reach[k]
-            if value > <time_t>bound[slot]:
+            value = (finish if link_from[k] else start) + link_lag[k]
+            if value > bound[slot]:
                 bound[slot] = value
-            _one_less(slot >> 1, indegree, order)
-        if shifted_out and n in shifted_out:
+            waiting = _one_less(slot >> 1, count, ready, waiting)
+        if shifted[n]:
             for slot, shift in shifted_out[n]:
                 value = shift.forward(finish if shift.from_finish else start)
-                if value > <time_t>bound[slot]:
+                if value > bound[slot]:
                     bound[slot] = value
-                _one_less(slot >> 1, indegree, order)
-        if outline and n in outline:
+                waiting = _one_less(slot >> 1, count, ready, waiting)
+        if outlined[n]:
             for m in outline[n]:
-                _one_less(m, indegree, order)
+                waiting = _one_less(m, count, ready, waiting)
+    network.early[:] = early_values.tolist()
+    network.bound[:] = bound_values.tolist()
+    indegree[:] = count_values.tolist()
+    order.extend(ready_values[len(order):waiting])
 
 
-cdef inline void _one_less(Py_ssize_t m, list indegree, list order):
+cdef inline time_t _later(time_t first, time_t second):
+    return second if second > first else first
+
+
+cdef inline time_t _sooner(time_t first, time_t second):
+    return second if second < first else first
+
+
+cdef inline Py_ssize_t _one_less(
+    Py_ssize_t m, time_t[::1] count, time_t[::1] ready, Py_ssize_t waiting
+):
     """One predecessor of node `m` is done: when it was the last, `m` is ready."""
-    cdef Py_ssize_t count = <Py_ssize_t>indegree[m] - 1
-    indegree[m] = count
-    if not count:
-        order.append(m)
+    count[m] -= 1
+    if not count[m]:
+        ready[waiting] = m
+        return waiting + 1
+    return waiting
 
 
-def backward(network, const unsigned char[::1] plain):
-    """Late dates and successor gaps in reverse topological order."""
-    cdef list early = network.early, late = network.late, cap = network.cap
-    cdef list duration = network.duration, order = network.order
-    cdef list links_of = network.links_of, link_slot = network.link_slot
-    cdef list link_reach = network.link_reach, link_seen = network.link_seen
-    cdef dict shifted_out = network.shifted_out
-    cdef list pair = network.pair
-    cdef list parent_in = network.parent_in, parent_out = network.parent_out
-    cdef list finish_gap = network.finish_gap, start_gap = network.start_gap
-    evaluate_late, evaluate_gaps = network.evaluate_late, network.evaluate_gaps
+cdef inline void _roll_up(time_t[::1] early, Py_ssize_t parent, time_t start, time_t finish):
+    """A child's early dates widen its summary's (out node `parent`, if any)."""
+    if parent >= 0:
+        early[2 * parent] = _sooner(early[2 * parent], start)
+        early[2 * parent + 1] = _later(early[2 * parent + 1], finish)
+
+
+def backward(network):
+    """Late dates and the gaps free slack is made of, in reverse topological order
+    (as `TaskNetwork._backward`); working axis only."""
+    cdef Py_ssize_t size = len(network.kind)
+    late_values = _column(network.late)
+    finish_gap_values, start_gap_values = _column(network.finish_gap), _column(network.start_gap)
+    cdef time_t[::1] late = late_values, early = _column(network.early)
+    cdef time_t[::1] cap = _column(network.cap), duration = _column(network.duration)
+    cdef time_t[::1] kind = _column(network.kind), pair = _column(network.pair)
+    cdef time_t[::1] order = _column(network.order)
+    cdef time_t[::1] parent_in = _column(network.parent_in)
+    cdef time_t[::1] parent_out = _column(network.parent_out)
+    cdef time_t[::1] link_slot = _column(network.link_slot), link_lag = _column(network.link_lag)
+    cdef time_t[::1] link_from = _column(network.link_from)
+    cdef time_t[::1] link_seen = _column(network.link_seen)
+    cdef time_t[::1] finish_gap = finish_gap_values, start_gap = start_gap_values
+    cdef dict pins = network.pins, shifted_out = network.shifted_out
+    cdef const unsigned char[::1] pinned = _flags(size, pins)
+    cdef const unsigned char[::1] shifted = _flags(size, shifted_out)
+    cdef _Links links = _Links(network.links_of)
     cdef time_t project_finish = network.project_finish
-    cdef Py_ssize_t i, j, n, k, slot, parent
-    cdef time_t span, latest, seen, value, reach, gap, spare, early_start
-    cdef list links
-    for i in range(len(order) - 1, -1, -1):
-        n = order[i]
-        if not plain[n]:
-            evaluate_late(n, late, alap=False)
-            evaluate_gaps(n)
+    cdef Py_ssize_t i, j, n, k, slot, parent, end
+    cdef time_t span, start, finish, start_bound, value, gap
+    cdef time_t gaps[2]
+    for j in range(len(order) - 1, -1, -1):
+        n = order[j]
+        if kind[n] == SUMMARY_IN:
+            _roll_down(late, parent_in[n], late[2 * n], late[2 * n + 1])
             continue
-        span = duration[n]
-        latest = cap[n]
-        if project_finish < latest:
-            latest = project_finish
-        latest -= span
-        seen = INF
-        links = links_of[n]
-        for j in range(len(links)):
-            k = links[j]
-            reach = link_reach[k]
-            value = <time_t>late[<Py_ssize_t>link_slot[k]] - reach
-            if value < latest:
-                latest = value
-            value = <time_t>early[<Py_ssize_t>link_seen[k]] - reach
-            if value < seen:
-                seen = value
-        early_start = early[2 * n]
-        gap = seen - early_start if seen < INF else INF
-        if shifted_out and n in shifted_out:
+        finish = project_finish
+        if kind[n] == LEAF:
+            finish = _sooner(finish, cap[n])
+        start_bound = INF
+        gaps[0] = gaps[1] = INF
+        for i in range(links.first[n], links.first[n + 1]):
+            k = links.index[i]
+            value = late[link_slot[k]] - link_lag[k]
+            if link_from[k]:
+                finish = _sooner(finish, value)
+            else:
+                start_bound = _sooner(start_bound, value)
+            gap = early[link_seen[k]] - (early[2 * n + link_from[k]] + link_lag[k])
+            gaps[link_from[k]] = _sooner(gaps[link_from[k]], gap)
+        if shifted[n]:
             for slot, shift in shifted_out[n]:
-                value = shift.backward(late[slot]) - (span if shift.from_finish else 0)
-                if value < latest:
-                    latest = value
-                value = early[2 * <Py_ssize_t>pair[slot >> 1] + (slot & 1)]
-                value -= <time_t>shift.forward(early[2 * n + shift.from_finish])
-                if value < gap:
-                    gap = value
+                end = shift.from_finish
+                value = shift.backward(late[slot])
+                if end:
+                    finish = _sooner(finish, value)
+                else:
+                    start_bound = _sooner(start_bound, value)
+                value = early[2 * pair[slot >> 1] + (slot & 1)]
+                gap = value - <time_t>shift.forward(early[2 * n + end])
+                gaps[end] = _sooner(gaps[end], gap)
         parent = parent_out[n]
         if parent >= 0:
-            value = <time_t>late[2 * parent + 1] - span
-            if value < latest:
-                latest = value
-            if <time_t>finish_gap[parent] < INF:
-                spare = <time_t>early[2 * parent + 1] - <time_t>early[2 * n + 1]
-                value = <time_t>finish_gap[parent] + spare
-                if value < gap:
-                    gap = value
-            if early_start == <time_t>early[2 * parent]:
-                value = late[2 * parent]
-                if value < latest:
-                    latest = value
-                value = start_gap[parent]
-                if value < gap:
-                    gap = value
-        finish_gap[n] = gap
-        late[2 * n] = latest
-        late[2 * n + 1] = latest + span
-        parent = parent_in[n]
-        if parent >= 0:
-            if latest < <time_t>late[2 * parent]:
-                late[2 * parent] = latest
-            if latest + span < <time_t>late[2 * parent + 1]:
-                late[2 * parent + 1] = latest + span
+            finish = _sooner(finish, late[2 * parent + 1])
+            if finish_gap[parent] < INF:
+                gap = finish_gap[parent] + early[2 * parent + 1] - early[2 * n + 1]
+                gaps[1] = _sooner(gaps[1], gap)
+            if early[2 * n] == early[2 * parent]:  # only the earliest child holds its start
+                start_bound = _sooner(start_bound, late[2 * parent])
+                gaps[0] = _sooner(gaps[0], start_gap[parent])
+        if kind[n] == SUMMARY_OUT:
+            late[2 * n] = start_bound
+            late[2 * n + 1] = finish
+            start_gap[n], finish_gap[n] = gaps[0], gaps[1]
+            continue
+        if pinned[n]:
+            start, value = pins[n]
+            span = value - start
+            start_gap[n], finish_gap[n] = gaps[0], gaps[1]
+        else:  # a plain task keeps only the lesser gap, its free slack (as _backward)
+            span = duration[n]
+            finish_gap[n] = _sooner(gaps[0], gaps[1])
+        finish = _sooner(finish, start_bound + span)
+        late[2 * n] = finish - span
+        late[2 * n + 1] = finish
+        _roll_down(late, parent_in[n], finish - span, finish)
+    network.late[:] = late_values.tolist()
+    network.finish_gap[:] = finish_gap_values.tolist()
+    network.start_gap[:] = start_gap_values.tolist()
+
+
+cdef inline void _roll_down(time_t[::1] late, Py_ssize_t parent, time_t start, time_t finish):
+    """A child's late dates hold back its summary's (in node `parent`, if any)."""
+    if parent >= 0:
+        late[2 * parent] = _sooner(late[2 * parent], start)
+        late[2 * parent + 1] = _sooner(late[2 * parent + 1], finish)
 
 
 def moments(list offsets, list cum, list patterns, list midnights, bint finish):

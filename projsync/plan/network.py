@@ -229,7 +229,6 @@ class TaskNetwork:
 
     def _forward(self) -> None:
         """Early dates in topological order (Kahn's), the order kept for the backward pass."""
-        plain = self._plain()
         if self.in_index_order:
             # Every link goes to a later node: node order is a topological order,
             # and walking the arrays in order is much kinder to the CPU caches
@@ -241,10 +240,10 @@ class TaskNetwork:
         else:
             indegree = list(self.indegree)
             order = [n for n, count in enumerate(indegree) if not count]
-        if compiled_sweeps is not None:
-            compiled_sweeps.forward(self, plain, order, indegree)
+        if compiled_sweeps is not None and self.axis.working:
+            compiled_sweeps.forward(self, order, indegree)
         else:
-            self._forward_loop(plain, order, indegree)
+            self._forward_loop(self._plain(), order, indegree)
         if len(order) < len(indegree):
             raise DependencyCycleError(_cycle(self, indegree))
         self.order = order
@@ -397,12 +396,12 @@ class TaskNetwork:
         links_of, link_slot, link_reach = self.links_of, self.link_slot, self.link_reach
         link_seen, shifted_out, pair = self.link_seen, self.shifted_out, self.pair
         parent_in, parent_out = self.parent_in, self.parent_out
-        plain, evaluate_late, evaluate_gaps = self._plain(), self.evaluate_late, self.evaluate_gaps
         self.finish_gap = finish_gap = [INF] * len(self.kind)
         self.start_gap = start_gap = [INF] * len(self.kind)
-        if compiled_sweeps is not None:
-            compiled_sweeps.backward(self, plain)
+        if compiled_sweeps is not None and self.axis.working:
+            compiled_sweeps.backward(self)
             return
+        plain, evaluate_late, evaluate_gaps = self._plain(), self.evaluate_late, self.evaluate_gaps
         project_finish = self.project_finish
         for n in reversed(self.order):
             if not plain[n]:
