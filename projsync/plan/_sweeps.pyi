@@ -1,8 +1,9 @@
 """Types of the compiled sweeps (_sweeps.pyx), for the type checker."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from projsync.plan.model import Dependency, DependencyType, LagKind
 from projsync.plan.network import TaskNetwork
 
 def forward(network: TaskNetwork, order: list[int], indegree: list[int]) -> None: ...
@@ -14,3 +15,26 @@ def moments(
     midnights: list[datetime],
     finish: bool,
 ) -> list[datetime]: ...
+def link_columns(
+    dependencies: Sequence[Dependency],
+    position: dict[str, int],
+    ends_by_type: Mapping[DependencyType, tuple[int, int]],
+    node_out: list[int],
+    node_in: list[int],
+    indegree: list[int],
+) -> (
+    tuple[
+        list[int],
+        list[int],
+        list[int],
+        list[int],
+        list[int],
+        list[int],
+        list[LagKind],
+        list[tuple[int, int]],
+    ]
+    | None
+): ...
+def index_links(
+    sources: list[int], slots: list[int], pair: list[int], no_links: list[int]
+) -> tuple[list[list[int]], bool, list[int]]: ...

@@ -298,3 +298,68 @@ def moments(list offsets, list cum, list patterns, list midnights, bint finish):
     finally:
         PyMem_Free(table)
     return shown
+
+
+# ------------------------------------------------------------ building the network
+
+
+def link_columns(
+    dependencies, dict position, dict ends_by_type, list node_out, list node_in, list indegree
+):
+    """The links as columns (see `schedule._link_columns`), one pass over the records:
+    predecessor tasks, source and target nodes, target slots, from-finish flags,
+    lags, lag kinds and end pairs; each target's indegree counts its links.
+
+    None, and no count changed, when a link names an unknown task, joins a task
+    to itself or has a type not in `ends_by_type`: the caller sorts those out.
+    """
+    cdef list records = list(dependencies)
+    cdef Py_ssize_t k, size = len(records), p, s, target
+    cdef list predecessors = [None] * size, sources = [None] * size, targets = [None] * size
+    cdef list slots = [None] * size, froms = [None] * size, lags = [None] * size
+    cdef list kinds = [None] * size, ends = [None] * size
+    for k in range(size):
+        link = records[k]
+        found = position.get(link.predecessor_id)
+        other = position.get(link.successor_id)
+        pair = ends_by_type.get(link.type)
+        if found is None or other is None or pair is None:
+            return None
+        p, s = found, other
+        if p == s:
+            return None
+        target = node_in[s]
+        predecessors[k] = found
+        sources[k] = node_out[p]
+        targets[k] = target
+        ends[k] = pair
+        froms[k] = (<tuple>pair)[0]
+        slots[k] = 2 * target + <Py_ssize_t>(<tuple>pair)[1]
+        lags[k] = link.lag
+        kinds[k] = link.lag_kind
+    counts = _column(indegree)
+    cdef time_t[::1] count = counts
+    for k in range(size):
+        count[<Py_ssize_t>targets[k]] += 1
+    indegree[:] = counts.tolist()
+    return predecessors, sources, targets, slots, froms, lags, kinds, ends
+
+
+def index_links(list sources, list slots, list pair, list no_links):
+    """For `TaskNetwork.set_links`: the links out of each node (`no_links` for none),
+    whether every link goes to a later node, and each link's slot for free slack."""
+    cdef Py_ssize_t k, size = len(pair), source, slot
+    cdef list links_of = [no_links] * size, seen = [None] * len(slots)
+    cdef bint ascending = True
+    for k in range(len(sources)):
+        source = sources[k]
+        slot = slots[k]
+        links = links_of[source]
+        if links is no_links:
+            links_of[source] = [k]
+        else:
+            (<list>links).append(k)
+        if source >= slot >> 1:
+            ascending = False
+        seen[k] = 2 * <Py_ssize_t>pair[slot >> 1] + (slot & 1)
+    return links_of, ascending, seen

@@ -23,12 +23,8 @@ from functools import lru_cache
 
 import holidays
 
+from projsync.plan import compiled
 from projsync.plan.model import Calendar, CalendarError, CalendarException, WorkingIntervals
-
-try:  # compiled by `make` (Cython): see _sweeps.pyx; without it, `_moments` below
-    import projsync.plan._sweeps as compiled_sweeps
-except ImportError:  # pragma: no cover - depends on the build
-    compiled_sweeps = None  # type: ignore[assignment]  # (the pure-Python path)
 
 __all__ = [
     "STANDARD",
@@ -201,11 +197,11 @@ class CalendarIndex:
         if not offsets:
             return []
         at = self.finish_at if finish else self.start_at
-        if compiled_sweeps is not None:
+        if compiled.sweeps is not None:
             at(min(offsets))  # grow the table over both ends, so over everything between
             at(max(offsets))
             _, cum, patterns, midnights = self._state
-            return compiled_sweeps.moments(list(offsets), cum, patterns, midnights, finish)
+            return compiled.sweeps.moments(list(offsets), cum, patterns, midnights, finish)
         ordered = sorted(set(offsets))
         at(ordered[0])
         at(ordered[-1])

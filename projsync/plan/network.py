@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from itertools import repeat
 from operator import add, ge, itemgetter, lt, mul, sub
 
+from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, moment_of
 from projsync.plan.model import (
     ConstraintType,
@@ -40,11 +41,6 @@ from projsync.plan.model import (
     Task,
     TaskDates,
 )
-
-try:  # the sweeps compiled by `make` (Cython); without them, the loops below
-    import projsync.plan._sweeps as compiled_sweeps
-except ImportError:  # pragma: no cover - depends on the build
-    compiled_sweeps = None  # type: ignore[assignment]  # (the pure-Python path)
 
 __all__ = ["INF", "LEAF", "NEG", "SUMMARY_IN", "SUMMARY_OUT", "TaskNetwork"]
 
@@ -115,28 +111,27 @@ class TaskNetwork:
         self, sources: list[int], slots: list[int], lags: list[int], froms: list[int]
     ) -> None:
         """Store the (unshifted) links, given as columns, one entry per link."""
-        size = len(self.kind)
-        self.links_of = links_of = [_NO_LINKS] * size
-        for k, source in enumerate(sources):
-            if links_of[source] is _NO_LINKS:
-                links_of[source] = [k]
-            else:
-                links_of[source].append(k)
+        if compiled.sweeps is not None:
+            self.links_of, ascending, self.link_seen = compiled.sweeps.index_links(
+                sources, slots, self.pair, _NO_LINKS
+            )
+        else:
+            self.links_of = links_of = [_NO_LINKS] * len(self.kind)
+            for k, source in enumerate(sources):
+                if links_of[source] is _NO_LINKS:
+                    links_of[source] = [k]
+                else:
+                    links_of[source].append(k)
+            ascending = all(map(lt, sources, [slot >> 1 for slot in slots]))
+            # A link into a summary is measured against its out node (its children).
+            pair = self.pair
+            self.link_seen = [2 * pair[slot >> 1] + (slot & 1) for slot in slots]
         self.link_slot, self.link_lag, self.link_from = slots, lags, froms
         self.link_source = sources
         spans = map(mul, froms, map(self.duration.__getitem__, sources))
         self.link_reach = list(map(add, lags, spans))
-        targets = [slot >> 1 for slot in slots]
-        targets.extend(slot >> 1 for links in self.shifted_out.values() for slot, _ in links)
-        shifted_sources = [n for n, links in self.shifted_out.items() for _ in links]
-        self.in_index_order = not self.outline and all(
-            map(lt, [*sources, *shifted_sources], targets)
-        )
-        if self.pair == list(range(size)):
-            self.link_seen = slots
-        else:  # a link into a summary is measured against its out node (its children)
-            pair = self.pair
-            self.link_seen = [2 * pair[slot >> 1] + (slot & 1) for slot in slots]
+        shifted = [(n, slot >> 1) for n, links in self.shifted_out.items() for slot, _ in links]
+        self.in_index_order = not self.outline and ascending and all(n < m for n, m in shifted)
 
     def successors(self, n: int) -> list[int]:
         """Nodes that node `n` holds up: by its links and by the outline (with repeats)."""
@@ -240,8 +235,8 @@ class TaskNetwork:
         else:
             indegree = list(self.indegree)
             order = [n for n, count in enumerate(indegree) if not count]
-        if compiled_sweeps is not None and self.axis.working:
-            compiled_sweeps.forward(self, order, indegree)
+        if compiled.sweeps is not None and self.axis.working:
+            compiled.sweeps.forward(self, order, indegree)
         else:
             self._forward_loop(self._plain(), order, indegree)
         if len(order) < len(indegree):
@@ -398,8 +393,8 @@ class TaskNetwork:
         parent_in, parent_out = self.parent_in, self.parent_out
         self.finish_gap = finish_gap = [INF] * len(self.kind)
         self.start_gap = start_gap = [INF] * len(self.kind)
-        if compiled_sweeps is not None and self.axis.working:
-            compiled_sweeps.backward(self)
+        if compiled.sweeps is not None and self.axis.working:
+            compiled.sweeps.backward(self)
             return
         plain, evaluate_late, evaluate_gaps = self._plain(), self.evaluate_late, self.evaluate_gaps
         project_finish = self.project_finish

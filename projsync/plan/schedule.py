@@ -82,6 +82,7 @@ from itertools import compress, count, repeat
 from operator import attrgetter, eq, is_, itemgetter
 from typing import cast
 
+from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, StaffedTask
 from projsync.plan.calendar import calendar_index
 from projsync.plan.model import (
@@ -503,37 +504,19 @@ def _add_links(
 ) -> None:
     """The links, as flat columns for `TaskNetwork.set_links` (see network.py).
 
-    Column by column with C-level maps, not link by link: a large project has
-    150,000 links. Only links that are not a plain addition on the axis
-    (percent lags, elapsed lags on the working axis...) are looked at one by one.
+    Only links that are not a plain addition on the axis (percent lags, elapsed
+    lags on the working axis...) are looked at one by one.
     """
-    try:
-        predecessors = list(map(position.__getitem__, map(_PREDECESSOR, dependencies)))
-        successors = list(map(position.__getitem__, map(_SUCCESSOR, dependencies)))
-        wrong = any(map(eq, predecessors, successors))
-    except KeyError:
-        wrong = True
-    if wrong:
-        dependencies = _valid_links(dependencies, position, problems)
-        predecessors = list(map(position.__getitem__, map(_PREDECESSOR, dependencies)))
-        successors = list(map(position.__getitem__, map(_SUCCESSOR, dependencies)))
-    found = list(map(_ENDS.get, map(_TYPE, dependencies)))
-    if None in found:  # a plain string, or an unknown type (raises)
-        found = [_ENDS[DependencyType(kind)] for kind in map(_TYPE, dependencies)]
-    ends = cast(list[tuple[int, int]], found)
-    lags = list(map(_LAG, dependencies))
-    lag_kinds = list(map(_LAG_KIND, dependencies))
+    columns = None
+    if compiled.sweeps is not None:
+        columns = compiled.sweeps.link_columns(
+            dependencies, position, _ENDS, network.node_out, network.node_in, network.indegree
+        )
+    if columns is None:
+        columns = _link_columns(network, dependencies, position, problems)
+    predecessors, sources, targets, slots, froms, lags, lag_kinds, ends = columns
     tasks, axis, kind, duration = network.tasks, network.axis, network.kind, network.duration
-    sources, targets = predecessors, successors
-    if len(kind) > len(tasks):  # summaries: links leave out nodes and land on in nodes
-        sources = list(map(network.node_out.__getitem__, predecessors))
-        targets = list(map(network.node_in.__getitem__, successors))
-    indegree = network.indegree
-    for target in targets:
-        indegree[target] += 1
     _relax_floor(network, targets)
-    slots = [2 * target + to_finish for target, (_, to_finish) in zip(targets, ends, strict=True)]
-    froms = list(map(_FROM_END, ends))
     working_axis = axis.working
     native = _WORKING if working_axis else _ELAPSED  # lags that add on this axis
     shifted = set()
@@ -557,13 +540,59 @@ def _add_links(
         shifted.add(k)
     if shifted:
         keep = [k not in shifted for k in range(len(slots))]
-        sources, slots, lags, froms, ends = (
-            list(compress(column, keep)) for column in (sources, slots, lags, froms, ends)
+        sources, slots, lags, froms = (
+            list(compress(column, keep)) for column in (sources, slots, lags, froms)
         )
+        ends = list(compress(ends, keep))
     network.set_links(sources, slots, lags, froms)
     # The start-to-finish links, for the dates shown (`TaskNetwork.start_held`):
     # the pairs in `ends` are _ENDS's own, so identity finds them at C speed.
     network.start_to_finish = list(compress(count(), map(is_, ends, repeat(_ENDS[_SF]))))
+
+
+_LinkColumns = tuple[
+    list[int], list[int], list[int], list[int], list[int], list[int], list[LagKind],
+    list[tuple[int, int]],
+]  # fmt: skip
+
+
+def _link_columns(
+    network: TaskNetwork,
+    dependencies: Sequence[Dependency],
+    position: dict[str, int],
+    problems: list[str],
+) -> _LinkColumns:
+    """Predecessor tasks, source and target nodes, target slots, from-finish flags,
+    lags, lag kinds and end pairs of the valid links; counts them in the targets'
+    indegrees. Column by column with C-level maps, not link by link: a large
+    project has 150,000 links. (`_sweeps.link_columns` does the same in one pass.)
+    """
+    try:
+        predecessors = list(map(position.__getitem__, map(_PREDECESSOR, dependencies)))
+        successors = list(map(position.__getitem__, map(_SUCCESSOR, dependencies)))
+        wrong = any(map(eq, predecessors, successors))
+    except KeyError:
+        wrong = True
+    if wrong:
+        dependencies = _valid_links(dependencies, position, problems)
+        predecessors = list(map(position.__getitem__, map(_PREDECESSOR, dependencies)))
+        successors = list(map(position.__getitem__, map(_SUCCESSOR, dependencies)))
+    found = list(map(_ENDS.get, map(_TYPE, dependencies)))
+    if None in found:  # a plain string, or an unknown type (raises)
+        found = [_ENDS[DependencyType(kind)] for kind in map(_TYPE, dependencies)]
+    ends = cast(list[tuple[int, int]], found)
+    sources, targets = predecessors, successors
+    if len(network.kind) > len(network.tasks):  # summaries: out nodes to in nodes
+        sources = list(map(network.node_out.__getitem__, predecessors))
+        targets = list(map(network.node_in.__getitem__, successors))
+    indegree = network.indegree
+    for target in targets:
+        indegree[target] += 1
+    slots = [2 * target + to_finish for target, (_, to_finish) in zip(targets, ends, strict=True)]
+    froms = list(map(_FROM_END, ends))
+    lags = list(map(_LAG, dependencies))
+    lag_kinds = list(map(_LAG_KIND, dependencies))
+    return predecessors, sources, targets, slots, froms, lags, lag_kinds, ends
 
 
 def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projsync.plan import calendar as calendar_module
-from projsync.plan import network as network_module
+from projsync.plan import compiled as compiled_module
 from projsync.plan.calendar import STANDARD, public_holidays
 from projsync.plan.model import (
     ConstraintType,
@@ -40,13 +39,11 @@ Records = tuple[Project, list[Task], list[Dependency]]
 
 def _both_ways(records: Records) -> tuple[Schedule | str, Schedule | str]:
     """The outcome compiled, then pure Python: a schedule or the error's text."""
-    assert network_module.compiled_sweeps is compiled
-    assert calendar_module.compiled_sweeps is compiled
+    assert compiled_module.sweeps is compiled
     outcomes: list[Schedule | str] = []
     for module in (compiled, None):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(network_module, "compiled_sweeps", module)
-            patch.setattr(calendar_module, "compiled_sweeps", module)
+            patch.setattr(compiled_module, "sweeps", module)
             try:
                 outcomes.append(schedule(*records))
             except PlanError as exc:
