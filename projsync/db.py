@@ -20,6 +20,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.sql.dml import UpdateBase
 
 from projsync.errors import ConfigurationError, RetriableError
 
@@ -100,6 +101,24 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     if not compiled.positional:
         parameters = [dict(zip(order, values, strict=True)) for values in parameters]
     conn.exec_driver_sql(compiled.string, parameters)
+
+
+def execute_many(
+    conn: Connection, statement: UpdateBase, parameters: Sequence[Mapping[str, object]]
+) -> None:
+    """Run a statement once per parameter set in one executemany of the driver,
+    compiled once, values passed as given (texts and numbers: no type
+    conversion). What ``conn.execute(statement, parameters)`` does without
+    building each set's parameters anew."""
+    if not parameters:
+        return
+    compiled = statement.compile(dialect=conn.dialect)
+    if compiled.positional:
+        order = list(compiled.positiontup or ())
+        rows: list[Any] = [tuple(row[name] for name in order) for row in parameters]
+    else:
+        rows = [dict(row) for row in parameters]
+    conn.exec_driver_sql(compiled.string, rows)
 
 
 def _converted(values: list[object], processor: Callable[[Any], Any]) -> list[object]:

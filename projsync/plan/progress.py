@@ -83,6 +83,8 @@ def _record_project(
 
 
 def _known_resources(conn: Connection, wanted: set[str]) -> set[str]:
+    if len(wanted) > 100:  # a whole portfolio's workers: one read of every id
+        return wanted & set(conn.execute(select(resources.c.id)).scalars())
     listed = sorted(wanted)
     found: set[str] = set()
     for start in range(0, len(listed), 500):

@@ -43,7 +43,7 @@ from projsync.connectors.base import (
     Operation,
     SyncRecord,
 )
-from projsync.db import Store, insert_many
+from projsync.db import Store, execute_many, insert_many
 from projsync.sync import mapping
 from projsync.sync.headers import headers, refresh_headers
 from projsync.sync.links import (
@@ -91,8 +91,10 @@ RECORDS_PER_BATCH = 2000
 """Records merged, applied and recorded together (tasks a whole project at a
 time): memory stays flat however large the portfolio."""
 
-OPERATIONS_PER_APPLY = 1000
-"""Operations applied in one call to the plan side and recorded in one transaction."""
+OPERATIONS_PER_APPLY = RECORDS_PER_BATCH
+"""Operations applied in one call to the plan side and recorded in one
+transaction: a batch at a time, so the plan side sees a project's actuals
+together."""
 
 _SETTINGS_SEEN = "settings"
 """The cursor that remembers which version of the settings the last run saw."""
@@ -424,8 +426,7 @@ class SyncEngine:
                 for r in self._actual_records(since, until, scope)
                 if _project_of(kind, r) in scope.root_of
             )
-            while actuals := list(itertools.islice(wanted, RECORDS_PER_BATCH)):
-                yield actuals
+            yield from _streamed_projects(wanted, lambda r: _project_of(kind, r) or "")
             return
         records = self._records(kind, since, until, scope)
         yield from _whole_projects(records, lambda r: _project_of(kind, r) or "")
@@ -666,7 +667,7 @@ class SyncEngine:
         kind = EntityKind.ACTUAL
         with self.store.read() as conn:
             bases = bases_of(conn, kind.value, [r.key for r in records])
-            linked = plan_keys_of(conn, kind.value, [r.key for r in records])
+            targets = self._actual_targets(conn, records, scope)
         to_plan: list[_Planned] = []
         for record in records:
             base = bases.get(record.key)
@@ -680,7 +681,7 @@ class SyncEngine:
                 if base == new_base:
                     continue
                 action = Action.CREATE if base is None else Action.UPDATE
-            target = linked.get(record.key) or _plan_key(kind, record, scope)
+            target = targets.get(record.key)
             if target is None:
                 continue
             if report.dry_run:
@@ -698,6 +699,27 @@ class SyncEngine:
             )
             to_plan.append((record, operation, new_base))
         return to_plan
+
+    @staticmethod
+    def _actual_targets(
+        conn: Connection, records: Iterable[SyncRecord], scope: _Scope
+    ) -> dict[str, str]:
+        """Where actuals go on the plan side: under their task, wherever its link
+        puts it, by resource and day. (Actuals keep no links of their own: there
+        are millions, and each would only repeat its task's.)"""
+        places = {r.key: r.key.rsplit("/", 2) for r in records}
+        tasks = plan_keys_of(conn, EntityKind.TASK.value, {task for task, _, _ in places.values()})
+        found: dict[str, str] = {}
+        for key, (task, resource, day) in places.items():
+            target = tasks.get(task)
+            if target is None:
+                project, number = task.split("/", 1)
+                root = scope.root_of.get(project)
+                if root is None:
+                    continue
+                target = f"{root}/{_task_id(project, number, scope)}"
+            found[key] = f"{target}/{resource}/{day}"
+        return found
 
     # -- the plan side's changes ---------------------------------------------------
 
@@ -947,6 +969,9 @@ class SyncEngine:
         """Plan keys of ledger records: their links, else the keys the sync gives them
         (records outside the integration have none)."""
         listed = list(records)
+        if kind is EntityKind.ACTUAL:
+            with self.store.read() as conn:
+                return self._actual_targets(conn, listed, scope)
         with self.store.read() as conn:
             linked = plan_keys_of(conn, kind.value, [r.key for r in listed])
         found = {}
@@ -1099,13 +1124,14 @@ class SyncEngine:
                     )
                 )
             if new_base is not None and linked_to is not None:
-                link_rows.append(
-                    {
-                        "kind": kind.value,
-                        "ledger_key": record.key,
-                        "plan_key": linked_to,
-                    }
-                )
+                if kind is not EntityKind.ACTUAL:  # an actual's place follows its task's
+                    link_rows.append(
+                        {
+                            "kind": kind.value,
+                            "ledger_key": record.key,
+                            "plan_key": linked_to,
+                        }
+                    )
                 base_rows.append(
                     {
                         "kind": kind.value,
@@ -1118,16 +1144,16 @@ class SyncEngine:
             insert_many(conn, log, entries_rows)
         if gone:  # by key, in one executemany each: no statement per chunk to compile
             keys = [{"kind": kind.value, "key": key} for key in gone]
-            for table in (links, merge_bases):
-                conn.execute(
+            for table in (links, merge_bases) if kind is not EntityKind.ACTUAL else (merge_bases,):
+                execute_many(
+                    conn,
                     table.delete().where(
                         table.c.kind == bindparam("kind"), table.c.ledger_key == bindparam("key")
                     ),
                     keys,
                 )
-        if link_rows:
-            insert_many(conn, links, link_rows)
-            insert_many(conn, merge_bases, base_rows)
+        insert_many(conn, links, link_rows)
+        insert_many(conn, merge_bases, base_rows)
 
     # -- cursors and runs ----------------------------------------------------------
 
@@ -1290,6 +1316,21 @@ def _whole_projects(
         if len(batch) >= RECORDS_PER_BATCH:
             yield batch
             batch = []
+    if batch:
+        yield batch
+
+
+def _streamed_projects(items: Iterable[_T], project_of: Callable[[_T], str]) -> Iterator[list[_T]]:
+    """Batches of at most ``RECORDS_PER_BATCH`` items from a stream ordered by
+    project, cut between projects where a project fits in a batch (so the plan
+    side sees each one whole) and within one that does not."""
+    batch: list[_T] = []
+    for _, mine in itertools.groupby(items, key=project_of):
+        while piece := list(itertools.islice(mine, RECORDS_PER_BATCH)):
+            if batch and len(batch) + len(piece) > RECORDS_PER_BATCH:
+                yield batch
+                batch = []
+            batch.extend(piece)
     if batch:
         yield batch
 

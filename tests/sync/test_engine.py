@@ -535,3 +535,33 @@ def test_sync__a_run_stopped_by_an_unreachable_side_ends_failed_and_the_next_run
     assert last is not None and last.status == "completed"
     assert statuses["P1"] == "idle"
     assert [t.id for t in PlanService(plan).tasks("P1")]  # the WBS went across
+
+
+def test_sync__hours_go_to_the_task_where_the_plan_holds_it(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    """Actuals follow their task's link: after the project is pointed at another
+    plan project, its tasks stay where they are linked, and so do new hours."""
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    settings.set_project(sync, "P1", plan_project="ELSEWHERE")
+    post_journal(
+        ledger.store,
+        [
+            JournalLine(
+                line=1,
+                kind=TransactionKind.HOUR,
+                project="P1",
+                activity="A1",
+                worker="W1",
+                date=D,
+                hours=Decimal("2"),
+            )
+        ],
+        source="t",
+    )
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0, entries(sync, status=LogStatus.FAILED)
+    _, views, _ = project_view(plan, "P1")
+    assert {v.task.id: v.actual_work for v in views}["A1"] == 120
