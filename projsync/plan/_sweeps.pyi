@@ -38,3 +38,6 @@ def link_columns(
 def index_links(
     sources: list[int], slots: list[int], pair: list[int], no_links: list[int]
 ) -> tuple[list[list[int]], bool, list[int]]: ...
+def relax_floor(
+    targets: list[int], kind: list[int], dated: set[int], base: list[int], floor: int
+) -> None: ...

@@ -8,7 +8,9 @@ The same rules as `TaskNetwork.evaluate_early`/`release`/`evaluate_late`/
 needs no calendar: pins and durations are plain offsets). The values live in
 C arrays while a sweep runs, copied from the network's lists and written back
 after: lists of Python ints put every value behind a pointer, and the sweeps
-spent their time waiting on memory. Shifted links still call their `Shift`.
+spent their time waiting on memory. A shifted link (an elapsed lag) is
+worked out on a copy of the project calendar's day table (`_Calendar`), and
+by its `Shift` where the table does not reach (which grows the table).
 network.py and calendar.py use this module when `make` built it and their
 own loops otherwise; tests/plan/test_sweeps.py holds the two to identical
 results. Times fit a C long long: they stay within +-2**62 plus centuries.
@@ -88,6 +90,7 @@ def forward(network, list order, list indegree):
     cdef const unsigned char[::1] shifted = _flags(size, shifted_out)
     cdef const unsigned char[::1] outlined = _flags(size, outline)
     cdef _Links links = _Links(network.links_of)
+    cdef _Calendar days = _Calendar(network.axis.project) if shifted_out else None
     ready_values = _zeros(max(size, len(order)))
     cdef time_t[::1] ready = ready_values
     cdef Py_ssize_t i, done = 0, waiting = len(order), n, m, k, slot, parent
@@ -133,7 +136,7 @@ def forward(network, list order, list indegree):
             waiting = _one_less(slot >> 1, count, ready, waiting)
         if shifted[n]:
             for slot, shift in shifted_out[n]:
-                value = shift.forward(finish if shift.from_finish else start)
+                value = days.shift(shift, finish if shift.from_finish else start, True)
                 if value > bound[slot]:
                     bound[slot] = value
                 waiting = _one_less(slot >> 1, count, ready, waiting)
@@ -172,6 +175,65 @@ cdef inline void _roll_up(time_t[::1] early, Py_ssize_t parent, time_t start, ti
         early[2 * parent + 1] = _later(early[2 * parent + 1], finish)
 
 
+cdef class _Calendar:
+    """The project calendar's day table, as `CalendarIndex.table` gives it now, in C
+    arrays: for `Shift.forward`/`backward` on the working axis (an elapsed lag
+    added to a working moment) without making a datetime."""
+
+    cdef time_t[::1] cum, pattern_of, before, start_minute, finish_minute
+    cdef Py_ssize_t days
+
+    def __init__(self, index):
+        cdef Py_ssize_t i, m, p, made = 0
+        _, cum, patterns, _ = index.table()
+        self.days = len(patterns)
+        self.cum = _column(cum)
+        self.pattern_of = _zeros(self.days)
+        number = {}
+        for i in range(self.days):
+            self.pattern_of[i] = number.setdefault(id(patterns[i]), len(number))
+        self.before = _zeros(1441 * len(number))
+        self.start_minute = _zeros(1441 * len(number))
+        self.finish_minute = _zeros(1441 * len(number))
+        for i in range(self.days):
+            p = self.pattern_of[i]
+            if p < made:
+                continue
+            made += 1
+            pattern = patterns[i]
+            for m in range(1441):
+                self.before[1441 * p + m] = pattern.before[m]
+            for m in range(len(pattern.start_minute)):
+                self.start_minute[1441 * p + m] = pattern.start_minute[m]
+            for m in range(len(pattern.finish_minute)):
+                self.finish_minute[1441 * p + m] = pattern.finish_minute[m]
+
+    cdef time_t shift(self, shift, time_t value, bint forward) except? -1:
+        """`shift.forward(value)` (or `backward`), from the table where it reaches."""
+        cdef bint at_finish = shift.read_finish if forward else shift.write_finish
+        cdef time_t lag = shift.lag if forward else -<time_t>shift.lag
+        cdef Py_ssize_t low = 0, high = self.days + 1, middle, day, p
+        cdef time_t clock, minute
+        while low < high:  # the day of the offset, as `CalendarIndex.start_at`/`finish_at`
+            middle = (low + high) >> 1
+            if self.cum[middle] < value or (not at_finish and self.cum[middle] == value):
+                low = middle + 1
+            else:
+                high = middle
+        day = low - 1
+        if 0 <= day < self.days:
+            p = self.pattern_of[day]
+            if at_finish:
+                minute = self.finish_minute[1441 * p + value - self.cum[day]]
+            else:
+                minute = self.start_minute[1441 * p + value - self.cum[day]]
+            clock = day * 1440 + minute + lag
+            day = clock // 1440
+            if 0 <= day < self.days:
+                return self.cum[day] + self.before[1441 * self.pattern_of[day] + clock % 1440]
+        return shift.forward(value) if forward else shift.backward(value)
+
+
 def backward(network):
     """Late dates and the gaps free slack is made of, in reverse topological order
     (as `TaskNetwork._backward`); working axis only."""
@@ -192,6 +254,7 @@ def backward(network):
     cdef const unsigned char[::1] pinned = _flags(size, pins)
     cdef const unsigned char[::1] shifted = _flags(size, shifted_out)
     cdef _Links links = _Links(network.links_of)
+    cdef _Calendar days = _Calendar(network.axis.project) if shifted_out else None
     cdef time_t project_finish = network.project_finish
     cdef Py_ssize_t i, j, n, k, slot, parent, end
     cdef time_t span, start, finish, start_bound, value, gap
@@ -218,13 +281,13 @@ def backward(network):
         if shifted[n]:
             for slot, shift in shifted_out[n]:
                 end = shift.from_finish
-                value = shift.backward(late[slot])
+                value = days.shift(shift, late[slot], False)
                 if end:
                     finish = _sooner(finish, value)
                 else:
                     start_bound = _sooner(start_bound, value)
                 value = early[2 * pair[slot >> 1] + (slot & 1)]
-                gap = value - <time_t>shift.forward(early[2 * n + end])
+                gap = value - days.shift(shift, early[2 * n + end], True)
                 gaps[end] = _sooner(gaps[end], gap)
         parent = parent_out[n]
         if parent >= 0:
@@ -363,3 +426,13 @@ def index_links(list sources, list slots, list pair, list no_links):
             ascending = False
         seen[k] = 2 * <Py_ssize_t>pair[slot >> 1] + (slot & 1)
     return links_of, ascending, seen
+
+
+def relax_floor(list targets, list kind, set dated, list base, floor):
+    """Every detail task with a predecessor and no date constraint starts, at the
+    earliest, at `floor` (see `schedule._relax_floor`)."""
+    cdef Py_ssize_t k, n
+    for k in range(len(targets)):
+        n = targets[k]
+        if <time_t>kind[n] == LEAF and not (dated and n in dated):
+            base[n] = floor

@@ -182,6 +182,11 @@ class CalendarIndex:
             i = bisect_left(cum, offset) - 1
         return midnights[i] + _MINUTE[patterns[i].finish_minute[offset - cum[i]]]
 
+    def table(self) -> _State:
+        """The day table as it is now (see `_State`): it grows by replacement, never
+        changes in place, so a copy of it stays right where it reaches."""
+        return self._state
+
     def start_moments(self, offsets: Sequence[int]) -> list[datetime]:
         """`start_at` of every offset, in bulk (a schedule converts 400,000 of them)."""
         return self._moments(offsets, finish=False)

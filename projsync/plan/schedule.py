@@ -606,6 +606,9 @@ def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
     if network.relaxed_floor >= network.floor:
         return
     kind, dated = network.kind, network.dated
+    if compiled.sweeps is not None:
+        compiled.sweeps.relax_floor(targets, kind, dated, network.base, network.relaxed_floor)
+        return
     linked = set(targets)
     if dated or kind.count(LEAF) < len(kind):
         linked = {n for n in linked if kind[n] == LEAF and n not in dated}
