@@ -26,9 +26,10 @@ def money(value: object) -> Decimal:
 def to_units(value: Decimal, places: int) -> int:
     """``Decimal('12.34')`` at 2 places → ``1234``; refuses extra precision."""
     scaled = value.scaleb(places)
-    if scaled != scaled.to_integral_value():
+    units = int(scaled)
+    if units != scaled:
         raise ValueError(f"{value} has more than {places} decimal places")
-    return int(scaled)
+    return units
 
 
 def from_units(units: int, places: int) -> Decimal:

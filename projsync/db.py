@@ -8,6 +8,7 @@ knows no table of any part.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -83,14 +84,7 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     """
     if not rows:
         return
-    dialect = conn.dialect
-    names = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    order = list(compiled.positiontup or ()) if compiled.positional else names
-    converters = []
-    for name in order:
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        converters.append((name, processor))
+    sql, positional, converters = _insert_plan(table, tuple(rows[0]), conn.dialect)
     columns = [
         [row[name] for row in rows]
         if processor is None
@@ -98,9 +92,27 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
         for name, processor in converters
     ]
     parameters: list[Any] = list(zip(*columns, strict=True))
-    if not compiled.positional:
+    if not positional:
+        order = [name for name, _ in converters]
         parameters = [dict(zip(order, values, strict=True)) for values in parameters]
-    conn.exec_driver_sql(compiled.string, parameters)
+    conn.exec_driver_sql(sql, parameters)
+
+
+_Converters = list[tuple[str, Callable[[Any], Any] | None]]
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_plan(
+    table: Table, names: tuple[str, ...], dialect: Dialect
+) -> tuple[str, bool, _Converters]:
+    """An insert of these columns compiled for the dialect, with each column's
+    conversion, in the statement's parameter order: compiled once per process."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    order = list(compiled.positiontup or ()) if compiled.positional else list(names)
+    converters: _Converters = [
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order
+    ]
+    return compiled.string, bool(compiled.positional), converters
 
 
 def execute_many(
@@ -122,18 +134,19 @@ def execute_many(
 
 
 def _converted(values: list[object], processor: Callable[[Any], Any]) -> list[object]:
-    """A column's values converted for the driver, each distinct object once:
-    a batch's rows often share one (the same timestamp in every row)."""
+    """A column's values converted for the driver, each distinct value once: a
+    batch's rows often share them (one timestamp in every row, a few hundred
+    days among thousands of actuals)."""
+    done: dict[object, object] = {None: None}
     converted: list[object] = []
-    last: object = None
-    done: object = None
     for value in values:
-        if value is None:
-            converted.append(None)
-            continue
-        if value is not last:
-            last, done = value, processor(value)
-        converted.append(done)
+        try:
+            converted.append(done[value])
+        except KeyError:
+            done[value] = result = processor(value)
+            converted.append(result)
+        except TypeError:  # unhashable: converted as it comes
+            converted.append(processor(value))
     return converted
 
 
