@@ -1,5 +1,6 @@
 """Types of the compiled sweeps (_sweeps.pyx), for the type checker."""
 
+from array import array
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -36,8 +37,29 @@ def link_columns(
     | None
 ): ...
 def index_links(
-    sources: list[int], slots: list[int], pair: list[int], no_links: list[int]
-) -> tuple[list[list[int]], bool, list[int]]: ...
+    sources: list[int], slots: list[int], pair: list[int]
+) -> tuple[array[int], array[int], bool, list[int]]: ...
+def unpacked_links(
+    first: array[int], index: array[int], no_links: list[int]
+) -> list[list[int]]: ...
 def relax_floor(
     targets: list[int], kind: list[int], dated: set[int], base: list[int], floor: int
 ) -> None: ...
+def task_columns(
+    nodes: list[int],
+    early: list[int],
+    late: list[int],
+    scheduled: list[int],
+    duration: list[int],
+    work: list[int],
+    finish_gap: list[int],
+    start_gap: list[int],
+) -> tuple[list[list[int]], list[list[int]], list[list[int]]]: ...
+def rolled_up(
+    order: list[int],
+    kind: list[int],
+    parent_out: list[int],
+    scheduled: list[int],
+    late: list[int],
+    work: list[int],
+) -> dict[int, list[int]]: ...

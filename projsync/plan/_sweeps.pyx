@@ -43,25 +43,36 @@ cdef array.array _column(list values):
 
 
 cdef class _Links:
-    """The links out of each node, packed: node n's are index[first[n]:first[n + 1]]."""
+    """The links out of each node, packed: node n's are index[first[n]:first[n + 1]]
+    (`TaskNetwork.link_first`/`link_index`, made by `index_links`)."""
 
     cdef time_t[::1] first, index
 
-    def __init__(self, list links_of):
-        cdef Py_ssize_t n, j, size = len(links_of), total = 0
-        cdef list links
-        self.first = _zeros(size + 1)
-        for n in range(size):
-            self.first[n] = total
-            total += len(<list>links_of[n])
-        self.first[size] = total
-        self.index = _zeros(total)
-        total = 0
-        for n in range(size):
-            links = links_of[n]
-            for j in range(len(links)):
-                self.index[total] = links[j]
-                total += 1
+    def __init__(self, network):
+        if network.link_first is None:  # links stored by the interpreter's set_links
+            network.link_first, network.link_index = _packed(network.links_of)
+        self.first = network.link_first
+        self.index = network.link_index
+
+
+cdef tuple _packed(list links_of):
+    cdef Py_ssize_t n, j, size = len(links_of), total = 0
+    cdef list links
+    first_values = _zeros(size + 1)
+    cdef time_t[::1] first = first_values
+    for n in range(size):
+        first[n] = total
+        total += len(<list>links_of[n])
+    first[size] = total
+    index_values = _zeros(total)
+    cdef time_t[::1] index = index_values
+    total = 0
+    for n in range(size):
+        links = links_of[n]
+        for j in range(len(links)):
+            index[total] = links[j]
+            total += 1
+    return first_values, index_values
 
 
 cdef bytearray _flags(Py_ssize_t size, dict by_node):
@@ -89,7 +100,7 @@ def forward(network, list order, list indegree):
     cdef const unsigned char[::1] pinned = _flags(size, pins)
     cdef const unsigned char[::1] shifted = _flags(size, shifted_out)
     cdef const unsigned char[::1] outlined = _flags(size, outline)
-    cdef _Links links = _Links(network.links_of)
+    cdef _Links links = _Links(network)
     cdef _Calendar days = _Calendar(network.axis.project) if shifted_out else None
     ready_values = _zeros(max(size, len(order)))
     cdef time_t[::1] ready = ready_values
@@ -253,7 +264,7 @@ def backward(network):
     cdef dict pins = network.pins, shifted_out = network.shifted_out
     cdef const unsigned char[::1] pinned = _flags(size, pins)
     cdef const unsigned char[::1] shifted = _flags(size, shifted_out)
-    cdef _Links links = _Links(network.links_of)
+    cdef _Links links = _Links(network)
     cdef _Calendar days = _Calendar(network.axis.project) if shifted_out else None
     cdef time_t project_finish = network.project_finish
     cdef Py_ssize_t i, j, n, k, slot, parent, end
@@ -408,24 +419,42 @@ def link_columns(
     return predecessors, sources, targets, slots, froms, lags, kinds, ends
 
 
-def index_links(list sources, list slots, list pair, list no_links):
-    """For `TaskNetwork.set_links`: the links out of each node (`no_links` for none),
+def index_links(list sources, list slots, list pair):
+    """For `TaskNetwork.set_links`: the links out of each node, packed (see `_Links`),
     whether every link goes to a later node, and each link's slot for free slack."""
-    cdef Py_ssize_t k, size = len(pair), source, slot
-    cdef list links_of = [no_links] * size, seen = [None] * len(slots)
+    cdef Py_ssize_t k, size = len(pair), links = len(sources), source, slot
+    first_values, index_values = _zeros(size + 1), _zeros(links)
+    cdef time_t[::1] first = first_values, index = index_values
+    cdef list seen = [None] * links
     cdef bint ascending = True
-    for k in range(len(sources)):
+    for k in range(links):  # a counting sort by source, stable: each node's in k order
         source = sources[k]
         slot = slots[k]
-        links = links_of[source]
-        if links is no_links:
-            links_of[source] = [k]
-        else:
-            (<list>links).append(k)
+        first[source + 1] += 1
         if source >= slot >> 1:
             ascending = False
         seen[k] = 2 * <Py_ssize_t>pair[slot >> 1] + (slot & 1)
-    return links_of, ascending, seen
+    for k in range(size):
+        first[k + 1] += first[k]
+    for k in range(links):
+        source = sources[k]
+        index[first[source]] = k
+        first[source] += 1
+    for k in range(size, 0, -1):
+        first[k] = first[k - 1]
+    first[0] = 0
+    return first_values, index_values, ascending, seen
+
+
+def unpacked_links(first_values, index_values, list no_links):
+    """The links out of each node as lists (`TaskNetwork.links_of`; `no_links` for none)."""
+    cdef time_t[::1] first = first_values, index = index_values
+    cdef Py_ssize_t n, size = len(first) - 1
+    cdef list links_of = [no_links] * size
+    for n in range(size):
+        if first[n + 1] > first[n]:
+            links_of[n] = list(index_values[first[n]:first[n + 1]])
+    return links_of
 
 
 def relax_floor(list targets, list kind, set dated, list base, floor):
@@ -436,3 +465,66 @@ def relax_floor(list targets, list kind, set dated, list base, floor):
         n = targets[k]
         if <time_t>kind[n] == LEAF and not (dated and n in dated):
             base[n] = floor
+
+
+# ------------------------------------------------------------------------ the result
+
+
+def task_columns(
+    list nodes, list early, list late, list scheduled, list duration, list work,
+    list finish_gap, list start_gap,
+):
+    """Per task (its node in `nodes`), as `TaskNetwork._common_rows` reads them: early
+    start and finish, late start and finish; scheduled start and finish, duration,
+    work; finish gap, start gap."""
+    cdef Py_ssize_t i, n, size = len(nodes)
+    cdef list columns = [[None] * size for _ in range(10)]
+    cdef list early_start = columns[0], early_finish = columns[1]
+    cdef list late_start = columns[2], late_finish = columns[3]
+    cdef list start = columns[4], finish = columns[5], spans = columns[6], works = columns[7]
+    cdef list finish_gaps = columns[8], start_gaps = columns[9]
+    for i in range(size):
+        n = nodes[i]
+        early_start[i] = early[2 * n]
+        early_finish[i] = early[2 * n + 1]
+        late_start[i] = late[2 * n]
+        late_finish[i] = late[2 * n + 1]
+        start[i] = scheduled[2 * n]
+        finish[i] = scheduled[2 * n + 1]
+        spans[i] = duration[n]
+        works[i] = work[n]
+        finish_gaps[i] = finish_gap[n]
+        start_gaps[i] = start_gap[n]
+    return columns[0:4], columns[4:8], columns[8:10]
+
+
+def rolled_up(list order, list kind, list parent_out, list scheduled, list late, list work):
+    """Per summary out node: min start, max finish, min late start, max late finish,
+    work of its children (as `TaskNetwork._rolled_up`)."""
+    cdef Py_ssize_t n, parent, size = len(kind)
+    cdef dict up = {}
+    cdef list values, rolled
+    for n in range(size):
+        if <time_t>kind[n] == SUMMARY_OUT:
+            up[n] = [INF, -INF, INF, -INF, 0]
+    if not up:
+        return up
+    for n in order:
+        parent = parent_out[n]
+        if parent < 0:
+            continue
+        if <time_t>kind[n] == LEAF:
+            values = [scheduled[2 * n], scheduled[2 * n + 1], late[2 * n], late[2 * n + 1], work[n]]
+        else:
+            values = up[n]
+        rolled = up[parent]
+        if values[0] < rolled[0]:
+            rolled[0] = values[0]
+        if values[1] > rolled[1]:
+            rolled[1] = values[1]
+        if values[2] < rolled[2]:
+            rolled[2] = values[2]
+        if values[3] > rolled[3]:
+            rolled[3] = values[3]
+        rolled[4] += values[4]
+    return up

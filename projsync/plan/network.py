@@ -27,6 +27,7 @@ whole schedule should take well under a second in CPython.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from itertools import repeat
 from operator import add, ge, itemgetter, lt, mul, sub
@@ -87,8 +88,10 @@ class TaskNetwork:
         self.dated: set[int] = set()  # nodes whose earliest start is a date constraint's
         self.alap: list[int] = []
         # Links by predecessor (see `set_links`): node n's are links_of[n], each an
-        # index k into these columns:
-        self.links_of: list[list[int]] = []
+        # index k into these columns (packed in link_first/link_index when compiled):
+        self._links_of: list[list[int]] | None = []
+        self.link_first: array[int] | None = None
+        self.link_index: array[int] | None = None
         self.link_source: list[int] = []  # the predecessor's node
         self.start_to_finish: list[int] = []  # the SF links (their k)
         self.link_slot: list[int] = []  # the successor's slot the link bounds
@@ -112,11 +115,12 @@ class TaskNetwork:
     ) -> None:
         """Store the (unshifted) links, given as columns, one entry per link."""
         if compiled.sweeps is not None:
-            self.links_of, ascending, self.link_seen = compiled.sweeps.index_links(
-                sources, slots, self.pair, _NO_LINKS
+            self.link_first, self.link_index, ascending, self.link_seen = (
+                compiled.sweeps.index_links(sources, slots, self.pair)
             )
+            self._links_of = None  # made when first asked for: the compiled sweeps need none
         else:
-            self.links_of = links_of = [_NO_LINKS] * len(self.kind)
+            self._links_of = links_of = [_NO_LINKS] * len(self.kind)
             for k, source in enumerate(sources):
                 if links_of[source] is _NO_LINKS:
                     links_of[source] = [k]
@@ -132,6 +136,16 @@ class TaskNetwork:
         self.link_reach = list(map(add, lags, spans))
         shifted = [(n, slot >> 1) for n, links in self.shifted_out.items() for slot, _ in links]
         self.in_index_order = not self.outline and ascending and all(n < m for n, m in shifted)
+
+    @property
+    def links_of(self) -> list[list[int]]:
+        """The links out of each node: their indexes k into the link columns."""
+        if self._links_of is None:
+            assert self.link_first is not None and self.link_index is not None
+            self._links_of = compiled.sweeps.unpacked_links(
+                self.link_first, self.link_index, _NO_LINKS
+            )
+        return self._links_of
 
     def successors(self, n: int) -> list[int]:
         """Nodes that node `n` holds up: by its links and by the outline (with repeats)."""
@@ -557,6 +571,10 @@ class TaskNetwork:
     def _rolled_up(self) -> dict[int, list[int]]:
         """Per summary out node: min start, max finish, min late start, max late finish, work."""
         kind, scheduled, late, parent_out = self.kind, self.scheduled, self.late, self.parent_out
+        if compiled.sweeps is not None:
+            return compiled.sweeps.rolled_up(
+                self.order, kind, parent_out, scheduled, late, self.work
+            )
         up = {n: [INF, NEG, INF, NEG, 0] for n in range(len(kind)) if kind[n] == SUMMARY_OUT}
         if not up:
             return up
@@ -635,6 +653,11 @@ class TaskNetwork:
             picked = [early[0::2], early[1::2], late[0::2], late[1::2]]
             columns = [scheduled[0::2], scheduled[1::2], self.duration, self.work]
             gaps = [self.finish_gap, self.start_gap]
+        elif compiled.sweeps is not None:
+            picked, columns, gaps = compiled.sweeps.task_columns(
+                nodes, early, late, scheduled, self.duration, self.work,
+                self.finish_gap, self.start_gap,
+            )  # fmt: skip
         else:
             picked = [[values[2 * n + end] for n in nodes] for values in (early, late)
                       for end in (0, 1)]  # fmt: skip
