@@ -382,7 +382,11 @@ class SyncEngine:
         hours of workers who are not resources (and expenses and fees) count
         on the task without a resource. ``actuals`` come ordered by project,
         activity and day, with every worker of each day they name."""
-        for (project, activity, day), records in itertools.groupby(actuals, key=_actual_day):
+        for (project, activity, day), group in itertools.groupby(actuals, key=_actual_day):
+            records = list(group)
+            if len(records) == 1 and _folded_already(records[0], scope.workers):
+                yield records[0]  # one worker that day, a resource or none: as it is
+                continue
             folded: dict[str | None, dict[str, Decimal]] = {}
             version = 0
             for record in records:
@@ -944,7 +948,7 @@ class SyncEngine:
         if kind is EntityKind.ACTUAL:
             fields = record.fields or {}
             return {
-                "actual_work": round(Decimal(str(fields.get("hours") or 0)) * 60),
+                "actual_work": round(_decimal(fields.get("hours") or 0) * 60),
                 "actual_cost": fields.get("cost"),
                 "revenue": fields.get("revenue"),
             }
@@ -1360,6 +1364,23 @@ def _as_base_says(
     project, _, number = ledger_key.partition("/")
     fields = {**(base or {}), "project": project, "number": number}
     return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)
+
+
+def _folded_already(record: SyncRecord, resources: set[str]) -> bool:
+    """True when a ledger actual is the plan's as it is: its worker a resource
+    (or none), its key and figures as folding would give them."""
+    fields = record.fields or {}
+    worker = fields.get("worker")
+    if worker is not None and worker not in resources:
+        return False
+    day = fields["day"]
+    assert isinstance(day, dt.date)
+    return (
+        record.key == f"{fields['project']}/{fields['activity']}/{worker or ''}/{day.isoformat()}"
+        and record.parent == f"{fields['project']}/{fields['activity']}"
+        and len(fields) == 7
+        and all(type(fields[name]) is Decimal for name in ("hours", "cost", "revenue"))
+    )
 
 
 def _actual_day(record: SyncRecord) -> tuple[str, str, dt.date]:
