@@ -58,7 +58,7 @@ sweeps: $(VENV)/.installed
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gcc python3-dev; }
 	@[ -n "$$(find $(SWEEPS).*.so -newer $(SWEEPS).pyx 2>/dev/null)" ] || { \
-	  $(BIN)/pip install --quiet 'Cython>=3.0' && \
+	  $(BIN)/pip install --quiet 'Cython>=3.0' setuptools && \
 	  $(BIN)/cythonize -i -q $(SWEEPS).pyx && rm -f $(SWEEPS).c; }
 
 # The browser tests drive Debian's Chromium; install it where there is none.

@@ -47,6 +47,9 @@ off before adding the lag, so non-working time is counted differently; on an SS 
 SF link from a summary, MPXJ drives from the child that was earliest before summary
 links were applied.
 
+`compiled` says whether the scheduler ran its compiled loops (projsync/plan/_sweeps.pyx,
+built by `make`) or, where they were not built, the pure-Python ones (slower).
+
 The last line of stdout is the JSON result; progress goes to stderr.
 """
 
@@ -66,6 +69,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from projsync.plan import compiled
 from projsync.plan.calendar import STANDARD, public_holidays
 from projsync.plan.model import (
     Calendar,
@@ -389,6 +393,7 @@ def main() -> None:
         "tasks": args.tasks,
         "links": len(net.links),
         "seconds": round(seconds, 3),
+        "compiled": compiled.sweeps is not None,
         "peak_rss_mb": rss,
         "mpxj_seconds": round(mpxj_seconds, 3),
         "ratio": round(seconds / mpxj_seconds, 3),

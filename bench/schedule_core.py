@@ -16,6 +16,7 @@ import sys
 import time
 from datetime import datetime
 
+from projsync.plan import compiled
 from projsync.plan.calendar import STANDARD, public_holidays
 from projsync.plan.model import Calendar, Dependency, DependencyType, LagKind, Project, Task
 from projsync.plan.schedule import schedule
@@ -71,6 +72,7 @@ def main() -> None:
             "finish": result.finish.isoformat(),
             "critical": sum(t.critical for t in result.tasks),
         }
+    report["compiled"] = compiled.sweeps is not None  # projsync/plan/_sweeps.pyx, built by make
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(report))
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from projsync.plan.model import Dependency, DependencyType, LagKind
 from projsync.plan.network import TaskNetwork
 
+_Ints = list[int]
+
 def forward(network: TaskNetwork, order: list[int], indegree: list[int]) -> None: ...
 def backward(network: TaskNetwork) -> None: ...
 def moments(
@@ -20,21 +22,11 @@ def link_columns(
     dependencies: Sequence[Dependency],
     position: dict[str, int],
     ends_by_type: Mapping[DependencyType, tuple[int, int]],
-    node_out: list[int],
-    node_in: list[int],
-    indegree: list[int],
+    node_out: _Ints,
+    node_in: _Ints,
+    indegree: _Ints,
 ) -> (
-    tuple[
-        list[int],
-        list[int],
-        list[int],
-        list[int],
-        list[int],
-        list[int],
-        list[LagKind],
-        list[tuple[int, int]],
-    ]
-    | None
+    tuple[_Ints, _Ints, _Ints, _Ints, _Ints, _Ints, list[LagKind], list[tuple[int, int]]] | None
 ): ...
 def index_links(
     sources: list[int], slots: list[int], pair: list[int]
@@ -63,3 +55,6 @@ def rolled_up(
     late: list[int],
     work: list[int],
 ) -> dict[int, list[int]]: ...
+def outline_nodes(
+    has_children: list[bool], parents: _Ints
+) -> tuple[_Ints, _Ints, _Ints, _Ints, _Ints, _Ints, _Ints, _Ints, dict[int, _Ints]]: ...

@@ -528,3 +528,48 @@ def rolled_up(list order, list kind, list parent_out, list scheduled, list late,
             rolled[3] = values[3]
         rolled[4] += values[4]
     return up
+
+
+def outline_nodes(list has_children, list parents):
+    """The nodes of a project with summaries (see `schedule._add_nodes`): kind, task,
+    pair, each task's in and out node, indegree, parent in and out node per node,
+    and the outline's links between nodes."""
+    cdef Py_ssize_t i, n = 0, parent, tasks = len(has_children)
+    cdef list kind = [], task_of = [], pair = [], node_in = [], node_out = []
+    for i in range(tasks):
+        if has_children[i]:
+            kind += [SUMMARY_IN, SUMMARY_OUT]
+            task_of += [i, i]
+            pair += [n + 1, n]
+            node_in.append(n)
+            node_out.append(n + 1)
+            n += 2
+        else:
+            kind.append(LEAF)
+            task_of.append(i)
+            pair.append(n)
+            node_in.append(n)
+            node_out.append(n)
+            n += 1
+    indegree_values = _zeros(n)
+    cdef time_t[::1] indegree = indegree_values
+    cdef list parent_in = [-1] * n, parent_out = [-1] * n
+    cdef dict outline = {}
+    for i in range(tasks):
+        parent = parents[i]
+        if parent >= 0:
+            parent_in[<Py_ssize_t>node_in[i]] = node_in[parent]
+            parent_out[<Py_ssize_t>node_out[i]] = node_out[parent]
+            # The parent's in node comes before the child, the child before its out node.
+            outline.setdefault(node_in[parent], []).append(node_in[i])
+            outline.setdefault(node_out[i], []).append(node_out[parent])
+            indegree[<Py_ssize_t>node_in[i]] += 1
+            indegree[<Py_ssize_t>node_out[parent]] += 1
+    for i in range(tasks):
+        if has_children[i]:
+            outline.setdefault(node_in[i], []).append(node_out[i])
+            indegree[<Py_ssize_t>node_out[i]] += 1
+    return (
+        kind, task_of, pair, node_in, node_out, indegree_values.tolist(), parent_in, parent_out,
+        outline,
+    )

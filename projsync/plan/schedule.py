@@ -328,28 +328,48 @@ def _add_nodes(
     problems: list[str],
 ) -> None:
     """Nodes for every task, and the outline between them."""
-    tasks = network.tasks
     if not any(has_children):
-        size = len(tasks)
+        size = len(network.tasks)
         network.kind = [LEAF] * size
         network.task_of = network.pair = network.node_in = network.node_out = list(range(size))
+        network.indegree, network.parent_in, network.parent_out = (
+            [0] * size,
+            [-1] * size,
+            [-1] * size,
+        )
+    elif compiled.sweeps is not None:
+        (
+            network.kind, network.task_of, network.pair, network.node_in, network.node_out,
+            network.indegree, network.parent_in, network.parent_out, network.outline,
+        ) = compiled.sweeps.outline_nodes(has_children, parents)  # fmt: skip
     else:
-        kind, task_of, pair = network.kind, network.task_of, network.pair
-        for i in range(len(tasks)):
-            n = len(kind)
-            if has_children[i]:
-                kind.extend((SUMMARY_IN, SUMMARY_OUT))
-                task_of.extend((i, i))
-                pair.extend((n + 1, n))
-                network.node_in.append(n)
-                network.node_out.append(n + 1)
-            else:
-                kind.append(LEAF)
-                task_of.append(i)
-                pair.append(n)
-                network.node_in.append(n)
-                network.node_out.append(n)
-        size = len(kind)
+        _add_outline_nodes(network, parents, has_children)
+    size = len(network.kind)
+    network.duration, network.work, network.delay = [0] * size, [0] * size, [0] * size
+    network.base, network.cap = [NEG] * size, [INF] * size
+    network.ops, network.alap = [None] * size, [0] * size
+    _set_up_tasks(network, assigned, problems)
+
+
+def _add_outline_nodes(network: TaskNetwork, parents: list[int], has_children: list[bool]) -> None:
+    """Two nodes per summary task (see the module docstring), one per detail task,
+    and the outline's links between them (`_sweeps.outline_nodes` does the same)."""
+    kind, task_of, pair = network.kind, network.task_of, network.pair
+    for i in range(len(network.tasks)):
+        n = len(kind)
+        if has_children[i]:
+            kind.extend((SUMMARY_IN, SUMMARY_OUT))
+            task_of.extend((i, i))
+            pair.extend((n + 1, n))
+            network.node_in.append(n)
+            network.node_out.append(n + 1)
+        else:
+            kind.append(LEAF)
+            task_of.append(i)
+            pair.append(n)
+            network.node_in.append(n)
+            network.node_out.append(n)
+    size = len(kind)
     network.indegree = indegree = [0] * size
     network.parent_in = [-1] * size
     network.parent_out = [-1] * size
@@ -367,10 +387,6 @@ def _add_nodes(
         if summary:
             outline.setdefault(node_in[i], []).append(node_out[i])
             indegree[node_out[i]] += 1
-    network.duration, network.work, network.delay = [0] * size, [0] * size, [0] * size
-    network.base, network.cap = [NEG] * size, [INF] * size
-    network.ops, network.alap = [None] * size, [0] * size
-    _set_up_tasks(network, assigned, problems)
 
 
 def _set_up_tasks(
