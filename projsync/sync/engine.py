@@ -1069,11 +1069,13 @@ class SyncEngine:
         link_rows: list[dict[str, object]] = []
         base_rows: list[dict[str, object]] = []
         armed = "PROJSYNC_FAILPOINT" in os.environ
+        kind_name = kind.value  # looked up once: a batch has thousands of rows
+        completed, failed = LogStatus.COMPLETED.value, LogStatus.FAILED.value
         for index, (record, operation, agreed, applied) in enumerate(outcomes):
             if armed:
                 _failpoint("record")
             new_base = agreed
-            entity_type = "subproject" if operation.kind is not kind else kind.value
+            entity_type = "subproject" if operation.kind is not kind else kind_name
             retried = (
                 origin == "ledger"
                 and record.key in self._open_keys
@@ -1095,7 +1097,7 @@ class SyncEngine:
                         "entity_key": record.key,
                         "action": operation.action.value,
                         "entity_version": record.version,
-                        "status": (LogStatus.COMPLETED if applied.ok else LogStatus.FAILED).value,
+                        "status": completed if applied.ok else failed,
                         "attempts": 1,
                         "created_at": now,
                         "updated_at": now,
@@ -1131,14 +1133,14 @@ class SyncEngine:
                 if kind is not EntityKind.ACTUAL:  # an actual's place follows its task's
                     link_rows.append(
                         {
-                            "kind": kind.value,
+                            "kind": kind_name,
                             "ledger_key": record.key,
                             "plan_key": linked_to,
                         }
                     )
                 base_rows.append(
                     {
-                        "kind": kind.value,
+                        "kind": kind_name,
                         "ledger_key": record.key,
                         "fields": base_text(new_base),
                         "synced_at": now,
@@ -1147,7 +1149,7 @@ class SyncEngine:
         if entries_rows:
             insert_many(conn, log, entries_rows)
         if gone:  # by key, in one executemany each: no statement per chunk to compile
-            keys = [{"kind": kind.value, "key": key} for key in gone]
+            keys = [{"kind": kind_name, "key": key} for key in gone]
             for table in (links, merge_bases) if kind is not EntityKind.ACTUAL else (merge_bases,):
                 execute_many(
                     conn,
