@@ -28,9 +28,10 @@ from projsync.plan.model import (
 )
 from projsync.plan.schedule import schedule
 
-compiled = pytest.importorskip(
-    "projsync.plan._sweeps", reason="the compiled sweeps are not built (make builds them)"
-)
+if compiled_module.sweeps is None:
+    reason = "the compiled sweeps are not built, or older than _sweeps.pyx (make builds them)"
+    pytest.skip(reason, allow_module_level=True)
+compiled = compiled_module.sweeps
 
 START = datetime(2026, 1, 5, 8)  # plan times are naive local times
 HOLIDAYS = replace(STANDARD, name="Standard FR", exceptions=public_holidays("FR", [2026]))
