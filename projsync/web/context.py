@@ -17,6 +17,7 @@ from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.db import Store, open_store
 from projsync.errors import ProjsyncError
+from projsync.redmine.fields import identifier_of
 from projsync.sync.engine import RunReport, SyncEngine
 from projsync.sync.settings import load_global
 from projsync.web.access import AccessService
@@ -46,6 +47,9 @@ class Context:
     """Which plan side the sync talks to (the settings' ``plan_side``): with
     any but ``builtin`` the plan store is not the plan, and the pages and the
     plan API do not read it as if it were."""
+    plan_url: Callable[[str], str] | None = None
+    """Where the plan side shows a plan project, by its plan key (Redmine's
+    Gantt chart of the project), when it is not this server."""
     before_run: Callable[[], None] | None = None
     """Called before each sync run (with Redmine as the plan side: its new time
     entries are posted in the ledger first)."""
@@ -137,7 +141,24 @@ def open_context(settings: Settings | None = None) -> Context:
         sync=open_store("sync", s.sync_url, s.sync_schema),
         web=open_store("web", s.web_url, s.web_schema),
         plan_side_name=s.plan_side,
+        plan_url=(
+            redmine_gantt(s.redmine_url, s.redmine_namespace)
+            if s.plan_side == "redmine" and s.redmine_url
+            else None
+        ),
     )
+
+
+def redmine_gantt(redmine_url: str, namespace: str) -> Callable[[str], str]:
+    """Redmine's Gantt chart of the project a plan key names (a subproject's
+    node is a Redmine subproject, its identifier from the last part)."""
+    base = redmine_url.rstrip("/")
+
+    def url(plan_key: str) -> str:
+        identifier = identifier_of(namespace, plan_key.rsplit("/", 1)[-1])
+        return f"{base}/projects/{identifier}/issues/gantt"
+
+    return url
 
 
 class SyncLoop:

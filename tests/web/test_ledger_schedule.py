@@ -15,7 +15,7 @@ from projsync.ledger.model import Activity, Project
 from projsync.ledger.service import LedgerService
 from projsync.sync.settings import set_company, set_project
 from projsync.web.app import create_app
-from projsync.web.context import Context
+from projsync.web.context import Context, redmine_gantt
 from projsync.web.model import Role
 from projsync.web.pages.ledger_schedule import ledger_gantt_rows
 from tests.web.conftest import PASSWORD, open_context, two_companies
@@ -103,3 +103,15 @@ def test_ledger_schedule__the_plan_store_is_not_served_as_the_plan(
     assert "The plan side is redmine" in answer.text
     if path.startswith("/api/"):
         assert client.get(path).status_code == 401
+
+
+def test_ledger_schedule__the_project_page_links_to_redmines_gantt_chart(
+    redmine_side: tuple[Context, TestClient, dict[str, str]],
+) -> None:
+    context, client, pm = redmine_side
+    context.plan_url = redmine_gantt("http://redmine.test/", "acme-")
+    answer = client.get("/projects/PA", headers=pm)
+    assert 'href="http://redmine.test/projects/acme-pa/issues/gantt"' in answer.text
+    # a project the sync has not linked yet has no place there
+    LedgerService(context.ledger).add_project(Project(id="PN", company="ACME", name="New"))
+    assert "issues/gantt" not in client.get("/projects/PN", headers=pm).text

@@ -24,6 +24,7 @@ from projsync.plan.entities import PlanProject
 from projsync.plan.scheduling import project_overallocations
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
+from projsync.sync.links import plan_keys_of
 from projsync.sync.settings import project_settings_of
 from projsync.web.api.plan import task_rows
 from projsync.web.api.sync import entity_statuses
@@ -216,6 +217,16 @@ def _plan_id(context: Context, project_id: str) -> str | None:
     return plan_id
 
 
+def _plan_elsewhere(context: Context, project_id: str) -> str | None:
+    """Where the plan side shows the project (Redmine's Gantt chart), once the
+    sync has linked it there."""
+    if context.plan_url is None:
+        return None
+    with context.sync.read() as conn:
+        plan_key = plan_keys_of(conn, "project", [project_id]).get(project_id)
+    return None if plan_key is None else context.plan_url(plan_key)
+
+
 def _gantt(context: Context, plan_id: str) -> tuple[PlanProject, Markup, dict[str, int]]:
     """The plan project, its chart with the task table as HTML, and counts of
     its tasks; the chart is kept per version of the plan store (drawn once per
@@ -275,11 +286,12 @@ def project_page(
     ids = _subtree(everything, project_id)
     budget, curves = budget_against_actual(context, ids)
     company = next(c for c in LedgerService(context.ledger).companies() if c.id == project.company)
-    plan_id, chart = None, None
+    plan_id, chart, elsewhere = None, None, None
     if not context.plan_in_store:
         if user.can(Right.PLAN_READ):
             by_id = {p.id: p for p in everything}
             chart = _ledger_gantt(context, [by_id[i] for i in ids])
+            elsewhere = _plan_elsewhere(context, project_id)
     else:
         # a subproject is a summary task of its root project's plan project
         parent_of = {p.id: p.parent for p in everything}
@@ -301,6 +313,7 @@ def project_page(
         s_curve=s_curve_svg(curves, currency=company.currency),
         plan_id=plan_id,
         plan_side=context.plan_side_name,
+        plan_url=elsewhere,
         gantt=chart,
         sync=entity_statuses(context).get(("project", project_id), "not integrated"),
     )
