@@ -1,6 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""The scheduler's hot loops compiled (Cython): both sweeps on the working axis,
-and the bulk conversion of working offsets to dates.
+"""The scheduler's hot loops compiled (Cython): building the network's links and
+outline, both sweeps on the working axis, the result's columns, and the bulk
+conversion of working offsets to dates. Each mirrors a loop of network.py,
+schedule.py or calendar.py, which name it; the rules stay described there.
 
 The same rules as `TaskNetwork.evaluate_early`/`release`/`evaluate_late`/
 `evaluate_gaps` and the interpreter's loops of `_forward_loop`/`_backward`
@@ -11,7 +13,7 @@ after: lists of Python ints put every value behind a pointer, and the sweeps
 spent their time waiting on memory. A shifted link (an elapsed lag) is
 worked out on a copy of the project calendar's day table (`_Calendar`), and
 by its `Shift` where the table does not reach (which grows the table).
-network.py and calendar.py use this module when `make` built it and their
+The modules use it through `compiled.sweeps` when `make` built it, and their
 own loops otherwise; tests/plan/test_sweeps.py holds the two to identical
 results. Times fit a C long long: they stay within +-2**62 plus centuries.
 """

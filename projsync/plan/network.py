@@ -9,9 +9,11 @@ whole schedule should take well under a second in CPython.
 - Nodes are ints; each node's arrays are flat lists of ints indexed by node
   (or by *slot*, 2n for a start and 2n+1 for a finish).
 - Links are kept in flat parallel lists of ints (`link_slot`, `link_lag`...),
-  one entry per link; `links_of[n]` lists the links out of node n. Columns of
-  ints, unlike a tuple per link, leave little for the cyclic garbage collector
-  to walk and to free one by one, and can be built with C-level maps.
+  one entry per link; `links_of[n]` lists the links out of node n (with the
+  compiled module they are packed instead, `link_first`/`link_index`, and
+  `links_of` is made when something asks for it). Columns of ints, unlike a
+  tuple per link, leave little for the cyclic garbage collector to walk and
+  to free one by one, and can be built with C-level maps.
 - Most nodes are *plain*: a detail task on the working axis, not pinned. For
   those the end a link leaves from is start or start + duration, so each link
   folds into one constant, its *reach* (lag + duration if it leaves from the
@@ -19,10 +21,13 @@ whole schedule should take well under a second in CPython.
   calls its `Shift`). Other nodes go through the general methods
   (`evaluate_early`, `release`, `evaluate_late`, `evaluate_gaps`), which the
   leveller also drives node by node.
-- The two sweeps also exist compiled, with C ints (`_sweeps.pyx`, built by
-  `make` with Cython): the same loops, used when the module was built. The
-  interpreter's loops stay, and tests/plan/test_sweeps.py requires the two
-  to give identical schedules.
+- The sweeps of a network on the working axis also exist compiled
+  (`_sweeps.pyx`, built by `make` with Cython; see `compiled.py`): the same
+  rules for every kind of node, on C arrays copied from these lists, which
+  cuts the whole schedule to about half. So do the building of the links and
+  outline and the result's columns. The interpreter's loops stay, for the
+  clock axis and where the module is not built, and tests/plan/test_sweeps.py
+  requires both ways to give identical schedules.
 """
 
 from __future__ import annotations
