@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from itertools import repeat
-from operator import add, ge, itemgetter, lt, mul, sub
+from itertools import pairwise, repeat
+from operator import add, and_, eq, ge, itemgetter, lt, mul, not_, sub
 
 from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, moment_of
@@ -146,10 +146,13 @@ class TaskNetwork:
     def links_of(self) -> list[list[int]]:
         """The links out of each node: their indexes k into the link columns."""
         if self._links_of is None:
-            assert self.link_first is not None and self.link_index is not None
-            self._links_of = compiled.sweeps.unpacked_links(
-                self.link_first, self.link_index, _NO_LINKS
-            )
+            first, index = self.link_first, self.link_index
+            assert first is not None and index is not None  # packed by set_links
+            if compiled.sweeps is not None:
+                self._links_of = compiled.sweeps.unpacked_links(first, index, _NO_LINKS)
+            else:  # (switched off since: the comparison test does that)
+                spans = pairwise(first)
+                self._links_of = [list(index[a:b]) if b > a else _NO_LINKS for a, b in spans]
         return self._links_of
 
     def successors(self, n: int) -> list[int]:
@@ -521,8 +524,8 @@ class TaskNetwork:
         """Zero-duration tasks placed by a predecessor's finish: shown at its end, not after."""
         early, duration, kind = self.early, self.duration, self.kind
         found: set[int] = set()
-        if not any(kind[n] == LEAF and not duration[n] for n in range(len(kind))):
-            return found
+        if not any(map(and_, map(eq, kind, repeat(LEAF)), map(not_, duration))):
+            return found  # (no zero-duration detail task: a C-level test of every node)
         links_of, link_slot, link_lag, link_from = (
             self.links_of, self.link_slot, self.link_lag, self.link_from,
         )  # fmt: skip

@@ -26,7 +26,7 @@ from projsync.plan.model import (
     Schedule,
     Task,
 )
-from projsync.plan.schedule import schedule
+from projsync.plan.schedule import compile_network, schedule
 
 if compiled_module.sweeps is None:
     reason = "the compiled sweeps are not built, or older than _sweeps.pyx (make builds them)"
@@ -158,3 +158,14 @@ def test_sweeps__compiled_and_pure_agree_on_a_large_network(seed: int) -> None:
     compiled_outcome, pure_outcome = _both_ways(_large_network(3000, seed))
     assert isinstance(compiled_outcome, Schedule)
     assert compiled_outcome == pure_outcome
+
+
+def test_sweeps__links_by_node_unpack_alike_with_the_module_switched_off() -> None:
+    records = _large_network(200, 3)
+    unpacked = compile_network(*records).links_of
+    network = compile_network(*records)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(compiled_module, "sweeps", None)
+        assert network.links_of == unpacked
+    shifted = sum(map(len, network.shifted_out.values()))  # (elapsed lags: kept apart)
+    assert sum(map(len, unpacked)) + shifted == len(records[2])
