@@ -1112,7 +1112,8 @@ class SyncEngine:
                 report.failed += 1
                 continue
             _count(report, operation.action)
-            gone.append(record.key)
+            if kind is not EntityKind.ACTUAL or operation.action is not Action.CREATE:
+                gone.append(record.key)  # (an actual is created only where it has no base)
             plan_key = plan_keys[index] if plan_keys else None
             linked_to = applied.target_key if origin == "ledger" else plan_key
             if new_base is not None and applied.defaults and origin == "ledger":
