@@ -78,8 +78,21 @@ def _record_project(
     first_days: dict[str, dt.date] = {}
     for entry in mine:
         first_days[entry.task] = min(entry.day, first_days.get(entry.task, entry.day))
-    _follow_actuals(conn, service, project.calendar, tasks_of, first_days)
+    _follow_actuals(conn, service, project.calendar, tasks_of, first_days, _sums_of(have))
     return len(inserts) + len(updates)
+
+
+def _sums_of(
+    have: Mapping[tuple[str, str, dt.date], tuple[int, Decimal, Decimal]],
+) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    """Actual work and cost per (task, resource) of the days given."""
+    sums: dict[tuple[str, str], tuple[int, Decimal]] = {}
+    for (task, resource, _day), (work, cost, _revenue) in have.items():
+        before = sums.get((task, resource))
+        sums[(task, resource)] = (
+            (work, cost) if before is None else (before[0] + work, before[1] + cost)
+        )
+    return sums
 
 
 def _known_resources(conn: Connection, wanted: set[str]) -> set[str]:
@@ -287,13 +300,14 @@ def _follow_actuals(
     project_calendar: str,
     tasks_of: Mapping[str, PlanTask],
     first_days: Mapping[str, dt.date],
+    per_resource: Mapping[tuple[str, str], tuple[int, Decimal]],
 ) -> None:
     """Assignments and tasks follow their actuals: actual work and cost per
-    resource, each task's actual start and its percent complete."""
+    resource (``per_resource``: every day of the tasks, as now stored), each
+    task's actual start and its percent complete."""
     if not tasks_of:
         return
     project_id = next(iter(tasks_of.values())).project
-    per_resource = _sums_per_resource(conn, project_id, set(tasks_of))
     for assignment in _assignments_of_tasks(conn, project_id, set(tasks_of)):
         work, cost = per_resource.get((assignment.task, assignment.resource), (0, ZERO))
         service.write_assignment(
@@ -323,24 +337,6 @@ def _follow_actuals(
         if updated != task:
             progressed.append(updated)
     _write_progress(conn, progressed)
-
-
-def _sums_per_resource(
-    conn: Connection, project_id: str, task_ids: set[str]
-) -> dict[tuple[str, str], tuple[int, Decimal]]:
-    listed = sorted(task_ids)
-    sums: dict[tuple[str, str], tuple[int, Decimal]] = {}
-    for start in range(0, len(listed), 500):
-        rows = conn.execute(
-            select(actuals.c.task_id, actuals.c.resource_id,
-                   func.sum(actuals.c.actual_work), func.sum(actuals.c.actual_cost))
-            .where(actuals.c.project_id == project_id,
-                   actuals.c.task_id.in_(listed[start : start + 500]))
-            .group_by(actuals.c.task_id, actuals.c.resource_id)
-        )  # fmt: skip
-        for task, resource, work, cost in rows:
-            sums[(task, resource)] = (int(work), cost)
-    return sums
 
 
 def _assignments_of_tasks(
