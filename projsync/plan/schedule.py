@@ -536,6 +536,7 @@ def _add_links(
     working_axis = axis.working
     native = _WORKING if working_axis else _ELAPSED  # lags that add on this axis
     shifted = set()
+    instant: set[int] | None = None  # summaries whose every leaf is a zero-duration task
     for k in [k for k, lag_kind in enumerate(lag_kinds) if lag_kind is not native]:
         source, lag, lag_kind = sources[k], lags[k], lag_kinds[k]
         if lag_kind is _PERCENT:
@@ -547,8 +548,10 @@ def _add_links(
             lags[k] = lag
             continue
         target = targets[k]
+        if kind[source] == SUMMARY_OUT and instant is None:
+            instant = _instant_summaries(network)
         zero = (
-            kind[source] == LEAF and not duration[source],
+            (kind[source] == LEAF and not duration[source]) or source in (instant or ()),
             kind[target] == LEAF and not duration[target],
         )
         shift = Shift(axis, lag, ends[k], zero)
@@ -564,6 +567,21 @@ def _add_links(
     # The start-to-finish links, for the dates shown (`TaskNetwork.start_held`):
     # the pairs in `ends` are _ENDS's own, so identity finds them at C speed.
     network.start_to_finish = list(compress(count(), map(is_, ends, repeat(_ENDS[_SF]))))
+
+
+def _instant_summaries(network: TaskNetwork) -> set[int]:
+    """The out nodes of summaries all of whose leaves have no duration: their
+    finish shows as a start moment (Monday 08:00, not Friday 17:00), as their
+    children's do, and a lag from it is counted from there."""
+    kind, duration, parent_out = network.kind, network.duration, network.parent_out
+    busy: set[int] = set()
+    for n, node_kind in enumerate(kind):
+        if node_kind == LEAF and duration[n]:
+            parent = parent_out[n]
+            while parent >= 0 and parent not in busy:
+                busy.add(parent)
+                parent = parent_out[parent]
+    return {n for n, node_kind in enumerate(kind) if node_kind == SUMMARY_OUT} - busy
 
 
 _LinkColumns = tuple[

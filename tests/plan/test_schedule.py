@@ -122,6 +122,20 @@ def test_schedule__elapsed_lag_counts_weekend_hours() -> None:
     assert got["B"].start == at("2024-01-08 08:00")
 
 
+def test_schedule__an_elapsed_lag_from_a_summary_of_milestones_counts_from_its_shown_finish() -> None:
+    """A summary whose only child has no duration finishes on Monday 08:00, as
+    its child does (not on the Friday 17:00 before, the same working moment):
+    an hour's elapsed lag from it ends at 09:00."""
+    tasks = [
+        Task(id="S"),
+        Task(id="M", parent_id="S", duration=0),
+        Task(id="B", duration=0),
+    ]
+    got = dates(tasks, [link("M", "B"), link("S", "B", lag=60, lag_kind=LagKind.ELAPSED)])
+    assert got["S"].finish == at("2024-01-01 08:00")
+    assert got["B"].start == at("2024-01-01 09:00")
+
+
 def test_schedule__elapsed_duration_runs_through_the_weekend() -> None:
     tasks = [Task(id="A", duration=5 * DAY), Task(id="Cure", duration=2 * 1440, elapsed=True)]
     got = dates(tasks, [link("A", "Cure")])
