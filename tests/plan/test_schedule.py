@@ -122,7 +122,7 @@ def test_schedule__elapsed_lag_counts_weekend_hours() -> None:
     assert got["B"].start == at("2024-01-08 08:00")
 
 
-def test_schedule__an_elapsed_lag_from_a_summary_of_milestones_counts_from_its_shown_finish() -> None:
+def test_schedule__an_elapsed_lag_from_a_summary_of_milestones_counts_from_its_finish() -> None:
     """A summary whose only child has no duration finishes on Monday 08:00, as
     its child does (not on the Friday 17:00 before, the same working moment):
     an hour's elapsed lag from it ends at 09:00."""
