@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from projsync.db import Store, insert_many
 from projsync.errors import refusal
@@ -170,13 +170,16 @@ def _existing(conn: Connection, entity: FieldEntity, keys: set[str]) -> set[str]
                 conn.execute(select(resources.c.id).where(resources.c.id.in_(chunk))).scalars()
             )
         else:
-            pairs = [tuple(key.split("/", 1)) for key in chunk]
+            # Two IN lists, which the tasks' key serves by probes (a row-value
+            # IN list made SQLite scan every task); pairs not asked for drop out.
+            pairs = [key.split("/", 1) for key in chunk]
             rows = conn.execute(
                 select(tasks.c.project_id, tasks.c.id).where(
-                    tuple_(tasks.c.project_id, tasks.c.id).in_(pairs)
+                    tasks.c.project_id.in_(sorted({project for project, _ in pairs})),
+                    tasks.c.id.in_(sorted({task for _, task in pairs})),
                 )
             )
-            found.update(f"{project}/{task}" for project, task in rows)
+            found.update(key for project, task in rows if (key := f"{project}/{task}") in keys)
     return found
 
 
