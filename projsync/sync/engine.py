@@ -45,6 +45,7 @@ from projsync.connectors.base import (
 )
 from projsync.db import Store, execute_many, insert_many
 from projsync.sync import mapping
+from projsync.sync.flatjson import actual_payload_json, sums_base_json
 from projsync.sync.headers import headers, refresh_headers
 from projsync.sync.links import (
     base_text,
@@ -1104,7 +1105,9 @@ class SyncEngine:
                         "next_attempt_at": None if applied.ok else now + dt.timedelta(minutes=1),
                         "notified_at": None,
                         "user": self.user,
-                        "payload": payload_text(operation.fields),
+                        "payload": (
+                            actual_payload_json(operation.fields) or payload_text(operation.fields)
+                        ),
                         "error": applied.error,
                     }
                 )
@@ -1143,7 +1146,7 @@ class SyncEngine:
                     {
                         "kind": kind_name,
                         "ledger_key": record.key,
-                        "fields": base_text(new_base),
+                        "fields": sums_base_json(new_base) or base_text(new_base),
                         "synced_at": now,
                     }
                 )
@@ -1378,11 +1381,14 @@ def _folded_already(record: SyncRecord, resources: set[str]) -> bool:
         return False
     day = fields["day"]
     assert isinstance(day, dt.date)
+    parent = f"{fields['project']}/{fields['activity']}"
     return (
-        record.key == f"{fields['project']}/{fields['activity']}/{worker or ''}/{day.isoformat()}"
-        and record.parent == f"{fields['project']}/{fields['activity']}"
-        and len(fields) == 7
-        and all(type(fields[name]) is Decimal for name in ("hours", "cost", "revenue"))
+        len(fields) == 7
+        and type(fields["hours"]) is Decimal
+        and type(fields["cost"]) is Decimal
+        and type(fields["revenue"]) is Decimal
+        and record.parent == parent
+        and record.key == f"{parent}/{worker or ''}/{day.isoformat()}"
     )
 
 
@@ -1442,7 +1448,11 @@ def _count(report: RunReport, action: Action) -> None:
 
 def _neutral(kind: EntityKind, fields: Mapping[str, object]) -> dict[str, object]:
     if kind is EntityKind.ACTUAL:
-        return {name: fields.get(name) for name in ("hours", "cost", "revenue")}
+        return {
+            "hours": fields.get("hours"),
+            "cost": fields.get("cost"),
+            "revenue": fields.get("revenue"),
+        }
     return mapping.neutral_fields(kind, fields)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quoted
 
-__all__ = ["flat_json"]
+__all__ = ["actual_payload_json", "flat_json", "sums_base_json"]
 
 
 def flat_json(fields: Mapping[str, object], *, tag_decimals: bool) -> str | None:
@@ -51,3 +51,32 @@ def _order_of(keys: tuple[object, ...]) -> tuple[tuple[str, str], ...] | None:
     if len(texts) != len(keys):
         return None
     return tuple((key, f"{_quoted(key)}: ") for key in sorted(texts))
+
+
+def actual_payload_json(fields: Mapping[str, object]) -> str | None:
+    """``flat_json`` of an actual's plan fields (``actual_cost``, ``actual_work``,
+    ``revenue``), written in one step: a run writes one for each of millions."""
+    if len(fields) != 3:
+        return None
+    cost, work, revenue = (
+        fields.get("actual_cost"),
+        fields.get("actual_work"),
+        fields.get("revenue"),
+    )
+    if type(cost) is not Decimal or type(work) is not int or type(revenue) is not Decimal:
+        return None
+    return f'{{"actual_cost": "{cost}", "actual_work": {work}, "revenue": "{revenue}"}}'
+
+
+def sums_base_json(fields: Mapping[str, object]) -> str | None:
+    """``flat_json`` with tagged decimals of an actual's merge base (``cost``,
+    ``hours``, ``revenue``), written in one step."""
+    if len(fields) != 3:
+        return None
+    cost, hours, revenue = fields.get("cost"), fields.get("hours"), fields.get("revenue")
+    if type(cost) is not Decimal or type(hours) is not Decimal or type(revenue) is not Decimal:
+        return None
+    return (
+        f'{{"cost": {{"decimal": "{cost}"}}, "hours": {{"decimal": "{hours}"}}, '
+        f'"revenue": {{"decimal": "{revenue}"}}}}'
+    )

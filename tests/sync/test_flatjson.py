@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projsync.sync.flatjson import flat_json
+from projsync.sync.flatjson import actual_payload_json, flat_json, sums_base_json
 from projsync.sync.links import base_fields, base_text
 from projsync.sync.log import payload_text
 
@@ -49,3 +49,30 @@ def test_anything_else_is_left_to_the_encoder() -> None:
     assert flat_json({"flag": True}, tag_decimals=False) is None
     assert flat_json({"nested": {"a": 1}}, tag_decimals=True) is None
     assert payload_text({"flag": True, "n": Decimal("1.10")}) == '{"flag": true, "n": "1.10"}'
+
+
+amounts = st.decimals(allow_nan=False, allow_infinity=False)
+
+
+@given(amounts, st.integers(min_value=-(10**12), max_value=10**12), amounts)
+def test_an_actuals_payload_written_in_one_step_is_the_general_text(
+    cost: Decimal, work: int, revenue: Decimal
+) -> None:
+    fields = {"actual_work": work, "actual_cost": cost, "revenue": revenue}
+    assert actual_payload_json(fields) == flat_json(fields, tag_decimals=False)
+
+
+@given(amounts, amounts, amounts)
+def test_an_actuals_base_written_in_one_step_is_the_general_text(
+    hours: Decimal, cost: Decimal, revenue: Decimal
+) -> None:
+    fields = {"hours": hours, "cost": cost, "revenue": revenue}
+    assert sums_base_json(fields) == base_text(fields)
+
+
+def test_other_shapes_are_left_to_the_general_writers() -> None:
+    assert (
+        actual_payload_json({"actual_work": 1, "actual_cost": None, "revenue": Decimal(0)}) is None
+    )
+    assert sums_base_json({"hours": Decimal(1), "cost": Decimal(1)}) is None
+    assert sums_base_json({"hours": 1, "cost": Decimal(1), "revenue": Decimal(1)}) is None
