@@ -1070,52 +1070,56 @@ class SyncEngine:
         link_rows: list[dict[str, object]] = []
         base_rows: list[dict[str, object]] = []
         armed = "PROJSYNC_FAILPOINT" in os.environ
-        kind_name = kind.value  # looked up once: a batch has thousands of rows
+        # looked up once: a batch has thousands of rows
+        kind_name, actuals = kind.value, kind is EntityKind.ACTUAL
         completed, failed = LogStatus.COMPLETED.value, LogStatus.FAILED.value
+        same = {  # what every entry of the batch says alike
+            "run_id": report.run,
+            "origin": origin,
+            "destination": "plan" if origin == "ledger" else "ledger",
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+            "notified_at": None,
+            "user": self.user,
+        }
+        retry_at = now + dt.timedelta(minutes=1)
+        open_keys = self._open_keys if origin == "ledger" else set()
         for index, (record, operation, agreed, applied) in enumerate(outcomes):
             if armed:
                 _failpoint("record")
             new_base = agreed
+            ok = applied.error is None
             entity_type = "subproject" if operation.kind is not kind else kind_name
-            retried = (
-                origin == "ledger"
-                and record.key in self._open_keys
-                and reopen(
-                    conn,
-                    run=report.run,
-                    entity_type=entity_type,
-                    entity_key=record.key,
-                    error=applied.error,
-                )
+            retried = record.key in open_keys and reopen(
+                conn,
+                run=report.run,
+                entity_type=entity_type,
+                entity_key=record.key,
+                error=applied.error,
             )
             if not retried:
+                fields = operation.fields
                 entries_rows.append(
                     {
-                        "run_id": report.run,
-                        "origin": origin,
-                        "destination": "plan" if origin == "ledger" else "ledger",
+                        **same,
                         "entity_type": ENTITY_TYPES.get(entity_type, entity_type),
                         "entity_key": record.key,
                         "action": operation.action.value,
                         "entity_version": record.version,
-                        "status": completed if applied.ok else failed,
-                        "attempts": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                        "next_attempt_at": None if applied.ok else now + dt.timedelta(minutes=1),
-                        "notified_at": None,
-                        "user": self.user,
+                        "status": completed if ok else failed,
+                        "next_attempt_at": None if ok else retry_at,
                         "payload": (
-                            actual_payload_json(operation.fields) or payload_text(operation.fields)
+                            (actuals and actual_payload_json(fields)) or payload_text(fields)
                         ),
                         "error": applied.error,
                     }
                 )
-            if not applied.ok:
+            if not ok:
                 report.failed += 1
                 continue
             _count(report, operation.action)
-            if kind is not EntityKind.ACTUAL or operation.action is not Action.CREATE:
+            if not actuals or operation.action is not Action.CREATE:
                 gone.append(record.key)  # (an actual is created only where it has no base)
             plan_key = plan_keys[index] if plan_keys else None
             linked_to = applied.target_key if origin == "ledger" else plan_key
@@ -1134,7 +1138,7 @@ class SyncEngine:
                     )
                 )
             if new_base is not None and linked_to is not None:
-                if kind is not EntityKind.ACTUAL:  # an actual's place follows its task's
+                if not actuals:  # an actual's place follows its task's
                     link_rows.append(
                         {
                             "kind": kind_name,
@@ -1146,7 +1150,7 @@ class SyncEngine:
                     {
                         "kind": kind_name,
                         "ledger_key": record.key,
-                        "fields": sums_base_json(new_base) or base_text(new_base),
+                        "fields": (actuals and sums_base_json(new_base)) or base_text(new_base),
                         "synced_at": now,
                     }
                 )
