@@ -115,3 +115,14 @@ def test_ledger_schedule__the_project_page_links_to_redmines_gantt_chart(
     # a project the sync has not linked yet has no place there
     LedgerService(context.ledger).add_project(Project(id="PN", company="ACME", name="New"))
     assert "issues/gantt" not in client.get("/projects/PN", headers=pm).text
+
+
+def test_ledger_schedule__without_the_right_to_read_the_plan_it_is_403_first(
+    redmine_side: tuple[Context, TestClient, dict[str, str]],
+) -> None:
+    context, client, _pm = redmine_side
+    context.access.add_user("tim", name="Tim", role=Role.TEAM_MEMBER, password=PASSWORD,
+                            worker="WA")  # fmt: skip
+    token = context.access.create_token("tim", name="test")[1]
+    answer = client.get("/api/v1/plan/projects", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 403

@@ -18,7 +18,7 @@ from projsync.plan.model import DependencyType
 from projsync.plan.scheduling import project_overallocations, schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
-from projsync.web.auth import api_user, context_of, require
+from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
 from projsync.web.scope import plan_companies, visible_plan_project
@@ -26,8 +26,9 @@ from projsync.web.scope import plan_companies, visible_plan_project
 __all__ = ["router", "task_rows"]
 
 
-async def plan_here(request: Request, user: User = Depends(api_user)) -> None:
-    """409 when the plan store is not the plan side: its data would be stale."""
+async def plan_here(request: Request, user: User = Depends(require(Right.PLAN_READ))) -> None:
+    """409 when the plan store is not the plan side: its data would be stale
+    (to those who may read the plan; the others get their 403 first)."""
     elsewhere = context_of(request).plan_elsewhere()
     if elsewhere is not None:
         raise HTTPException(409, elsewhere)
