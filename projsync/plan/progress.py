@@ -320,22 +320,20 @@ def _follow_actuals(
     progressed: list[PlanTask] = []
     for task_id, task in tasks_of.items():
         total_work = work_of.get(task_id, 0)
-        updated = task
-        if task.actual_start is None and total_work > 0:
+        start, percent = task.actual_start, task.percent_complete
+        if start is None and total_work > 0:
             name = task.calendar or project_calendar
             if name not in calendars:
                 calendars[name] = load_calendar(conn, name)
             start = add_working(
                 calendars[name], dt.datetime.combine(first_days[task_id], dt.time()), 0
             )
-            updated = dataclasses.replace(updated, actual_start=start)
         if task.work > 0:
-            percent = min(100, total_work * 100 // task.work)
-            updated = dataclasses.replace(
-                updated, percent_complete=max(task.percent_complete, percent)
+            percent = max(percent, min(100, total_work * 100 // task.work))
+        if start != task.actual_start or percent != task.percent_complete:
+            progressed.append(
+                dataclasses.replace(task, actual_start=start, percent_complete=percent)
             )
-        if updated != task:
-            progressed.append(updated)
     _write_progress(conn, progressed)
 
 
