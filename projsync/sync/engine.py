@@ -677,7 +677,7 @@ class SyncEngine:
         for record in records:
             base = bases.get(record.key)
             new_base: dict[str, object] | None = None
-            if record.deleted or record.fields is None:
+            if record.fields is None:  # deleted
                 if base is None:
                     continue  # never reached the plan
                 action = Action.DELETE
@@ -716,14 +716,10 @@ class SyncEngine:
         tasks = plan_keys_of(conn, EntityKind.TASK.value, {task for task, _, _ in places.values()})
         found: dict[str, str] = {}
         for key, (task, resource, day) in places.items():
-            target = tasks.get(task)
-            if target is None:
-                project, number = task.split("/", 1)
-                root = scope.root_of.get(project)
-                if root is None:
-                    continue
-                target = f"{root}/{_task_id(project, number, scope)}"
-            found[key] = f"{target}/{resource}/{day}"
+            project, number = task.split("/", 1)
+            target = tasks.get(task) or _task_plan_key(project, number, scope)
+            if target is not None:
+                found[key] = f"{target}/{resource}/{day}"
         return found
 
     # -- the plan side's changes ---------------------------------------------------
@@ -1158,7 +1154,7 @@ class SyncEngine:
             insert_many(conn, log, entries_rows)
         if gone:  # by key, in one executemany each: no statement per chunk to compile
             keys = [{"kind": kind_name, "key": key} for key in gone]
-            for table in (links, merge_bases) if kind is not EntityKind.ACTUAL else (merge_bases,):
+            for table in (merge_bases,) if actuals else (links, merge_bases):
                 execute_many(
                     conn,
                     table.delete().where(
@@ -1481,18 +1477,17 @@ def _plan_key(kind: EntityKind, record: SyncRecord, scope: _Scope) -> str | None
     if kind is EntityKind.RESOURCE:
         return record.key
     project = str(fields.get("project") or record.key.split("/", 1)[0])
-    root = scope.root_of.get(project)
-    if root is None:
-        return None
     if kind is EntityKind.TASK:
-        return f"{root}/{_task_id(project, str(fields.get('number')), scope)}"
-    activity = str(fields.get("activity"))
-    task = _task_id(project, activity, scope)
-    if kind is EntityKind.ASSIGNMENT:
-        return f"{root}/{task}/{fields.get('worker')}"
-    day = fields.get("day")
-    assert isinstance(day, dt.date)
-    return f"{root}/{task}/{fields.get('worker') or ''}/{day.isoformat()}"
+        return _task_plan_key(project, str(fields.get("number")), scope)
+    # an assignment (actuals go under their task's link: SyncEngine._actual_targets)
+    task = _task_plan_key(project, str(fields.get("activity")), scope)
+    return None if task is None else f"{task}/{fields.get('worker')}"
+
+
+def _task_plan_key(project: str, number: str, scope: _Scope) -> str | None:
+    """The plan key the sync gives an activity's task (None outside the integration)."""
+    root = scope.root_of.get(project)
+    return None if root is None else f"{root}/{_task_id(project, number, scope)}"
 
 
 def _plan_parent(kind: EntityKind, record: SyncRecord, scope: _Scope) -> str | None:
