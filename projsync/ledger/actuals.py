@@ -16,13 +16,13 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
-    String,
     func,
     select,
     tuple_,
     type_coerce,
 )
 
+from projsync.columns import from_units
 from projsync.db import Store
 from projsync.ledger.model import TransactionKind
 from projsync.ledger.tables import transactions
@@ -109,7 +109,7 @@ def _aggregate(
         transactions.c.project_id,
         transactions.c.activity_number,
         worker,
-        type_coerce(transactions.c.date, String),  # parsed below, faster than the type does
+        transactions.c.date,
         # the sums in the columns' integer units, made decimals below
         type_coerce(func.coalesce(hours, 0), BigInteger),
         type_coerce(func.sum(transactions.c.cost), BigInteger),
@@ -130,7 +130,7 @@ def _aggregate(
                 project=project,
                 activity=activity,
                 worker=who,
-                day=day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
+                day=day,
             ),
             hours=_cents(h),
             cost=_cents(cost),
@@ -140,4 +140,4 @@ def _aggregate(
 
 def _cents(units: object) -> Decimal:
     """A sum of one of the two-place columns, in its integer units, as a decimal."""
-    return Decimal(int(units)).scaleb(-2)  # type: ignore[call-overload]
+    return from_units(int(units), 2)  # type: ignore[call-overload]
