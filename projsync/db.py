@@ -9,8 +9,9 @@ knows no table of any part.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,22 +82,35 @@ class Store:
         self.engine.dispose()
 
 
-def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]]) -> None:
+def insert_many(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, object]],
+    *,
+    same: Mapping[str, object] | None = None,
+) -> None:
     """Insert rows (all with the same keys) in one executemany of the driver.
 
     What ``conn.execute(insert(table), rows)`` does, without its per-row
     parameter processing: the statement is compiled once and each column's
-    type conversion is applied column by column. For imports of many rows.
+    type conversion is applied column by column. ``same`` holds the values
+    every row shares (a run's id, a timestamp), converted once and not
+    repeated in each row. For imports of many rows.
     """
     if not rows:
         return
-    sql, positional, converters = _insert_plan(table, tuple(rows[0]), conn.dialect)
-    columns = [
-        [row[name] for row in rows]
-        if processor is None
-        else _converted([row[name] for row in rows], processor)
-        for name, processor in converters
-    ]
+    shared = dict(same or {})
+    sql, positional, converters = _insert_plan(table, tuple(rows[0]) + tuple(shared), conn.dialect)
+    columns: list[Iterable[object]] = []
+    for name, processor in converters:
+        if name in shared:
+            value = shared[name]
+            columns.append(
+                itertools.repeat(value if processor is None else processor(value), len(rows))
+            )
+        else:
+            values = [row[name] for row in rows]
+            columns.append(values if processor is None else _converted(values, processor))
     parameters: list[Any] = list(zip(*columns, strict=True))
     if not positional:
         order = [name for name, _ in converters]

@@ -24,12 +24,7 @@ from projsync.connectors.base import (
 from projsync.db import Store
 from projsync.errors import InputError, Problem
 from projsync.ledger import forecasts as forecast_service
-from projsync.ledger.actuals import (
-    ActualKey,
-    DailyActual,
-    changed_daily_actuals,
-    daily_actuals,
-)
+from projsync.ledger.actuals import DaySums, changed_daily_sums, daily_sums
 from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.model import Activity, Forecast, ForecastKind, Project, Worker
 from projsync.ledger.service import LedgerService
@@ -91,8 +86,8 @@ class LedgerConnector:
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
         now = self.high_water()
         if kind is EntityKind.ACTUAL:
-            for actual in daily_actuals(self.store):
-                yield _actual_record(actual, now)
+            for sums in daily_sums(self.store):
+                yield _actual_record(sums, now)
             return
         for record in self.changes(kind, 0, now):
             if not record.deleted:
@@ -163,8 +158,8 @@ class LedgerConnector:
         """The aggregates of every project, activity and day with a changed
         transaction (all workers of such a day), each as it is now, ordered by
         project, activity and day."""
-        for actual in changed_daily_actuals(self.store, since, until):
-            yield _actual_record(actual, until)
+        for sums in changed_daily_sums(self.store, since, until):
+            yield _actual_record(sums, until)
 
     # -- writing -------------------------------------------------------------------
 
@@ -267,20 +262,21 @@ def _forecast_record(forecast: Forecast, version: int) -> SyncRecord:
     )
 
 
-def _actual_record(actual: DailyActual, version: int) -> SyncRecord:
-    key: ActualKey = actual.key
+def _actual_record(sums: DaySums, version: int) -> SyncRecord:
+    project, activity, worker, day, hours, cost, revenue = sums
+    parent = f"{project}/{activity}"
     return SyncRecord(
         kind=EntityKind.ACTUAL,
-        key=key.text(),
+        key=f"{parent}/{worker}/{day.isoformat()}",
         version=version,
-        parent=f"{key.project}/{key.activity}",
+        parent=parent,
         fields={
-            "project": key.project,
-            "activity": key.activity,
-            "worker": key.worker or None,
-            "day": key.day,
-            "hours": actual.hours,
-            "cost": actual.cost,
-            "revenue": actual.revenue,
+            "project": project,
+            "activity": activity,
+            "worker": worker or None,
+            "day": day,
+            "hours": hours,
+            "cost": cost,
+            "revenue": revenue,
         },
     )

@@ -8,6 +8,7 @@ in SQL; only the aggregates asked for are read. Read-only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +28,15 @@ from projsync.db import Store
 from projsync.ledger.model import TransactionKind
 from projsync.ledger.tables import transactions
 
-__all__ = ["ActualKey", "DailyActual", "changed_daily_actuals", "daily_actuals"]
+__all__ = [
+    "ActualKey",
+    "DailyActual",
+    "DaySums",
+    "changed_daily_actuals",
+    "changed_daily_sums",
+    "daily_actuals",
+    "daily_sums",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
@@ -50,8 +59,19 @@ class DailyActual:
     revenue: Decimal
 
 
+DaySums = tuple[str, str, str, dt.date, Decimal, Decimal, Decimal]
+"""One aggregate as a plain tuple: project, activity, worker ("" for expenses
+and fees), day, hours, cost, revenue. What a reader of millions takes, with
+no object built per aggregate."""
+
+
 def daily_actuals(store: Store) -> Iterator[DailyActual]:
     """Every aggregate, ordered by project, activity, day and worker."""
+    return map(_daily, daily_sums(store))
+
+
+def daily_sums(store: Store) -> Iterator[DaySums]:
+    """``daily_actuals`` as plain tuples."""
     with store.read() as conn:
         yield from _aggregate(conn, None)
 
@@ -63,6 +83,13 @@ def changed_daily_actuals(
     stamped after ``since`` up to ``until``: all workers of such a day, each
     as it is now, ordered by project, activity, day and worker. Read a few
     projects at a time, so memory stays flat however much changed."""
+    return map(_daily, changed_daily_sums(store, since, until, projects_per_read=projects_per_read))
+
+
+def changed_daily_sums(
+    store: Store, since: int, until: int, *, projects_per_read: int = 20
+) -> Iterator[DaySums]:
+    """``changed_daily_actuals`` as plain tuples."""
     stamped = (transactions.c.version > since) & (transactions.c.version <= until)
     with store.read() as conn:
         oldest = conn.execute(select(func.min(transactions.c.version))).scalar()
@@ -102,7 +129,7 @@ def _aggregate(
     where: ColumnElement[bool] | None,
     *,
     having: ColumnElement[bool] | None = None,
-) -> Iterator[DailyActual]:
+) -> Iterator[DaySums]:
     worker = func.coalesce(transactions.c.worker_id, "")
     hours = func.sum(transactions.c.hours).filter(transactions.c.kind == TransactionKind.HOUR.value)
     query = select(
@@ -124,20 +151,17 @@ def _aggregate(
     ordered = query.order_by(
         transactions.c.project_id, transactions.c.activity_number, transactions.c.date, worker
     )
+    # every sum is of a two-place column (hundredths of an hour, cents)
+    cents = functools.partial(from_units, places=2)
     for project, activity, who, day, h, cost, revenue in conn.execute(ordered):
-        yield DailyActual(
-            key=ActualKey(
-                project=project,
-                activity=activity,
-                worker=who,
-                day=day,
-            ),
-            hours=_cents(h),
-            cost=_cents(cost),
-            revenue=_cents(revenue),
-        )
+        yield project, activity, who, day, cents(int(h)), cents(int(cost)), cents(int(revenue))
 
 
-def _cents(units: object) -> Decimal:
-    """A sum of one of the two-place columns, in its integer units, as a decimal."""
-    return from_units(int(units), 2)  # type: ignore[call-overload]
+def _daily(sums: DaySums) -> DailyActual:
+    project, activity, worker, day, hours, cost, revenue = sums
+    return DailyActual(
+        key=ActualKey(project=project, activity=activity, worker=worker, day=day),
+        hours=hours,
+        cost=cost,
+        revenue=revenue,
+    )

@@ -21,6 +21,7 @@ issue; here the plan side is taken as the merge base says it was.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -567,7 +568,7 @@ class SyncEngine:
     ) -> tuple[list[_Planned], list[_Planned]]:
         """Merge each entity; operations for the plan side, and back to the ledger."""
         if kind is EntityKind.ACTUAL:
-            return self._actual_operations(records, scope, settings, report), []
+            return self._actual_operations(records, scope, report), []
         to_plan: list[_Planned] = []
         to_ledger: list[_Planned] = []
         with self.store.read() as conn:
@@ -579,7 +580,7 @@ class SyncEngine:
         for record in _parents_first(records):
             link_kind = kind.value
             base = bases.get(record.key)
-            neutral = None if record.fields is None else _neutral(kind, record.fields)
+            neutral = None if record.fields is None else mapping.neutral_fields(kind, record.fields)
             plan_record = theirs.get(record.key)
             plan_state: Mapping[str, object] | None = base
             if plan_record is not None and not plan_record.deleted and base is not None:
@@ -662,7 +663,6 @@ class SyncEngine:
         self,
         records: list[SyncRecord],
         scope: _Scope,
-        settings: GlobalSettings,
         report: RunReport,
     ) -> list[_Planned]:
         """Actuals flow one way, so their merge is the general merge's ledger-only
@@ -676,16 +676,24 @@ class SyncEngine:
         to_plan: list[_Planned] = []
         for record in records:
             base = bases.get(record.key)
+            fields = record.fields
             new_base: dict[str, object] | None = None
-            if record.fields is None:  # deleted
+            plan_fields: dict[str, object] = {}
+            if fields is None:  # deleted
                 if base is None:
                     continue  # never reached the plan
                 action = Action.DELETE
             else:
-                new_base = _neutral(kind, record.fields)
+                hours, cost = fields.get("hours"), fields.get("cost")
+                new_base = {"hours": hours, "cost": cost, "revenue": fields.get("revenue")}
                 if base == new_base:
                     continue
                 action = Action.CREATE if base is None else Action.UPDATE
+                plan_fields = {
+                    "actual_work": round(_decimal(hours or 0) * 60),
+                    "actual_cost": cost,
+                    "revenue": new_base["revenue"],
+                }
             target = targets.get(record.key)
             if target is None:
                 continue
@@ -699,8 +707,7 @@ class SyncEngine:
                 action=action,
                 source_key=record.key,
                 target_key=target,
-                fields=self._plan_fields(kind, record, {}, settings, header=False),
-                parent=None,
+                fields=plan_fields,
             )
             to_plan.append((record, operation, new_base))
         return to_plan
@@ -942,13 +949,6 @@ class SyncEngine:
         *,
         header: bool,
     ) -> dict[str, object]:
-        if kind is EntityKind.ACTUAL:
-            fields = record.fields or {}
-            return {
-                "actual_work": round(_decimal(fields.get("hours") or 0) * 60),
-                "actual_cost": fields.get("cost"),
-                "revenue": fields.get("revenue"),
-            }
         fields = mapping.plan_fields_of_ledger(
             kind,
             changed,
@@ -1079,6 +1079,7 @@ class SyncEngine:
             "notified_at": None,
             "user": self.user,
         }
+        done: collections.Counter[Action] = collections.Counter()
         retry_at = now + dt.timedelta(minutes=1)
         open_keys = self._open_keys if origin == "ledger" else set()
         for index, (record, operation, agreed, applied) in enumerate(outcomes):
@@ -1098,7 +1099,6 @@ class SyncEngine:
                 fields = operation.fields
                 entries_rows.append(
                     {
-                        **same,
                         "entity_type": ENTITY_TYPES.get(entity_type, entity_type),
                         "entity_key": record.key,
                         "action": operation.action.value,
@@ -1114,7 +1114,7 @@ class SyncEngine:
             if not ok:
                 report.failed += 1
                 continue
-            _count(report, operation.action)
+            done[operation.action] += 1
             if not actuals or operation.action is not Action.CREATE:
                 gone.append(record.key)  # (an actual is created only where it has no base)
             plan_key = plan_keys[index] if plan_keys else None
@@ -1144,14 +1144,13 @@ class SyncEngine:
                     )
                 base_rows.append(
                     {
-                        "kind": kind_name,
                         "ledger_key": record.key,
                         "fields": (actuals and sums_base_json(new_base)) or base_text(new_base),
-                        "synced_at": now,
                     }
                 )
-        if entries_rows:
-            insert_many(conn, log, entries_rows)
+        for action, count in done.items():
+            _count(report, action, count)
+        insert_many(conn, log, entries_rows, same=same)
         if gone:  # by key, in one executemany each: no statement per chunk to compile
             keys = [{"kind": kind_name, "key": key} for key in gone]
             for table in (merge_bases,) if actuals else (links, merge_bases):
@@ -1163,7 +1162,7 @@ class SyncEngine:
                     keys,
                 )
         insert_many(conn, links, link_rows)
-        insert_many(conn, merge_bases, base_rows)
+        insert_many(conn, merge_bases, base_rows, same={"kind": kind_name, "synced_at": now})
 
     # -- cursors and runs ----------------------------------------------------------
 
@@ -1437,23 +1436,13 @@ def _as_day(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def _count(report: RunReport, action: Action) -> None:
+def _count(report: RunReport, action: Action, count: int = 1) -> None:
     if action is Action.CREATE:
-        report.created += 1
+        report.created += count
     elif action is Action.DELETE:
-        report.deleted += 1
+        report.deleted += count
     else:
-        report.updated += 1
-
-
-def _neutral(kind: EntityKind, fields: Mapping[str, object]) -> dict[str, object]:
-    if kind is EntityKind.ACTUAL:
-        return {
-            "hours": fields.get("hours"),
-            "cost": fields.get("cost"),
-            "revenue": fields.get("revenue"),
-        }
-    return mapping.neutral_fields(kind, fields)
+        report.updated += count
 
 
 def _project_of(kind: EntityKind, record: SyncRecord) -> str | None:
