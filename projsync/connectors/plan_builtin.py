@@ -131,18 +131,14 @@ class PlanConnector:
         self._fields_known, self._lookups_known = set(), set()
         actual_ops = [o for o in operations if o.kind is EntityKind.ACTUAL and o.target_key]
         done = self._actuals(actual_ops) if actual_ops else {}
+        done.update(self._new_headers(operations))  # projects before their tasks
         done.update(self._new_tasks(operations))
         for operation in operations:
-            if operation.target_key in done and operation.kind in (
-                EntityKind.ACTUAL,
-                EntityKind.TASK,
-            ):
+            if operation.target_key in done and operation.kind in _IN_BULK:
                 error = done[operation.target_key]
-                results.append(
-                    Applied(operation=operation, target_key=operation.target_key, error=error)
-                )
-                continue
-            applied = apply_one(operation, self._apply)
+                applied = Applied(operation=operation, target_key=operation.target_key, error=error)
+            else:
+                applied = apply_one(operation, self._apply)
             chosen = self._defaults.pop(operation.target_key or "", {})
             if chosen and applied.ok:
                 applied = dataclasses.replace(applied, defaults=chosen)
@@ -175,7 +171,7 @@ class PlanConnector:
         if not exists:
             start = given.get("start")
             if start is None:  # the plan needs a start; the sync learns the one chosen
-                start = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
+                start = _default_start()
                 self._defaults[key] = {"start": start}
             self.service.add_project(
                 PlanProject(id=key, name=str(given.get("name") or key), start=start)  # type: ignore[arg-type]
@@ -270,6 +266,75 @@ class PlanConnector:
             )
             done.update((str(o.target_key), None) for o in fresh)
         return done
+
+    def _new_headers(self, operations: Sequence[Operation]) -> dict[str, str | None]:
+        """Projects and resources created in bulk, a kind at a time, each kind in
+        one transaction (a portfolio's come in thousands); when one of them is
+        refused, each goes on its own, with its reason."""
+        done: dict[str, str | None] = {}
+        for kind, entity in (
+            (EntityKind.PROJECT, FieldEntity.PROJECT),
+            (EntityKind.RESOURCE, FieldEntity.RESOURCE),
+        ):
+            creates = [
+                o
+                for o in operations
+                if o.kind is kind and o.action is Action.CREATE and o.target_key
+            ]
+            if len(creates) < 2:
+                continue
+            chosen: dict[str, dict[str, object]] = {}
+            try:
+                with self.store.write() as conn:
+                    fresh = [
+                        o for o in creates if not self._exists_in(conn, kind, str(o.target_key))
+                    ]
+                    for operation in fresh:
+                        self._add_in(conn, operation, chosen)
+            except InputError:
+                continue
+            self._defaults.update(chosen)
+            try:
+                self._custom_many(
+                    entity,
+                    [
+                        (
+                            str(o.target_key),
+                            o.fields.get("custom_fields", {}),
+                            o.fields.get("custom_lookups", ()),
+                        )
+                        for o in fresh
+                    ],
+                )
+            except InputError:
+                continue  # each goes on its own again (they exist now): the one refused says why
+            done.update((str(o.target_key), None) for o in fresh)
+        return done
+
+    def _exists_in(self, conn: Connection, kind: EntityKind, key: str) -> bool:
+        if kind is EntityKind.PROJECT:
+            return self.service.find_project(conn, key) is not None
+        return self.service.find_resource(conn, key) is not None
+
+    def _add_in(
+        self, conn: Connection, operation: Operation, chosen: dict[str, dict[str, object]]
+    ) -> None:
+        """Create a project or resource as ``_project`` and ``_resource`` would;
+        what the plan chooses itself goes in ``chosen``."""
+        key, fields = str(operation.target_key), operation.fields
+        name = str(fields.get("name") or key)
+        if operation.kind is EntityKind.RESOURCE:
+            rate = fields.get("standard_rate") or Decimal("0")
+            self.service.add_resource_in(
+                conn,
+                PlanResource(id=key, name=name, standard_rate=rate),  # type: ignore[arg-type]
+            )
+            return
+        start = fields.get("start")
+        if start is None:
+            start = _default_start()
+            chosen[key] = {"start": start}
+        self.service.add_project_in(conn, PlanProject(id=key, name=name, start=start))  # type: ignore[arg-type]
 
     def _project_exists(self, project: str) -> bool:
         try:
@@ -390,6 +455,15 @@ class PlanConnector:
             set_field_values_in(conn, texts)
         # known once written: a refused batch leaves nothing behind to remember
         self._fields_known, self._lookups_known = defined, listed
+
+
+_IN_BULK = (EntityKind.ACTUAL, EntityKind.TASK, EntityKind.PROJECT, EntityKind.RESOURCE)
+"""Kinds whose creates ``apply`` makes in bulk before going one by one."""
+
+
+def _default_start() -> dt.datetime:
+    """A project's start when none is given: today at 8:00."""
+    return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
 
 
 def _amount(value: object) -> Decimal:

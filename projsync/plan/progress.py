@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, select
 
@@ -20,7 +21,7 @@ from projsync.plan import records
 from projsync.plan.calendar import add_working
 from projsync.plan.calendars import load_calendar
 from projsync.plan.changes import reserve_versions
-from projsync.plan.entities import ZERO, ActualEntry, PlanAssignment, PlanTask
+from projsync.plan.entities import ZERO, ActualEntry, PlanAssignment
 from projsync.plan.model import Calendar
 from projsync.plan.rollup import Totals
 from projsync.plan.service import PlanService
@@ -59,26 +60,36 @@ def _record_project(
     known_resources: set[str],
 ) -> int:
     project = service.project_in(conn, project_id)
-    tasks_of = _tasks_named(conn, project_id, {e.task for e in mine})
+    tasks_of = _progress_of(conn, project_id, {e.task for e in mine})
     for entry in mine:
-        _check_entry(entry, tasks_of, known_resources)
+        if (
+            entry.task not in tasks_of
+            or entry.actual_work < 0
+            or (entry.resource is not None and entry.resource not in known_resources)
+        ):
+            _refuse(entry, tasks_of, known_resources)
     have = _actuals_of_tasks(conn, project_id, set(tasks_of))
     inserts: list[ActualEntry] = []
     updates: list[ActualEntry] = []
-    for entry in mine:
-        key = (entry.task, entry.resource or "", entry.day)
-        values = (entry.actual_work, entry.actual_cost, entry.revenue)
-        if key not in have:
-            inserts.append(entry)
-        elif have[key] != values:
-            updates.append(entry)
-        have[key] = values
-    _insert_actuals(conn, inserts)
-    _update_actuals(conn, updates)
     first_days: dict[str, dt.date] = {}
     for entry in mine:
-        first_days[entry.task] = min(entry.day, first_days.get(entry.task, entry.day))
-    _follow_actuals(conn, service, project.calendar, tasks_of, first_days, _sums_of(have))
+        task, day = entry.task, entry.day
+        key = (task, entry.resource or "", day)
+        values = (entry.actual_work, entry.actual_cost, entry.revenue)
+        before = have.get(key)
+        if before is None:
+            inserts.append(entry)
+        elif before != values:
+            updates.append(entry)
+        have[key] = values
+        first = first_days.get(task)
+        if first is None or day < first:
+            first_days[task] = day
+    _insert_actuals(conn, project_id, inserts)
+    _update_actuals(conn, updates)
+    _follow_actuals(
+        conn, service, project_id, project.calendar, tasks_of, first_days, _sums_of(have)
+    )
     return len(inserts) + len(updates)
 
 
@@ -108,16 +119,30 @@ def _known_resources(conn: Connection, wanted: set[str]) -> set[str]:
     return found
 
 
-def _tasks_named(conn: Connection, project_id: str, ids: set[str]) -> dict[str, PlanTask]:
+class _Progress(NamedTuple):
+    """What following its actuals needs of a task."""
+
+    id: str
+    calendar: str | None
+    work: int
+    actual_start: dt.datetime | None
+    percent_complete: int
+
+
+def _progress_of(conn: Connection, project_id: str, ids: set[str]) -> dict[str, _Progress]:
     listed = sorted(ids)
-    found: dict[str, PlanTask] = {}
+    found: dict[str, _Progress] = {}
     for start in range(0, len(listed), 500):
         rows = conn.execute(
-            select(tasks).where(
-                tasks.c.project_id == project_id, tasks.c.id.in_(listed[start : start + 500])
-            )
+            select(
+                tasks.c.id,
+                tasks.c.calendar_name,
+                tasks.c.work,
+                tasks.c.actual_start,
+                tasks.c.percent_complete,
+            ).where(tasks.c.project_id == project_id, tasks.c.id.in_(listed[start : start + 500]))
         )
-        found.update((r.id, records.task_from_row(r)) for r in rows)
+        found.update((row[0], _Progress(*row)) for row in rows)
     return found
 
 
@@ -139,7 +164,7 @@ def _actuals_of_tasks(
     return have
 
 
-def _insert_actuals(conn: Connection, entries: list[ActualEntry]) -> None:
+def _insert_actuals(conn: Connection, project_id: str, entries: list[ActualEntry]) -> None:
     if not entries:
         return
     first = reserve_versions(conn, len(entries))
@@ -148,17 +173,17 @@ def _insert_actuals(conn: Connection, entries: list[ActualEntry]) -> None:
         actuals,
         [
             {
-                "project_id": entry.project,
                 "task_id": entry.task,
                 "resource_id": entry.resource or "",
                 "day": entry.day,
                 "actual_work": entry.actual_work,
                 "actual_cost": entry.actual_cost,
                 "revenue": entry.revenue,
-                "version": first + i,
+                "version": version,
             }
-            for i, entry in enumerate(entries)
+            for version, entry in enumerate(entries, start=first)
         ],
+        same={"project_id": project_id},
     )
 
 
@@ -282,9 +307,10 @@ def _assignment_costs(conn: Connection, project_id: str) -> dict[str, Decimal]:
     return {task: cost for task, cost in rows}
 
 
-def _check_entry(
-    entry: ActualEntry, tasks_of: Mapping[str, PlanTask], known_resources: set[str]
+def _refuse(
+    entry: ActualEntry, tasks_of: Mapping[str, _Progress], known_resources: set[str]
 ) -> None:
+    """Refuse an entry that names an unknown task or resource, or negative work."""
     if entry.task not in tasks_of:
         raise refusal(f"task {entry.project}/{entry.task}", "unknown task")
     if entry.resource is not None and entry.resource not in known_resources:
@@ -297,8 +323,9 @@ def _check_entry(
 def _follow_actuals(
     conn: Connection,
     service: PlanService,
+    project_id: str,
     project_calendar: str,
-    tasks_of: Mapping[str, PlanTask],
+    tasks_of: Mapping[str, _Progress],
     first_days: Mapping[str, dt.date],
     per_resource: Mapping[tuple[str, str], tuple[int, Decimal]],
 ) -> None:
@@ -307,7 +334,6 @@ def _follow_actuals(
     task's actual start and its percent complete."""
     if not tasks_of:
         return
-    project_id = next(iter(tasks_of.values())).project
     for assignment in _assignments_of_tasks(conn, project_id, set(tasks_of)):
         work, cost = per_resource.get((assignment.task, assignment.resource), (0, ZERO))
         service.write_assignment(
@@ -317,7 +343,7 @@ def _follow_actuals(
     for (task_id, _), (work, _) in per_resource.items():
         work_of[task_id] = work_of.get(task_id, 0) + work
     calendars: dict[str, Calendar] = {}
-    progressed: list[PlanTask] = []
+    progressed: list[_Progress] = []
     for task_id, task in tasks_of.items():
         total_work = work_of.get(task_id, 0)
         start, percent = task.actual_start, task.percent_complete
@@ -331,10 +357,8 @@ def _follow_actuals(
         if task.work > 0:
             percent = max(percent, min(100, total_work * 100 // task.work))
         if start != task.actual_start or percent != task.percent_complete:
-            progressed.append(
-                dataclasses.replace(task, actual_start=start, percent_complete=percent)
-            )
-    _write_progress(conn, progressed)
+            progressed.append(task._replace(actual_start=start, percent_complete=percent))
+    _write_progress(conn, project_id, progressed)
 
 
 def _assignments_of_tasks(
@@ -353,7 +377,7 @@ def _assignments_of_tasks(
     return found
 
 
-def _write_progress(conn: Connection, progressed: list[PlanTask]) -> None:
+def _write_progress(conn: Connection, project_id: str, progressed: list[_Progress]) -> None:
     """Tasks' actual start and percent complete, in one statement."""
     if not progressed:
         return
@@ -371,7 +395,7 @@ def _write_progress(conn: Connection, progressed: list[PlanTask]) -> None:
         statement,
         [
             {
-                "key_project": task.project,
+                "key_project": project_id,
                 "key_id": task.id,
                 "new_actual_start": task.actual_start,
                 "new_percent": task.percent_complete,

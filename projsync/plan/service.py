@@ -115,6 +115,9 @@ class PlanService:
             raise refusal(f"project {project_id}", "unknown project")
         return found
 
+    def find_project(self, conn: Connection, project_id: str) -> PlanProject | None:
+        return self._project(conn, project_id)
+
     def _project(self, conn: Connection, project_id: str) -> PlanProject | None:
         row = conn.execute(select(projects).where(projects.c.id == project_id)).first()
         return records.project_from_row(row) if row else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from projsync.connectors.base import Connector, EntityKind
+from projsync.connectors.base import Action, Connector, EntityKind, Operation
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.plan.entities import ActualEntry, CustomField, FieldEntity, FieldType
 from projsync.plan.fields import add_field, set_field_value
@@ -58,3 +58,43 @@ def test_plan_connector__actuals_are_read_whole(plan: PlanService) -> None:
     assert actual.key == "X/T1/ADA/2026-03-02"
     assert actual.fields is not None and actual.fields["actual_cost"] == Decimal("200.00")
     assert list(side.changes(EntityKind.ACTUAL, 0, side.high_water())) == []
+
+
+def test_plan_connector__resources_created_together_and_one_refused(plan: PlanService) -> None:
+    side = PlanConnector(plan.store)
+
+    def create(key: str) -> Operation:
+        return Operation(
+            kind=EntityKind.RESOURCE,
+            action=Action.CREATE,
+            source_key=key,
+            target_key=key,
+            fields={
+                "name": f"Worker {key}",
+                "standard_rate": Decimal("55.50"),
+                "custom_fields": {"DAX_03_Company": "DEMO"},
+                "custom_lookups": ("DAX_03_Company",),
+            },
+        )
+
+    assert [a.ok for a in side.apply([create("W1"), create("W2")])] == [True, True]
+    too_long = "W" * 61  # longer than the plan takes for an id
+    applied = side.apply([create("W3"), create(too_long), create("W4")])
+    assert [a.ok for a in applied] == [True, False, True]
+    assert too_long in str(applied[1].error)
+    assert {r.id: r.standard_rate for r in plan.resources() if r.id.startswith("W")} == {
+        key: Decimal("55.50") for key in ("W1", "W2", "W3", "W4")
+    }
+    resources = {r.key: r for r in side.snapshot(EntityKind.RESOURCE)}
+    for key in ("W1", "W2", "W3", "W4"):
+        assert resources[key].fields is not None
+        assert resources[key].fields["custom_fields"] == {"DAX_03_Company": "DEMO"}
+
+    again = side.apply([create("W1"), create("W2")])  # a replay after a crash: nothing twice
+    assert [a.ok for a in again] == [True, True]
+    assert sorted(r.id for r in plan.resources() if r.id.startswith("W")) == [
+        "W1",
+        "W2",
+        "W3",
+        "W4",
+    ]

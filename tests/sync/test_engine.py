@@ -24,6 +24,7 @@ from projsync.ledger.forecasts import add_forecast
 from projsync.ledger.model import Activity, ForecastKind, JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal
 from projsync.ledger.service import LedgerService
+from projsync.plan.fields import field_values
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
 from projsync.sync import settings
@@ -93,6 +94,30 @@ def test_sync__a_second_run_with_nothing_new_does_nothing(
     engine(ledger, plan, sync).run()
     again = engine(ledger, plan, sync).run()
     assert (again.created, again.updated, again.deleted, again.failed) == (0, 0, 0, 0)
+
+
+def test_sync__projects_and_workers_created_together_keep_the_start_the_plan_chose(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    settings.set_project(sync, "P2", integrate=True)
+    ledger.set_worker_integrated("W2", True)
+    assert {ledger.project(p).start for p in ("P1", "P2")} == {None}
+    report = engine(ledger, plan, sync).run()
+    assert report.failed == 0, entries(sync, status=LogStatus.FAILED)
+    service = PlanService(plan)
+    today = dt.datetime.now(dt.UTC).date()
+    assert {p.id: p.start for p in service.projects()} == {
+        key: dt.datetime.combine(today, dt.time(8)) for key in ("P1", "P2")
+    }
+    assert {ledger.project(p).start for p in ("P1", "P2")} == {today}  # learned from the plan
+    assert sorted(r.id for r in service.resources()) == ["W1", "W2"]
+    with plan.read() as conn:
+        custom = field_values(conn, ["P2", "W2"])
+    assert custom["P2"]["DAX_03_Company"] == custom["W2"]["DAX_13_WorkerCompany"] == "DEMO"
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated, again.failed) == (0, 0, 0)
 
 
 def test_sync__posted_hours_become_actual_cost_on_the_task(
