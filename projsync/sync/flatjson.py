@@ -9,6 +9,7 @@ else is left to the encoder (the function answers None).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -18,29 +19,46 @@ __all__ = ["actual_payload_json", "flat_json", "sums_base_json"]
 
 
 def flat_json(fields: Mapping[str, object], *, tag_decimals: bool) -> str | None:
-    """What ``json.dumps(fields, sort_keys=True)`` writes, decimals written as
-    text (``"12.50"``) or tagged (``{"decimal": "12.50"}``); None when a key is
-    not a text or a value is not a decimal, integer, text or None."""
+    """What ``json.dumps(fields, sort_keys=True)`` writes, decimals, dates and
+    times written as text (``"12.50"``, ``"2026-03-02"``) or tagged
+    (``{"decimal": "12.50"}``, ``{"date": "2026-03-02"}``); None when a key is
+    not a text or a value is not one of those, an integer, a text, nothing, a
+    record of them, or a tuple or list of texts."""
     order = _order_of(tuple(fields))
     if order is None:
         return None
     parts: list[str] = []
     for key, prefix in order:
-        value = fields[key]
-        kind = type(value)
-        if kind is Decimal:
-            parts.append(
-                f'{prefix}{{"decimal": "{value}"}}' if tag_decimals else f'{prefix}"{value}"'
-            )
-        elif kind is int:
-            parts.append(f"{prefix}{value}")
-        elif isinstance(value, str) and kind is str:
-            parts.append(prefix + _quoted(value))
-        elif value is None:
-            parts.append(prefix + "null")
-        else:
+        text = _value_json(fields[key], tag_decimals)
+        if text is None:
             return None
+        parts.append(prefix + text)
     return "{" + ", ".join(parts) + "}"
+
+
+def _value_json(value: object, tagged: bool) -> str | None:
+    """One value's JSON, or None when the encoder must write it (exact types
+    only: a subclass of int may be a bool, and the encoder writes those)."""
+    kind = type(value)
+    if isinstance(value, str) and kind is str:
+        return _quoted(value)
+    if isinstance(value, Decimal):
+        return f'{{"decimal": "{value}"}}' if tagged else f'"{value}"'
+    if isinstance(value, int) and kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, dt.date) and kind in (dt.datetime, dt.date):
+        text = value.isoformat()
+        if not tagged:
+            return f'"{text}"'
+        return f'{{"{"datetime" if kind is dt.datetime else "date"}": "{text}"}}'
+    if isinstance(value, dict) and kind is dict:
+        return flat_json(value, tag_decimals=tagged)
+    texts = isinstance(value, tuple | list) and kind in (tuple, list)
+    if texts and all(isinstance(item, str) and type(item) is str for item in value):  # type: ignore[attr-defined]
+        return "[" + ", ".join(_quoted(item) for item in value) + "]"  # type: ignore[attr-defined]
+    return None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -11,6 +11,7 @@ tables on the plan side. Pure code: no I/O, no settings read here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -153,22 +154,35 @@ def plan_fields_of_ledger(
             plan["work"] = round(Decimal(str(value or 0)) * 60)
         elif name in ("name", "parent"):
             plan[name] = value
-        for field in CUSTOM_FIELDS:
-            carried = field.source == name and field.entity == kind.value and name != "id"
-            if carried and (field.name != "SalesPrice" or show_rates):
+        for field in _CARRYING.get((kind.value, name), ()):
+            if field.name != "SalesPrice" or show_rates:
                 custom[field_name(prefix, field)] = None if value is None else str(value)
-    if kind in (EntityKind.PROJECT, EntityKind.RESOURCE):
-        for field in CUSTOM_FIELDS:
-            if field.source == "id" and field.entity == kind.value:
-                custom[field_name(prefix, field)] = key
+    for field in _CARRYING.get((kind.value, "id"), ()):  # projects' and resources' ids
+        custom[field_name(prefix, field)] = key
     if custom:
         plan["custom_fields"] = custom
         plan["custom_lookups"] = tuple(
-            field_name(prefix, f)
-            for f in CUSTOM_FIELDS
-            if f.lookup and field_name(prefix, f) in custom
+            name for name in _lookups_of(prefix, kind.value) if name in custom
         )
     return plan
+
+
+def _carrying() -> dict[tuple[str, str], tuple[PlanField, ...]]:
+    found: dict[tuple[str, str], list[PlanField]] = {}
+    for field in CUSTOM_FIELDS:
+        found.setdefault((field.entity, field.source), []).append(field)
+    return {place: tuple(fields) for place, fields in found.items()}
+
+
+_CARRYING = _carrying()
+"""The custom fields that carry each (entity, neutral field): looked up, not
+searched for, once per field of each of a run's entities."""
+
+
+@functools.lru_cache(maxsize=64)
+def _lookups_of(prefix: str, entity: str) -> tuple[str, ...]:
+    """Names of an entity's fields kept with lookup tables, in their order."""
+    return tuple(field_name(prefix, f) for f in CUSTOM_FIELDS if f.lookup and f.entity == entity)
 
 
 PLAN_FIELDS_READ = frozenset(
