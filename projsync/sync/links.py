@@ -8,6 +8,7 @@ record.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -32,6 +33,9 @@ __all__ = [
 CHUNK = 500
 """Keys per ``IN`` list: well under the bound-parameter limits of both databases."""
 
+RANGE_FROM = 100
+"""Keys of one project from which its merge bases are read as a range (SQLite)."""
+
 
 def chunks(keys: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
     listed = sorted(set(keys))
@@ -40,9 +44,26 @@ def chunks(keys: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
 
 
 def bases_of(conn: Connection, kind: str, keys: Iterable[str]) -> dict[str, dict[str, object]]:
-    """Merge bases of the given ledger keys that have one."""
+    """Merge bases of the given ledger keys that have one. On SQLite, whose
+    keys sort by code point, a project's many keys (``P1/...``) are read as
+    one range of the key rather than listed: a first run asks for a million."""
+    wanted = set(keys)
     found: dict[str, dict[str, object]] = {}
-    for chunk in chunks(keys):
+    listed = wanted
+    if conn.dialect.name == "sqlite" and len(wanted) > CHUNK:
+        heads = collections.Counter(key.partition("/")[0] for key in wanted if "/" in key)
+        ranged = {head for head, count in heads.items() if count >= RANGE_FROM}
+        for head in sorted(ranged):
+            rows = conn.execute(
+                select(merge_bases.c.ledger_key, merge_bases.c.fields).where(
+                    merge_bases.c.kind == kind,
+                    merge_bases.c.ledger_key >= f"{head}/",
+                    merge_bases.c.ledger_key < f"{head}0",  # "0" follows "/"
+                )
+            )
+            found.update((key, base_fields(text)) for key, text in rows if key in wanted)
+        listed = {key for key in wanted if key.partition("/")[0] not in ranged or "/" not in key}
+    for chunk in chunks(listed):
         rows = conn.execute(
             select(merge_bases.c.ledger_key, merge_bases.c.fields).where(
                 merge_bases.c.kind == kind, merge_bases.c.ledger_key.in_(chunk)

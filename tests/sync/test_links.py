@@ -54,3 +54,29 @@ def test_links__read_by_key_in_both_directions_past_one_in_list(tmp_path: Path) 
     assert set(back) == {f"X/{i}" for i in range(1100, 1200)}
     assert bases["P/8"] == {"n": 8} and "P/1202" not in bases
     sync.dispose()
+
+
+def test_links__bases_of_many_projects_read_whole_or_by_key_alike(tmp_path: Path) -> None:
+    sync = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    now = dt.datetime.now(dt.UTC)
+    stored = [f"P1/{i}" for i in range(300)] + [f"P10/{i}" for i in range(300)]
+    stored += [f"Q/{i}" for i in range(5)] + ["R", "P1"]
+    with sync.write() as conn:
+        for kind in ("actual", "task"):  # the same keys under another kind stay out
+            conn.execute(
+                insert(merge_bases),
+                [
+                    {"kind": kind, "ledger_key": key, "fields": base_text({kind: key}),
+                     "synced_at": now}
+                    for key in stored
+                ],
+            )  # fmt: skip
+    # P1 and P10 asked for in hundreds (ranges), Q and the bare keys by name,
+    # every other key of P10 and keys that have no base at all
+    wanted = [f"P1/{i}" for i in range(400)] + [f"P10/{i}" for i in range(0, 300, 2)]
+    wanted += ["Q/1", "Q/9", "R", "P1", "P1/x"]
+    with sync.read() as conn:
+        bases = bases_of(conn, "actual", wanted)
+    assert set(bases) == set(wanted) & set(stored)
+    assert all(base == {"actual": key} for key, base in bases.items())
+    sync.dispose()
