@@ -134,12 +134,12 @@ class PlanConnector:
         done.update(self._new_headers(operations))  # projects before their tasks
         done.update(self._new_tasks(operations))
         for operation in operations:
-            if operation.target_key in done and operation.kind in _IN_BULK:
-                error = done[operation.target_key]
-                applied = Applied(operation=operation, target_key=operation.target_key, error=error)
+            key = operation.target_key
+            if key in done and operation.kind in _IN_BULK:
+                applied = Applied(operation=operation, target_key=key, error=done[key])
             else:
                 applied = apply_one(operation, self._apply)
-            chosen = self._defaults.pop(operation.target_key or "", {})
+            chosen = self._defaults.pop(key or "", None) if self._defaults else None
             if chosen and applied.ok:
                 applied = dataclasses.replace(applied, defaults=chosen)
             results.append(applied)
