@@ -19,6 +19,7 @@ Errors a connector raises, grouped by what the engine must do::
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ __all__ = [
     "Operation",
     "SyncRecord",
     "apply_one",
+    "fields_of",
 ]
 
 
@@ -136,6 +138,20 @@ class ConnectorUnavailable(ConnectorError, RetriableError):
 
 class ConnectorRefused(ConnectorError, SkippableError):
     """The side refused one operation (bad data); the others may go on."""
+
+
+def fields_of(record: object) -> dict[str, object]:
+    """A dataclass record's fields by name, as the side's ``SyncRecord`` carries
+    them (the names are found once per class: a run reads records by the
+    hundred thousand)."""
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:
+        fields = dataclasses.fields(record)  # type: ignore[arg-type]
+        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in fields)
+    return {name: getattr(record, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def apply_one(operation: Operation, handler: Callable[[Operation], str | None]) -> Applied:

@@ -8,7 +8,6 @@ worker and day. It uses the ledger's services only, never its tables.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -20,6 +19,7 @@ from projsync.connectors.base import (
     Operation,
     SyncRecord,
     apply_one,
+    fields_of,
 )
 from projsync.db import Store
 from projsync.errors import InputError, Problem
@@ -224,10 +224,7 @@ def _pair_forecasts(store: Store, project: str, activity: str, worker: str) -> l
 
 
 def _record(kind: EntityKind, record: object, version: int) -> SyncRecord:
-    fields = {
-        f.name: getattr(record, f.name)
-        for f in dataclasses.fields(record)  # type: ignore[arg-type]
-    }
+    fields = fields_of(record)
     if isinstance(record, Project):
         return SyncRecord(
             kind=kind, key=record.id, version=version, fields=fields, parent=record.parent

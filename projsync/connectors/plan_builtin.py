@@ -23,6 +23,7 @@ from projsync.connectors.base import (
     Operation,
     SyncRecord,
     apply_one,
+    fields_of,
 )
 from projsync.db import Store
 from projsync.errors import InputError, refusal
@@ -230,12 +231,15 @@ class PlanConnector:
         done: dict[str, str | None] = {}
         for project, creates in by_project.items():
             with self.store.read() as conn:
-                existing = {t.id for t in self.service.tasks_in(conn, project)}
+                have = self.service.tasks_in(conn, project)
+            existing = {t.id for t in have}
             fresh = [o for o in creates if str(o.target_key).split("/", 1)[1] not in existing]
             if len(fresh) < 2:
                 continue
+            # placed last, in order, as the plan would place them
+            last = max((t.position for t in have), default=0)
             tasks = []
-            for operation in fresh:
+            for position, operation in enumerate(fresh, start=last + 1):
                 task_id = str(operation.target_key).split("/", 1)[1]
                 parent = operation.parent
                 tasks.append(
@@ -246,6 +250,7 @@ class PlanConnector:
                         parent=parent.split("/", 1)[1] if parent and "/" in parent else None,
                         budget_work=int(operation.fields.get("budget_work") or 0),  # type: ignore[call-overload]
                         budget_cost=money(operation.fields.get("budget_cost")),
+                        position=position,
                     )
                 )
             try:
@@ -480,10 +485,7 @@ def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:
 def _record(
     kind: EntityKind, key: str, record: object, version: int, custom: dict[str, object]
 ) -> SyncRecord:
-    fields: dict[str, object] = {
-        f.name: getattr(record, f.name)
-        for f in dataclasses.fields(record)  # type: ignore[arg-type]
-    }
+    fields = fields_of(record)
     fields["custom_fields"] = dict(sorted(custom.items()))
     parent: str | None = None
     if isinstance(record, PlanTask):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table
+from sqlalchemy import Connection, Row, Table, select
 
 from projsync import changefeed
 from projsync.db import Store
@@ -91,6 +91,11 @@ def untombstone(conn: Connection, entity: str, key: str) -> None:
 
 def untombstone_all(conn: Connection, entity: str, keys: list[str]) -> None:
     """Forget the deletion of many keys at once (a bulk insert's keys)."""
+    deleted_any = conn.execute(
+        select(tombstones.c.key).where(tombstones.c.entity == entity).limit(1)
+    ).first()
+    if deleted_any is None:  # nothing of the kind was ever deleted: nothing to forget
+        return
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         conn.execute(
