@@ -239,7 +239,13 @@ def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:
 
 def _plain(value: object) -> object:
     """Enums as their values, so both sides compare equal."""
+    if value is None or type(value) in _PLAIN:  # most values: looked at once
+        return value
     return getattr(value, "value", value) if not isinstance(value, str | int | Decimal) else value
+
+
+_PLAIN = frozenset({str, int, Decimal, dt.date, dt.datetime})
+"""Types whose values are their own plain form (no ``value`` to read)."""
 
 
 def _moment(value: object, time: dt.time) -> dt.datetime | None:
