@@ -23,7 +23,8 @@ import dataclasses
 import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from decimal import Decimal
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from sqlalchemy.exc import OperationalError
 
@@ -31,7 +32,9 @@ from projsync.errors import InputError, ProjsyncError, RetriableError, Skippable
 
 __all__ = [
     "Action",
+    "ActualRow",
     "Applied",
+    "BulkActuals",
     "Connector",
     "ConnectorError",
     "ConnectorRefused",
@@ -198,6 +201,32 @@ class Connector(Protocol):
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply operations in order; each result says what became of one."""
+        ...
+
+
+class ActualRow(NamedTuple):
+    """Actuals to set on one task, resource and day of the plan side: a batch of
+    actuals travels as rows like this one rather than as operations (they
+    come by the million, and each is a handful of numbers)."""
+
+    target_key: str
+    """The plan side's key: ``project/task/resource/day`` (no resource: empty)."""
+    action: Action
+    """Create, update, or delete (its figures are then zero)."""
+    actual_work: int
+    """Minutes."""
+    actual_cost: Decimal
+    revenue: Decimal
+
+
+@runtime_checkable
+class BulkActuals(Protocol):
+    """A side that takes a batch of actuals as rows in one call. The engine
+    gives a side without it the same actuals as ``ACTUAL`` operations."""
+
+    def apply_actuals(self, rows: Sequence[ActualRow]) -> list[str | None]:
+        """Set each row's actuals, replacing what was there (a replay changes
+        nothing twice); each result is that row's error, or None."""
         ...
 
 

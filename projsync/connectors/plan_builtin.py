@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from projsync.columns import money
 from projsync.connectors.base import (
     Action,
+    ActualRow,
     Applied,
     EntityKind,
     Operation,
@@ -131,7 +132,10 @@ class PlanConnector:
         results: list[Applied] = []
         self._fields_known, self._lookups_known = set(), set()
         actual_ops = [o for o in operations if o.kind is EntityKind.ACTUAL and o.target_key]
-        done = self._actuals(actual_ops) if actual_ops else {}
+        done: dict[str, str | None] = {}
+        if actual_ops:
+            rows = [_row_of(o) for o in actual_ops]
+            done.update(zip((r.target_key for r in rows), self.apply_actuals(rows), strict=True))
         done.update(self._new_headers(operations))  # projects before their tasks
         done.update(self._new_tasks(operations))
         for operation in operations:
@@ -393,40 +397,27 @@ class PlanConnector:
         self.service.assign(project, task_id, resource, work=work)
         return key
 
-    def _actuals(self, operations: list[Operation]) -> dict[str, str | None]:
-        """Actuals in one go (they come in thousands); each key's error or None."""
-        entries = [self._entry(o) for o in operations]
+    def apply_actuals(self, rows: Sequence[ActualRow]) -> list[str | None]:
+        """Actuals in one go (they come in thousands); each row's error or None."""
+        entries = [_entry_of(row) for row in rows]
         try:
             record_actuals(self.store, entries)
         except InputError as exc:
-            if len(operations) == 1:
-                return {str(operations[0].target_key): str(exc)}
+            if len(entries) == 1:
+                return [str(exc)]
             # one refused day among many: apply them one by one to find it
-            return {str(o.target_key): self._one_actual(o) for o in operations}
-        return {str(o.target_key): None for o in operations}
+            return [self._one_actual(entry) for entry in entries]
+        return [None] * len(entries)
 
-    def _one_actual(self, operation: Operation) -> str | None:
+    def _one_actual(self, entry: ActualEntry) -> str | None:
         try:
-            record_actuals(self.store, [self._entry(operation)])
+            record_actuals(self.store, [entry])
         except InputError as exc:
             return str(exc)
         return None
 
-    def _entry(self, operation: Operation) -> ActualEntry:
-        project, task_id, resource, day = str(operation.target_key).split("/", 3)
-        fields = operation.fields
-        return ActualEntry(
-            project=project,
-            task=task_id,
-            resource=resource or None,
-            day=dt.date.fromisoformat(day),
-            actual_work=int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
-            actual_cost=_amount(fields.get("actual_cost")),
-            revenue=_amount(fields.get("revenue")),
-        )
-
     def _actual(self, operation: Operation, key: str) -> str | None:
-        record_actuals(self.store, [self._entry(operation)])
+        record_actuals(self.store, [_entry_of(_row_of(operation))])
         return key
 
     def _custom(self, entity: FieldEntity, key: str, values: object, lookups: object) -> None:
@@ -469,6 +460,31 @@ _IN_BULK = (EntityKind.ACTUAL, EntityKind.TASK, EntityKind.PROJECT, EntityKind.R
 def _default_start() -> dt.datetime:
     """A project's start when none is given: today at 8:00."""
     return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
+
+
+def _row_of(operation: Operation) -> ActualRow:
+    """An ``ACTUAL`` operation as the row ``apply_actuals`` takes."""
+    fields = operation.fields
+    return ActualRow(
+        str(operation.target_key),
+        operation.action,
+        int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
+        _amount(fields.get("actual_cost")),
+        _amount(fields.get("revenue")),
+    )
+
+
+def _entry_of(row: ActualRow) -> ActualEntry:
+    project, task_id, resource, day = row.target_key.split("/", 3)
+    return ActualEntry(
+        project=project,
+        task=task_id,
+        resource=resource or None,
+        day=dt.date.fromisoformat(day),
+        actual_work=row.actual_work,
+        actual_cost=row.actual_cost,
+        revenue=row.revenue,
+    )
 
 
 def _amount(value: object) -> Decimal:

@@ -31,13 +31,15 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from projsync.connectors.base import (
     Action,
+    ActualRow,
     Applied,
+    BulkActuals,
     Connector,
     DeletionsByComparison,
     EntityKind,
@@ -243,11 +245,17 @@ class SyncEngine:
     ) -> None:
         """Merge a batch of records with their plan-side changes, apply the
         outcome on both sides and record it."""
+        if kind is EntityKind.ACTUAL:  # one way, by the million: rows, not operations
+            actuals = self._actual_changes(records, scope, report)
+            if not report.dry_run:
+                self._mark_in_progress(kind, [a.key for a in actuals], compound)
+                self._apply_actuals(actuals, report)
+            return
         operations, back = self._operations(kind, records, theirs, scope, settings, report)
         back += self._new_from_plan(kind, created, scope, report)
         if report.dry_run:
             return
-        self._mark_in_progress(kind, [r for r, _, _ in operations + back], compound)
+        self._mark_in_progress(kind, [r.key for r, _, _ in operations + back], compound)
         self._apply(kind, operations, report)
         self._apply_to_ledger(kind, back, report, settings)
 
@@ -284,15 +292,16 @@ class SyncEngine:
             return set(rows.scalars())
 
     def _mark_in_progress(
-        self, kind: EntityKind, records: list[SyncRecord], compound: dict[str, set[str]]
+        self, kind: EntityKind, keys: list[str], compound: dict[str, set[str]]
     ) -> None:
-        """The projects and resources this kind's operations touch are in progress."""
+        """The projects and resources this kind's operations (by their ledger
+        keys) touch are in progress."""
         if kind is EntityKind.RESOURCE:
-            fresh = {r.key for r in records} - compound["resource"]
+            fresh = set(keys) - compound["resource"]
             compound["resource"] |= fresh
             set_entity_status(self.store, "resource", sorted(fresh), "in progress")
             return
-        heads = {r.key.split("/", 1)[0] for r in records}
+        heads = {key.split("/", 1)[0] for key in keys}
         fresh = heads - compound["project"]
         compound["project"] |= fresh
         set_entity_status(self.store, "project", sorted(fresh), "in progress")
@@ -567,8 +576,6 @@ class SyncEngine:
         report: RunReport,
     ) -> tuple[list[_Planned], list[_Planned]]:
         """Merge each entity; operations for the plan side, and back to the ledger."""
-        if kind is EntityKind.ACTUAL:
-            return self._actual_operations(records, scope, report), []
         to_plan: list[_Planned] = []
         to_ledger: list[_Planned] = []
         with self.store.read() as conn:
@@ -659,58 +666,59 @@ class SyncEngine:
                 close_conflicts(conn, kind.value, agreed)
         return to_plan, to_ledger
 
-    def _actual_operations(
-        self,
-        records: list[SyncRecord],
-        scope: _Scope,
-        report: RunReport,
-    ) -> list[_Planned]:
+    def _actual_changes(
+        self, records: list[SyncRecord], scope: _Scope, report: RunReport
+    ) -> list[_Actual]:
         """Actuals flow one way, so their merge is the general merge's ledger-only
         case, done directly (they come in millions): new ones are created, those
         that differ from their merge base updated, deleted ones that reached the
-        plan deleted there; the rest left alone."""
+        plan deleted there (their figures zero); the rest left alone."""
         kind = EntityKind.ACTUAL
         with self.store.read() as conn:
             bases = bases_of(conn, kind.value, [r.key for r in records])
             targets = self._actual_targets(conn, records, scope)
-        to_plan: list[_Planned] = []
+        found: list[_Actual] = []
         for record in records:
             base = bases.get(record.key)
             fields = record.fields
-            new_base: dict[str, object] | None = None
-            plan_fields: dict[str, object] = {}
-            if fields is None:  # deleted
-                if base is None:
-                    continue  # never reached the plan
-                action = Action.DELETE
-            else:
-                hours, cost = fields.get("hours"), fields.get("cost")
-                new_base = {"hours": hours, "cost": cost, "revenue": fields.get("revenue")}
-                if base == new_base:
-                    continue
-                action = Action.CREATE if base is None else Action.UPDATE
-                plan_fields = {
-                    "actual_work": round(_decimal(hours or 0) * 60),
-                    "actual_cost": cost,
-                    "revenue": new_base["revenue"],
-                }
             target = targets.get(record.key)
             if target is None:
                 continue
+            if fields is None:  # deleted
+                if base is None:
+                    continue  # never reached the plan
+                found.append(
+                    _Actual(
+                        record.key,
+                        record.version,
+                        ActualRow(target, Action.DELETE, 0, _ZERO, _ZERO),
+                        None,
+                    )
+                )
+            else:
+                hours, cost, revenue = (
+                    fields.get("hours"),
+                    fields.get("cost"),
+                    fields.get("revenue"),
+                )
+                new_base = {"hours": hours, "cost": cost, "revenue": revenue}
+                if base == new_base:
+                    continue
+                row = ActualRow(
+                    target,
+                    Action.CREATE if base is None else Action.UPDATE,
+                    round(_decimal(hours or 0) * 60),
+                    _decimal(cost or 0),
+                    _decimal(revenue or 0),
+                )
+                found.append(_Actual(record.key, record.version, row, new_base))
             if report.dry_run:
+                action = found[-1].row.action
                 report.planned.append(
                     {"kind": kind.value, "key": record.key, "plan": target, "action": action.value}
                 )
                 _count(report, action)
-            operation = Operation(
-                kind=kind,
-                action=action,
-                source_key=record.key,
-                target_key=target,
-                fields=plan_fields,
-            )
-            to_plan.append((record, operation, new_base))
-        return to_plan
+        return found
 
     @staticmethod
     def _actual_targets(
@@ -1008,6 +1016,73 @@ class SyncEngine:
                 self.ledger.apply(self._echoes)
                 self._echoes = []
 
+    def _apply_actuals(self, actuals: list[_Actual], report: RunReport) -> None:
+        """Apply actuals on the plan side a batch at a time, as rows where the
+        side takes them so, and record each batch's outcomes."""
+        bulk = self.plan if isinstance(self.plan, BulkActuals) else None
+        for start in range(0, len(actuals), OPERATIONS_PER_APPLY):
+            batch = actuals[start : start + OPERATIONS_PER_APPLY]
+            if bulk is not None:
+                errors = bulk.apply_actuals([a.row for a in batch])
+            else:
+                errors = [done.error for done in self.plan.apply([_operation_of(a) for a in batch])]
+            with self.store.write() as conn:
+                self._record_actuals(conn, batch, errors, report)
+
+    def _record_actuals(
+        self,
+        conn: Connection,
+        batch: list[_Actual],
+        errors: list[str | None],
+        report: RunReport,
+    ) -> None:
+        """Write a batch of actuals' log entries and merge bases, in bulk, in the
+        transaction ``conn`` is in (actuals keep no links of their own)."""
+        assert report.run is not None
+        now = dt.datetime.now(dt.UTC)
+        kind_name = EntityKind.ACTUAL.value
+        entity_type = ENTITY_TYPES.get(kind_name, kind_name)
+        armed = "PROJSYNC_FAILPOINT" in os.environ
+        completed, failed = LogStatus.COMPLETED.value, LogStatus.FAILED.value
+        retry_at = now + dt.timedelta(minutes=1)
+        entries_rows: list[dict[str, object]] = []
+        gone: list[str] = []
+        base_rows: list[dict[str, object]] = []
+        done: collections.Counter[Action] = collections.Counter()
+        for (key, version, row, new_base), error in zip(batch, errors, strict=True):
+            if armed:
+                _failpoint("record")
+            retried = key in self._open_keys and reopen(
+                conn, run=report.run, entity_type=kind_name, entity_key=key, error=error
+            )
+            if not retried:
+                entries_rows.append(
+                    {
+                        "entity_type": entity_type,
+                        "entity_key": key,
+                        "action": row.action.value,
+                        "entity_version": version,
+                        "status": completed if error is None else failed,
+                        "next_attempt_at": None if error is None else retry_at,
+                        "payload": _actual_payload(row),
+                        "error": error,
+                    }
+                )
+            if error is not None:
+                report.failed += 1
+                continue
+            done[row.action] += 1
+            if row.action is not Action.CREATE:  # created only where it had no base
+                gone.append(key)
+            if new_base is not None:
+                text = sums_base_json(new_base) or base_text(new_base)
+                base_rows.append({"ledger_key": key, "fields": text})
+        for action, count in done.items():
+            _count(report, action, count)
+        self._write_outcomes(
+            conn, EntityKind.ACTUAL, now, report, entries_rows, gone, [], base_rows
+        )
+
     def _apply_to_ledger(
         self,
         kind: EntityKind,
@@ -1067,18 +1142,8 @@ class SyncEngine:
         base_rows: list[dict[str, object]] = []
         armed = "PROJSYNC_FAILPOINT" in os.environ
         # looked up once: a batch has thousands of rows
-        kind_name, actuals = kind.value, kind is EntityKind.ACTUAL
+        kind_name = kind.value
         completed, failed = LogStatus.COMPLETED.value, LogStatus.FAILED.value
-        same = {  # what every entry of the batch says alike
-            "run_id": report.run,
-            "origin": origin,
-            "destination": "plan" if origin == "ledger" else "ledger",
-            "attempts": 1,
-            "created_at": now,
-            "updated_at": now,
-            "notified_at": None,
-            "user": self.user,
-        }
         done: collections.Counter[Action] = collections.Counter()
         retry_at = now + dt.timedelta(minutes=1)
         open_keys = self._open_keys if origin == "ledger" else set()
@@ -1105,9 +1170,7 @@ class SyncEngine:
                         "entity_version": record.version,
                         "status": completed if ok else failed,
                         "next_attempt_at": None if ok else retry_at,
-                        "payload": (
-                            (actuals and actual_payload_json(fields)) or payload_text(fields)
-                        ),
+                        "payload": payload_text(fields),
                         "error": applied.error,
                     }
                 )
@@ -1115,8 +1178,7 @@ class SyncEngine:
                 report.failed += 1
                 continue
             done[operation.action] += 1
-            if not actuals or operation.action is not Action.CREATE:
-                gone.append(record.key)  # (an actual is created only where it has no base)
+            gone.append(record.key)
             plan_key = plan_keys[index] if plan_keys else None
             linked_to = applied.target_key if origin == "ledger" else plan_key
             if new_base is not None and applied.defaults and origin == "ledger":
@@ -1134,26 +1196,45 @@ class SyncEngine:
                     )
                 )
             if new_base is not None and linked_to is not None:
-                if not actuals:  # an actual's place follows its task's
-                    link_rows.append(
-                        {
-                            "kind": kind_name,
-                            "ledger_key": record.key,
-                            "plan_key": linked_to,
-                        }
-                    )
-                base_rows.append(
-                    {
-                        "ledger_key": record.key,
-                        "fields": (actuals and sums_base_json(new_base)) or base_text(new_base),
-                    }
-                )
+                link_rows.append({"ledger_key": record.key, "plan_key": linked_to})
+                base_rows.append({"ledger_key": record.key, "fields": base_text(new_base)})
         for action, count in done.items():
             _count(report, action, count)
+        self._write_outcomes(
+            conn, kind, now, report, entries_rows, gone, link_rows, base_rows, origin=origin
+        )
+
+    def _write_outcomes(
+        self,
+        conn: Connection,
+        kind: EntityKind,
+        now: dt.datetime,
+        report: RunReport,
+        entries_rows: list[dict[str, object]],
+        gone: list[str],
+        link_rows: list[dict[str, object]],
+        base_rows: list[dict[str, object]],
+        *,
+        origin: str = "ledger",
+    ) -> None:
+        """Write a batch's log entries, then its links and merge bases: those of
+        ``gone`` keys deleted first, the new ones inserted. Rows hold what
+        differs from one to the next; what all say alike is given once."""
+        same = {
+            "run_id": report.run,
+            "origin": origin,
+            "destination": "plan" if origin == "ledger" else "ledger",
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+            "notified_at": None,
+            "user": self.user,
+        }
         insert_many(conn, log, entries_rows, same=same)
         if gone:  # by key, in one executemany each: no statement per chunk to compile
-            keys = [{"kind": kind_name, "key": key} for key in gone]
-            for table in (merge_bases,) if actuals else (links, merge_bases):
+            keys = [{"kind": kind.value, "key": key} for key in gone]
+            # an actual keeps no link: its place follows its task's
+            for table in (merge_bases,) if kind is EntityKind.ACTUAL else (links, merge_bases):
                 execute_many(
                     conn,
                     table.delete().where(
@@ -1161,8 +1242,8 @@ class SyncEngine:
                     ),
                     keys,
                 )
-        insert_many(conn, links, link_rows)
-        insert_many(conn, merge_bases, base_rows, same={"kind": kind_name, "synced_at": now})
+        insert_many(conn, links, link_rows, same={"kind": kind.value})
+        insert_many(conn, merge_bases, base_rows, same={"kind": kind.value, "synced_at": now})
 
     # -- cursors and runs ----------------------------------------------------------
 
@@ -1240,6 +1321,44 @@ def _failpoint(name: str) -> None:
     _FAILPOINT_HITS[name] = _FAILPOINT_HITS.get(name, 0) + 1
     if _FAILPOINT_HITS[name] == int(wanted.split(":", 1)[1]):
         os._exit(137)
+
+
+class _Actual(NamedTuple):
+    """An actual to set on the plan side, with what recording it takes."""
+
+    key: str
+    """The ledger's key."""
+    version: int
+    row: ActualRow
+    base: dict[str, object] | None
+    """The merge base it leaves (None when deleted)."""
+
+
+_ZERO = Decimal("0")
+
+
+def _operation_of(actual: _Actual) -> Operation:
+    """An actual as an operation, for a side that takes no rows."""
+    row = actual.row
+    return Operation(
+        kind=EntityKind.ACTUAL,
+        action=row.action,
+        source_key=actual.key,
+        target_key=row.target_key,
+        fields=_actual_fields(row),
+    )
+
+
+def _actual_fields(row: ActualRow) -> dict[str, object]:
+    if row.action is Action.DELETE:
+        return {}
+    return {"actual_work": row.actual_work, "actual_cost": row.actual_cost, "revenue": row.revenue}
+
+
+def _actual_payload(row: ActualRow) -> str:
+    """The log's payload of an actual: what its operation's fields would be."""
+    fields = _actual_fields(row)
+    return actual_payload_json(fields) or payload_text(fields)
 
 
 def _noop(kind: EntityKind, source: str, target: str) -> Operation:

@@ -12,6 +12,7 @@ import pytest
 
 from projsync.connectors.base import (
     Applied,
+    BulkActuals,
     ConnectorUnavailable,
     EntityKind,
     Operation,
@@ -155,6 +156,62 @@ def test_sync__posted_hours_become_actual_cost_on_the_task(
     assert (by_id["A1"].actual_work, by_id["A1"].actual_cost) == (360, Decimal("300.00"))
     assert by_id["P1-1.C1"].actual_cost == Decimal("80.00")
     assert by_id["A0"].actual_cost == Decimal("300.00")  # rolled up
+
+
+class OperationsOnly:
+    """The plan connector as a side that takes actuals only as operations (no
+    ``apply_actuals``), as Redmine does."""
+
+    side = "plan"
+
+    def __init__(self, store: Store) -> None:
+        self.inner = PlanConnector(store)
+
+    def kinds(self) -> tuple[EntityKind, ...]:
+        return self.inner.kinds()
+
+    def high_water(self) -> int:
+        return self.inner.high_water()
+
+    def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
+        return self.inner.changes(kind, since, until)
+
+    def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
+        return self.inner.snapshot(kind)
+
+    def apply(self, operations: Sequence[Operation]) -> list[Applied]:
+        return self.inner.apply(operations)
+
+
+def test_sync__actuals_reach_a_side_without_rows_as_operations(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    side = OperationsOnly(plan)
+    assert not isinstance(side, BulkActuals) and isinstance(PlanConnector(plan), BulkActuals)
+    run = SyncEngine(sync, LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), side).run
+    run()
+    hours = JournalLine(
+        line=1,
+        kind=TransactionKind.HOUR,
+        project="P1",
+        activity="A1",
+        worker="W1",
+        date=D,
+        hours=Decimal("6"),
+    )
+    post_journal(ledger.store, [hours], source="t")
+    report = run()
+    assert (report.created, report.failed) == (1, 0)
+    _, views, _ = project_view(plan, "P1")
+    a1 = next(v for v in views if v.task.id == "A1")
+    assert (a1.actual_work, a1.actual_cost) == (360, Decimal("300.00"))
+    (entry,) = [e for e in entries(sync, entity="P1/A1/W1/2026-03-02")]
+    assert entry.payload == {
+        "actual_cost": "300.00", "actual_work": 360, "revenue": "720.00"
+    }  # fmt: skip
+    assert (run().created, run().updated) == (0, 0)
 
 
 def test_sync__renamed_activity_and_new_forecast_go_across(
