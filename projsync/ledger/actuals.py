@@ -7,16 +7,20 @@ in SQL; only the aggregates asked for are read. Read-only.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import functools
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    Select,
     func,
     select,
     tuple_,
@@ -104,40 +108,64 @@ def changed_daily_sums(
                 .order_by(transactions.c.project_id)
             ).scalars()
         )
-    for start in range(0, len(touched), projects_per_read):
-        chunk = touched[start : start + projects_per_read]
-        days = select(
-            transactions.c.project_id, transactions.c.activity_number, transactions.c.date
-        ).where(stamped, transactions.c.project_id.in_(chunk))
-        place = tuple_(
-            transactions.c.project_id, transactions.c.activity_number, transactions.c.date
-        )
+
+    def read(chunk: list[str]) -> list[DaySums]:
         wanted = transactions.c.project_id.in_(chunk)
+        if every_day:
+            # days whose transactions all came after ``until`` are not yet due
+            query = _query(wanted, having=func.min(transactions.c.version) <= until)
+        else:
+            days = select(
+                transactions.c.project_id, transactions.c.activity_number, transactions.c.date
+            ).where(stamped, wanted)
+            place = tuple_(
+                transactions.c.project_id, transactions.c.activity_number, transactions.c.date
+            )
+            query = _query(wanted & place.in_(days))
         with store.read() as conn:
-            if every_day:
-                # days whose transactions all came after ``until`` are not yet due
-                found = list(
-                    _aggregate(conn, wanted, having=func.min(transactions.c.version) <= until)
-                )
-            else:
-                found = list(_aggregate(conn, wanted & place.in_(days)))
-        yield from found
+            return _read_whole(conn, query)
+
+    chunks = [
+        touched[start : start + projects_per_read]
+        for start in range(0, len(touched), projects_per_read)
+    ]
+    yield from _read_ahead(chunks, read)
 
 
-def _aggregate(
-    conn: Connection,
-    where: ColumnElement[bool] | None,
-    *,
-    having: ColumnElement[bool] | None = None,
+def _read_ahead(
+    chunks: list[list[str]], read: Callable[[list[str]], list[DaySums]]
 ) -> Iterator[DaySums]:
+    """Each chunk's aggregates, in order; the next chunk is read in a thread of
+    its own while the caller works through the current one (on SQLite the
+    database does that work with Python's lock released: see ``_read_whole``)."""
+    if len(chunks) < 2:
+        for chunk in chunks:
+            yield from read(chunk)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as ahead:
+        try:
+            pending = ahead.submit(read, chunks[0])
+            for following in chunks[1:]:
+                found = pending.result()
+                pending = ahead.submit(read, following)
+                yield from found
+            yield from pending.result()
+        finally:
+            pending.cancel()
+
+
+def _query(
+    where: ColumnElement[bool] | None, *, having: ColumnElement[bool] | None = None
+) -> Select[Any]:
+    """The aggregates per project, activity, worker and day, ordered so; the
+    sums in the columns' integer units."""
     worker = func.coalesce(transactions.c.worker_id, "")
     hours = func.sum(transactions.c.hours).filter(transactions.c.kind == TransactionKind.HOUR.value)
     query = select(
         transactions.c.project_id,
         transactions.c.activity_number,
-        worker,
         transactions.c.date,
-        # the sums in the columns' integer units, made decimals below
+        worker,
         type_coerce(func.coalesce(hours, 0), BigInteger),
         type_coerce(func.sum(transactions.c.cost), BigInteger),
         type_coerce(func.sum(transactions.c.revenue), BigInteger),
@@ -148,13 +176,40 @@ def _aggregate(
         query = query.where(where)
     if having is not None:
         query = query.having(having)
-    ordered = query.order_by(
+    return query.order_by(
         transactions.c.project_id, transactions.c.activity_number, transactions.c.date, worker
     )
-    # every sum is of a two-place column (hundredths of an hour, cents)
-    cents = functools.partial(from_units, places=2)
-    for project, activity, who, day, h, cost, revenue in conn.execute(ordered):
-        yield project, activity, who, day, cents(int(h)), cents(int(cost)), cents(int(revenue))
+
+
+def _aggregate(conn: Connection, where: ColumnElement[bool] | None) -> Iterator[DaySums]:
+    """The aggregates, row by row as the database gives them."""
+    for project, activity, day, who, h, cost, revenue in conn.execute(_query(where)):
+        yield project, activity, who, day, _cents(h), _cents(cost), _cents(revenue)
+
+
+def _read_whole(conn: Connection, query: Select[Any]) -> list[DaySums]:
+    """A query's aggregates all at once. On SQLite the database writes them as
+    one JSON text: a single call, during which Python's lock is free for the
+    caller's other thread (row by row, each row would wait for that lock)."""
+    if conn.dialect.name != "sqlite":
+        return [
+            (project, activity, who, day, _cents(h), _cents(cost), _cents(revenue))
+            for project, activity, day, who, h, cost, revenue in conn.execute(query)
+        ]
+    inner = query.subquery()
+    (text,) = conn.execute(select(func.json_group_array(func.json_array(*inner.c)))).one()
+    rows: list[list[Any]] = json.loads(text)
+    rows.sort()  # in the query's order whatever order JSON gathered them in
+    day_of = functools.lru_cache(maxsize=4096)(dt.date.fromisoformat)
+    return [
+        (project, activity, who, day_of(day), _cents(h), _cents(cost), _cents(revenue))
+        for project, activity, day, who, h, cost, revenue in rows
+    ]
+
+
+def _cents(units: int) -> Decimal:
+    """A sum of one of the two-place columns (hundredths of an hour, cents)."""
+    return from_units(int(units), 2)
 
 
 def _daily(sums: DaySums) -> DailyActual:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from projsync.ledger.actuals import changed_daily_actuals, daily_actuals
+from projsync.ledger.actuals import (
+    changed_daily_actuals,
+    changed_daily_sums,
+    daily_actuals,
+    daily_sums,
+)
 from projsync.ledger.changes import current_version
 from projsync.ledger.model import JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal, reverse_transaction
@@ -111,3 +116,37 @@ def test_actuals__only_days_changed_after_the_cursor_are_read(ledger: LedgerServ
         now = current_version(conn)
     assert [a.key.day for a in changed_daily_actuals(ledger.store, first, now)] == [lines[1].date]
     assert len(list(changed_daily_actuals(ledger.store, -1, now))) == 2
+
+
+def test_actuals__read_ahead_a_project_at_a_time_gives_what_one_read_gives(
+    ledger: LedgerService,
+) -> None:
+    # hours on three projects, several workers and days, reversals among them;
+    # then read one project per read (each next one in a thread of its own)
+    lines = [
+        JournalLine(
+            line=n,
+            kind=TransactionKind.HOUR if n % 3 else TransactionKind.EXPENSE,
+            project=project,
+            activity=activity,
+            worker=("W1" if n % 2 else "W2") if n % 3 else None,
+            date=D + dt.timedelta(days=n % 4),
+            hours=Decimal(n % 5 + 1) / 2 if n % 3 else None,
+            amount=None if n % 3 else Decimal(n) + Decimal("0.25"),
+        )
+        for n, (project, activity) in enumerate(
+            [("P1", "A1"), ("P1", "A2"), ("P1-1", "C1"), ("P2", "B1")] * 6, start=1
+        )
+    ]
+    post_journal(ledger.store, lines, source="t")
+    now = current_version_of(ledger)
+    whole = list(daily_sums(ledger.store))
+    assert len({(project, activity) for project, activity, *_ in whole}) == 4
+    assert list(changed_daily_sums(ledger.store, -1, now, projects_per_read=1)) == whole
+    assert list(changed_daily_sums(ledger.store, -1, now, projects_per_read=2)) == whole
+    assert [a.key.day for a in daily_actuals(ledger.store)] == [d for *_, d, _, _, _ in whole]
+
+
+def current_version_of(ledger: LedgerService) -> int:
+    with ledger.store.read() as conn:
+        return current_version(conn)
