@@ -64,9 +64,12 @@ def notify_failures(store: Store, settings: GlobalSettings, *, run: int, user: s
 
 def set_entity_status(store: Store, kind: str, keys: Iterable[str], status: str) -> None:
     """Record the sync status (idle, in progress, failed) of compound entities."""
+    listed = list(keys)
+    if not listed:  # no transaction for nothing (a run asks once per batch)
+        return
     now = dt.datetime.now(dt.UTC)
     with store.write() as conn:
-        for key in keys:
+        for key in listed:
             conn.execute(
                 entity_status.delete().where(
                     entity_status.c.kind == kind, entity_status.c.key == key
