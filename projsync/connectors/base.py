@@ -43,6 +43,9 @@ __all__ = [
     "EntityKind",
     "Operation",
     "SyncRecord",
+    "actual_fields",
+    "actual_operation",
+    "actual_row",
     "apply_one",
     "fields_of",
 ]
@@ -217,6 +220,42 @@ class ActualRow(NamedTuple):
     """Minutes."""
     actual_cost: Decimal
     revenue: Decimal
+
+
+def actual_fields(row: ActualRow) -> dict[str, object]:
+    """An actual's figures as the fields of its ``ACTUAL`` operation (none
+    when it is deleted)."""
+    if row.action is Action.DELETE:
+        return {}
+    return {"actual_work": row.actual_work, "actual_cost": row.actual_cost, "revenue": row.revenue}
+
+
+def actual_operation(row: ActualRow, source_key: str) -> Operation:
+    """An actual as an ``ACTUAL`` operation, for a side that takes no rows."""
+    return Operation(
+        kind=EntityKind.ACTUAL,
+        action=row.action,
+        source_key=source_key,
+        target_key=row.target_key,
+        fields=actual_fields(row),
+    )
+
+
+def actual_row(operation: Operation) -> ActualRow:
+    """An ``ACTUAL`` operation as a row: figures given as decimals or their
+    text, a missing one as zero."""
+    fields = operation.fields
+    return ActualRow(
+        str(operation.target_key),
+        operation.action,
+        int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
+        _amount(fields.get("actual_cost")),
+        _amount(fields.get("revenue")),
+    )
+
+
+def _amount(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value or "0"))
 
 
 @runtime_checkable

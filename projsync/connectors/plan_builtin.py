@@ -23,6 +23,7 @@ from projsync.connectors.base import (
     EntityKind,
     Operation,
     SyncRecord,
+    actual_row,
     apply_one,
     fields_of,
 )
@@ -134,7 +135,7 @@ class PlanConnector:
         actual_ops = [o for o in operations if o.kind is EntityKind.ACTUAL and o.target_key]
         done: dict[str, str | None] = {}
         if actual_ops:
-            rows = [_row_of(o) for o in actual_ops]
+            rows = [actual_row(o) for o in actual_ops]
             done.update(zip((r.target_key for r in rows), self.apply_actuals(rows), strict=True))
         done.update(self._new_headers(operations))  # projects before their tasks
         done.update(self._new_tasks(operations))
@@ -174,13 +175,8 @@ class PlanConnector:
             return None
         given = {k: v for k, v in fields.items() if k in ("name", "start") and v is not None}
         if not exists:
-            start = given.get("start")
-            if start is None:  # the plan needs a start; the sync learns the one chosen
-                start = _default_start()
-                self._defaults[key] = {"start": start}
-            self.service.add_project(
-                PlanProject(id=key, name=str(given.get("name") or key), start=start)  # type: ignore[arg-type]
-            )
+            with self.store.write() as conn:
+                self._add_in(conn, operation, self._defaults)
         elif given:
             self.service.update_project(key, **given)
         self._custom(FieldEntity.PROJECT, key, custom, lookups)
@@ -263,15 +259,7 @@ class PlanConnector:
                 continue  # one of them is refused: each goes on its own, with its reason
             self._custom_many(
                 FieldEntity.TASK,
-                [
-                    (
-                        str(o.target_key),
-                        o.fields.get("custom_fields", {}),
-                        o.fields.get("custom_lookups", ()),
-                    )
-                    for o in fresh
-                    if not o.header
-                ],
+                [_custom_of(o) for o in fresh if not o.header],
             )
             done.update((str(o.target_key), None) for o in fresh)
         return done
@@ -306,14 +294,7 @@ class PlanConnector:
             try:
                 self._custom_many(
                     entity,
-                    [
-                        (
-                            str(o.target_key),
-                            o.fields.get("custom_fields", {}),
-                            o.fields.get("custom_lookups", ()),
-                        )
-                        for o in fresh
-                    ],
+                    [_custom_of(o) for o in fresh],
                 )
             except InputError:
                 continue  # each goes on its own again (they exist now): the one refused says why
@@ -328,8 +309,8 @@ class PlanConnector:
     def _add_in(
         self, conn: Connection, operation: Operation, chosen: dict[str, dict[str, object]]
     ) -> None:
-        """Create a project or resource as ``_project`` and ``_resource`` would;
-        what the plan chooses itself goes in ``chosen``."""
+        """Create the project or resource an operation names, one at a time or in
+        bulk; what the plan chooses itself (a project's start) goes in ``chosen``."""
         key, fields = str(operation.target_key), operation.fields
         name = str(fields.get("name") or key)
         if operation.kind is EntityKind.RESOURCE:
@@ -340,8 +321,8 @@ class PlanConnector:
             )
             return
         start = fields.get("start")
-        if start is None:
-            start = _default_start()
+        if start is None:  # the plan needs a start; the sync learns the one chosen
+            start = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
             chosen[key] = {"start": start}
         self.service.add_project_in(conn, PlanProject(id=key, name=name, start=start))  # type: ignore[arg-type]
 
@@ -372,13 +353,8 @@ class PlanConnector:
             k: v for k, v in fields.items() if k in ("name", "standard_rate") and v is not None
         }
         if not exists:
-            self.service.add_resource(
-                PlanResource(
-                    id=key,
-                    name=str(changes.get("name") or key),
-                    standard_rate=changes.get("standard_rate") or Decimal("0"),  # type: ignore[arg-type]
-                )
-            )
+            with self.store.write() as conn:
+                self._add_in(conn, operation, self._defaults)
         elif changes:
             self.service.update_resource(key, **changes)
         self._custom(FieldEntity.RESOURCE, key, custom, lookups)
@@ -417,7 +393,7 @@ class PlanConnector:
         return None
 
     def _actual(self, operation: Operation, key: str) -> str | None:
-        record_actuals(self.store, [_entry_of(_row_of(operation))])
+        record_actuals(self.store, [_entry_of(actual_row(operation))])
         return key
 
     def _custom(self, entity: FieldEntity, key: str, values: object, lookups: object) -> None:
@@ -457,20 +433,13 @@ _IN_BULK = (EntityKind.ACTUAL, EntityKind.TASK, EntityKind.PROJECT, EntityKind.R
 """Kinds whose creates ``apply`` makes in bulk before going one by one."""
 
 
-def _default_start() -> dt.datetime:
-    """A project's start when none is given: today at 8:00."""
-    return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
-
-
-def _row_of(operation: Operation) -> ActualRow:
-    """An ``ACTUAL`` operation as the row ``apply_actuals`` takes."""
+def _custom_of(operation: Operation) -> tuple[str, object, object]:
+    """An operation's custom field values and lookups, as ``_custom_many`` takes them."""
     fields = operation.fields
-    return ActualRow(
+    return (
         str(operation.target_key),
-        operation.action,
-        int(fields.get("actual_work") or 0),  # type: ignore[call-overload]
-        _amount(fields.get("actual_cost")),
-        _amount(fields.get("revenue")),
+        fields.get("custom_fields", {}),
+        fields.get("custom_lookups", ()),
     )
 
 
@@ -485,11 +454,6 @@ def _entry_of(row: ActualRow) -> ActualEntry:
         actual_cost=row.actual_cost,
         revenue=row.revenue,
     )
-
-
-def _amount(value: object) -> Decimal:
-    """An amount of an actual as given (a decimal, or its text; nothing is zero)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value or "0"))
 
 
 def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:

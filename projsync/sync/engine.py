@@ -45,6 +45,8 @@ from projsync.connectors.base import (
     EntityKind,
     Operation,
     SyncRecord,
+    actual_fields,
+    actual_operation,
 )
 from projsync.db import Store, execute_many, insert_many
 from projsync.sync import mapping
@@ -1025,7 +1027,8 @@ class SyncEngine:
             if bulk is not None:
                 errors = bulk.apply_actuals([a.row for a in batch])
             else:
-                errors = [done.error for done in self.plan.apply([_operation_of(a) for a in batch])]
+                operations = [actual_operation(a.row, a.key) for a in batch]
+                errors = [done.error for done in self.plan.apply(operations)]
             with self.store.write() as conn:
                 self._record_actuals(conn, batch, errors, report)
 
@@ -1043,7 +1046,6 @@ class SyncEngine:
         kind_name = EntityKind.ACTUAL.value
         entity_type = ENTITY_TYPES.get(kind_name, kind_name)
         armed = "PROJSYNC_FAILPOINT" in os.environ
-        completed, failed = LogStatus.COMPLETED.value, LogStatus.FAILED.value
         retry_at = now + dt.timedelta(minutes=1)
         entries_rows: list[dict[str, object]] = []
         gone: list[str] = []
@@ -1057,16 +1059,9 @@ class SyncEngine:
             )
             if not retried:
                 entries_rows.append(
-                    {
-                        "entity_type": entity_type,
-                        "entity_key": key,
-                        "action": row.action.value,
-                        "entity_version": version,
-                        "status": completed if error is None else failed,
-                        "next_attempt_at": None if error is None else retry_at,
-                        "payload": _actual_payload(row),
-                        "error": error,
-                    }
+                    _log_row(
+                        entity_type, key, row.action, version, _actual_payload(row), error, retry_at
+                    )
                 )
             if error is not None:
                 report.failed += 1
@@ -1143,7 +1138,6 @@ class SyncEngine:
         armed = "PROJSYNC_FAILPOINT" in os.environ
         # looked up once: a batch has thousands of rows
         kind_name = kind.value
-        completed, failed = LogStatus.COMPLETED.value, LogStatus.FAILED.value
         done: collections.Counter[Action] = collections.Counter()
         retry_at = now + dt.timedelta(minutes=1)
         open_keys = self._open_keys if origin == "ledger" else set()
@@ -1161,18 +1155,16 @@ class SyncEngine:
                 error=applied.error,
             )
             if not retried:
-                fields = operation.fields
                 entries_rows.append(
-                    {
-                        "entity_type": ENTITY_TYPES.get(entity_type, entity_type),
-                        "entity_key": record.key,
-                        "action": operation.action.value,
-                        "entity_version": record.version,
-                        "status": completed if ok else failed,
-                        "next_attempt_at": None if ok else retry_at,
-                        "payload": payload_text(fields),
-                        "error": applied.error,
-                    }
+                    _log_row(
+                        ENTITY_TYPES.get(entity_type, entity_type),
+                        record.key,
+                        operation.action,
+                        record.version,
+                        payload_text(operation.fields),
+                        applied.error,
+                        retry_at,
+                    )
                 )
             if not ok:
                 report.failed += 1
@@ -1337,27 +1329,36 @@ class _Actual(NamedTuple):
 _ZERO = Decimal("0")
 
 
-def _operation_of(actual: _Actual) -> Operation:
-    """An actual as an operation, for a side that takes no rows."""
-    row = actual.row
-    return Operation(
-        kind=EntityKind.ACTUAL,
-        action=row.action,
-        source_key=actual.key,
-        target_key=row.target_key,
-        fields=_actual_fields(row),
-    )
+_COMPLETED, _FAILED = LogStatus.COMPLETED.value, LogStatus.FAILED.value
 
 
-def _actual_fields(row: ActualRow) -> dict[str, object]:
-    if row.action is Action.DELETE:
-        return {}
-    return {"actual_work": row.actual_work, "actual_cost": row.actual_cost, "revenue": row.revenue}
+def _log_row(
+    entity_type: str,
+    key: str,
+    action: Action,
+    version: int,
+    payload: str,
+    error: str | None,
+    retry_at: dt.datetime,
+) -> dict[str, object]:
+    """A log entry's own values; what all of a batch's entries say alike is
+    written apart (``SyncEngine._write_outcomes``). A failed one is retried
+    at ``retry_at``."""
+    return {
+        "entity_type": entity_type,
+        "entity_key": key,
+        "action": action.value,
+        "entity_version": version,
+        "status": _COMPLETED if error is None else _FAILED,
+        "next_attempt_at": None if error is None else retry_at,
+        "payload": payload,
+        "error": error,
+    }
 
 
 def _actual_payload(row: ActualRow) -> str:
-    """The log's payload of an actual: what its operation's fields would be."""
-    fields = _actual_fields(row)
+    """The log's payload of an actual: its operation's fields."""
+    fields = actual_fields(row)
     return actual_payload_json(fields) or payload_text(fields)
 
 
