@@ -11,7 +11,7 @@ import concurrent.futures
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -183,8 +183,7 @@ def _query(
 
 def _aggregate(conn: Connection, where: ColumnElement[bool] | None) -> Iterator[DaySums]:
     """The aggregates, row by row as the database gives them."""
-    for project, activity, day, who, h, cost, revenue in conn.execute(_query(where)):
-        yield project, activity, who, day, _cents(h), _cents(cost), _cents(revenue)
+    yield from _as_sums(conn.execute(_query(where)))
 
 
 def _read_whole(conn: Connection, query: Select[Any]) -> list[DaySums]:
@@ -192,19 +191,22 @@ def _read_whole(conn: Connection, query: Select[Any]) -> list[DaySums]:
     one JSON text: a single call, during which Python's lock is free for the
     caller's other thread (row by row, each row would wait for that lock)."""
     if conn.dialect.name != "sqlite":
-        return [
-            (project, activity, who, day, _cents(h), _cents(cost), _cents(revenue))
-            for project, activity, day, who, h, cost, revenue in conn.execute(query)
-        ]
+        return list(_as_sums(conn.execute(query)))
     inner = query.subquery()
     (text,) = conn.execute(select(func.json_group_array(func.json_array(*inner.c)))).one()
     rows: list[list[Any]] = json.loads(text)
     rows.sort()  # in the query's order whatever order JSON gathered them in
     day_of = functools.lru_cache(maxsize=4096)(dt.date.fromisoformat)
-    return [
-        (project, activity, who, day_of(day), _cents(h), _cents(cost), _cents(revenue))
-        for project, activity, day, who, h, cost, revenue in rows
-    ]
+    for row in rows:
+        row[2] = day_of(row[2])
+    return list(_as_sums(rows))
+
+
+def _as_sums(rows: Iterable[Sequence[Any]]) -> Iterator[DaySums]:
+    """Rows of ``_query`` as ``DaySums``: the worker before the day, the sums
+    as decimals."""
+    for project, activity, day, who, h, cost, revenue in rows:
+        yield project, activity, who, day, _cents(h), _cents(cost), _cents(revenue)
 
 
 def _cents(units: int) -> Decimal:
