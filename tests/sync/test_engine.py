@@ -57,6 +57,19 @@ def integrate(ledger: LedgerService, sync: Store) -> None:
     ledger.set_worker_integrated("W1", True)
 
 
+def hours_on_a1(hours: str, *, line: int = 1) -> JournalLine:
+    """A journal line of Ada's (W1) hours on activity A1 of P1, on D."""
+    return JournalLine(
+        line=line,
+        kind=TransactionKind.HOUR,
+        project="P1",
+        activity="A1",
+        worker="W1",
+        date=D,
+        hours=Decimal(hours),
+    )
+
+
 def test_sync__nothing_integrated_nothing_goes_across(
     stores: tuple[LedgerService, Store, Store],
 ) -> None:
@@ -130,15 +143,7 @@ def test_sync__posted_hours_become_actual_cost_on_the_task(
     post_journal(
         ledger.store,
         [
-            JournalLine(
-                line=1,
-                kind=TransactionKind.HOUR,
-                project="P1",
-                activity="A1",
-                worker="W1",
-                date=D,
-                hours=Decimal("6"),
-            ),
+            hours_on_a1("6"),
             JournalLine(
                 line=2,
                 kind=TransactionKind.EXPENSE,
@@ -192,16 +197,7 @@ def test_sync__actuals_reach_a_side_without_rows_as_operations(
     assert not isinstance(side, BulkActuals) and isinstance(PlanConnector(plan), BulkActuals)
     run = SyncEngine(sync, LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), side).run
     run()
-    hours = JournalLine(
-        line=1,
-        kind=TransactionKind.HOUR,
-        project="P1",
-        activity="A1",
-        worker="W1",
-        date=D,
-        hours=Decimal("6"),
-    )
-    post_journal(ledger.store, [hours], source="t")
+    post_journal(ledger.store, [hours_on_a1("6")], source="t")
     report = run()
     assert (report.created, report.failed) == (1, 0)
     _, views, _ = project_view(plan, "P1")
@@ -260,15 +256,7 @@ def test_sync__reconciliation_shows_no_difference_after_a_run_and_lists_what_is_
     post_journal(
         ledger.store,
         [
-            JournalLine(
-                line=1,
-                kind=TransactionKind.HOUR,
-                project="P1",
-                activity="A1",
-                worker="W1",
-                date=D,
-                hours=Decimal("6"),
-            ),
+            hours_on_a1("6"),
             JournalLine(
                 line=2,
                 kind=TransactionKind.FEE,
@@ -630,17 +618,7 @@ def test_sync__hours_go_to_the_task_where_the_plan_holds_it(
     settings.set_project(sync, "P1", plan_project="ELSEWHERE")
     post_journal(
         ledger.store,
-        [
-            JournalLine(
-                line=1,
-                kind=TransactionKind.HOUR,
-                project="P1",
-                activity="A1",
-                worker="W1",
-                date=D,
-                hours=Decimal("2"),
-            )
-        ],
+        [hours_on_a1("2")],
         source="t",
     )
     report = engine(ledger, plan, sync).run()
