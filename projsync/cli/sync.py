@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from typing import Annotated
@@ -17,6 +18,7 @@ from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.sync.engine import SyncEngine
 from projsync.sync.log import LogStatus, cancel_entry, entries, resync_entry
 from projsync.sync.reconcile import reconcile
+from projsync.sync.requests import request_resync, resolve_conflict
 from projsync.sync.tables import entity_status, runs
 
 app = typer.Typer(help="The sync between the ledger and the plan server.", no_args_is_help=True)
@@ -67,6 +69,60 @@ def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
     with fail_cleanly():
         resync_entry(sync_store(), entry)
         stdout.print(f"log entry {entry} will be synchronized again at the next run")
+
+
+@app.command("resolve")
+def resolve(
+    entry: Annotated[int, typer.Argument(metavar="LOG_ID", help="The conflict's log entry.")],
+    keep: Annotated[
+        str | None,
+        typer.Option("--keep", help="ledger or plan: whose value stands.", metavar="SIDE"),
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option("--value", help="The value that stands, on both sides.")
+    ] = None,
+    now: Annotated[
+        bool, typer.Option("--now/--next-run", help="Synchronize at once (default).")
+    ] = True,
+    as_json: Json = False,
+) -> None:
+    """Settle a held conflict: keep the ledger's value, the plan's, or a value
+    of your own. The next run writes it to the other side and closes the entry."""
+    with fail_cleanly():
+        decision = resolve_conflict(
+            sync_store(), entry, keep=keep, value=value, user=getpass.getuser()
+        )
+        done: dict[str, object] = {"entry": entry, **decision}
+        if now:
+            done["sync"] = _engine().run().summary()
+            (after,) = entries(sync_store(), entry_id=entry)
+            done["status"] = after.status.value
+            if after.status is LogStatus.CONFLICT:
+                done["error"] = after.error
+        emit(done, as_json=as_json, title=f"log entry {entry}")
+
+
+@app.command("resync")
+def resync(
+    project: Annotated[str, typer.Option("--project", help="The ledger project.")],
+    now: Annotated[
+        bool, typer.Option("--now/--next-run", help="Synchronize at once (default).")
+    ] = True,
+    as_json: Json = False,
+) -> None:
+    """Resynchronize a project: every field its owner holds and every actual
+    sent again, the plan's fields read again, then reconciled."""
+    with fail_cleanly():
+        entry = request_resync(sync_store(), project, user=getpass.getuser())
+        done: dict[str, object] = {"entry": entry, "project": project}
+        if now:
+            done["sync"] = _engine().run().summary()
+            (after,) = entries(sync_store(), entry_id=entry)
+            done["status"] = after.status.value
+            done["differences"] = after.payload.get("differences")
+            if after.error:
+                done["error"] = after.error
+        emit(done, as_json=as_json, title=f"resynchronize {project}")
 
 
 @app.command("cancel")

@@ -42,12 +42,15 @@ __all__ = [
     "DeletionsByComparison",
     "EntityKind",
     "Operation",
+    "ReadsByKey",
     "SyncRecord",
+    "TakesFields",
     "actual_fields",
     "actual_operation",
     "actual_row",
     "apply_one",
     "fields_of",
+    "read_now",
 ]
 
 
@@ -278,4 +281,45 @@ class DeletionsByComparison(Protocol):
         """Of these keys of ``kind`` (linked by the sync), those the side no
         longer holds. A key the side cannot see whole (its project is gone or
         hidden) is never said to have vanished."""
+        ...
+
+
+@runtime_checkable
+class ReadsByKey(Protocol):
+    """A side that reads a few entities by key. The engine reads a side this way
+    where it cannot take the side as the merge base says (a conflict is held,
+    a write was refused); a side without it is read whole and filtered."""
+
+    def read(self, kind: EntityKind, keys: Sequence[str]) -> Iterator[SyncRecord]:
+        """The records of these keys as the side holds them now; a key it does
+        not hold comes back as a tombstone."""
+        ...
+
+
+def read_now(side: Connector, kind: EntityKind, keys: Sequence[str]) -> dict[str, SyncRecord]:
+    """The given entities as ``side`` holds them now, tombstones for those it
+    does not hold, by key."""
+    if not keys:
+        return {}
+    if isinstance(side, ReadsByKey):
+        found = {r.key: r for r in side.read(kind, keys)}
+    else:
+        wanted = set(keys)
+        found = {r.key: r for r in side.snapshot(kind) if r.key in wanted}
+    version = side.high_water()
+    for key in keys:
+        found.setdefault(key, SyncRecord(kind=kind, key=key, version=version))
+    return found
+
+
+@runtime_checkable
+class TakesFields(Protocol):
+    """A side that says which fields its ``apply`` can set. A field it reads but
+    cannot set (one it derives, or keeps for the other side) flows one way:
+    the engine holds it to the other side's value rather than send the
+    side's own edit where it cannot go."""
+
+    def takes(self, kind: EntityKind) -> frozenset[str] | None:
+        """The fields, in this side's terms, that an update of ``kind`` sets
+        (None: every field it is given)."""
         ...

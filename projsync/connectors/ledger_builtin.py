@@ -58,6 +58,12 @@ class LedgerConnector:
             EntityKind.ACTUAL,
         )
 
+    def takes(self, kind: EntityKind) -> frozenset[str] | None:
+        """What the plan side may set here: names, dates and places of
+        activities, project names and dates, hour forecasts. Budgets,
+        categories, companies and the rest are the ledger's own."""
+        return _TAKES.get(kind, frozenset())
+
     def high_water(self) -> int:
         with self.store.read() as conn:
             return current_version(conn)
@@ -92,6 +98,31 @@ class LedgerConnector:
         for record in self.changes(kind, 0, now):
             if not record.deleted:
                 yield record
+
+    def read(self, kind: EntityKind, keys: Sequence[str]) -> Iterator[SyncRecord]:
+        """Projects and activities by key, as they are now (tombstones for the
+        keys the ledger does not hold are the engine's to add)."""
+        version = self.high_water()
+        wanted = set(keys)
+        if kind is EntityKind.PROJECT:
+            for project in self.service.projects():
+                if project.id in wanted:
+                    yield _record(kind, project, version)
+            return
+        if kind is not EntityKind.TASK:
+            yield from (r for r in self.snapshot(kind) if r.key in wanted)
+            return
+        by_project: dict[str, set[str]] = {}
+        for key in wanted:
+            project_id, _, number = key.partition("/")
+            by_project.setdefault(project_id, set()).add(number)
+        known = {p.id for p in self.service.projects()}
+        for project_id, numbers in sorted(by_project.items()):
+            if project_id not in known:
+                continue
+            for activity in self.service.activities(project_id):
+                if activity.number in numbers:
+                    yield _record(kind, activity, version)
 
     def _assignment(self, operation: Operation, key: str) -> str | None:
         """A plan assignment is the total of a worker's hour forecasts on an
@@ -213,6 +244,13 @@ class LedgerConnector:
                 )
             )
         return key
+
+
+_TAKES = {
+    EntityKind.PROJECT: frozenset({"name", "start", "end"}),
+    EntityKind.TASK: frozenset({"name", "parent", "start", "end"}),
+    EntityKind.ASSIGNMENT: frozenset({"hours"}),
+}
 
 
 def _pair_forecasts(store: Store, project: str, activity: str, worker: str) -> list[Forecast]:

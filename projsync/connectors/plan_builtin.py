@@ -82,6 +82,11 @@ class PlanConnector:
             EntityKind.ACTUAL,
         )
 
+    def takes(self, kind: EntityKind) -> frozenset[str] | None:
+        """What the ledger side may set here. A task's dates are the
+        scheduler's, never set from outside."""
+        return _TAKES.get(kind)
+
     def high_water(self) -> int:
         with self.store.read() as conn:
             return current_version(conn)
@@ -126,6 +131,39 @@ class PlanConnector:
         for record in self.changes(kind, 0, now):
             if not record.deleted:
                 yield record
+
+    def read(self, kind: EntityKind, keys: Sequence[str]) -> Iterator[SyncRecord]:
+        """Projects, tasks and assignments by key, as they are now (the engine
+        adds tombstones for the keys the plan does not hold)."""
+        version = self.high_water()
+        wanted = set(keys)
+        found: list[tuple[str, object]] = []
+        with self.store.read() as conn:
+            if kind is EntityKind.PROJECT:
+                for key in sorted(wanted):
+                    project = self.service.find_project(conn, key)
+                    if project is not None:
+                        found.append((key, project))
+            elif kind in (EntityKind.TASK, EntityKind.ASSIGNMENT):
+                projects = {key.split("/", 1)[0] for key in wanted}
+                for project_id in sorted(projects):
+                    if self.service.find_project(conn, project_id) is None:
+                        continue
+                    listed: list[object] = list(
+                        self.service.tasks_in(conn, project_id)
+                        if kind is EntityKind.TASK
+                        else self.service.assignments_in(conn, project_id)
+                    )
+                    for record in listed:
+                        key = _key_of(record)
+                        if key in wanted:
+                            found.append((key, record))
+            else:
+                yield from (r for r in self.snapshot(kind) if r.key in wanted)
+                return
+            custom = field_values(conn, [key for key, _ in found])
+        for key, record in found:
+            yield _record(kind, key, record, version, custom.get(key, {}))
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply operations in order. A create of something that exists already
@@ -201,7 +239,9 @@ class PlanConnector:
             changes["budget_work"] = fields["budget_work"]
         if "budget_cost" in fields:
             changes["budget_cost"] = money(fields["budget_cost"])
-        if "parent" in fields or operation.parent is not None:
+        if "parent" in fields or (not exists and operation.parent is not None):
+            # an update moves the task only when it says so: the place it
+            # names is the other side's, which may be older than this side's
             parent = operation.parent
             changes["parent"] = parent.split("/", 1)[1] if parent and "/" in parent else None
         if not exists:
@@ -429,6 +469,14 @@ class PlanConnector:
         self._fields_known, self._lookups_known = defined, listed
 
 
+_TAKES = {
+    EntityKind.PROJECT: frozenset({"name", "start", "custom_fields"}),
+    EntityKind.TASK: frozenset({"name", "parent", "budget_work", "budget_cost", "custom_fields"}),
+    EntityKind.RESOURCE: frozenset({"name", "standard_rate", "custom_fields"}),
+    EntityKind.ASSIGNMENT: frozenset({"work"}),
+}
+
+
 _IN_BULK = (EntityKind.ACTUAL, EntityKind.TASK, EntityKind.PROJECT, EntityKind.RESOURCE)
 """Kinds whose creates ``apply`` makes in bulk before going one by one."""
 
@@ -475,3 +523,12 @@ def _record(
     elif not isinstance(record, PlanProject | PlanResource):
         raise TypeError(f"no plan record of kind {kind}: {record!r}")
     return SyncRecord(kind=kind, key=key, version=version, fields=fields, parent=parent)
+
+
+def _key_of(record: object) -> str:
+    """The plan key of a task (``project/task``) or an assignment
+    (``project/task/resource``), as the change feed keys them."""
+    if isinstance(record, PlanTask):
+        return f"{record.project}/{record.id}"
+    assert isinstance(record, PlanAssignment)
+    return f"{record.project}/{record.task}/{record.resource}"

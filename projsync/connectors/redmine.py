@@ -443,7 +443,7 @@ class RedmineConnector:
         if "budget_work" in fields:
             minutes = int(str(fields["budget_work"] or 0))
             body["estimated_hours"] = str((Decimal(minutes) / 60).quantize(_CENT))
-        if creating or "parent" in fields or operation.parent is not None:
+        if creating or "parent" in fields:  # an update moves only when it says so
             home, parent_issue = self._place(operation)
             body["parent_issue_id"] = parent_issue
             if existing is None or existing.project != home:

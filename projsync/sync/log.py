@@ -24,14 +24,17 @@ from projsync.sync.tables import log
 
 __all__ = [
     "ENTITY_TYPES",
+    "RESYNC_ACTION",
     "LogEntry",
     "LogStatus",
     "add_entry",
     "cancel_entry",
     "close_conflicts",
+    "close_settled",
     "entries",
     "open_conflict",
     "payload_text",
+    "plain_value",
     "renew_conflict",
     "reopen",
     "resync_entry",
@@ -44,11 +47,21 @@ BACKOFF_MINUTES = 1
 
 class LogStatus(enum.StrEnum):
     WAITING = "waiting"
+    """A person asked for it (again): the next run takes it."""
     EXECUTING = "executing"
     COMPLETED = "completed"
     FAILED = "failed"
+    """The side could not be reached: tried again after a back-off."""
+    REFUSED = "refused"
+    """A side's rules refused the change: held until either side changes the
+    entity or a person asks again."""
     CANCELLED = "cancelled"
     CONFLICT = "conflict"
+    """Both sides changed a field differently and nobody owns it: held for a person."""
+
+
+RESYNC_ACTION = "refresh"
+"""The action of a person's request to resynchronize a project."""
 
 
 ENTITY_TYPES = {
@@ -78,6 +91,8 @@ class LogEntry:
     user: str
     payload: Mapping[str, Any]
     error: str | None
+    plan_key: str | None = None
+    """The plan side's key of the entity, where the entry knows it."""
 
 
 def payload_text(fields: Mapping[str, object]) -> str:
@@ -99,6 +114,7 @@ def add_entry(
     user: str,
     payload: Mapping[str, object],
     error: str | None = None,
+    plan_key: str | None = None,
 ) -> int:
     now = dt.datetime.now(dt.UTC)
     retry_at = now + dt.timedelta(minutes=BACKOFF_MINUTES) if status is LogStatus.FAILED else None
@@ -121,6 +137,7 @@ def add_entry(
                 user=user,
                 payload=payload_text(payload),
                 error=error,
+                plan_key=plan_key,
             )
             .returning(log.c.id)
         ).scalar_one()
@@ -128,16 +145,25 @@ def add_entry(
 
 
 def reopen(
-    conn: Connection, *, run: int, entity_type: str, entity_key: str, error: str | None
+    conn: Connection,
+    *,
+    run: int,
+    entity_type: str,
+    entity_key: str,
+    status: LogStatus,
+    error: str | None,
 ) -> bool:
-    """Record another attempt on the open (failed or waiting) entry of an entity,
-    if it has one: one entry per entity's trouble, its attempts counted."""
+    """Record another attempt on the open (failed, refused or waiting) entry of
+    an entity, if it has one: one entry per entity's trouble, its attempts
+    counted. A failed one is tried again after 1, 2, 4 … minutes; a refused
+    one waits for a change or a person."""
     row = conn.execute(
         select(log.c.id, log.c.attempts)
         .where(
             log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
             log.c.entity_key == entity_key,
-            log.c.status.in_([LogStatus.FAILED.value, LogStatus.WAITING.value]),
+            log.c.status.in_(_RETRIED),
+            log.c.origin.in_(("ledger", "plan")),
         )
         .order_by(log.c.id.desc())
         .limit(1)
@@ -152,15 +178,18 @@ def reopen(
         .values(
             run_id=run,
             attempts=attempts,
-            status=(LogStatus.FAILED if error else LogStatus.COMPLETED).value,
+            status=status.value,
             error=error,
             updated_at=now,
             next_attempt_at=now + dt.timedelta(minutes=BACKOFF_MINUTES * 2 ** (attempts - 1))
-            if error
+            if status is LogStatus.FAILED
             else None,
         )
     )
     return True
+
+
+_RETRIED = (LogStatus.FAILED.value, LogStatus.WAITING.value, LogStatus.REFUSED.value)
 
 
 def open_conflict(conn: Connection, entity_type: str, entity_key: str, field: str) -> int | None:
@@ -193,19 +222,46 @@ def renew_conflict(conn: Connection, entry_id: int, *, run: int, payload: str, e
 
 
 def close_conflicts(conn: Connection, entity_type: str, entity_keys: Iterable[str]) -> int:
-    """Both sides agree again (a person settled it): the held conflicts of
-    these entities are done."""
+    """Both sides agree again, by their own edits or because an owner now
+    settles it: the held conflicts of these entities are done (and a person's
+    decision on one of them is moot)."""
     listed = sorted(set(entity_keys))
     closed = 0
     for start in range(0, len(listed), 500):
         done = conn.execute(
             update(log)
             .where(
-                log.c.status == LogStatus.CONFLICT.value,
+                log.c.origin == "both",
+                log.c.status.in_((LogStatus.CONFLICT.value, LogStatus.WAITING.value)),
                 log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
                 log.c.entity_key.in_(listed[start : start + 500]),
             )
             .values(status=LogStatus.COMPLETED.value, updated_at=dt.datetime.now(dt.UTC))
+        )
+        closed += int(done.rowcount or 0)
+    return closed
+
+
+def close_settled(conn: Connection, entity_type: str, entity_keys: Iterable[str]) -> int:
+    """The sides of these entities agree again without the sync writing
+    anything (a person changed one to match the other): their failed, refused
+    or waiting entries are done."""
+    listed = sorted(set(entity_keys))
+    closed = 0
+    for start in range(0, len(listed), 500):
+        done = conn.execute(
+            update(log)
+            .where(
+                log.c.origin.in_(("ledger", "plan")),
+                log.c.status.in_(_RETRIED),
+                log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
+                log.c.entity_key.in_(listed[start : start + 500]),
+            )
+            .values(
+                status=LogStatus.COMPLETED.value,
+                next_attempt_at=None,
+                updated_at=dt.datetime.now(dt.UTC),
+            )
         )
         closed += int(done.rowcount or 0)
     return closed
@@ -222,6 +278,7 @@ def entries(
     since: dt.date | None = None,
     until: dt.date | None = None,
     before: int | None = None,
+    entry_id: int | None = None,
     limit: int = 1000,
 ) -> list[LogEntry]:
     """Log entries, newest first, filtered by status, entity key (or its prefix),
@@ -246,6 +303,8 @@ def entries(
         query = query.where(log.c.updated_at < _midnight(until + dt.timedelta(days=1)))
     if before is not None:
         query = query.where(log.c.id < before)
+    if entry_id is not None:
+        query = query.where(log.c.id == entry_id)
     with store.read() as conn:
         return [_entry(row) for row in conn.execute(query)]
 
@@ -262,14 +321,13 @@ def set_status(
         if row is None:
             raise refusal(f"log entry {entry_id}", "unknown entry")
         if LogStatus(row.status) not in allowed_from:
-            raise InputError(
-                [
-                    Problem(
-                        where=f"log entry {entry_id}",
-                        what=f"is {row.status}; it cannot become {status}",
-                    )
-                ]
-            )
+            what = f"is {row.status}; it cannot become {status}"
+            if row.status == LogStatus.CONFLICT.value:
+                what += (
+                    f": a person decides a conflict (projsync sync resolve {entry_id} "
+                    "--keep ledger|plan, or --value TEXT)"
+                )
+            raise InputError([Problem(where=f"log entry {entry_id}", what=what)])
         conn.execute(
             update(log)
             .where(log.c.id == entry_id)
@@ -278,9 +336,12 @@ def set_status(
 
 
 def resync_entry(store: Store, entry_id: int) -> None:
-    """Synchronize a failed or cancelled entry again at the next run."""
+    """Synchronize a failed, refused or cancelled entry again at the next run."""
     set_status(
-        store, entry_id, LogStatus.WAITING, allowed_from={LogStatus.FAILED, LogStatus.CANCELLED}
+        store,
+        entry_id,
+        LogStatus.WAITING,
+        allowed_from={LogStatus.FAILED, LogStatus.REFUSED, LogStatus.CANCELLED},
     )
 
 
@@ -308,11 +369,17 @@ def _entry(row: Any) -> LogEntry:
         user=row.user,
         payload=json.loads(row.payload),
         error=row.error,
+        plan_key=row.plan_key,
     )
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def plain_value(value: object) -> object:
+    """A value as the log's payloads show it (decimals and dates as text)."""
+    return json.loads(_PAYLOAD.encode({"v": value}))["v"]
 
 
 def _plain(value: object) -> object:

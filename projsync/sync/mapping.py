@@ -29,6 +29,8 @@ __all__ = [
     "ledger_fields_of_plan",
     "neutral_defaults",
     "neutral_fields",
+    "neutral_names",
+    "neutral_value",
     "plan_fields_of_ledger",
 ]
 
@@ -123,6 +125,31 @@ def neutral_fields(kind: EntityKind, ledger: Mapping[str, object]) -> dict[str, 
         if name in found and found[name] is not None:
             found[name] = _hours(round(Decimal(str(found[name])) * 60))
     return found
+
+
+_DATES = frozenset({"start", "end", "date", "projected_start", "projected_end"})
+_AMOUNTS = frozenset({"planned_hours", "budget_cost", "hours", "cost_price", "sales_price"})
+
+
+def neutral_value(name: str, value: object) -> object:
+    """A neutral field's value from its text (as a person types it, or as the
+    log keeps it): a date, a decimal to the cent, or text; empty is None.
+    Raises ValueError when the text does not fit the field."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        return value
+    if name in _DATES:
+        return dt.date.fromisoformat(value)
+    if name in _AMOUNTS:
+        try:
+            amount = Decimal(value)
+        except ArithmeticError as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+        if not amount.is_finite():
+            raise ValueError(f"{value!r} is not a number")
+        return amount.quantize(Decimal("0.01"))
+    return value
 
 
 def plan_fields_of_ledger(
@@ -225,6 +252,27 @@ def ledger_fields_of_plan(
     elif kind is EntityKind.ASSIGNMENT:
         found["hours"] = _hours(plan.get("work"))
     return {name: _plain(found.get(name)) for name in NEUTRAL.get(kind, ()) if name in found}
+
+
+_NEUTRAL_NAME = {
+    (EntityKind.PROJECT, "finish"): "end",
+    (EntityKind.TASK, "finish"): "end",
+    (EntityKind.TASK, "budget_work"): "planned_hours",
+    (EntityKind.RESOURCE, "standard_rate"): "cost_price",
+    (EntityKind.ASSIGNMENT, "work"): "hours",
+}
+
+
+def neutral_names(kind: EntityKind, plan_names: frozenset[str]) -> frozenset[str]:
+    """The neutral fields that plan-side fields carry (custom fields: every
+    ledger fact the kind keeps in one)."""
+    found = set()
+    for name in plan_names:
+        if name == "custom_fields":
+            found |= {f.source for f in CUSTOM_FIELDS if f.entity == kind.value}
+        else:
+            found.add(_NEUTRAL_NAME.get((kind, name), name))
+    return frozenset(found)
 
 
 def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:

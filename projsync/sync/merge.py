@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["Action", "FieldConflict", "MergeOutcome", "Ownership", "Side", "merge"]
+__all__ = ["Action", "FieldConflict", "MergeOutcome", "Ownership", "Side", "merge", "resync_base"]
 
 Action = Literal["none", "create", "update", "delete"]
 Fields = Mapping[str, object]
@@ -106,6 +106,7 @@ def merge(
     ownership: Ownership,
     ledger_deleted: bool = False,
     plan_deleted: bool = False,
+    decided: Fields = _NO_FIELDS,
 ) -> MergeOutcome:
     """Merge one entity's ledger and plan versions against their merge base.
 
@@ -120,7 +121,9 @@ def merge(
     - otherwise (both changed, or no agreed value): the field's owner (``ownership.fields``,
       else ``ownership.default``) wins, its value goes to the loser and becomes the base;
       without an owner it is a :class:`FieldConflict`: neither side is written and the base
-      keeps its old value, or stays without one, so the next run holds it again.
+      keeps its old value, or stays without one, so the next run holds it again;
+    - a field a person ``decided`` (a held conflict resolved): the decided value goes to each
+      side that does not hold it and becomes the base, whatever the sides and the owners say.
 
     One side present, the other never had it and there is no base: created on the other side
     with all its fields, which become the base.
@@ -140,7 +143,7 @@ def merge(
     if (ledger_deleted and ledger is not None) or (plan_deleted and plan is not None):
         raise ValueError("a deleted side carries no fields: pass None with its tombstone")
     if ledger is not None and plan is not None:
-        return _merge_fields(base, ledger, plan, ownership)
+        return _merge_fields(base, ledger, plan, ownership, decided)
     if ledger is not None:
         survivor, fields, other_deleted = Side.LEDGER, ledger, plan_deleted
     elif plan is not None:
@@ -211,15 +214,22 @@ def _winner(
 
 
 def _merge_fields(
-    base: Fields | None, ledger: Fields, plan: Fields, ownership: Ownership
+    base: Fields | None, ledger: Fields, plan: Fields, ownership: Ownership, decided: Fields
 ) -> MergeOutcome:
     agreed = base if base is not None else _NO_FIELDS
     to_ledger: dict[str, object] = {}
     to_plan: dict[str, object] = {}
     new_base: dict[str, object] = {}
     conflicts: list[FieldConflict] = []
-    for name in sorted(agreed.keys() | ledger.keys() | plan.keys()):
+    for name in sorted(agreed.keys() | ledger.keys() | plan.keys() | decided.keys()):
         ledger_value, plan_value = ledger.get(name), plan.get(name)
+        if name in decided:
+            value = new_base[name] = decided[name]
+            if ledger_value != value:
+                to_ledger[name] = value
+            if plan_value != value:
+                to_plan[name] = value
+            continue
         if ledger_value == plan_value:
             new_base[name] = ledger_value
             continue
@@ -245,3 +255,22 @@ def _merge_fields(
         action_plan="update" if to_plan else "none",
         delete_conflict=False,
     )
+
+
+def resync_base(
+    base: Fields | None, ledger: Fields, plan: Fields, ownership: Ownership
+) -> dict[str, object]:
+    """The base that makes a merge send every owned field again (a person asked to
+    resynchronize): a field the ledger owns reads as changed on the ledger side
+    only, one the plan owns as changed on the plan side only, so the owner's
+    value goes to the other side wherever they differ. Fields without an owner
+    keep their base: a true conflict is still held for a person. A field only
+    one side carries is left as the base has it."""
+    rebased = dict(base or {})
+    for name in ledger.keys() & plan.keys():
+        owner = ownership.owner_of(name)
+        if owner is Side.LEDGER:
+            rebased[name] = plan.get(name)
+        elif owner is Side.PLAN:
+            rebased[name] = ledger.get(name)
+    return rebased

@@ -1,4 +1,4 @@
-"""Telling people: entities that keep failing, and each compound entity's sync status.
+"""Telling people about entities that keep failing.
 
 After the hours the settings allow, a failing entity gets a notification: an
 entry in the integration log for the people who watch it, and a POST to the
@@ -12,16 +12,15 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
 
 from sqlalchemy import select, update
 
 from projsync.db import Store
 from projsync.sync.log import LogStatus, add_entry
 from projsync.sync.settings import GlobalSettings
-from projsync.sync.tables import entity_status, log
+from projsync.sync.tables import log
 
-__all__ = ["notify_failures", "set_entity_status"]
+__all__ = ["notify_failures"]
 
 WEBHOOK_TIMEOUT_SECONDS = 5
 
@@ -60,24 +59,6 @@ def notify_failures(store: Store, settings: GlobalSettings, *, run: int, user: s
             )
             conn.execute(update(log).where(log.c.id == row.id).values(notified_at=now))
     return len(rows)
-
-
-def set_entity_status(store: Store, kind: str, keys: Iterable[str], status: str) -> None:
-    """Record the sync status (idle, in progress, failed) of compound entities."""
-    listed = list(keys)
-    if not listed:  # no transaction for nothing (a run asks once per batch)
-        return
-    now = dt.datetime.now(dt.UTC)
-    with store.write() as conn:
-        for key in listed:
-            conn.execute(
-                entity_status.delete().where(
-                    entity_status.c.kind == kind, entity_status.c.key == key
-                )
-            )
-            conn.execute(
-                entity_status.insert().values(kind=kind, key=key, status=status, updated_at=now)
-            )
 
 
 def _post(url: str | None, body: dict[str, object]) -> str | None:

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from projsync.connectors.base import Connector, EntityKind
 from projsync.db import Store
-from projsync.sync.engine import SyncEngine
+from projsync.sync.actuals import actual_targets, fold
+from projsync.sync.scope import is_root, read_scope
 
 __all__ = ["Difference", "Reconciliation", "reconcile"]
 
@@ -32,18 +33,37 @@ class Difference:
 class Reconciliation:
     differences: list[Difference] = field(default_factory=list)
     totals: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    """Plan project → the ledger project it stands for."""
+
+    def by_project(self, projects: Iterable[str]) -> dict[str, int]:
+        """Differences per ledger project (0 for those with none)."""
+        found = dict.fromkeys(projects, 0)
+        for difference in self.differences:
+            project = self.owners.get(difference.plan_key.split("/", 1)[0])
+            if project is not None:
+                found[project] = found.get(project, 0) + 1
+        return found
 
 
-def reconcile(sync: Store, ledger: Connector, plan: Connector) -> Reconciliation:
-    """Compare the integrated projects' actuals on both sides."""
-    engine = SyncEngine(sync, ledger, plan)
-    scope = engine.scope()
+def reconcile(
+    sync: Store, ledger: Connector, plan: Connector, *, project: str | None = None
+) -> Reconciliation:
+    """Compare the integrated projects' actuals on both sides (of the plan
+    project ``project`` lands in, when given)."""
+    scope = read_scope(sync, ledger)
     expected: dict[str, dict[str, Decimal]] = {}
-    records = list(engine.folded_actuals(ledger.snapshot(EntityKind.ACTUAL), scope))
-    keys = engine.plan_keys(EntityKind.ACTUAL, records, scope)
+    records = list(fold(ledger.snapshot(EntityKind.ACTUAL), scope.workers))
+    with sync.read() as conn:
+        keys = actual_targets(
+            conn, [r for r in records if r.key.split("/", 1)[0] in scope.root_of], scope
+        )
+    only = scope.root_of.get(project) if project is not None else None
     for record in records:
         key = keys.get(record.key)
         if key is None or record.fields is None:
+            continue
+        if only is not None and key.split("/", 1)[0] != only:
             continue
         fields = record.fields
         figures = {
@@ -55,6 +75,8 @@ def reconcile(sync: Store, ledger: Connector, plan: Connector) -> Reconciliation
             expected[key] = figures
     found: dict[str, dict[str, Decimal]] = {}
     for record in plan.snapshot(EntityKind.ACTUAL):
+        if only is not None and record.key.split("/", 1)[0] != only:
+            continue
         fields = record.fields or {}
         figures = {
             "hours": (Decimal(int(str(fields["actual_work"]))) / 60).quantize(Decimal("0.01")),
@@ -63,7 +85,9 @@ def reconcile(sync: Store, ledger: Connector, plan: Connector) -> Reconciliation
         }
         if any(figures.values()):
             found[record.key] = figures
-    report = Reconciliation()
+    report = Reconciliation(
+        owners={root: key for key, root in scope.root_of.items() if is_root(key, scope)}
+    )
     empty = {"hours": _ZERO, "cost": _ZERO, "revenue": _ZERO}
     for key in sorted(set(expected) | set(found)):
         mine, theirs = expected.get(key, empty), found.get(key, empty)

@@ -21,11 +21,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 
 __all__ = [
     "company_settings",
     "cursors",
+    "divergence",
     "entity_status",
     "global_settings",
     "ledger_headers",
@@ -90,7 +93,19 @@ merge_bases = Table(
     Column("ledger_key", String(200), primary_key=True),
     Column("fields", Text, nullable=False),
     Column("synced_at", DateTime(timezone=True), nullable=False),
+    Column("stale", Boolean, nullable=False, server_default=false()),
+    Index(
+        "ix_merge_bases_stale",
+        "kind",
+        "ledger_key",
+        sqlite_where=text("stale"),
+        postgresql_where=text("stale"),
+    ),
 )
+"""The fields both sides agreed on at the last synchronization of an entity.
+``stale``: a side may hold something else (a conflict is held, or a write
+was refused or failed): a run that meets the entity reads both sides rather
+than take a side as the base says."""
 
 cursors = Table(
     "cursors",
@@ -131,6 +146,7 @@ log = Table(
     Column("user", String(100), nullable=False),
     Column("payload", Text, nullable=False),
     Column("error", Text),
+    Column("plan_key", String(200)),
     Index("ix_log_status", "status"),
     Index("ix_log_entity", "entity_type", "entity_key"),
     Index("ix_log_run", "run_id"),
@@ -144,3 +160,13 @@ entity_status = Table(
     Column("status", String(12), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+divergence = Table(
+    "divergence",
+    metadata,
+    Column("project", String(40), primary_key=True),
+    Column("differences", Integer, nullable=False),
+    Column("found_at", DateTime(timezone=True), nullable=False),
+)
+"""Projects whose last reconciliation found differences (ledger project keys),
+until a reconciliation or a resynchronization finds them clean."""

@@ -1,0 +1,550 @@
+"""Reading what changed on both sides: the first stage of a run.
+
+For a kind, the ledger's records changed since its cursor (capped at the
+run's start, so edits made meanwhile are read next time), with the whole
+content of projects integrated since the last run or being resynchronized,
+and the entities due again (see ``sync/pending.py``); the plan's records
+changed since its own cursor, split into those the sync linked and those born
+in the plan. Each entity is paired with its merge base and its other side.
+
+Where a side did not change an entity, the run takes that side as the merge
+base says, which is right as long as the base is what both sides hold. It
+never assumes that where the base is stale (a conflict held, a write refused
+or failed) or the entity is due: there it reads the side as it is now.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+from sqlalchemy import Connection, select
+
+from projsync.connectors.base import (
+    DeletionsByComparison,
+    EntityKind,
+    SyncRecord,
+    read_now,
+)
+from projsync.sync import mapping
+from projsync.sync.context import Run
+from projsync.sync.links import bases_of, chunks, ledger_keys_of, links_of, plan_keys_of
+from projsync.sync.model import Entity
+from projsync.sync.scope import plan_key, project_of, project_of_key
+from projsync.sync.tables import merge_bases
+
+__all__ = [
+    "RECORDS_PER_BATCH",
+    "Born",
+    "PlanChanges",
+    "entities",
+    "ledger_batches",
+    "placed",
+    "plan_changes",
+    "whole_projects",
+]
+
+RECORDS_PER_BATCH = 2000
+"""Records merged, applied and recorded together (tasks a whole project at a
+time): memory stays flat however large the portfolio."""
+
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class PlanChanges:
+    """The plan's changes of one kind since its cursor."""
+
+    linked: dict[str, SyncRecord]
+    """Changed entities the sync linked, by ledger key (tombstones included)."""
+    born: list[SyncRecord]
+    """Entities born in the plan: no link yet."""
+    forced: set[str]
+    """Ledger keys of entities being resynchronized."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Born:
+    """An entity born in the plan, placed in ledger terms."""
+
+    record: SyncRecord
+    """The plan's record."""
+    key: str
+    """The ledger key it takes."""
+    project: str
+    parent: str | None
+    """The ledger key of the activity it hangs under (tasks), or its activity
+    (assignments)."""
+    worker: str | None = None
+
+
+def plan_changes(run: Run, kind: EntityKind, since: int) -> PlanChanges:
+    """Plan-side changes after the cursor: those of linked entities by ledger
+    key, and entities born in the plan (not the sync's own subproject nodes).
+    A plan project being resynchronized is read whole, and a linked entity
+    it no longer holds comes as a tombstone."""
+    changed = [_only_fields_read(r) for r in run.plan.changes(kind, since, run.plan_until)]
+    if kind is EntityKind.TASK and isinstance(run.plan, DeletionsByComparison):
+        changed += _vanished(run, run.plan, kind, {r.key for r in changed})
+    forced = _resynced(run, kind, changed) if run.resync else set()
+    again = run.pending.plan_keys.get(kind, {})
+    if again:  # entries that name their plan side, due again: read as they are now
+        have = {r.key for r in changed}
+        missing = [key for key in again.values() if key not in have]
+        changed += [
+            _only_fields_read(r)
+            for r in read_now(run.plan, kind, missing).values()
+            if not r.deleted
+        ]
+    with run.store.read() as conn:
+        back = ledger_keys_of(conn, kind.value, [r.key for r in changed])
+        nodes = set(ledger_keys_of(conn, EntityKind.PROJECT.value, [r.key for r in changed]))
+    linked: dict[str, SyncRecord] = {}
+    born: list[SyncRecord] = []
+    for record in changed:
+        if record.key in back:
+            linked[back[record.key]] = record
+        elif not record.deleted and record.key not in nodes:
+            born.append(record)
+    return PlanChanges(linked=linked, born=born, forced=forced)
+
+
+def _resynced(run: Run, kind: EntityKind, changed: list[SyncRecord]) -> set[str]:
+    """Read the plan projects being resynchronized whole (into ``changed``), a
+    linked entity they no longer hold as a tombstone; the ledger keys of their
+    linked entities, which are merged as resynchronized."""
+    have = {r.key for r in changed}
+    changed += [
+        _only_fields_read(r)
+        for r in run.plan.snapshot(kind)
+        if r.key.split("/", 1)[0] in run.resync and r.key not in have
+    ]
+    seen = {r.key for r in changed}
+    with run.store.read() as conn:
+        linked_all = links_of(conn, kind.value)
+    forced = set()
+    for ledger_key, plan_side in linked_all.items():
+        if plan_side.split("/", 1)[0] not in run.resync or not _read_in_plan(kind, plan_side):
+            continue
+        forced.add(ledger_key)
+        if plan_side not in seen:
+            changed.append(SyncRecord(kind=kind, key=plan_side, version=run.plan_until))
+    return forced
+
+
+def _vanished(
+    run: Run, plan: DeletionsByComparison, kind: EntityKind, read: set[str]
+) -> list[SyncRecord]:
+    """Tombstones of linked entities the plan side no longer holds."""
+    with run.store.read() as conn:
+        linked = [key for key in links_of(conn, kind.value).values() if key not in read]
+    return [
+        SyncRecord(kind=kind, key=key, version=run.plan_until)
+        for key in plan.vanished(kind, linked)
+    ]
+
+
+def ledger_batches(run: Run, kind: EntityKind, since: int) -> Iterator[list[SyncRecord]]:
+    """The ledger's records of a kind to merge, in batches: projects and
+    resources in one (parents go before children), tasks and assignments a
+    whole project at a time."""
+    records = _records(run, kind, since)
+    if kind in (EntityKind.PROJECT, EntityKind.RESOURCE):
+        yield records
+        return
+    yield from whole_projects(records, lambda r: project_of(kind, r) or "")
+
+
+def _records(run: Run, kind: EntityKind, since: int) -> list[SyncRecord]:
+    scope = run.scope
+    found: dict[str, SyncRecord] = {}
+    for record in run.ledger.changes(kind, since, run.until):
+        found[record.key] = record
+    due = run.pending.due_of(kind)
+    # A first run (no cursor yet) has read every record as changed already.
+    first_run = since < 0
+    whole = set() if first_run else set(scope.newcomers)
+    for mine in run.resync.values():
+        whole |= mine
+    if due or whole:
+        for record in run.ledger.snapshot(kind):
+            if project_of(kind, record) in whole or record.key in due:
+                found.setdefault(record.key, record)
+            elif kind is EntityKind.ASSIGNMENT and record.fields is not None:
+                fields = record.fields
+                if f"{fields['project']}/{fields['activity']}/{fields['worker']}" in due:
+                    found.setdefault(record.key, record)
+    if kind is EntityKind.ASSIGNMENT:
+        pairs = _pairs(found.values()) | {key for key in due if key.count("/") == 2}
+        return assignment_totals(run, pairs)
+    if kind is EntityKind.RESOURCE:
+        if run.settings_changed and not first_run:  # companies integrated since last time
+            with run.store.read() as conn:
+                linked = links_of(conn, kind.value)
+            for record in run.ledger.snapshot(kind):
+                if record.key not in linked:
+                    found.setdefault(record.key, record)
+        return [
+            r
+            for r in found.values()
+            if r.deleted or (r.fields or {}).get("company") in scope.companies
+        ]
+    return [r for r in found.values() if project_of(kind, r) in scope.root_of or r.deleted]
+
+
+def _pairs(changed: Iterable[SyncRecord]) -> set[str]:
+    return {
+        f"{r.fields['project']}/{r.fields['activity']}/{r.fields['worker']}"
+        for r in changed
+        if r.fields is not None and r.fields.get("worker") is not None
+    }
+
+
+def assignment_totals(run: Run, pairs: set[str]) -> list[SyncRecord]:
+    """Hour forecasts summed per project, activity and worker: one plan
+    assignment each, for integrated workers only. A pair without forecasts
+    left is gone (a tombstone)."""
+    wanted = {pair for pair in pairs if pair.rsplit("/", 1)[1] in run.scope.workers}
+    if not wanted:
+        return []
+    totals: dict[str, Decimal] = {}
+    version = 0
+    for record in run.ledger.snapshot(EntityKind.ASSIGNMENT):
+        fields = record.fields or {}
+        pair = f"{fields['project']}/{fields['activity']}/{fields['worker']}"
+        if pair in wanted:
+            totals[pair] = totals.get(pair, Decimal("0")) + Decimal(str(fields["hours"]))
+            version = max(version, record.version)
+    found = []
+    for pair in sorted(wanted):
+        project, activity, worker = pair.split("/", 2)
+        hours = totals.get(pair)
+        found.append(
+            SyncRecord(
+                kind=EntityKind.ASSIGNMENT,
+                key=pair,
+                version=version or run.until,
+                parent=f"{project}/{activity}",
+                fields=None
+                if hours is None
+                else {"project": project, "activity": activity, "worker": worker, "hours": hours},
+            )
+        )
+    return found
+
+
+def entities(
+    run: Run,
+    kind: EntityKind,
+    records: list[SyncRecord],
+    theirs: dict[str, SyncRecord],
+    forced: set[str],
+) -> list[Entity]:
+    """Pair each ledger record with its base and the plan's side of it. Where
+    ``records`` lacks a key of ``theirs`` (changed only on the plan side), the
+    ledger's side is as the base says, or read now where the base is stale
+    or the entity due."""
+    records, theirs = list(records), dict(theirs)
+    keys = [r.key for r in records]
+    only_plan = [key for key in theirs if key not in set(keys)]
+    with run.store.read() as conn:
+        bases = bases_of(conn, kind.value, keys + only_plan)
+        linked = plan_keys_of(conn, kind.value, keys + only_plan)
+        stale = _stale(conn, kind, keys + only_plan)
+    due = run.pending.due_of(kind) | stale | forced
+    # the ledger's side of entities changed only in the plan
+    now = _ledger_now(run, kind, [key for key in only_plan if key in due])
+    for key in only_plan:
+        records.append(now.get(key) or _as_base_says(kind, key, bases.get(key)))
+    # the plan's side where the base cannot be trusted
+    wanted = {
+        key: linked[key]
+        for key in keys
+        if key in due and key not in theirs and key in linked and _read_in_plan(kind, linked[key])
+    }
+    if wanted:
+        current = read_now(run.plan, kind, list(wanted.values()))
+        for key, plan_side in wanted.items():
+            theirs[key] = _only_fields_read(current[plan_side])
+    parents = _plan_parents(run, theirs.values()) if kind is EntityKind.TASK else {}
+    prefix = run.settings.custom_field_prefix
+    found = []
+    for record in records:
+        base = bases.get(record.key)
+        plan_record = theirs.get(record.key)
+        plan_state: Mapping[str, object] | None = base
+        if plan_record is not None and not plan_record.deleted and base is not None:
+            seen = mapping.ledger_fields_of_plan(kind, plan_record.fields or {}, prefix=prefix)
+            if kind is EntityKind.TASK:
+                seen.update(_plan_parent_as_ledger(record.key, plan_record, parents))
+            plan_state = {**base, **{k: v for k, v in seen.items() if k in base}}
+        found.append(
+            Entity(
+                record=record,
+                ledger=None
+                if record.fields is None
+                else (base if record.version < 0 else mapping.neutral_fields(kind, record.fields)),
+                ledger_read=record.version >= 0,
+                plan=plan_state,
+                plan_deleted=plan_record is not None and plan_record.deleted,
+                base=base,
+                linked=linked.get(record.key),
+                stale=record.key in stale,
+                forced=record.key in forced,
+            )
+        )
+    return found
+
+
+def placed(run: Run, kind: EntityKind, born: list[SyncRecord]) -> list[Born]:
+    """Entities born in the plan, placed in the ledger: a task in the ledger
+    project of its plan project (or of the subproject node it sits under),
+    numbered by the task's id, under the activity of its parent task, parents
+    first, a parent born in the same run included; an assignment on the
+    activity of its task, for the worker of its resource. Those the ledger
+    cannot place are left out, and those at the very key the sync gives an
+    unlinked ledger entity are the sync's own creation whose run ended
+    before it could record them: the ledger's side takes them over."""
+    if kind is EntityKind.ASSIGNMENT:
+        return _placed_assignments(run, born)
+    if kind is not EntityKind.TASK or not born:
+        return []
+    wanted = set()
+    for record in born:
+        fields = record.fields or {}
+        wanted.add(str(fields.get("project")))
+        if fields.get("parent"):
+            wanted.add(f"{fields.get('project')}/{fields.get('parent')}")
+    with run.store.read() as conn:
+        projects = ledger_keys_of(conn, EntityKind.PROJECT.value, wanted)
+        tasks = ledger_keys_of(conn, EntityKind.TASK.value, wanted)
+    ours = _sync_made(run, born)
+    found: list[Born] = []
+    for record in _plan_parents_first(born):
+        if record.key in ours:
+            continue
+        fields = record.fields or {}
+        plan_project = str(fields.get("project"))
+        parent_task = fields.get("parent")
+        parent_key = f"{plan_project}/{parent_task}" if parent_task else None
+        ledger_project = projects.get(parent_key or "") or projects.get(plan_project)
+        parent_number = None
+        if parent_key in tasks:
+            ledger_project, _, parent_number = tasks[parent_key].partition("/")
+        if ledger_project is None:
+            continue
+        key = f"{ledger_project}/{fields.get('id')}"
+        tasks[record.key] = key  # its children, born too, go under it
+        found.append(
+            Born(
+                record=record,
+                key=key,
+                project=ledger_project,
+                parent=None if parent_number is None else f"{ledger_project}/{parent_number}",
+            )
+        )
+    return found
+
+
+def _sync_made(run: Run, born: list[SyncRecord]) -> set[str]:
+    """Plan keys among ``born`` that the sync itself gives an unlinked ledger
+    activity: it created them in a run that ended before it could record
+    them. The activity is read again so that its link is made."""
+    candidates: dict[str, str] = {}
+    scope = run.scope
+    landing: dict[str, list[str]] = {}
+    for project, plan_project in scope.root_of.items():
+        landing.setdefault(plan_project, []).append(project)
+    for record in born:
+        root, _, task = record.key.partition("/")
+        for project in landing.get(root, ()):
+            number = task
+            if project != root and scope.parents.get(project) in scope.root_of:
+                if not task.startswith(f"{project}."):
+                    continue
+                number = task[len(project) + 1 :]
+            probe = SyncRecord(
+                kind=EntityKind.TASK,
+                key=f"{project}/{number}",
+                version=0,
+                fields={"project": project, "number": number},
+            )
+            if plan_key(EntityKind.TASK, probe, scope) == record.key:
+                candidates[probe.key] = record.key
+    if not candidates:
+        return set()
+    with run.store.read() as conn:
+        linked = plan_keys_of(conn, EntityKind.TASK.value, candidates)
+    held = read_now(run.ledger, EntityKind.TASK, [k for k in candidates if k not in linked])
+    ours = {key for key, record in held.items() if not record.deleted}
+    if ours:  # read again with the ledger's batches
+        run.pending.due.setdefault(EntityKind.TASK, set()).update(ours)
+    return {candidates[key] for key in ours}
+
+
+def _placed_assignments(run: Run, born: list[SyncRecord]) -> list[Born]:
+    fields_of = [r.fields or {} for r in born]
+    with run.store.read() as conn:
+        tasks = ledger_keys_of(
+            conn, "task", {f"{f.get('project')}/{f.get('task')}" for f in fields_of}
+        )
+        workers = ledger_keys_of(conn, "resource", {str(f.get("resource")) for f in fields_of})
+    found = []
+    for record in born:
+        fields = record.fields or {}
+        task = tasks.get(f"{fields.get('project')}/{fields.get('task')}")
+        worker = workers.get(str(fields.get("resource")))
+        if task is None or worker is None:
+            continue
+        found.append(
+            Born(
+                record=record,
+                key=f"{task}/{worker}",
+                project=project_of_key(task),
+                parent=task,
+                worker=worker,
+            )
+        )
+    return found
+
+
+def whole_projects(
+    items: Iterable[_T], project_of: Callable[[_T], str], *, single: bool = False
+) -> Iterator[list[_T]]:
+    """Batches of about ``RECORDS_PER_BATCH`` items, a project's items always in
+    the same batch (so parents go before children inside it); all in one
+    batch when ``single``."""
+    listed = sorted(items, key=project_of)
+    if single:
+        if listed:
+            yield listed
+        return
+    batch: list[_T] = []
+    for _, mine in itertools.groupby(listed, key=project_of):
+        batch.extend(mine)
+        if len(batch) >= RECORDS_PER_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _ledger_now(run: Run, kind: EntityKind, keys: list[str]) -> dict[str, SyncRecord]:
+    if not keys:
+        return {}
+    if kind is EntityKind.ASSIGNMENT:
+        return {r.key: r for r in assignment_totals(run, set(keys))}
+    return read_now(run.ledger, kind, keys)
+
+
+def _read_in_plan(kind: EntityKind, plan_side: str) -> bool:
+    """A subproject is a summary node of its root's plan project: nothing of
+    it comes back from the plan, so there is nothing to read."""
+    return not (kind is EntityKind.PROJECT and "/" in plan_side)
+
+
+def _stale(conn: Connection, kind: EntityKind, keys: Iterable[str]) -> set[str]:
+    """Of these entities, those whose merge base is stale."""
+    found: set[str] = set()
+    for chunk in chunks(keys):
+        found.update(
+            conn.execute(
+                select(merge_bases.c.ledger_key).where(
+                    merge_bases.c.stale,
+                    merge_bases.c.kind == kind.value,
+                    merge_bases.c.ledger_key.in_(chunk),
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _plan_parents(run: Run, plan_tasks: Iterable[SyncRecord]) -> dict[str, tuple[str, str]]:
+    """The links of the plan tasks' parents: plan key → (kind, ledger key), a
+    parent being a task or the summary node of a subproject."""
+    keys = {
+        f"{fields.get('project')}/{fields.get('parent')}"
+        for record in plan_tasks
+        if (fields := record.fields) is not None and fields.get("parent") is not None
+    }
+    with run.store.read() as conn:
+        found = {
+            plan: (EntityKind.TASK.value, ledger)
+            for plan, ledger in ledger_keys_of(conn, EntityKind.TASK.value, keys).items()
+        }
+        for plan, ledger in ledger_keys_of(conn, EntityKind.PROJECT.value, keys).items():
+            found[plan] = (EntityKind.PROJECT.value, ledger)
+    return found
+
+
+def _plan_parent_as_ledger(
+    ledger_key: str, plan_record: SyncRecord, parents: Mapping[str, tuple[str, str]]
+) -> dict[str, object]:
+    """A plan task's parent in ledger terms: the number of the activity it
+    now sits under (None at the top of its project or subproject). A parent
+    the ledger cannot follow (a task of another ledger project) says nothing."""
+    fields = plan_record.fields or {}
+    parent = fields.get("parent")
+    if parent is None:
+        return {"parent": None}
+    found = parents.get(f"{fields.get('project')}/{parent}")
+    project = ledger_key.split("/", 1)[0]
+    if found is None:
+        return {}
+    kind, parent_key = found
+    if kind == EntityKind.PROJECT.value:  # the summary node of a subproject
+        return {"parent": None} if parent_key == project else {}
+    parent_project, _, number = parent_key.partition("/")
+    return {"parent": number} if parent_project == project else {}
+
+
+def _plan_parents_first(born: list[SyncRecord]) -> list[SyncRecord]:
+    """Tasks born in the plan, each after the one it sits under if that was
+    born too."""
+    keys = {r.key for r in born}
+    placed_keys: set[str] = set()
+    ordered: list[SyncRecord] = []
+    pending = list(born)
+    while pending:
+        ready = []
+        for record in pending:
+            fields = record.fields or {}
+            parent = fields.get("parent")
+            parent_key = f"{fields.get('project')}/{parent}" if parent else None
+            if parent_key is None or parent_key not in keys or parent_key in placed_keys:
+                ready.append(record)
+        if not ready:  # a cycle: the plan would not hold one; take them as they come
+            ready = pending
+        ordered.extend(ready)
+        placed_keys |= {r.key for r in ready}
+        pending = [r for r in pending if r.key not in placed_keys]
+    return ordered
+
+
+def _only_fields_read(record: SyncRecord) -> SyncRecord:
+    if record.fields is None:
+        return record
+    kept = {k: v for k, v in record.fields.items() if k in mapping.PLAN_FIELDS_READ}
+    return dataclasses.replace(record, fields=kept)
+
+
+def _as_base_says(
+    kind: EntityKind, ledger_key: str, base: Mapping[str, object] | None
+) -> SyncRecord:
+    """The ledger's side of an entity it did not change, as its merge base
+    says (version -1 marks it so)."""
+    if kind is EntityKind.PROJECT:
+        return SyncRecord(kind=kind, key=ledger_key, version=-1, fields={**(base or {})})
+    if kind is EntityKind.ASSIGNMENT:
+        project, activity, worker = ledger_key.split("/", 2)
+        fields = {**(base or {}), "project": project, "activity": activity, "worker": worker}
+        return SyncRecord(
+            kind=kind, key=ledger_key, version=-1, fields=fields, parent=f"{project}/{activity}"
+        )
+    project, _, number = ledger_key.partition("/")
+    fields = {**(base or {}), "project": project, "number": number}
+    return SyncRecord(kind=kind, key=ledger_key, version=-1, fields=fields)

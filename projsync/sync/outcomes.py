@@ -1,0 +1,454 @@
+"""Recording what became of a run's operations: the last stage of a run.
+
+Each outcome's log entry, link and merge base are written in one transaction
+of the sync's store, the transaction the caller is in, so that a run stopped
+anywhere leaves either the whole record of an operation or none of it.
+
+A failed operation (the side could not be reached) is tried again after a
+back-off; a refused one (a side's rules refused it) waits until either side
+changes the entity or a person asks, and says what the person can do. Both
+leave the entity's merge base stale: whatever a side holds, the next run that
+meets the entity reads both sides rather than take one as the base says.
+Conflicts are held in entries of their own, one per field, until a person
+decides or the sides come to agree.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import Connection, bindparam, update
+
+from projsync.connectors.base import Action, ActualRow, EntityKind, Operation, actual_fields
+from projsync.db import execute_many, insert_many
+from projsync.sync import mapping
+from projsync.sync.context import Run
+from projsync.sync.flatjson import actual_payload_json, sums_base_json
+from projsync.sync.links import base_text, chunks
+from projsync.sync.log import (
+    ENTITY_TYPES,
+    LogStatus,
+    add_entry,
+    open_conflict,
+    payload_text,
+    plain_value,
+    renew_conflict,
+    reopen,
+)
+from projsync.sync.merge import FieldConflict
+from projsync.sync.model import Outcome, Resolution, RunReport
+from projsync.sync.refusals import advice
+from projsync.sync.tables import links, log, merge_bases
+
+__all__ = [
+    "close_resolutions",
+    "count",
+    "count_failure",
+    "failpoint",
+    "hold_again",
+    "hold_conflicts",
+    "log_row",
+    "mark_stale",
+    "record_actuals",
+    "record_outcomes",
+    "store_bases",
+]
+
+
+def record_outcomes(
+    run: Run, conn: Connection, kind: EntityKind, outcomes: Sequence[Outcome], *, origin: str
+) -> None:
+    """Write a batch's log entries, links and merge bases, in bulk, in the
+    transaction ``conn`` is in. ``origin`` is the side the changes came from."""
+    report = run.report
+    assert report.run is not None
+    now = dt.datetime.now(dt.UTC)
+    entries_rows: list[dict[str, object]] = []
+    gone: list[str] = []
+    link_rows: list[dict[str, object]] = []
+    base_rows: list[dict[str, object]] = []
+    stale: list[str] = []
+    armed = "PROJSYNC_FAILPOINT" in os.environ
+    done: collections.Counter[Action] = collections.Counter()
+    retry_at = now + dt.timedelta(minutes=1)
+    for (record, operation, agreed, held, plan_key, resolved), applied in outcomes:
+        if armed:
+            failpoint("record")
+        new_base = agreed
+        status = _status(applied.error, applied.retriable)
+        error = applied.error
+        if status is LogStatus.REFUSED:
+            error = advice(kind, str(error), origin=origin)
+        entity_type = "subproject" if operation.kind is not kind else kind.value
+        plan_side = plan_key if origin == "plan" else applied.target_key or operation.target_key
+        retried = record.key in run.pending.open_keys and reopen(
+            conn,
+            run=report.run,
+            entity_type=entity_type,
+            entity_key=record.key,
+            status=status,
+            error=error,
+        )
+        if not retried:
+            row = log_row(
+                ENTITY_TYPES.get(entity_type, entity_type),
+                record.key,
+                operation.action,
+                record.version,
+                payload_text(operation.fields),
+                error,
+                retry_at,
+                status=status,
+            )
+            row["plan_key"] = plan_side
+            entries_rows.append(row)
+        if status is not LogStatus.COMPLETED:
+            count_failure(report, status)
+            run.failed_now.add((kind.value, record.key))
+            stale.append(record.key)
+            continue
+        done[operation.action] += 1
+        gone.append(record.key)
+        linked_to = applied.target_key if origin == "ledger" else plan_key
+        if new_base is not None and applied.defaults and origin == "ledger":
+            # what the plan chose for itself becomes the agreed version, on
+            # the ledger side too (after this batch is recorded)
+            chosen = mapping.neutral_defaults(applied.defaults)
+            new_base = {**new_base, **chosen}
+            run.echoes.append(
+                Operation(
+                    kind=kind,
+                    action=Action.UPDATE,
+                    source_key=str(applied.target_key),
+                    target_key=record.key,
+                    fields=chosen,
+                )
+            )
+        if new_base is not None and linked_to is not None:
+            link_rows.append({"ledger_key": record.key, "plan_key": linked_to})
+            still_stale = held or (kind.value, record.key) in run.failed_now
+            base_rows.append(
+                {"ledger_key": record.key, "fields": base_text(new_base), "stale": still_stale}
+            )
+        if resolved:
+            close_resolutions(conn, resolved, new_base or {})
+    for action, n in done.items():
+        count(report, action, n)
+    _write(run, conn, kind, now, entries_rows, gone, link_rows, base_rows, origin=origin)
+    mark_stale(conn, kind, stale)
+
+
+def record_actuals(
+    run: Run,
+    conn: Connection,
+    batch: Sequence[tuple[str, int, ActualRow, Mapping[str, object] | None]],
+    errors: Sequence[str | None],
+    retriable: Sequence[bool] | None = None,
+) -> None:
+    """Write a batch of actuals' log entries and merge bases, in bulk, in the
+    transaction ``conn`` is in (actuals keep no links of their own). An actual
+    a side refused waits for its day to change or a person to ask; one it
+    could not take now (``retriable``) is tried again after a back-off."""
+    report = run.report
+    assert report.run is not None
+    now = dt.datetime.now(dt.UTC)
+    kind_name = EntityKind.ACTUAL.value
+    entity_type = ENTITY_TYPES.get(kind_name, kind_name)
+    armed = "PROJSYNC_FAILPOINT" in os.environ
+    retry_at = now + dt.timedelta(minutes=1)
+    entries_rows: list[dict[str, object]] = []
+    gone: list[str] = []
+    base_rows: list[dict[str, object]] = []
+    done: collections.Counter[Action] = collections.Counter()
+    again = retriable or [False] * len(errors)
+    for (key, version, row, new_base), error, later in zip(batch, errors, again, strict=True):
+        if armed:
+            failpoint("record")
+        status = _status(error, later)
+        retried = key in run.pending.open_keys and reopen(
+            conn,
+            run=report.run,
+            entity_type=kind_name,
+            entity_key=key,
+            status=status,
+            error=error,
+        )
+        if not retried:
+            entries_rows.append(
+                log_row(
+                    entity_type,
+                    key,
+                    row.action,
+                    version,
+                    _actual_payload(row),
+                    error,
+                    retry_at,
+                    status=status,
+                )
+            )
+        if error is not None:
+            count_failure(report, status)
+            continue
+        done[row.action] += 1
+        if row.action is not Action.CREATE:  # created only where it had no base
+            gone.append(key)
+        if new_base is not None:
+            text = sums_base_json(new_base) or base_text(new_base)
+            base_rows.append({"ledger_key": key, "fields": text})
+    for action, n in done.items():
+        count(report, action, n)
+    _write(run, conn, EntityKind.ACTUAL, now, entries_rows, gone, [], base_rows)
+
+
+def hold_conflicts(
+    run: Run,
+    kind: EntityKind,
+    held: Iterable[tuple[str, int, str | None, FieldConflict]],
+    notes: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """Hold each conflict for a person: one open entry per field of an entity,
+    renewed (with both sides' values as they are now) while it stays.
+    ``notes``: what to add to an entry's error, by (key, field)."""
+    report = run.report
+    listed = list(held)
+    report.conflicts += len(listed)
+    if report.dry_run or report.run is None or not listed:
+        return
+    with run.store.write() as conn:
+        for key, version, plan_key, conflict in listed:
+            payload = {
+                "field": conflict.field,
+                "base": conflict.base,
+                "ledger": conflict.ledger,
+                "plan": conflict.plan,
+            }
+            error = (
+                f"{conflict.field} changed on both sides: ledger {conflict.ledger!r}, "
+                f"plan {conflict.plan!r}; a person decides (projsync sync resolve ID "
+                "--keep ledger|plan, or --value TEXT)"
+            )
+            note = (notes or {}).get((key, conflict.field))
+            if note:
+                error = f"{error}. {note}"
+            entry = open_conflict(conn, kind.value, key, conflict.field)
+            if entry is not None:
+                renew_conflict(
+                    conn, entry, run=report.run, payload=payload_text(payload), error=error
+                )
+                continue
+            add_entry(
+                conn,
+                run=report.run,
+                origin="both",
+                destination="person",
+                entity_type=kind.value,
+                entity_key=key,
+                action="update",
+                entity_version=version,
+                status=LogStatus.CONFLICT,
+                user=run.user,
+                payload=payload,
+                error=error,
+                plan_key=plan_key,
+            )
+
+
+def hold_again(run: Run, resolution: Resolution, why: str) -> None:
+    """A person's decision that no longer fits (a side changed the field since):
+    the conflict is held again, saying why (until the run renews it)."""
+    if run.report.run is None:
+        return
+    with run.store.write() as conn:
+        conn.execute(
+            update(log)
+            .where(log.c.id == resolution.entry)
+            .values(
+                status=LogStatus.CONFLICT.value,
+                run_id=run.report.run,
+                error=why,
+                updated_at=dt.datetime.now(dt.UTC),
+            )
+        )
+
+
+def close_resolutions(
+    conn: Connection, resolved: Sequence[Resolution], agreed: Mapping[str, object]
+) -> None:
+    """The decisions carried out: their entries are done, with the value kept."""
+    now = dt.datetime.now(dt.UTC)
+    for resolution in resolved:
+        row = conn.execute(
+            log.select().with_only_columns(log.c.payload).where(log.c.id == resolution.entry)
+        ).first()
+        if row is None:
+            continue
+        payload = json.loads(row.payload)
+        payload.setdefault("resolution", {})["kept"] = plain_value(agreed.get(resolution.field))
+        conn.execute(
+            update(log)
+            .where(log.c.id == resolution.entry)
+            .values(
+                status=LogStatus.COMPLETED.value,
+                payload=payload_text(payload),
+                error=None,
+                updated_at=now,
+            )
+        )
+
+
+def mark_stale(conn: Connection, kind: EntityKind, keys: Sequence[str]) -> None:
+    """The merge bases of these entities no longer say what both sides hold."""
+    for chunk in chunks(keys):
+        conn.execute(
+            update(merge_bases)
+            .where(merge_bases.c.kind == kind.value, merge_bases.c.ledger_key.in_(chunk))
+            .values(stale=True)
+        )
+
+
+def store_bases(
+    conn: Connection,
+    kind: EntityKind,
+    bases: Sequence[tuple[str, Mapping[str, object] | None, bool]],
+) -> None:
+    """Replace the merge bases of entities whose sides agree without any write
+    (only the base moves): (key, fields or None to forget, stale)."""
+    if not bases:
+        return
+    now = dt.datetime.now(dt.UTC)
+    execute_many(
+        conn,
+        merge_bases.delete().where(
+            merge_bases.c.kind == bindparam("kind"), merge_bases.c.ledger_key == bindparam("key")
+        ),
+        [{"kind": kind.value, "key": key} for key, _, _ in bases],
+    )
+    rows = [
+        {"ledger_key": key, "fields": base_text(fields), "stale": stale}
+        for key, fields, stale in bases
+        if fields is not None
+    ]
+    insert_many(conn, merge_bases, rows, same={"kind": kind.value, "synced_at": now})
+
+
+def log_row(
+    entity_type: str,
+    key: str,
+    action: Action,
+    version: int,
+    payload: str,
+    error: str | None,
+    retry_at: dt.datetime,
+    *,
+    status: LogStatus,
+) -> dict[str, object]:
+    """A log entry's own values; what all of a batch's entries say alike is
+    written apart (``_write``). A failed one is retried at ``retry_at``."""
+    return {
+        "entity_type": entity_type,
+        "entity_key": key,
+        "action": action.value,
+        "entity_version": version,
+        "status": status.value,
+        "next_attempt_at": retry_at if status is LogStatus.FAILED else None,
+        "payload": payload,
+        "error": error,
+    }
+
+
+def count(report: RunReport, action: Action, n: int = 1) -> None:
+    if action is Action.CREATE:
+        report.created += n
+    elif action is Action.DELETE:
+        report.deleted += n
+    else:
+        report.updated += n
+
+
+def count_failure(report: RunReport, status: LogStatus) -> None:
+    if status is LogStatus.REFUSED:
+        report.refused += 1
+    else:
+        report.failed += 1
+
+
+_FAILPOINT_HITS: dict[str, int] = {}
+
+
+def failpoint(name: str) -> None:
+    """For crash tests: ``PROJSYNC_FAILPOINT=record:N`` ends the process at once
+    (no clean-up, as a kill would) when the Nth outcome is about to be recorded,
+    its operation applied but nothing of it written to the sync's store."""
+    wanted = os.environ.get("PROJSYNC_FAILPOINT")
+    if not wanted or not wanted.startswith(f"{name}:"):
+        return
+    _FAILPOINT_HITS[name] = _FAILPOINT_HITS.get(name, 0) + 1
+    if _FAILPOINT_HITS[name] == int(wanted.split(":", 1)[1]):
+        os._exit(137)
+
+
+def _status(error: str | None, retriable: bool) -> LogStatus:
+    if error is None:
+        return LogStatus.COMPLETED
+    return LogStatus.FAILED if retriable else LogStatus.REFUSED
+
+
+def _actual_payload(row: ActualRow) -> str:
+    """The log's payload of an actual: its operation's fields."""
+    fields = actual_fields(row)
+    return actual_payload_json(fields) or payload_text(fields)
+
+
+def _write(
+    run: Run,
+    conn: Connection,
+    kind: EntityKind,
+    now: dt.datetime,
+    entries_rows: list[dict[str, object]],
+    gone: list[str],
+    link_rows: list[dict[str, object]],
+    base_rows: list[dict[str, object]],
+    *,
+    origin: str = "ledger",
+) -> None:
+    """Write a batch's log entries, then its links and merge bases: those of
+    ``gone`` keys deleted first, the new ones inserted. Rows hold what
+    differs from one to the next; what all say alike is given once."""
+    same = {
+        "run_id": run.report.run,
+        "origin": origin,
+        "destination": "plan" if origin == "ledger" else "ledger",
+        "attempts": 1,
+        "created_at": now,
+        "updated_at": now,
+        "notified_at": None,
+        "user": run.user,
+    }
+    if entries_rows and "plan_key" not in entries_rows[0]:
+        same["plan_key"] = None
+    insert_many(conn, log, entries_rows, same=same)
+    if gone:  # by key, in one executemany each: no statement per chunk to compile
+        keys = [{"kind": kind.value, "key": key} for key in gone]
+        # an actual keeps no link: its place follows its task's
+        for table in (merge_bases,) if kind is EntityKind.ACTUAL else (links, merge_bases):
+            execute_many(
+                conn,
+                table.delete().where(
+                    table.c.kind == bindparam("kind"), table.c.ledger_key == bindparam("key")
+                ),
+                keys,
+            )
+    insert_many(conn, links, link_rows, same={"kind": kind.value})
+    if base_rows and "stale" not in base_rows[0]:
+        insert_many(
+            conn,
+            merge_bases,
+            base_rows,
+            same={"kind": kind.value, "synced_at": now, "stale": False},
+        )
+    else:
+        insert_many(conn, merge_bases, base_rows, same={"kind": kind.value, "synced_at": now})
