@@ -120,6 +120,21 @@ def test_api__malformed_input_is_422_naming_the_field(stage: Stage) -> None:
     assert unknown.status_code == 422
 
 
+def test_api__an_owner_of_an_unknown_field_is_422_and_nothing_is_stored(stage: Stage) -> None:
+    admin = stage.as_("admin")
+    path = "/api/v1/settings/projects/PA"
+    refused = stage.client.patch(
+        path, headers=admin, json={"integrate": True, "owners": {"nme": "ledger"}}
+    )
+    assert refused.status_code == 422
+    (problem,) = refused.json()["detail"]
+    assert problem["where"] == "owner of nme" and "budget_cost, category" in problem["what"]
+    listed = {p["project"]: p for p in stage.client.get(path[:-3], headers=admin).json()}
+    assert listed["PA"]["integrate"] is False and "nme" not in listed["PA"]["owners"]
+    changed = stage.client.patch(path, headers=admin, json={"owners": {"name": "plan"}})
+    assert changed.status_code == 200 and changed.json()["owners"]["name"] == "plan"
+
+
 def test_api__settings_integrate_a_company_then_its_worker(stage: Stage) -> None:
     admin = stage.as_("admin")
     refused = stage.client.put(
