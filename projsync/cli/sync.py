@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from projsync.cli.output import emit, fail_cleanly, stdout
+from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, stdout
 from projsync.cli.redmine import plan_connector, post_redmine_time_entries
 from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
 from projsync.connectors.ledger_builtin import LedgerConnector
+from projsync.ledger.service import LedgerService
 from projsync.sync.engine import SyncEngine
 from projsync.sync.log import LogStatus, cancel_entry, entries, resync_entry
 from projsync.sync.reconcile import reconcile
@@ -142,22 +143,41 @@ def status(
         emit(found, as_json=as_json, columns=("run", "started_at", "status", "created", "failed"))
 
 
-def reconcile_command(as_json: Json = False) -> None:
-    """Posted hours, cost and revenue against the plan side's actuals, to the cent."""
+def reconcile_command(
+    project: Annotated[
+        str | None,
+        typer.Option(help="Only this ledger project and its subprojects."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Posted hours, cost and revenue against the plan side's actuals, to the cent.
+    Exit code 1 when there are differences, 0 when there are none."""
     with fail_cleanly():
-        report = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
+        if project is not None:
+            LedgerService(ledger_store()).project(project)
+        report = reconcile(
+            sync_store(), LedgerConnector(ledger_store()), plan_connector(), project=project
+        )
         payload = report.summary()
         if as_json:
             sys.stdout.write(json.dumps(payload) + "\n")
-            return
-        stdout.print(f"{len(report.differences)} difference(s)")
-        emit(payload["totals"], as_json=False, title="totals")
+        else:
+            stdout.print(f"{len(report.differences)} difference(s)")
+            if report.differences:
+                emit(
+                    payload["differences"],
+                    as_json=False,
+                    columns=("project", "reason", "key", "ledger_key"),
+                    title="differences",
+                )
+            emit(payload["totals"], as_json=False, title="totals")
+    if report.differences:
+        raise typer.Exit(EXIT_DIFFERENT)
 
 
 def demo_command(as_json: Json = False) -> None:
     """The demo company, integrated and synchronized, then reconciled: a short story."""
     from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
-    from projsync.ledger.service import LedgerService
     from projsync.plan.scheduling import schedule_project
     from projsync.sync import settings as sync_settings
 
