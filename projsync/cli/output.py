@@ -1,8 +1,9 @@
 """Rendering for the command line: JSON for machines, tables for people, errors
 to standard error with an exit code that says what kind of failure it was.
 
-Exit codes: 0 done; 1 the input was refused (every reason printed); 2 usage;
-3 configuration; 4 a service could not be reached (try again).
+Exit codes: 0 done; 1 the input was refused (every reason printed), or a
+comparison found differences; 2 usage; 3 configuration; 4 a service could
+not be reached (try again).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from projsync.errors import ConfigurationError, InputError, RetriableError
 
 __all__ = [
     "EXIT_CONFIG",
+    "EXIT_DIFFERENT",
     "EXIT_REFUSED",
     "EXIT_RETRY",
     "emit",
@@ -35,6 +37,8 @@ __all__ = [
 ]
 
 EXIT_REFUSED = 1
+EXIT_DIFFERENT = 1
+"""A comparison found differences (as ``diff`` answers)."""
 EXIT_CONFIG = 3
 EXIT_RETRY = 4
 

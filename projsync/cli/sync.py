@@ -10,15 +10,17 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from projsync.cli.output import emit, fail_cleanly, plain, stdout
+from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, stdout
 from projsync.cli.redmine import plan_connector, post_redmine_time_entries
 from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
 from projsync.connectors.ledger_builtin import LedgerConnector
+from projsync.ledger.service import LedgerService
 from projsync.sync.engine import SyncEngine
 from projsync.sync.log import LogStatus, cancel_entry, entries, resync_entry
 from projsync.sync.reconcile import reconcile
 from projsync.sync.requests import request_resync, resolve_conflict
+from projsync.sync.status import record_divergence
 from projsync.sync.tables import entity_status, runs
 
 app = typer.Typer(help="The sync between the ledger and the plan server.", no_args_is_help=True)
@@ -198,28 +200,42 @@ def status(
         emit(found, as_json=as_json, columns=("run", "started_at", "status", "created", "failed"))
 
 
-def reconcile_command(as_json: Json = False) -> None:
-    """Posted hours, cost and revenue against the plan side's actuals, to the cent."""
+def reconcile_command(
+    project: Annotated[
+        str | None,
+        typer.Option(help="Only this ledger project and its subprojects."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Posted hours, cost and revenue against the plan side's actuals, to the cent.
+    Exit code 1 when there are differences, 0 when there are none."""
     with fail_cleanly():
-        report = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
-        payload = {
-            "differences": [
-                {"key": d.plan_key, "ledger": plain(dict(d.ledger)), "plan": plain(dict(d.plan))}
-                for d in report.differences
-            ],
-            "totals": plain(report.totals),
-        }
+        if project is not None:
+            LedgerService(ledger_store()).project(project)
+        report = reconcile(
+            sync_store(), LedgerConnector(ledger_store()), plan_connector(), project=project
+        )
+        record_divergence(sync_store(), report.counts())  # the projects' sync status
+        payload = report.summary()
         if as_json:
             sys.stdout.write(json.dumps(payload) + "\n")
-            return
-        stdout.print(f"{len(report.differences)} difference(s)")
-        emit(payload["totals"], as_json=False, title="totals")
+        else:
+            stdout.print(f"{len(report.differences)} difference(s)")
+            if report.differences:
+                emit(
+                    payload["differences"],
+                    as_json=False,
+                    columns=("project", "reason", "key", "ledger_key"),
+                    title="differences",
+                )
+            emit(payload["totals"], as_json=False, title="totals")
+    if report.differences:
+        raise typer.Exit(EXIT_DIFFERENT)
 
 
 def demo_command(as_json: Json = False) -> None:
     """The demo company, integrated and synchronized, then reconciled: a short story."""
     from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
-    from projsync.ledger.service import LedgerService
     from projsync.plan.scheduling import schedule_project
     from projsync.sync import settings as sync_settings
 
@@ -249,6 +265,7 @@ def demo_command(as_json: Json = False) -> None:
                 schedule_project(plan_store(), project)
             story.append("Scheduled the plan projects.")
         check = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
+        record_divergence(sync_store(), check.counts())
         totals = check.totals["ledger"]
         story.append(
             f"Reconciled: {len(check.differences)} differences; posted {totals['hours']} hours, "
@@ -261,7 +278,7 @@ def demo_command(as_json: Json = False) -> None:
                         "loaded": loaded,
                         "sync": report.summary(),
                         "differences": len(check.differences),
-                        "totals": plain(check.totals),
+                        "totals": check.summary()["totals"],
                     }
                 )
                 + "\n"

@@ -274,7 +274,7 @@ class SyncEngine:
                 continue
             check = reconcile(self.store, self.ledger, self.plan, project=project)
             differences = len(check.differences)
-            record_divergence(self.store, check.by_project(run.resync[plan_project]))
+            record_divergence(self.store, check.counts())
             self._end_entry(
                 entry,
                 LogStatus.COMPLETED,

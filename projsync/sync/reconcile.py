@@ -1,105 +1,346 @@
 """Reconciliation: posted hours, cost and revenue in the ledger against the
-plan side's actuals, per project, task, worker and day, to the cent.
+plan side's actuals, per plan task, resource and day, to the cent.
 
-Every difference is listed with both sides' figures, so a person can see what
-did not arrive (or arrived twice). Read-only.
+It is the check on the sync's actuals, so it shares none of the engine's
+path for them: it reads both sides whole through the connectors' snapshots,
+folds the ledger's postings with its own few lines, and finds each
+activity's task, and each worker's resource, by the links the sync wrote. A
+fault in the engine's folding or placing shows here as a difference instead
+of being repeated. Only projects the sync has linked are compared (one
+integrated but never synchronized has nothing on the plan yet). Every
+difference says why and which ledger project it belongs to, so a person can
+act on it and the sync can mark that project. Read-only: it never writes
+either side nor the sync's store.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 
-from projsync.connectors.base import Connector, EntityKind
+from sqlalchemy import Connection, select
+
+from projsync.connectors.base import Connector, EntityKind, SyncRecord
 from projsync.db import Store
-from projsync.sync.actuals import actual_targets, fold
-from projsync.sync.scope import is_root, read_scope
+from projsync.sync.tables import links
 
-__all__ = ["Difference", "Reconciliation", "reconcile"]
+__all__ = [
+    "DIFFERENT",
+    "MISSING_ON_PLAN",
+    "ONLY_ON_PLAN",
+    "Difference",
+    "Reconciliation",
+    "reconcile",
+]
 
+MISSING_ON_PLAN = "missing on the plan"
+"""Posted in the ledger; the plan has nothing there (or the task is not linked)."""
+ONLY_ON_PLAN = "only on the plan"
+"""The plan has actuals there; the ledger has no posting."""
+DIFFERENT = "figures differ"
+"""Both sides have figures there, not the same."""
+
+FIGURES = ("hours", "cost", "revenue")
 _ZERO = Decimal("0.00")
+_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Difference:
-    plan_key: str
-    """project/task/worker/day on the plan side."""
+    """One place where the two sides disagree."""
+
+    plan_key: str | None
+    """``plan project/task/resource/day`` on the plan side (no resource: the
+    task's own actuals); None when the activity's task is not linked."""
+    ledger_key: str | None
+    """``project/activity/worker/day`` in the ledger's terms (no worker: the
+    activity's postings that count on the task without a resource); None for
+    actuals on a plan task linked to no activity."""
+    project: str
+    """The ledger project or subproject the figures belong to."""
+    reason: str
+    """``missing on the plan``, ``only on the plan`` or ``figures differ``."""
     ledger: Mapping[str, Decimal]
     plan: Mapping[str, Decimal]
 
+    def summary(self) -> dict[str, object]:
+        """As JSON shows it: ``key`` is the plan key, amounts are strings."""
+        return {
+            "key": self.plan_key,
+            "ledger": _texts(self.ledger),
+            "plan": _texts(self.plan),
+            "reason": self.reason,
+            "project": self.project,
+            "ledger_key": self.ledger_key,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reconciliation:
+    differences: tuple[Difference, ...] = ()
+    totals: Mapping[str, Mapping[str, Decimal]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """``ledger`` and ``plan``: the compared projects' hours, cost and revenue."""
+    projects: tuple[str, ...] = ()
+    """The ledger projects and subprojects compared."""
+
+    def by_project(self) -> dict[str, tuple[Difference, ...]]:
+        """The differences of each ledger project (or subproject) that has some."""
+        found: dict[str, list[Difference]] = {}
+        for difference in self.differences:
+            found.setdefault(difference.project, []).append(difference)
+        return {project: tuple(listed) for project, listed in sorted(found.items())}
+
+    def counts(self) -> dict[str, int]:
+        """How many differences each compared project has (0 for none)."""
+        found = self.by_project()
+        return {project: len(found.get(project, ())) for project in self.projects}
+
+    def summary(self) -> dict[str, object]:
+        """As JSON shows it: every difference, and the totals of both sides."""
+        return {
+            "differences": [d.summary() for d in self.differences],
+            "totals": {side: _texts(figures) for side, figures in self.totals.items()},
+        }
+
+
+def _texts(figures: Mapping[str, Decimal]) -> dict[str, str]:
+    return {name: str(value) for name, value in figures.items()}
+
 
 @dataclass(slots=True, kw_only=True)
-class Reconciliation:
-    differences: list[Difference] = field(default_factory=list)
-    totals: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
-    """Plan project → the ledger project it stands for."""
+class _Figures:
+    """One place's figures on one side. Work is compared in whole minutes,
+    the plan's precision; hours are shown as each side keeps them."""
 
-    def by_project(self, projects: Iterable[str]) -> dict[str, int]:
-        """Differences per ledger project (0 for those with none)."""
-        found = dict.fromkeys(projects, 0)
-        for difference in self.differences:
-            project = self.owners.get(difference.plan_key.split("/", 1)[0])
-            if project is not None:
-                found[project] = found.get(project, 0) + 1
-        return found
+    project: str
+    plan_key: str | None
+    ledger_key: str | None
+    hours: Decimal = _ZERO
+    minutes: int = 0
+    cost: Decimal = _ZERO
+    revenue: Decimal = _ZERO
+
+    def shown(self) -> dict[str, Decimal]:
+        return {"hours": self.hours.quantize(_CENT), "cost": self.cost, "revenue": self.revenue}
+
+    def nothing(self) -> bool:
+        return not (self.minutes or self.cost or self.revenue)
+
+    def agrees(self, other: _Figures) -> bool:
+        return (self.minutes, self.cost, self.revenue) == (other.minutes, other.cost, other.revenue)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Links:
+    """What the sync linked: ledger projects and subprojects, activities and
+    integrated workers to their plan keys, and back."""
+
+    projects: Mapping[str, str]
+    tasks: Mapping[str, str]
+    resources: Mapping[str, str]
+    activity_of: Mapping[str, str]
+    """Plan task → the ledger's ``project/activity``."""
+    project_of: Mapping[str, str]
+    """Plan project, or a subproject's plan node → the ledger project."""
+    worker_of: Mapping[str, str]
+
+    @staticmethod
+    def read(conn: Connection) -> _Links:
+        found: dict[str, dict[str, str]] = {"project": {}, "task": {}, "resource": {}}
+        rows = conn.execute(
+            select(links.c.kind, links.c.ledger_key, links.c.plan_key).where(
+                links.c.kind.in_(tuple(found))
+            )
+        )
+        for kind, ledger_key, plan_key in rows:
+            found[kind][ledger_key] = plan_key
+        projects, tasks, resources = found["project"], found["task"], found["resource"]
+        return _Links(
+            projects=projects,
+            tasks=tasks,
+            resources=resources,
+            activity_of=_reversed(tasks),
+            project_of=_reversed(projects),
+            worker_of=_reversed(resources),
+        )
+
+    def ledger_project_of(self, plan_task: str) -> str | None:
+        """The ledger project of a plan task: its activity's, else the
+        subproject whose node it is, else the one linked to its plan project."""
+        activity = self.activity_of.get(plan_task)
+        if activity is not None:
+            return activity.split("/", 1)[0]
+        return self.project_of.get(plan_task) or self.project_of.get(plan_task.split("/", 1)[0])
+
+
+def _reversed(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {plan: ledger for ledger, plan in mapping.items()}
 
 
 def reconcile(
     sync: Store, ledger: Connector, plan: Connector, *, project: str | None = None
 ) -> Reconciliation:
-    """Compare the integrated projects' actuals on both sides (of the plan
-    project ``project`` lands in, when given)."""
-    scope = read_scope(sync, ledger)
-    expected: dict[str, dict[str, Decimal]] = {}
-    records = list(fold(ledger.snapshot(EntityKind.ACTUAL), scope.workers))
+    """Compare the linked projects' actuals on both sides; with ``project``,
+    only that ledger project's and its subprojects'."""
     with sync.read() as conn:
-        keys = actual_targets(
-            conn, [r for r in records if r.key.split("/", 1)[0] in scope.root_of], scope
-        )
-    only = scope.root_of.get(project) if project is not None else None
-    for record in records:
-        key = keys.get(record.key)
-        if key is None or record.fields is None:
-            continue
-        if only is not None and key.split("/", 1)[0] != only:
-            continue
-        fields = record.fields
-        figures = {
-            "hours": Decimal(str(fields["hours"])),
-            "cost": Decimal(str(fields["cost"])),
-            "revenue": Decimal(str(fields["revenue"])),
-        }
-        if any(figures.values()):
-            expected[key] = figures
-    found: dict[str, dict[str, Decimal]] = {}
-    for record in plan.snapshot(EntityKind.ACTUAL):
-        if only is not None and record.key.split("/", 1)[0] != only:
-            continue
-        fields = record.fields or {}
-        figures = {
-            "hours": (Decimal(int(str(fields["actual_work"]))) / 60).quantize(Decimal("0.01")),
-            "cost": Decimal(str(fields["actual_cost"])),
-            "revenue": Decimal(str(fields["revenue"])),
-        }
-        if any(figures.values()):
-            found[record.key] = figures
-    report = Reconciliation(
-        owners={root: key for key, root in scope.root_of.items() if is_root(key, scope)}
+        linked = _Links.read(conn)
+    compared = set(linked.projects)
+    if project is not None:
+        compared &= _project_and_below(ledger, project)
+    expected = _ledger_figures(ledger.snapshot(EntityKind.ACTUAL), linked, compared)
+    found = _plan_figures(plan.snapshot(EntityKind.ACTUAL), linked, compared)
+    return Reconciliation(
+        projects=tuple(sorted(compared)),
+        differences=_differences(expected, found),
+        totals=MappingProxyType({"ledger": _sum(expected.values()), "plan": _sum(found.values())}),
     )
-    empty = {"hours": _ZERO, "cost": _ZERO, "revenue": _ZERO}
-    for key in sorted(set(expected) | set(found)):
-        mine, theirs = expected.get(key, empty), found.get(key, empty)
-        if mine != theirs:
-            report.differences.append(Difference(plan_key=key, ledger=mine, plan=theirs))
-    report.totals = {"ledger": _sum(expected.values()), "plan": _sum(found.values())}
-    return report
 
 
-def _sum(rows: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
-    total = {"hours": _ZERO, "cost": _ZERO, "revenue": _ZERO}
+def _project_and_below(ledger: Connector, project: str) -> set[str]:
+    """A ledger project and its subprojects, at any depth."""
+    children: dict[str, list[str]] = {}
+    for record in ledger.snapshot(EntityKind.PROJECT):
+        if record.parent is not None:
+            children.setdefault(record.parent, []).append(record.key)
+    found = {project}
+    pending = [project]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+_Place = tuple[str | None, str | None]
+"""Where figures are compared: the plan key, or for an activity whose task is
+not linked, the ledger key alone."""
+
+
+def _ledger_figures(
+    actuals: Iterable[SyncRecord], linked: _Links, compared: set[str]
+) -> dict[_Place, _Figures]:
+    """The ledger's postings (per project, activity, worker and day) as the
+    plan should hold them: per task, resource and day, the hours of a worker
+    who is not a resource, expenses and fees on the task without a resource."""
+    folded: dict[tuple[str, str, str, dt.date], _Figures] = {}
+    for record in actuals:
+        fields = record.fields or {}
+        project, activity = str(fields["project"]), str(fields["activity"])
+        if project not in compared:
+            continue
+        worker = fields.get("worker")
+        counted = str(worker) if worker and str(worker) in linked.resources else ""
+        day = _as_date(fields["day"])
+        place = (project, activity, counted, day)
+        figures = folded.get(place)
+        if figures is None:
+            task = linked.tasks.get(f"{project}/{activity}")
+            resource = linked.resources.get(counted, "")
+            figures = folded[place] = _Figures(
+                project=project,
+                plan_key=None if task is None else f"{task}/{resource}/{day.isoformat()}",
+                ledger_key=f"{project}/{activity}/{counted}/{day.isoformat()}",
+            )
+        figures.hours += _decimal(fields.get("hours"))
+        figures.cost += _decimal(fields.get("cost"))
+        figures.revenue += _decimal(fields.get("revenue"))
+    found: dict[_Place, _Figures] = {}
+    for figures in folded.values():
+        figures.minutes = round(figures.hours * 60)  # the plan keeps whole minutes
+        if figures.nothing():
+            continue  # reversed to nothing: the plan should hold nothing either
+        found[(figures.plan_key, None if figures.plan_key else figures.ledger_key)] = figures
+    return found
+
+
+def _plan_figures(
+    actuals: Iterable[SyncRecord], linked: _Links, compared: set[str]
+) -> dict[_Place, _Figures]:
+    """The plan's actuals on the tasks of the compared ledger projects."""
+    found: dict[_Place, _Figures] = {}
+    projects: dict[str, str | None] = {}
+    for record in actuals:
+        fields = record.fields or {}
+        task = f"{fields['project']}/{fields['task']}"
+        if task not in projects:
+            projects[task] = linked.ledger_project_of(task)
+        project = projects[task]
+        if project is None or project not in compared:
+            continue
+        resource = str(fields.get("resource") or "")
+        day = _as_date(fields["day"]).isoformat()
+        activity = linked.activity_of.get(task)
+        worker = linked.worker_of.get(resource, resource)
+        minutes = int(str(fields.get("actual_work") or 0))
+        figures = _Figures(
+            project=project,
+            plan_key=f"{task}/{resource}/{day}",
+            ledger_key=None if activity is None else f"{activity}/{worker}/{day}",
+            hours=Decimal(minutes) / 60,
+            minutes=minutes,
+            cost=_decimal(fields.get("actual_cost")),
+            revenue=_decimal(fields.get("revenue")),
+        )
+        if not figures.nothing():
+            found[(figures.plan_key, None)] = figures
+    return found
+
+
+def _differences(
+    expected: Mapping[_Place, _Figures], found: Mapping[_Place, _Figures]
+) -> tuple[Difference, ...]:
+    listed: list[Difference] = []
+    for place in set(expected) | set(found):
+        mine, theirs = expected.get(place), found.get(place)
+        if mine is not None and theirs is not None and mine.agrees(theirs):
+            continue
+        shown = mine or theirs
+        assert shown is not None
+        listed.append(
+            Difference(
+                plan_key=shown.plan_key,
+                ledger_key=shown.ledger_key,
+                project=shown.project,
+                reason=_reason(mine, theirs),
+                ledger=MappingProxyType(mine.shown() if mine else _nothing()),
+                plan=MappingProxyType(theirs.shown() if theirs else _nothing()),
+            )
+        )
+    listed.sort(key=lambda d: (d.project, d.plan_key or "", d.ledger_key or ""))
+    return tuple(listed)
+
+
+def _reason(mine: _Figures | None, theirs: _Figures | None) -> str:
+    if theirs is None:
+        return MISSING_ON_PLAN
+    return ONLY_ON_PLAN if mine is None else DIFFERENT
+
+
+def _nothing() -> dict[str, Decimal]:
+    return dict.fromkeys(FIGURES, _ZERO)
+
+
+def _sum(rows: Iterable[_Figures]) -> Mapping[str, Decimal]:
+    total = _nothing()
     for figures in rows:
-        for name in total:
-            total[name] += figures[name]
-    return total
+        for name, value in figures.shown().items():
+            total[name] += value
+    return MappingProxyType(total)
+
+
+def _decimal(value: object) -> Decimal:
+    return _ZERO if value is None else Decimal(str(value))
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

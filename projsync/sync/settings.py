@@ -17,12 +17,16 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from projsync.connectors.base import EntityKind
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
+from projsync.sync import mapping
 from projsync.sync.tables import company_settings, global_settings, project_settings
 
 __all__ = [
     "DEFAULT_OWNERS",
+    "OWNABLE_FIELDS",
+    "SIDES",
     "GlobalSettings",
     "ProjectSettings",
     "company_integrated",
@@ -35,10 +39,23 @@ __all__ = [
     "settings_version",
 ]
 
+SIDES = ("ledger", "plan", "none")
+"""Who may own a field: a side, or nobody (a true conflict waits for a person)."""
+
+OWNED_KINDS = (EntityKind.PROJECT, EntityKind.TASK, EntityKind.ASSIGNMENT)
+"""The kinds whose fields change on both sides, so that an owner decides.
+Resources go from the ledger to the plan only: they never conflict."""
+
+OWNABLE_FIELDS: tuple[str, ...] = tuple(
+    sorted({name for kind in OWNED_KINDS for name in mapping.NEUTRAL[kind]})
+)
+"""The field names an owner can be given: those the merge compares (the
+neutral fields of the mapping, in the ledger's terms). A name is one field of
+every kind that has it: ``name`` is the project's and the tasks' name."""
+
 DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
     {
         # identity, company, type, status and money belong to the ledger
-        "id": "ledger",
         "company": "ledger",
         "type": "ledger",
         "status": "ledger",
@@ -46,23 +63,17 @@ DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
         "contract": "ledger",
         "group": "ledger",
         "category": "ledger",
-        "cost_price": "ledger",
-        "sales_price": "ledger",
-        "actual_work": "ledger",
-        "actual_cost": "ledger",
-        "revenue": "ledger",
-        "budget_work": "ledger",
+        "parent": "ledger",
+        "planned_hours": "ledger",
         "budget_cost": "ledger",
         # dates, durations and assignments belong to the plan
         "start": "plan",
         "end": "plan",
-        "finish": "plan",
-        "duration": "plan",
-        "units": "plan",
-        "work": "plan",
+        "hours": "plan",
         # names merge from either side: no owner, a true conflict waits for a person
     }
 )
+"""Owners of the fields a project's settings do not name."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +102,14 @@ class ProjectSettings:
     owners: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType(dict(DEFAULT_OWNERS))
     )
+
+    def own_owners(self) -> dict[str, str]:
+        """The owners this project chose: those that differ from the defaults."""
+        return _differing(self.owners)
+
+
+def _differing(owners: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in owners.items() if DEFAULT_OWNERS.get(k, "none") != v}
 
 
 VERSION = "settings_version"
@@ -189,10 +208,21 @@ def project_settings_of(store: Store) -> dict[str, ProjectSettings]:
                 project=r.project,
                 integrate=bool(r.integrate),
                 plan_project=r.plan_project,
-                owners=MappingProxyType({**DEFAULT_OWNERS, **json.loads(r.ownership)}),
+                owners=MappingProxyType({**DEFAULT_OWNERS, **_stored_owners(r.ownership)}),
             )
             for r in conn.execute(select(project_settings))
         }
+
+
+def _stored_owners(text: str) -> dict[str, str]:
+    """The owners a project's settings name. Names no longer compared (settings
+    stored before the names were checked, or fields since renamed) are left
+    out: they never decided anything."""
+    return {
+        name: side
+        for name, side in json.loads(text).items()
+        if name in OWNABLE_FIELDS and side in SIDES
+    }
 
 
 def set_project(
@@ -203,15 +233,12 @@ def set_project(
     plan_project: str | None = None,
     owners: Mapping[str, str] | None = None,
 ) -> ProjectSettings:
-    """Integrate a project (or stop), link it to a plan project, set field owners."""
-    for name, side in (owners or {}).items():
-        if side not in ("ledger", "plan", "none"):
-            raise InputError(
-                [Problem(where=f"owner of {name}", what="must be ledger, plan or none")]
-            )
+    """Integrate a project (or stop), link it to a plan project, set field owners.
+    Owners naming a field the sync does not compare, or a side that is not
+    ledger, plan or none, are refused, every one, and nothing is stored."""
+    _check_owners(owners or {})
     current = project_settings_of(store).get(project, ProjectSettings(project=project))
-    extra = {k: v for k, v in current.owners.items() if DEFAULT_OWNERS.get(k) != v}
-    extra.update(owners or {})
+    extra = _differing({**current.owners, **(owners or {})})
     updated = ProjectSettings(
         project=project,
         integrate=current.integrate if integrate is None else integrate,
@@ -230,3 +257,19 @@ def set_project(
         )
         _bump(conn)
     return updated
+
+
+def _check_owners(owners: Mapping[str, str]) -> None:
+    problems = []
+    for name, side in owners.items():
+        if name not in OWNABLE_FIELDS:
+            problems.append(
+                Problem(
+                    where=f"owner of {name}",
+                    what=f"no such field; fields with an owner: {', '.join(OWNABLE_FIELDS)}",
+                )
+            )
+        if side not in SIDES:
+            problems.append(Problem(where=f"owner of {name}", what="must be ledger, plan or none"))
+    if problems:
+        raise InputError(problems)

@@ -73,3 +73,20 @@ def test_cli__project_integration_and_field_owners(projsync: Run) -> None:
         "ledger",
         "plan",
     )
+
+
+def test_cli__an_owner_of_an_unknown_field_is_refused_with_the_known_ones_and_nothing_stored(
+    projsync: Run,
+) -> None:
+    company_and_worker(projsync)
+    projsync("settings", "company", "DEMO", "--integrate", "on")
+    refused = projsync(
+        "settings", "project", "P1", "--integrate", "on", "--owner", "nme=ledger", "--json"
+    )
+    assert refused.exit_code == 1
+    assert "owner of nme" in refused.stderr and "budget_cost, category" in refused.stderr
+    shown = projsync("settings", "project", "P1", "--json").json()
+    assert shown["integrate"] is False and "nme" not in shown["owners"]
+    bad_side = projsync("settings", "project", "P1", "--owner", "name=both")
+    assert bad_side.exit_code == 1 and "must be ledger, plan or none" in bad_side.stderr
+    assert "name" not in projsync("settings", "project", "P1", "--json").json()["owners"]

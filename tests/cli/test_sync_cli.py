@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tests.cli.conftest import Run
 
 
@@ -10,17 +12,51 @@ def test_cli__demo_company_synchronizes_and_reconciles_to_the_cent(projsync: Run
     assert projsync("settings", "company", "DEMO", "--integrate", "on").exit_code == 0
     assert projsync("settings", "project", "PRJ-1000", "--integrate", "on").exit_code == 0
     assert projsync("ledger", "worker", "integrate", "W-001").exit_code == 0
-    before = projsync("reconcile", "--json").json()
-    assert before["differences"]
+    before = projsync("reconcile", "--json")
+    assert before.exit_code == 0  # nothing synchronized yet: nothing compared
+    assert before.json()["differences"] == []
     dry = projsync("sync", "run", "--dry-run", "--json").json()
     assert dry["created"] > 0 and projsync("plan", "project", "list", "--json").json() == []
     first = projsync("sync", "run", "--json").json()
     assert (first["failed"], first["created"]) == (0, dry["created"])
     second = projsync("sync", "run", "--json").json()
     assert (second["created"], second["updated"], second["failed"]) == (0, 0, 0)
-    after = projsync("reconcile", "--json").json()
+    reconciled = projsync("reconcile", "--json")
+    assert reconciled.exit_code == 0
+    after = reconciled.json()
     assert after["differences"] == []
     assert after["totals"]["ledger"] == after["totals"]["plan"]
     assert projsync("sync", "log", "--json").json()
     assert projsync("sync", "log", "--status", "failed", "--json").json() == []
     assert projsync("sync", "status", "--json").json()[0]["status"] == "completed"
+
+
+def test_cli__reconcile_exits_1_with_differences_and_says_why_while_the_demo_only_reports(
+    projsync: Run,
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    clean = projsync("reconcile")
+    assert clean.exit_code == 0 and "0 difference(s)" in clean.stdout
+    actual = projsync("plan", "actuals", "PRJ-2000", "--json").json()[0]
+    resource = ["--resource", actual["resource"]] if actual["resource"] else []
+    tampered = projsync(
+        "plan", "actual", "PRJ-2000", actual["task"], "--date", actual["day"],
+        "--work", f"{actual['actual_work']}m", "--cost", str(Decimal(actual["actual_cost"]) + 1),
+        "--revenue", actual["revenue"], *resource,
+    )  # fmt: skip
+    assert tampered.exit_code == 0, tampered.stderr
+    found = projsync("reconcile", "--json")
+    assert found.exit_code == 1
+    (difference,) = found.json()["differences"]
+    assert difference["key"] == (
+        f"PRJ-2000/{actual['task']}/{actual['resource'] or ''}/{actual['day']}"
+    )
+    assert (difference["reason"], difference["project"]) == ("figures differ", "PRJ-2000")
+    assert set(difference) >= {"key", "ledger", "plan", "ledger_key"}
+    told = projsync("reconcile")
+    assert told.exit_code == 1 and "figures differ" in told.stdout
+    assert projsync("reconcile", "--project", "PRJ-1000", "--json").exit_code == 0
+    unknown = projsync("reconcile", "--project", "NOPE")
+    assert unknown.exit_code == 1 and "NOPE" in unknown.stderr
+    demo = projsync("demo", "--json")
+    assert demo.exit_code == 0 and demo.json()["differences"] == 1

@@ -52,7 +52,7 @@ def test_conflict__held_while_hours_are_posted_on_the_activity(
     (still,) = entries(sync, entry_id=entry.id)
     assert still.status is LogStatus.CONFLICT
     both = engine(ledger, plan, sync)
-    assert reconcile(sync, both.ledger, both.plan).differences == []
+    assert reconcile(sync, both.ledger, both.plan).differences == ()
 
 
 def test_conflict__held_while_the_plan_changes_only_the_progress(
@@ -180,7 +180,7 @@ def test_conflict__a_value_that_does_not_fit_its_field_is_refused(
 ) -> None:
     ledger, plan, sync = stores
     integrate(ledger, sync)
-    settings.set_project(sync, "P1", integrate=True, owners={"hours": "none", "work": "none"})
+    settings.set_project(sync, "P1", integrate=True, owners={"hours": "none"})
     add_forecast(
         ledger.store,
         kind=ForecastKind.HOUR,

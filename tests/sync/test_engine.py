@@ -246,10 +246,10 @@ def test_sync__dry_run_tells_without_changing_anything(
     assert entries(sync) == []
 
 
-def test_sync__reconciliation_shows_no_difference_after_a_run_and_lists_what_is_missing(
+def test_sync__reconciliation_shows_no_difference_after_a_run_and_lists_what_differs(
     stores: tuple[LedgerService, Store, Store],
 ) -> None:
-    from projsync.sync.reconcile import reconcile
+    from projsync.sync.reconcile import DIFFERENT, reconcile
 
     ledger, plan, sync = stores
     integrate(ledger, sync)
@@ -269,16 +269,19 @@ def test_sync__reconciliation_shows_no_difference_after_a_run_and_lists_what_is_
         source="t",
     )
     left, right = LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), PlanConnector(plan)
-    before = reconcile(sync, left, right)
-    assert [d.plan_key for d in before.differences] == ["P1/A1/W1/2026-03-02", "P1/A2//2026-03-02"]
+    assert reconcile(sync, left, right).differences == ()  # not synchronized yet: not compared
     engine(ledger, plan, sync).run()
     after = reconcile(sync, left, right)
-    assert after.differences == []
+    assert after.differences == ()
     assert (
         after.totals["ledger"]
         == after.totals["plan"]
         == {"hours": Decimal("6.00"), "cost": Decimal("300.00"), "revenue": Decimal("1220.00")}
     )
+    post_journal(ledger.store, [hours_on_a1("2")], source="t")
+    (more,) = reconcile(sync, left, right).differences
+    assert (more.plan_key, more.reason, more.project) == ("P1/A1/W1/2026-03-02", DIFFERENT, "P1")
+    assert (more.ledger["hours"], more.plan["hours"]) == (Decimal("8.00"), Decimal("6.00"))
 
 
 def test_sync__task_renamed_in_the_plan_renames_the_activity(

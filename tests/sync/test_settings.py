@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from projsync.connectors.base import EntityKind
 from projsync.db import open_store
 from projsync.errors import InputError
-from projsync.sync import settings
+from projsync.sync import mapping, settings
+from projsync.sync.tables import project_settings
 
 
 def test_settings__defaults_then_changes_kept(tmp_path: Path) -> None:
@@ -31,10 +35,74 @@ def test_settings__project_owners_override_the_defaults_only_where_given(tmp_pat
     settings.set_project(store, "P1", owners={"start": "ledger"})
     stored = settings.project_settings_of(store)["P1"]
     assert stored.integrate is True
-    assert (stored.owners["name"], stored.owners["start"], stored.owners["duration"]) == (
+    assert (stored.owners["name"], stored.owners["start"], stored.owners["hours"]) == (
         "ledger",
         "ledger",
         "plan",
     )
     with pytest.raises(InputError, match="must be ledger, plan or none"):
         settings.set_project(store, "P1", owners={"name": "both"})
+
+
+def test_settings__an_owner_of_a_field_the_sync_does_not_compare_is_refused_and_nothing_stored(
+    tmp_path: Path,
+) -> None:
+    store = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    settings.set_project(store, "P1", owners={"start": "ledger"})
+    before = settings.settings_version(store)
+    with pytest.raises(InputError) as refused:
+        settings.set_project(
+            store, "P1", integrate=True, owners={"nme": "ledger", "work": "plan", "name": "x"}
+        )
+    assert [p.where for p in refused.value.problems] == [
+        "owner of nme",
+        "owner of work",
+        "owner of name",
+    ]
+    assert "fields with an owner: activity, budget_cost, category" in refused.value.problems[0].what
+    stored = settings.project_settings_of(store)["P1"]
+    assert (stored.integrate, stored.own_owners()) == (False, {"start": "ledger"})
+    assert settings.settings_version(store) == before
+
+
+def test_settings__the_fields_with_an_owner_are_those_the_merge_compares() -> None:
+    compared = {
+        name
+        for kind in (EntityKind.PROJECT, EntityKind.TASK, EntityKind.ASSIGNMENT)
+        for name in mapping.NEUTRAL[kind]
+    }
+    assert set(settings.OWNABLE_FIELDS) == compared
+    assert set(settings.DEFAULT_OWNERS) <= compared
+
+
+def test_settings__by_default_the_plan_owns_dates_and_hours_and_names_have_no_owner() -> None:
+    owners = settings.DEFAULT_OWNERS
+    assert (owners["start"], owners["end"], owners["hours"]) == ("plan", "plan", "plan")
+    assert (owners["company"], owners["status"], owners["budget_cost"]) == (
+        "ledger",
+        "ledger",
+        "ledger",
+    )
+    assert "name" not in owners
+
+
+def test_settings__owners_stored_under_names_no_longer_compared_are_ignored_when_read(
+    tmp_path: Path,
+) -> None:
+    store = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    with store.write() as conn:
+        conn.execute(
+            project_settings.insert().values(
+                project="P1",
+                integrate=True,
+                plan_project=None,
+                ownership=json.dumps({"work": "ledger", "duration": "none", "start": "ledger"}),
+            )
+        )
+    read = settings.project_settings_of(store)["P1"]
+    assert read.own_owners() == {"start": "ledger"}
+    assert "work" not in read.owners and "duration" not in read.owners
+    settings.set_project(store, "P1", owners={"name": "plan"})
+    with store.read() as conn:
+        kept = conn.execute(select(project_settings.c.ownership)).scalar_one()
+    assert json.loads(kept) == {"name": "plan", "start": "ledger"}

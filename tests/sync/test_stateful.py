@@ -411,7 +411,7 @@ class PeopleAndSync(RuleBasedStateMachine):
         if held:
             return
         check = reconcile(self.sync_store, self.engine().ledger, self.engine().plan)
-        assert check.differences == []
+        assert check.differences == ()
 
 
 def quiet(report: RunReport) -> bool:

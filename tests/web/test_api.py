@@ -3,10 +3,14 @@ query scoped to the caller's companies, refusals that say what and where."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from projsync.ledger.model import JournalLine, TransactionKind
+from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions
 from tests.web.conftest import Stage
 
@@ -120,6 +124,23 @@ def test_api__malformed_input_is_422_naming_the_field(stage: Stage) -> None:
     assert unknown.status_code == 422
 
 
+def test_api__an_owner_of_an_unknown_field_is_422_and_nothing_is_stored(stage: Stage) -> None:
+    admin = stage.as_("admin")
+    path = "/api/v1/settings/projects/PA"
+    refused = stage.client.patch(
+        path, headers=admin, json={"integrate": True, "owners": {"nme": "ledger"}}
+    )
+    assert refused.status_code == 422
+    (problem,) = refused.json()["detail"]
+    assert problem["where"] == "owner of nme" and "budget_cost, category" in problem["what"]
+    listed = {p["project"]: p for p in stage.client.get(path[:-3], headers=admin).json()}
+    assert listed["PA"]["integrate"] is False and "nme" not in listed["PA"]["owners"]
+    changed = stage.client.patch(path, headers=admin, json={"owners": {"name": "plan"}})
+    assert changed.status_code == 200 and changed.json()["owners"]["name"] == "plan"
+    back = stage.client.patch(path, headers=admin, json={"owners": {"name": "none"}})
+    assert "name" not in back.json()["owners"]
+
+
 def test_api__settings_integrate_a_company_then_its_worker(stage: Stage) -> None:
     admin = stage.as_("admin")
     refused = stage.client.put(
@@ -219,6 +240,38 @@ def test_api__the_log_status_and_reconciliation_are_scoped_too(stage: Stage) -> 
     check = stage.client.get("/api/v1/reconcile", headers=pm).json()
     assert check == {"differences": [], "totals": None}
     assert stage.client.get("/api/v1/reconcile", headers=admin).json()["totals"] is not None
+
+
+def test_api__a_difference_says_why_and_in_which_project_and_shows_only_to_its_company(
+    stage: Stage,
+) -> None:
+    admin, pm = stage.as_("admin"), stage.as_("pm")
+    stage.client.put("/api/v1/settings/companies/BETA", headers=admin, json={"integrate": True})
+    stage.client.put("/api/v1/settings/projects/PB", headers=admin, json={"integrate": True})
+    assert stage.client.post("/api/v1/sync/run", headers=admin).json()["failed"] == 0
+    fee = JournalLine(
+        line=1,
+        kind=TransactionKind.FEE,
+        project="PB",
+        activity="1",
+        date=dt.date(2026, 3, 2),
+        amount=Decimal("250"),
+    )
+    post_journal(stage.context.ledger, [fee], source="test")
+    answer = stage.client.get("/api/v1/reconcile", headers=admin)
+    assert answer.status_code == 200
+    (difference,) = answer.json()["differences"]
+    assert difference == {
+        "key": "PB/1//2026-03-02",
+        "ledger": {"hours": "0.00", "cost": "0.00", "revenue": "250.00"},
+        "plan": {"hours": "0.00", "cost": "0.00", "revenue": "0.00"},
+        "reason": "missing on the plan",
+        "project": "PB",
+        "ledger_key": "PB/1//2026-03-02",
+    }
+    assert stage.client.get("/api/v1/reconcile", headers=pm).json()["differences"] == []
+    assert stage.client.post("/api/v1/sync/run", headers=admin).json()["failed"] == 0
+    assert stage.client.get("/api/v1/reconcile", headers=admin).json()["differences"] == []
 
 
 def test_api__a_project_manager_changes_a_task_and_schedules(stage: Stage) -> None:

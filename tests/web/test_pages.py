@@ -16,7 +16,7 @@ from projsync.ledger.reports import iter_transactions
 from projsync.ledger.service import LedgerService
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
-from projsync.sync.settings import set_company, set_project
+from projsync.sync.settings import project_settings_of, set_company, set_project
 from projsync.web.app import create_app
 from projsync.web.model import Role
 from projsync.web.pages.routes import budget_against_actual
@@ -194,3 +194,21 @@ def test_pages__the_planned_cost_follows_the_schedule_of_the_synced_task(tmp_pat
     assert page.status_code == 200
     assert 'data-series="planned cost"' in page.text and "planned cost: 4000.00 EUR" in page.text
     context.dispose()
+
+
+def test_pages__an_owner_of_an_unknown_field_is_shown_as_an_error_and_nothing_stored(
+    stage: Stage,
+) -> None:
+    admin = _logged_in(stage, "admin")
+    answer = admin.post(
+        "/settings/projects/PA", data={"integrate": "on", "owners": "name=plan, nme=ledger"}
+    )
+    assert answer.url.path == "/settings"
+    assert 'role="alert"' in answer.text and "owner of nme: no such field" in answer.text
+    stored = project_settings_of(stage.context.sync)
+    assert "PA" not in stored
+    saved = admin.post("/settings/projects/PA", data={"integrate": "on", "owners": "name=plan"})
+    assert "Project PA saved." in saved.text and 'value="name=plan"' in saved.text
+    assert project_settings_of(stage.context.sync)["PA"].own_owners() == {"name": "plan"}
+    admin.post("/settings/projects/PA", data={"integrate": "on", "owners": ""})
+    assert project_settings_of(stage.context.sync)["PA"].own_owners() == {}

@@ -42,8 +42,14 @@ class Integrate(BaseModel):
 
 
 class ProjectIn(BaseModel):
+    """What to change of a project's integration; what is not given stays."""
+
+    model_config = ConfigDict(extra="forbid")
+
     integrate: bool | None = None
     plan_project: str | None = None
+    owners: dict[str, str] | None = None
+    """Field owners to change: field name to ledger, plan or none."""
 
 
 class WorkerIn(BaseModel):
@@ -104,19 +110,28 @@ def projects(request: Request, user: User = Admin) -> list[dict[str, Any]]:
     return listed
 
 
+@router.patch("/projects/{project_id}")
 @router.put("/projects/{project_id}")
 def set_project(
     project_id: str, body: ProjectIn, request: Request, user: User = Admin
 ) -> dict[str, Any]:
+    """Change a project's integration, linked plan project and field owners.
+    An owner of a field the sync does not compare is refused (422), and then
+    nothing is changed."""
     context = context_of(request)
     LedgerService(context.ledger).project(project_id)
     found = sync_settings.set_project(
-        context.sync, project_id, integrate=body.integrate, plan_project=body.plan_project
+        context.sync,
+        project_id,
+        integrate=body.integrate,
+        plan_project=body.plan_project,
+        owners=body.owners,
     )
     return {
         "project": found.project,
         "integrate": found.integrate,
         "plan_project": found.plan_project,
+        "owners": dict(found.owners),
     }
 
 

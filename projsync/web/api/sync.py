@@ -199,8 +199,9 @@ def cancel(
 @router.get("/reconcile")
 def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) -> dict[str, Any]:
     """Posted hours, cost and revenue against the plan's actuals, to the cent:
-    every difference (of the caller's companies) and, for an administrator,
-    the portfolio's totals on both sides."""
+    every difference (of the caller's companies' projects), each with its
+    reason and ledger project, and, for an administrator, the portfolio's
+    totals on both sides. 200 whether or not there are differences."""
     context = context_of(request)
     report = reconcile_sides(
         context.sync, LedgerConnector(context.ledger), context.plan_side(context.plan)
@@ -208,9 +209,7 @@ def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) 
     visible = entity_filter(context, user)
     return {
         "differences": [
-            {"key": d.plan_key, "ledger": plain(dict(d.ledger)), "plan": plain(dict(d.plan))}
-            for d in report.differences
-            if visible is None or visible(d.plan_key)
+            d.summary() for d in report.differences if visible is None or visible(d.project)
         ],
-        "totals": plain(report.totals) if visible is None else None,
+        "totals": report.summary()["totals"] if visible is None else None,
     }

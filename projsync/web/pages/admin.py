@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from projsync.errors import InputError
+from projsync.errors import InputError, refusal
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
 from projsync.sync.log import LogStatus, cancel_entry, resync_entry
@@ -150,9 +150,18 @@ def settings_page(
         ],
         workers=ledger.workers(),
         integrated=integrated,
+        default_owners=_owners_by_side(),
         done=done,
         error=error,
     )
+
+
+def _owners_by_side() -> dict[str, list[str]]:
+    """The fields with an owner, listed under their default owner's side."""
+    found: dict[str, list[str]] = {side: [] for side in sync_settings.SIDES}
+    for name in sync_settings.OWNABLE_FIELDS:
+        found[sync_settings.DEFAULT_OWNERS.get(name, "none")].append(name)
+    return found
 
 
 @router.post("/settings/global")
@@ -202,20 +211,39 @@ def save_project(
     request: Request,
     integrate: str = Form(""),
     plan_project: str = Form(""),
+    owners: str = Form(""),
     user: User = Depends(require(Right.SETTINGS, page=True)),
 ) -> Response:
     context = context_of(request)
     try:
         LedgerService(context.ledger).project(project_id)
+        current = sync_settings.project_settings_of(context.sync).get(project_id)
         sync_settings.set_project(
             context.sync,
             project_id,
             integrate=integrate == "on",
             plan_project=plan_project.strip() or None,
+            owners=_owners_replacing(current, owners),
         )
     except InputError as exc:
         return _back("/settings", error=str(exc))
     return _back("/settings", done=f"Project {project_id} saved.")
+
+
+def _owners_replacing(current: sync_settings.ProjectSettings | None, text: str) -> dict[str, str]:
+    """The owners typed on the page (``name=plan, start=ledger``) in place of
+    the project's own: an owner no longer listed goes back to its default."""
+    typed: dict[str, str] = {}
+    for item in text.replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        name, _, side = item.partition("=")
+        if not name.strip() or not side.strip():
+            raise refusal("owners", f"{item.strip()!r} is not FIELD=SIDE")
+        typed[name.strip()] = side.strip()
+    earlier = current.own_owners() if current is not None else {}
+    reset = {name: sync_settings.DEFAULT_OWNERS.get(name, "none") for name in earlier}
+    return {**reset, **typed}
 
 
 @router.post("/settings/workers/{worker_id}")
