@@ -53,7 +53,13 @@ DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
         "revenue": "ledger",
         "budget_work": "ledger",
         "budget_cost": "ledger",
-        # dates, durations and assignments belong to the plan
+        # a project's own dates are the accountant's (its end is never compared:
+        # the plan has no counterpart); the plan's schedule comes back beside them
+        "project_start": "ledger",
+        "project_end": "ledger",
+        "projected_start": "plan",
+        "projected_end": "plan",
+        # task dates, durations and assignments belong to the plan
         "start": "plan",
         "end": "plan",
         "finish": "plan",

@@ -38,3 +38,10 @@ def test_settings__project_owners_override_the_defaults_only_where_given(tmp_pat
     )
     with pytest.raises(InputError, match="must be ledger, plan or none"):
         settings.set_project(store, "P1", owners={"name": "both"})
+
+
+def test_settings__a_projects_own_dates_are_the_ledgers_its_projected_dates_the_plans() -> None:
+    owners = settings.DEFAULT_OWNERS
+    assert (owners["project_start"], owners["project_end"]) == ("ledger", "ledger")
+    assert (owners["projected_start"], owners["projected_end"]) == ("plan", "plan")
+    assert (owners["start"], owners["end"]) == ("plan", "plan")  # a task's
