@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
+import projsync.migrations
 from projsync.db import Store, open_store
+from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import metadata as ledger_metadata
 from projsync.plan.tables import metadata as plan_metadata
 from projsync.sync.tables import metadata as sync_metadata
@@ -25,6 +30,30 @@ def test_migrations__upgrade_twice_changes_nothing(ledger_store: Store) -> None:
         assert compare_metadata(_context(conn), ledger_metadata) == []
 
 
+def test_migrations__projects_keep_their_dates_and_gain_empty_projected_dates(
+    tmp_path: Path,
+) -> None:
+    store = open_store("ledger", f"sqlite:///{tmp_path / 'ledger.db'}", "ledger", upgrade=False)
+    _upgrade_to(store, "0003")
+    with store.engine.begin() as conn:  # a project as a ledger of revision 0003 holds it
+        conn.execute(
+            text("INSERT INTO companies (id, name, currency, version) VALUES (:id, :id, 'EUR', 1)"),
+            {"id": "DEMO"},
+        )
+        conn.execute(
+            text(
+                'INSERT INTO projects (id, company_id, name, type, status, start, "end", version)'
+                " VALUES ('P1', 'DEMO', 'Plant', 'internal', 'created', :start, :end, 2)"
+            ),
+            {"start": dt.date(2026, 3, 2), "end": dt.date(2026, 9, 30)},
+        )
+    store.upgrade()
+    project = LedgerService(store).project("P1")
+    assert (project.start, project.end) == (dt.date(2026, 3, 2), dt.date(2026, 9, 30))
+    assert (project.projected_start, project.projected_end) == (None, None)
+    store.dispose()
+
+
 def test_migrations__plan_history_matches_its_tables(plan_store: Store) -> None:
     with plan_store.engine.connect() as conn:
         assert compare_metadata(_context(conn, "plan"), plan_metadata) == []
@@ -38,3 +67,14 @@ def test_migrations__sync_history_matches_its_tables(tmp_path: Path) -> None:
 
 def _context(conn: Connection, part: str = "ledger") -> MigrationContext:
     return MigrationContext.configure(conn, opts={"version_table": f"{part}_alembic_version"})
+
+
+def _upgrade_to(store: Store, revision: str) -> None:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(projsync.migrations.__file__).parent / store.part)
+    )
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        config.attributes["version_table"] = f"{store.part}_alembic_version"
+        command.upgrade(config, revision)

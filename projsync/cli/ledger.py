@@ -95,7 +95,11 @@ def company_list(as_json: Json = False) -> None:
 
 # -- projects --------------------------------------------------------------
 
-_PROJECT_COLUMNS = ("id", "name", "company", "parent", "type", "status", "start", "end")
+_PROJECT_COLUMNS = (
+    "id", "name", "company", "parent", "type", "status",
+    "start", "end", "projected_start", "projected_end",
+)  # fmt: skip
+"""The contract dates, then the plan's schedule as last synchronized."""
 
 
 @project_app.command("add")

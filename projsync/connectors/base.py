@@ -129,8 +129,9 @@ class Applied:
     error: str | None = None
     retriable: bool = False
     defaults: Mapping[str, object] = field(default_factory=dict)
-    """Values this side chose itself where the operation gave none (a start
-    date, say), in this side's terms: they belong in the merge base."""
+    """Values this side settled itself, in this side's terms: they belong in the
+    merge base. A plan project's start, say: chosen where the operation gave
+    none, or the one given, it is the project's projected start."""
 
     @property
     def ok(self) -> bool:

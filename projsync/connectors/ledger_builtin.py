@@ -39,6 +39,10 @@ _FEEDS = {
 }
 
 
+_PROJECT_FIELDS_TAKEN = ("name", "projected_start", "projected_end")
+"""What the ledger takes of a project from the plan side."""
+
+
 class LedgerConnector:
     """The ledger of projsync's own store."""
 
@@ -196,8 +200,10 @@ class LedgerConnector:
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply changes that come from the plan side. The ledger takes names,
-        dates and structure of activities, and project names and dates; a create
-        of an activity that exists already is an update (replays change nothing)."""
+        dates and structure of activities, and project names and projected dates
+        (a project's own dates are the accountant's: never taken from the plan);
+        a create of an activity that exists already is an update (replays change
+        nothing)."""
         return [apply_one(operation, self._apply) for operation in operations]
 
     def _apply(self, operation: Operation) -> str | None:
@@ -208,7 +214,7 @@ class LedgerConnector:
             )
         fields = operation.fields
         if operation.kind is EntityKind.PROJECT:
-            changes = {k: fields[k] for k in ("name", "start", "end") if k in fields}
+            changes = {k: fields[k] for k in _PROJECT_FIELDS_TAKEN if k in fields}
             if changes and operation.action is not Action.DELETE:
                 self.service.update_project(key, **changes)
             return key
@@ -247,7 +253,7 @@ class LedgerConnector:
 
 
 _TAKES = {
-    EntityKind.PROJECT: frozenset({"name", "start", "end"}),
+    EntityKind.PROJECT: frozenset({"name", "projected_start", "projected_end"}),
     EntityKind.TASK: frozenset({"name", "parent", "start", "end"}),
     EntityKind.ASSIGNMENT: frozenset({"hours"}),
 }

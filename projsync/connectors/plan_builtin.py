@@ -216,7 +216,9 @@ class PlanConnector:
             with self.store.write() as conn:
                 self._add_in(conn, operation, self._defaults)
         elif given:
-            self.service.update_project(key, **given)
+            updated = self.service.update_project(key, **given)
+            if "start" in given:  # the start it now schedules from: see `_add_in`
+                self._defaults[key] = {"start": updated.start}
         self._custom(FieldEntity.PROJECT, key, custom, lookups)
         return key
 
@@ -350,7 +352,9 @@ class PlanConnector:
         self, conn: Connection, operation: Operation, chosen: dict[str, dict[str, object]]
     ) -> None:
         """Create the project or resource an operation names, one at a time or in
-        bulk; what the plan chooses itself (a project's start) goes in ``chosen``."""
+        bulk. A project's start, the one given or, without one, today's, goes in
+        ``chosen``: the start the plan schedules from is the project's projected
+        start, which the sync learns from it in the same run."""
         key, fields = str(operation.target_key), operation.fields
         name = str(fields.get("name") or key)
         if operation.kind is EntityKind.RESOURCE:
@@ -361,9 +365,9 @@ class PlanConnector:
             )
             return
         start = fields.get("start")
-        if start is None:  # the plan needs a start; the sync learns the one chosen
+        if start is None:  # the plan needs a start
             start = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
-            chosen[key] = {"start": start}
+        chosen[key] = {"start": start}
         self.service.add_project_in(conn, PlanProject(id=key, name=name, start=start))  # type: ignore[arg-type]
 
     def _project_exists(self, project: str) -> bool:

@@ -92,7 +92,12 @@ class Project:
     group: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    """With ``start``, the contract dates: the accountant's, never written by the sync."""
     manager: str | None = None
+    projected_start: dt.date | None = None
+    projected_end: dt.date | None = None
+    """With ``projected_start``, the plan's scheduled start and finish as last
+    synchronized (None until the plan has them)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -62,6 +62,8 @@ def project_from_row(row: Row[Any]) -> Project:
         start=row.start,
         end=row.end,
         manager=row.manager,
+        projected_start=row.projected_start,
+        projected_end=row.projected_end,
     )
 
 
@@ -79,6 +81,8 @@ def project_values(project: Project) -> dict[str, object]:
         "start": project.start,
         "end": project.end,
         "manager": project.manager,
+        "projected_start": project.projected_start,
+        "projected_end": project.projected_end,
     }
 
 

@@ -136,6 +136,9 @@ class LedgerService:
         return project
 
     def update_project(self, project_id: str, **changes: Any) -> Project:
+        """Change a project's fields: the accountant's, or the projected dates the
+        sync brings from the plan (never checked against the contract dates: a
+        plan that runs late says so)."""
         with self.store.write() as conn:
             current = self.project_in(conn, project_id)
             try:

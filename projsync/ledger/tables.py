@@ -81,6 +81,8 @@ projects = Table(
     Column("start", Date),
     Column("end", Date),
     Column("manager", String(100)),
+    Column("projected_start", Date),
+    Column("projected_end", Date),
     Column("version", BigInteger, nullable=False, index=True),
 )
 

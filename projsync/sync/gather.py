@@ -259,7 +259,8 @@ def entities(
     # the ledger's side of entities changed only in the plan
     now = _ledger_now(run, kind, [key for key in only_plan if key in due])
     for key in only_plan:
-        records.append(now.get(key) or _as_base_says(kind, key, bases.get(key)))
+        base = _current_names(kind, bases.get(key))
+        records.append(now.get(key) or _as_base_says(kind, key, base))
     # the plan's side where the base cannot be trusted
     wanted = {
         key: linked[key]
@@ -274,14 +275,14 @@ def entities(
     prefix = run.settings.custom_field_prefix
     found = []
     for record in records:
-        base = bases.get(record.key)
+        base = _current_names(kind, bases.get(record.key))
         plan_record = theirs.get(record.key)
         plan_state: Mapping[str, object] | None = base
         if plan_record is not None and not plan_record.deleted and base is not None:
             seen = mapping.ledger_fields_of_plan(kind, plan_record.fields or {}, prefix=prefix)
             if kind is EntityKind.TASK:
                 seen.update(_plan_parent_as_ledger(record.key, plan_record, parents))
-            plan_state = {**base, **{k: v for k, v in seen.items() if k in base}}
+            plan_state = {**base, **seen}
         found.append(
             Entity(
                 record=record,
@@ -431,6 +432,18 @@ def whole_projects(
             batch = []
     if batch:
         yield batch
+
+
+def _current_names(
+    kind: EntityKind, base: dict[str, object] | None
+) -> dict[str, object] | None:
+    """A merge base written before a project's own dates were named apart from
+    the plan's (``start``, ``end``), in today's names."""
+    if base is None or kind is not EntityKind.PROJECT or "project_start" in base:
+        return base
+    renamed = {k: v for k, v in base.items() if k not in ("start", "end")}
+    renamed["project_start"] = base.get("start")
+    return renamed
 
 
 def _ledger_now(run: Run, kind: EntityKind, keys: list[str]) -> dict[str, SyncRecord]:

@@ -6,6 +6,12 @@ fields that must go to the plan into the plan's terms. Ledger facts with no
 native plan field travel as plan custom fields named ``<prefix><NN>_<Name>``
 (``DAX_03_Company`` with the default prefix); lookup-backed ones have lookup
 tables on the plan side. Pure code: no I/O, no settings read here.
+
+A project's dates travel one way each. Its own start (neutral
+``project_start``) goes to the plan project's start, which the plan schedules
+from; the plan's scheduled start and finish come back as ``projected_start``
+and ``projected_end``. Its own end, the contract's, has no plan counterpart
+and is never compared. Tasks keep ``start`` and ``end`` both ways.
 """
 
 from __future__ import annotations
@@ -102,7 +108,7 @@ CUSTOM_FIELDS: tuple[PlanField, ...] = (
 NEUTRAL: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.PROJECT: (
         "name", "company", "parent", "type", "status",
-        "customer", "contract", "group", "start", "end",
+        "customer", "contract", "group", "project_start", "projected_start", "projected_end",
     ),
     EntityKind.TASK: (
         "name", "parent", "category", "start", "end", "planned_hours", "budget_cost",
@@ -121,6 +127,8 @@ def neutral_fields(kind: EntityKind, ledger: Mapping[str, object]) -> dict[str, 
     the plan's precision (whole minutes), so that a value that went across and
     came back compares equal and never travels again."""
     found = {name: _plain(ledger.get(name)) for name in NEUTRAL.get(kind, ())}
+    if kind is EntityKind.PROJECT:  # the project's own start, named apart from a task's
+        found["project_start"] = ledger.get("start")
     for name in ("planned_hours", "hours"):
         if name in found and found[name] is not None:
             found[name] = _hours(round(Decimal(str(found[name])) * 60))
@@ -172,7 +180,7 @@ def plan_fields_of_ledger(
             plan["start"] = _moment(value, DAY_START)
         elif kind is EntityKind.TASK and name == "end":
             plan["finish"] = _moment(value, DAY_END)
-        elif kind is EntityKind.PROJECT and name == "start":
+        elif kind is EntityKind.PROJECT and name == "project_start":
             plan["start"] = _moment(value, DAY_START)
         elif kind is EntityKind.RESOURCE and name == "cost_price":
             if show_rates:
@@ -223,6 +231,14 @@ PLAN_FIELDS_READ = frozenset(
 tasks and assignments): a run that reads a large plan keeps only these."""
 
 
+_DATES_OF_PLAN: Mapping[EntityKind, tuple[tuple[str, str], ...]] = {
+    EntityKind.PROJECT: (("projected_start", "start"), ("projected_end", "finish")),
+    EntityKind.TASK: (("start", "start"), ("end", "finish")),
+}
+"""Neutral date fields read from a plan record's start and finish: a project's
+are its projected dates (its own start and end are the ledger's)."""
+
+
 def ledger_fields_of_plan(
     kind: EntityKind, plan: Mapping[str, object], *, prefix: str
 ) -> dict[str, object]:
@@ -237,7 +253,7 @@ def ledger_fields_of_plan(
     if kind in (EntityKind.PROJECT, EntityKind.TASK):
         found["name"] = plan.get("name")
         # dates the plan has not computed yet (not scheduled) say nothing
-        for ours, theirs in (("start", "start"), ("end", "finish")):
+        for ours, theirs in _DATES_OF_PLAN[kind]:
             if plan.get(theirs) is not None:
                 found[ours] = _day(plan.get(theirs))
     if kind is EntityKind.TASK:
@@ -255,7 +271,8 @@ def ledger_fields_of_plan(
 
 
 _NEUTRAL_NAME = {
-    (EntityKind.PROJECT, "finish"): "end",
+    (EntityKind.PROJECT, "start"): "project_start",
+    (EntityKind.PROJECT, "finish"): "projected_end",
     (EntityKind.TASK, "finish"): "end",
     (EntityKind.TASK, "budget_work"): "planned_hours",
     (EntityKind.RESOURCE, "standard_rate"): "cost_price",
@@ -276,13 +293,13 @@ def neutral_names(kind: EntityKind, plan_names: frozenset[str]) -> frozenset[str
 
 
 def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:
-    """Values the plan side chose itself (a project's start), in neutral terms."""
-    found: dict[str, object] = {}
-    if "start" in plan:
-        found["start"] = _day(plan["start"])
-    if "finish" in plan:
-        found["end"] = _day(plan["finish"])
-    return found
+    """Values the plan side settled itself for a project (its start, and a
+    finish where it gives one), in neutral terms: its projected dates."""
+    return {
+        ours: _day(plan[theirs])
+        for ours, theirs in _DATES_OF_PLAN[EntityKind.PROJECT]
+        if theirs in plan
+    }
 
 
 def _plain(value: object) -> object:

@@ -66,7 +66,12 @@ DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
         "parent": "ledger",
         "planned_hours": "ledger",
         "budget_cost": "ledger",
-        # dates, durations and assignments belong to the plan
+        # a project's own dates are the accountant's (its end is never compared:
+        # the plan has no counterpart); the plan's schedule comes back beside them
+        "project_start": "ledger",
+        "projected_start": "plan",
+        "projected_end": "plan",
+        # task dates, durations and assignments belong to the plan
         "start": "plan",
         "end": "plan",
         "hours": "plan",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from projsync.connectors.base import Connector, EntityKind
+from projsync.connectors.base import Action, Connector, EntityKind, Operation
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.ledger.forecasts import add_forecast
 from projsync.ledger.model import Activity, ForecastKind, JournalLine, TransactionKind
@@ -120,3 +120,34 @@ def test_ledger_connector__actuals_only_for_the_aggregates_that_changed(
     assert record.key == "P1/A2/W1/2026-03-02"
     assert record.fields is not None and record.fields["hours"] == Decimal("0.00")
     assert len(list(side.snapshot(EntityKind.ACTUAL))) == 2
+
+
+def test_ledger_connector__a_project_takes_its_name_and_projected_dates_from_the_plan_never_its_own(
+    ledger: LedgerService,
+) -> None:
+    ledger.update_project("P1", start=dt.date(2026, 3, 2), end=dt.date(2026, 9, 30))
+    (applied,) = connector(ledger).apply(
+        [
+            Operation(
+                kind=EntityKind.PROJECT,
+                action=Action.UPDATE,
+                source_key="P1",
+                target_key="P1",
+                fields={
+                    "name": "Plant upgrade, phase 1",
+                    "start": dt.date(2026, 3, 9),
+                    "end": dt.date(2026, 4, 22),
+                    "projected_start": dt.date(2026, 3, 9),
+                    "projected_end": dt.date(2026, 4, 22),
+                },
+            )
+        ]
+    )
+    assert applied.ok, applied.error
+    project = ledger.project("P1")
+    assert project.name == "Plant upgrade, phase 1"
+    assert (project.start, project.end) == (dt.date(2026, 3, 2), dt.date(2026, 9, 30))
+    assert (project.projected_start, project.projected_end) == (
+        dt.date(2026, 3, 9),
+        dt.date(2026, 4, 22),
+    )

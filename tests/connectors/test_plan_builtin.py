@@ -98,3 +98,31 @@ def test_plan_connector__resources_created_together_and_one_refused(plan: PlanSe
         "W3",
         "W4",
     ]
+
+
+def test_plan_connector__the_start_a_project_schedules_from_comes_back_given_or_chosen(
+    plan: PlanService,
+) -> None:
+    side = PlanConnector(plan.store)
+    given = dt.datetime(2026, 3, 2, 8)  # noqa: DTZ001 (plan wall clock)
+
+    def project(key: str, action: Action, **fields: object) -> Operation:
+        return Operation(
+            kind=EntityKind.PROJECT, action=action, source_key=key, target_key=key, fields=fields
+        )
+
+    created = side.apply(
+        [
+            project("P1", Action.CREATE, name="Plant", start=given),
+            project("P2", Action.CREATE, name="Office"),
+        ]
+    )
+    today = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
+    assert [a.defaults for a in created] == [{"start": given}, {"start": today}]
+    (alone,) = side.apply([project("P3", Action.CREATE, name="Depot", start=given)])
+    assert alone.defaults == {"start": given}
+    moved = given + dt.timedelta(days=7)
+    (updated,) = side.apply([project("P1", Action.UPDATE, start=moved)])
+    assert updated.defaults == {"start": moved} and plan.project("P1").start == moved
+    (renamed,) = side.apply([project("P1", Action.UPDATE, name="Plant upgrade")])
+    assert renamed.defaults == {}

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from projsync.errors import InputError
+from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.model import (
     Activity,
     Company,
@@ -59,6 +60,36 @@ def test_project__unknown_company_and_inverted_dates_are_both_reported(
         "unknown company NOPE",
         "ends before it starts",
     ]
+
+
+def test_project__projected_dates_are_kept_beside_the_contract_dates_and_are_a_change(
+    ledger: LedgerService,
+) -> None:
+    ledger.update_project("P1", start=dt.date(2026, 3, 2), end=dt.date(2026, 9, 30))
+    with ledger.store.read() as conn:
+        cursor = current_version(conn)
+    # a plan that finishes after the contract end is taken as it is: it says so
+    ledger.update_project(
+        "P1", projected_start=dt.date(2026, 3, 2), projected_end=dt.date(2026, 10, 16)
+    )
+    kept = ledger.project("P1")
+    assert (kept.start, kept.end) == (dt.date(2026, 3, 2), dt.date(2026, 9, 30))
+    assert (kept.projected_start, kept.projected_end) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 10, 16),
+    )
+    (change,) = changes_since(ledger.store, "project", cursor)
+    assert change.key == ("P1",) and change.record == kept
+
+
+def test_project__projected_dates_are_empty_until_the_plan_gives_them(
+    ledger: LedgerService,
+) -> None:
+    added = ledger.add_project(
+        Project(id="P3", company="DEMO", name="New", end=dt.date(2026, 9, 30))
+    )
+    assert ledger.project("P3") == added
+    assert (added.projected_start, added.projected_end) == (None, None)
 
 
 def test_project__status_update_is_kept(ledger: LedgerService) -> None:

@@ -26,6 +26,7 @@ from projsync.ledger.model import Activity, ForecastKind, JournalLine, Transacti
 from projsync.ledger.posting import post_journal
 from projsync.ledger.service import LedgerService
 from projsync.plan.fields import field_values
+from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
 from projsync.sync import settings
@@ -110,7 +111,7 @@ def test_sync__a_second_run_with_nothing_new_does_nothing(
     assert (again.created, again.updated, again.deleted, again.failed) == (0, 0, 0, 0)
 
 
-def test_sync__projects_and_workers_created_together_keep_the_start_the_plan_chose(
+def test_sync__projects_and_workers_created_together_learn_the_start_the_plan_chose(
     stores: tuple[LedgerService, Store, Store],
 ) -> None:
     ledger, plan, sync = stores
@@ -125,13 +126,55 @@ def test_sync__projects_and_workers_created_together_keep_the_start_the_plan_cho
     assert {p.id: p.start for p in service.projects()} == {
         key: dt.datetime.combine(today, dt.time(8)) for key in ("P1", "P2")
     }
-    assert {ledger.project(p).start for p in ("P1", "P2")} == {today}  # learned from the plan
+    # learned from the plan as the projected start; the project's own start stays empty
+    learned = {(ledger.project(p).start, ledger.project(p).projected_start) for p in ("P1", "P2")}
+    assert learned == {(None, today)}
     assert sorted(r.id for r in service.resources()) == ["W1", "W2"]
     with plan.read() as conn:
         custom = field_values(conn, ["P2", "W2"])
     assert custom["P2"]["DAX_03_Company"] == custom["W2"]["DAX_13_WorkerCompany"] == "DEMO"
     again = engine(ledger, plan, sync).run()
     assert (again.created, again.updated, again.failed) == (0, 0, 0)
+
+
+def test_sync__the_contract_dates_stay_the_accountants_and_the_plans_come_back_beside_them(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    """The accountant agrees P1 from 2 March to 30 September; the plan
+    schedules it to finish on 22 April. The sync shows that finish beside the
+    contract end and never writes over it; the accountant's new start still
+    moves the plan."""
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    ledger.update_project("P1", start=dt.date(2026, 3, 2), end=dt.date(2026, 9, 30))
+    run = engine(ledger, plan, sync).run
+    assert run().failed == 0, entries(sync, status=LogStatus.FAILED)
+    service = PlanService(plan)
+    assert service.project("P1").start == dt.datetime(2026, 3, 2, 8)  # noqa: DTZ001 (plan wall clock)
+    service.update_task("P1", "A1", duration=38 * 480)  # 38 working days from 2 March
+    assert schedule_project(plan, "P1").finish == "2026-04-22T17:00:00"
+    assert run().failed == 0, entries(sync, status=LogStatus.FAILED)
+    project = ledger.project("P1")
+    assert (project.start, project.end) == (dt.date(2026, 3, 2), dt.date(2026, 9, 30))
+    assert (project.projected_start, project.projected_end) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 4, 22),
+    )
+    again = run()
+    assert (again.created, again.updated, again.failed) == (0, 0, 0)
+
+    ledger.update_project("P1", start=dt.date(2026, 3, 9))
+    assert run().failed == 0, entries(sync, status=LogStatus.FAILED)
+    assert service.project("P1").start == dt.datetime(2026, 3, 9, 8)  # noqa: DTZ001
+    project = ledger.project("P1")
+    assert (project.start, project.end) == (dt.date(2026, 3, 9), dt.date(2026, 9, 30))
+    assert project.projected_start == dt.date(2026, 3, 9)  # learned in the same run
+    again = run()
+    assert (again.created, again.updated, again.failed) == (0, 0, 0)
+    assert schedule_project(plan, "P1").finish == "2026-04-29T17:00:00"
+    run()
+    project = ledger.project("P1")
+    assert (project.end, project.projected_end) == (dt.date(2026, 9, 30), dt.date(2026, 4, 29))
 
 
 def test_sync__posted_hours_become_actual_cost_on_the_task(

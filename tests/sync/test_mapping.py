@@ -13,6 +13,7 @@ from projsync.sync.mapping import (
     CUSTOM_FIELDS,
     field_name,
     ledger_fields_of_plan,
+    neutral_defaults,
     neutral_fields,
     plan_fields_of_ledger,
 )
@@ -92,19 +93,68 @@ def test_mapping__activity_fields_survive_the_trip_to_the_plan_and_back(
     status=st.sampled_from(["created", "in-process", "finished"]),
     start=days,
 )
-def test_mapping__project_facts_survive_the_trip_to_the_plan_and_back(
+def test_mapping__project_facts_survive_the_trip_and_the_start_comes_back_as_projected(
     company: str, customer: str | None, kind: str, status: str, start: dt.date
 ) -> None:
-    neutral = {
-        "name": "Plant",
-        "company": company,
-        "customer": customer,
-        "type": kind,
-        "status": status,
-        "start": start,
-    }
+    facts = {"name": "Plant", "company": company, "customer": customer, "type": kind}
+    neutral = {**facts, "status": status, "project_start": start}
     plan = plan_fields_of_ledger(
         EntityKind.PROJECT, neutral, key="P1", prefix="DAX_", show_rates=False
     )
     back = ledger_fields_of_plan(EntityKind.PROJECT, plan, prefix="DAX_")
-    assert {k: back[k] for k in neutral} == neutral
+    assert {k: back[k] for k in (*facts, "status")} == {**facts, "status": status}
+    # the plan schedules from the project's start: it is the plan's start, not the ledger's
+    assert back["projected_start"] == start and "project_start" not in back
+
+
+def test_mapping__a_projects_own_start_goes_to_the_plan_and_its_end_never_does() -> None:
+    project = {
+        "name": "Plant",
+        "start": dt.date(2026, 3, 2),
+        "end": dt.date(2026, 9, 30),
+        "projected_start": dt.date(2026, 3, 2),
+        "projected_end": dt.date(2026, 4, 22),
+    }
+    neutral = neutral_fields(EntityKind.PROJECT, project)
+    assert neutral["project_start"] == dt.date(2026, 3, 2)
+    assert (neutral["projected_start"], neutral["projected_end"]) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 4, 22),
+    )
+    assert not {"start", "end", "project_end"} & set(neutral)  # the end is compared with nothing
+    plan = plan_fields_of_ledger(
+        EntityKind.PROJECT, neutral, key="P1", prefix="DAX_", show_rates=False
+    )
+    assert plan["start"] == dt.datetime(2026, 3, 2, 8)  # noqa: DTZ001 (plan wall clock)
+    assert not {"finish", "projected_start", "projected_end"} & set(plan)
+    assert not any("2026-04-22" in str(v) for v in plan["custom_fields"].values())
+
+
+def test_mapping__a_plan_projects_schedule_comes_back_as_its_projected_dates_only() -> None:
+    scheduled = {
+        "id": "P1",
+        "name": "Plant",
+        "start": dt.datetime(2026, 3, 2, 8),  # noqa: DTZ001 (plan wall clock)
+        "finish": dt.datetime(2026, 4, 22, 17),  # noqa: DTZ001
+        "custom_fields": {"DAX_01_ProjectId": "P1"},
+    }
+    back = ledger_fields_of_plan(EntityKind.PROJECT, scheduled, prefix="DAX_")
+    assert (back["projected_start"], back["projected_end"]) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 4, 22),
+    )
+    assert not {"start", "end", "project_start"} & set(back)
+    unscheduled = ledger_fields_of_plan(
+        EntityKind.PROJECT, {**scheduled, "finish": None}, prefix="DAX_"
+    )
+    assert "projected_end" not in unscheduled  # a finish not computed yet says nothing
+
+
+def test_mapping__a_start_the_plan_settled_itself_is_the_projected_start() -> None:
+    chosen = {"start": dt.datetime(2026, 8, 3, 8)}  # noqa: DTZ001 (plan wall clock)
+    assert neutral_defaults(chosen) == {"projected_start": dt.date(2026, 8, 3)}
+    finished = {**chosen, "finish": dt.datetime(2026, 9, 4, 17)}  # noqa: DTZ001
+    assert neutral_defaults(finished) == {
+        "projected_start": dt.date(2026, 8, 3),
+        "projected_end": dt.date(2026, 9, 4),
+    }

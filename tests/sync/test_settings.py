@@ -106,3 +106,10 @@ def test_settings__owners_stored_under_names_no_longer_compared_are_ignored_when
     with store.read() as conn:
         kept = conn.execute(select(project_settings.c.ownership)).scalar_one()
     assert json.loads(kept) == {"name": "plan", "start": "ledger"}
+
+
+def test_settings__a_projects_own_dates_are_the_ledgers_its_projected_dates_the_plans() -> None:
+    owners = settings.DEFAULT_OWNERS
+    assert owners["project_start"] == "ledger" and "project_end" not in owners  # never compared
+    assert (owners["projected_start"], owners["projected_end"]) == ("plan", "plan")
+    assert (owners["start"], owners["end"]) == ("plan", "plan")  # a task's

@@ -15,6 +15,9 @@ from fastapi.testclient import TestClient
 from projsync.db import open_store
 from projsync.ledger.model import Activity, Company, Project, Worker, WorkerPrice
 from projsync.ledger.service import LedgerService
+from projsync.plan.scheduling import schedule_project
+from projsync.plan.service import PlanService
+from projsync.sync.settings import set_company, set_project
 from projsync.web.app import create_app
 from projsync.web.context import Context
 from projsync.web.model import Role
@@ -45,6 +48,24 @@ def two_companies(ledger: LedgerService) -> None:
                 sales_price=Decimal("100"),
             ),
         )
+
+
+def planned_past_its_contract(folder: Path) -> tuple[Context, str]:
+    """PA agreed from 2 March to 30 September 2026, integrated, and scheduled
+    in the plan to finish on 22 April; synchronized. The context and an
+    administrator's token."""
+    context = open_context(folder)
+    ledger = LedgerService(context.ledger)
+    two_companies(ledger)
+    ledger.update_project("PA", start=dt.date(2026, 3, 2), end=dt.date(2026, 9, 30))
+    set_company(context.sync, "ACME", integrate=True)
+    set_project(context.sync, "PA", integrate=True)
+    assert context.run_sync().failed == 0
+    PlanService(context.plan).update_task("PA", "1", duration=38 * 480)
+    schedule_project(context.plan, "PA")
+    assert context.run_sync().failed == 0
+    context.access.add_user("ann", name="Ann", role=Role.ADMINISTRATOR, password=PASSWORD)
+    return context, context.access.create_token("ann", name="test")[1]
 
 
 @dataclass(frozen=True)

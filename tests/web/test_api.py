@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from projsync.ledger.model import JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions
-from tests.web.conftest import Stage
+from projsync.web.app import create_app
+from tests.web.conftest import Stage, planned_past_its_contract
 
 
 def _hours(worker: str, project: str = "PA", hours: str = "8", day: str = "2026-03-02") -> Any:
@@ -57,6 +60,24 @@ def test_api__projects_are_scoped_to_the_users_companies(stage: Stage) -> None:
     assert stage.client.get("/api/v1/projects/PA", headers=stage.as_("acct")).status_code == 200
     companies = stage.client.get("/api/v1/companies", headers=stage.as_("pm")).json()
     assert [c["id"] for c in companies] == ["ACME"]
+
+
+def test_api__a_project_shows_its_contract_dates_and_the_plans_projected_ones(
+    tmp_path: Path,
+) -> None:
+    context, token = planned_past_its_contract(tmp_path)
+    with TestClient(create_app(context, background_sync=False)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        listed = {p["id"]: p for p in client.get("/api/v1/projects", headers=headers).json()}
+        one = client.get("/api/v1/projects/PA", headers=headers).json()
+    dates = ("start", "end", "projected_start", "projected_end")
+    expected = {
+        "start": "2026-03-02", "end": "2026-09-30",
+        "projected_start": "2026-03-02", "projected_end": "2026-04-22",
+    }  # fmt: skip
+    assert {k: listed["PA"][k] for k in dates} == {k: one[k] for k in dates} == expected
+    assert listed["PB"]["projected_start"] is None  # not integrated: the plan has no dates for it
+    context.dispose()
 
 
 def test_api__an_accountant_posts_for_their_companies_only(stage: Stage) -> None:

@@ -21,7 +21,13 @@ from projsync.web.app import create_app
 from projsync.web.model import Role
 from projsync.web.pages.routes import budget_against_actual
 from projsync.web.throttle import LoginThrottle
-from tests.web.conftest import PASSWORD, Stage, open_context, two_companies
+from tests.web.conftest import (
+    PASSWORD,
+    Stage,
+    open_context,
+    planned_past_its_contract,
+    two_companies,
+)
 
 
 def _logged_in(stage: Stage, login: str) -> TestClient:
@@ -212,3 +218,29 @@ def test_pages__an_owner_of_an_unknown_field_is_shown_as_an_error_and_nothing_st
     assert project_settings_of(stage.context.sync)["PA"].own_owners() == {"name": "plan"}
     admin.post("/settings/projects/PA", data={"integrate": "on", "owners": ""})
     assert project_settings_of(stage.context.sync)["PA"].own_owners() == {}
+
+
+def test_pages__the_contract_dates_are_shown_with_the_plans_projected_ones_beside_them(
+    tmp_path: Path,
+) -> None:
+    context, token = planned_past_its_contract(tmp_path)
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(context, background_sync=False)) as client:
+        center = client.get("/projects", headers=headers)
+        page = client.get("/projects/PA", headers=headers)
+    assert center.status_code == page.status_code == 200
+    assert ">Contract</th>" in center.text and ">Projected</th>" in center.text
+    assert "<th>start</th><th>end</th><th>start</th><th>finish</th>" in center.text
+    row = re.search(r'<a href="/projects/PA">.*?</tr>', center.text, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(0))
+    assert cells[2:6] == ["2026-03-02", "2026-09-30", "2026-03-02", "2026-04-22"]
+    dates = re.search(r'<table id="dates">.*?</table>', page.text, re.S)
+    assert dates is not None
+    assert re.findall(r"<th>([^<]*)</th>", dates.group(0)) == [
+        "Start", "End", "Projected start", "Projected finish",
+    ]  # fmt: skip
+    assert re.findall(r"<td>([^<]*)</td>", dates.group(0)) == [
+        "2026-03-02", "2026-09-30", "2026-03-02", "2026-04-22",
+    ]  # fmt: skip
+    context.dispose()
