@@ -1,8 +1,9 @@
 """The built-in plan server as one side of the bridge.
 
 It reads the plan server's change feed and answers in the plan's terms:
-projects, tasks (with their custom field values), resources, assignments, and
-the time-phased actuals the sync has written. It uses the plan server's
+projects, tasks (with their custom field values), resources, assignments (with
+their work per day, ``work_by_day``), and the time-phased actuals the sync has
+written. It uses the plan server's
 services only, never its tables.
 """
 
@@ -29,7 +30,7 @@ from projsync.connectors.base import (
 )
 from projsync.db import Store
 from projsync.errors import InputError, refusal
-from projsync.plan.changes import changes_since, current_version
+from projsync.plan.changes import PlanChange, changes_since, current_version
 from projsync.plan.entities import (
     ActualEntry,
     CustomField,
@@ -47,8 +48,10 @@ from projsync.plan.fields import (
     field_values,
     set_field_values_in,
 )
+from projsync.plan.phasing import WorkByDay
 from projsync.plan.progress import actuals_of, record_actuals
 from projsync.plan.service import PlanService
+from projsync.plan.spans import assignment_work_by_day
 
 __all__ = ["PlanConnector"]
 
@@ -93,12 +96,25 @@ class PlanConnector:
         keys = ["/".join(c.key) for c in found if c.record is not None]
         with self.store.read() as conn:
             custom = field_values(conn, keys)
+        days = self._work_by_day(found) if kind is EntityKind.ASSIGNMENT else {}
         for change in found:
             key = "/".join(change.key)
             if change.record is None:
                 yield SyncRecord(kind=kind, key=key, version=change.version)
             else:
-                yield _record(kind, key, change.record, change.version, custom.get(key, {}))
+                yield _record(
+                    kind, key, change.record, change.version, custom.get(key, {}), days.get(key)
+                )
+
+    def _work_by_day(self, found: Sequence[PlanChange]) -> dict[str, WorkByDay]:
+        """The work per day of the assignments among ``found``, by key: over the
+        working days of the task's span, empty while the task is not scheduled
+        (``projsync.plan.spans``)."""
+        assigned = [c.record for c in found if isinstance(c.record, PlanAssignment)]
+        phased = assignment_work_by_day(self.store, assigned)
+        return {
+            f"{a.project}/{a.task}/{a.resource}": d for a, d in zip(assigned, phased, strict=True)
+        }
 
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
         now = self.high_water()
@@ -463,7 +479,12 @@ def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:
 
 
 def _record(
-    kind: EntityKind, key: str, record: object, version: int, custom: dict[str, object]
+    kind: EntityKind,
+    key: str,
+    record: object,
+    version: int,
+    custom: dict[str, object],
+    work_by_day: WorkByDay | None = None,
 ) -> SyncRecord:
     fields = fields_of(record)
     fields["custom_fields"] = dict(sorted(custom.items()))
@@ -472,6 +493,7 @@ def _record(
         parent = f"{record.project}/{record.parent}" if record.parent else record.project
     elif isinstance(record, PlanAssignment):
         parent = f"{record.project}/{record.task}"
+        fields["work_by_day"] = work_by_day or ()
     elif not isinstance(record, PlanProject | PlanResource):
         raise TypeError(f"no plan record of kind {kind}: {record!r}")
     return SyncRecord(kind=kind, key=key, version=version, fields=fields, parent=parent)
