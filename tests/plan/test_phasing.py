@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projsync.plan.calendar import STANDARD
+from projsync.plan.calendar import STANDARD, working_minutes_between
 from projsync.plan.model import Calendar, CalendarException
 from projsync.plan.phasing import (
     ScheduledSpan,
@@ -100,3 +100,23 @@ def test_phasing__a_spread_never_loses_or_makes_a_minute(work: int, minutes: lis
         # no day off its exact share by a minute or more
         total = sum(minutes)
         assert all(abs(share - work * days[day] / total) < 1 + 1e-9 for day, share in found)
+
+
+@given(
+    start=st.integers(min_value=0, max_value=40 * 1440),
+    length=st.integers(min_value=0, max_value=40 * 1440),
+)
+def test_phasing__a_days_minutes_are_the_working_time_between_its_bounds(
+    start: int, length: int
+) -> None:
+    begin = _at(MON, 0) + dt.timedelta(minutes=start)
+    span = ScheduledSpan(start=begin, finish=begin + dt.timedelta(minutes=length), calendar=WORKS)
+    expected = {}
+    day = span.start.date()
+    while day <= span.finish.date():
+        low = max(span.start, _at(day, 0))
+        high = min(span.finish, _at(day + dt.timedelta(days=1), 0))
+        if (minutes := working_minutes_between(WORKS, low, high)) > 0:
+            expected[day] = minutes
+        day += dt.timedelta(days=1)
+    assert working_minutes_by_day(span) == expected
