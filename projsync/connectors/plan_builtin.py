@@ -30,7 +30,7 @@ from projsync.connectors.base import (
 )
 from projsync.db import Store
 from projsync.errors import InputError, refusal
-from projsync.plan.changes import PlanChange, changes_since, current_version
+from projsync.plan.changes import changes_since, current_version
 from projsync.plan.entities import (
     ActualEntry,
     CustomField,
@@ -96,7 +96,7 @@ class PlanConnector:
         keys = ["/".join(c.key) for c in found if c.record is not None]
         with self.store.read() as conn:
             custom = field_values(conn, keys)
-        days = self._work_by_day(found) if kind is EntityKind.ASSIGNMENT else {}
+        days = self._work_by_day([c.record for c in found]) if kind is EntityKind.ASSIGNMENT else {}
         for change in found:
             key = "/".join(change.key)
             if change.record is None:
@@ -106,11 +106,11 @@ class PlanConnector:
                     kind, key, change.record, change.version, custom.get(key, {}), days.get(key)
                 )
 
-    def _work_by_day(self, found: Sequence[PlanChange]) -> dict[str, WorkByDay]:
-        """The work per day of the assignments among ``found``, by key: over the
-        working days of the task's span, empty while the task is not scheduled
-        (``projsync.plan.spans``)."""
-        assigned = [c.record for c in found if isinstance(c.record, PlanAssignment)]
+    def _work_by_day(self, records: Sequence[object]) -> dict[str, WorkByDay]:
+        """The work per day of the assignments among ``records``, by key: over
+        the working days of the task's span, empty while the task is not
+        scheduled (``projsync.plan.spans``)."""
+        assigned = [r for r in records if isinstance(r, PlanAssignment)]
         phased = assignment_work_by_day(self.store, assigned)
         return {
             f"{a.project}/{a.task}/{a.resource}": d for a, d in zip(assigned, phased, strict=True)
