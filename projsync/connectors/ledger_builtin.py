@@ -99,11 +99,12 @@ class LedgerConnector:
 
         With the plan's days (``days``: hours per day that add up to the
         total, as ``mapping.ledger_days_of_plan`` gives them) there is one
-        forecast per day, each priced at that day's prices. Without, there is
-        one forecast of the total (``hours``), on the first of their dates, else
-        on the activity's start, else on the project's, else today. A deletion,
-        or a total of nothing, removes them; an update that gives neither hours
-        nor days leaves them as they are.
+        forecast per day, each priced at that day's prices. Without (a task
+        not scheduled, a plan side that keeps no days), there is one forecast
+        of the total (``hours``): on the first date of the forecasts it
+        replaces, else on the activity's start, else on the project's, else
+        today. A deletion, or a total of nothing, removes them; an update that
+        gives neither hours nor days leaves them as they are.
         """
         project, activity, worker = key.split("/", 2)
         fields = operation.fields
