@@ -22,7 +22,7 @@ from projsync.connectors.base import (
     fields_of,
 )
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import forecasts as forecast_service
 from projsync.ledger.actuals import DaySums, changed_daily_sums, daily_sums
 from projsync.ledger.changes import changes_since, current_version
@@ -130,29 +130,50 @@ class LedgerConnector:
 
     def _assignment(self, operation: Operation, key: str) -> str | None:
         """A plan assignment is the total of a worker's hour forecasts on an
-        activity: a new total replaces them with one forecast of that total (on
-        the first of their dates, or today)."""
+        activity. A change replaces all of them, in one ledger transaction.
+
+        With the plan's days (``days``: hours per day that add up to the
+        total, as ``mapping.ledger_days_of_plan`` gives them) there is one
+        forecast per day, each priced at that day's prices. Without (a task
+        not scheduled, a plan side that keeps no days), there is one forecast
+        of the total (``hours``): on the first date of the forecasts it
+        replaces, else on the activity's start, else on the project's, else
+        today. A deletion, or a total of nothing, removes them; an update that
+        gives neither hours nor days leaves them as they are.
+        """
         project, activity, worker = key.split("/", 2)
-        existing = _pair_forecasts(self.store, project, activity, worker)
-        for forecast in existing:
-            forecast_service.delete_forecast(self.store, forecast.id)
-        if operation.action is Action.DELETE:
-            return None
-        hours = Decimal(str(operation.fields.get("hours") or 0))
-        if hours > 0:
-            day = min(
-                (f.date for f in existing), default=self.today or dt.datetime.now(dt.UTC).date()
-            )
-            forecast_service.add_forecast(
-                self.store,
-                kind=ForecastKind.HOUR,
-                project=project,
-                activity=activity,
-                worker=worker,
-                date=day,
-                hours=hours,
-            )
-        return key
+        fields = operation.fields
+        days: tuple[tuple[dt.date, Decimal], ...] = ()
+        if operation.action is not Action.DELETE:
+            days = _days(fields.get("days"))
+            if "hours" in fields:
+                hours = Decimal(str(fields.get("hours") or 0))
+            elif days:
+                hours = sum((h for _, h in days), Decimal(0))
+            else:
+                return key
+            if days and sum(h for _, h in days) != hours:
+                raise refusal(
+                    f"assignment {key}",
+                    f"the hours of its days add up to {sum(h for _, h in days)}, not {hours}",
+                )
+            if not days and hours > 0:
+                days = ((self._first_day(project, activity, worker), hours),)
+        forecast_service.replace_hour_forecasts(
+            self.store, project=project, activity=activity, worker=worker, days=days
+        )
+        return None if operation.action is Action.DELETE else key
+
+    def _first_day(self, project: str, activity: str, worker: str) -> dt.date:
+        """Where a total without days goes: see ``_assignment``."""
+        held = forecast_service.hour_forecasts(
+            self.store, project=project, activity=activity, worker=worker
+        )
+        if held:
+            return held[0].date
+        start = self.service.activity(project, activity).start
+        start = start or self.service.project(project).start
+        return start or self.today or dt.datetime.now(dt.UTC).date()
 
     def _changed_workers(self, since: int, until: int) -> Iterator[SyncRecord]:
         """Workers whose own row or prices changed; a worker no longer integrated
@@ -200,10 +221,10 @@ class LedgerConnector:
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply changes that come from the plan side. The ledger takes names,
-        dates and structure of activities, and project names and projected dates
-        (a project's own dates are the accountant's: never taken from the plan);
-        a create of an activity that exists already is an update (replays change
-        nothing)."""
+        dates and structure of activities, project names and projected dates
+        (a project's own dates are the accountant's: never taken from the plan),
+        and assignments as hour forecasts; a create of an activity that exists
+        already is an update (replays change nothing)."""
         return [apply_one(operation, self._apply) for operation in operations]
 
     def _apply(self, operation: Operation) -> str | None:
@@ -265,6 +286,17 @@ def _pair_forecasts(store: Store, project: str, activity: str, worker: str) -> l
         for f in forecast_service.list_forecasts(store, project)
         if f.kind is ForecastKind.HOUR and f.activity == activity and f.worker == worker
     ]
+
+
+def _days(given: object) -> tuple[tuple[dt.date, Decimal], ...]:
+    """An operation's ``days`` as dates and hours (dates as text from a log's
+    payload read as dates)."""
+    if not isinstance(given, tuple | list):
+        return ()
+    return tuple(
+        (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), Decimal(str(hours)))
+        for day, hours in given
+    )
 
 
 def _record(kind: EntityKind, record: object, version: int) -> SyncRecord:

@@ -1,8 +1,9 @@
 """The built-in plan server as one side of the bridge.
 
 It reads the plan server's change feed and answers in the plan's terms:
-projects, tasks (with their custom field values), resources, assignments, and
-the time-phased actuals the sync has written. It uses the plan server's
+projects, tasks (with their custom field values), resources, assignments (with
+their work per day, ``work_by_day``), and the time-phased actuals the sync has
+written. It uses the plan server's
 services only, never its tables.
 """
 
@@ -47,8 +48,10 @@ from projsync.plan.fields import (
     field_values,
     set_field_values_in,
 )
+from projsync.plan.phasing import WorkByDay
 from projsync.plan.progress import actuals_of, record_actuals
 from projsync.plan.service import PlanService
+from projsync.plan.spans import assignment_work_by_day
 
 __all__ = ["PlanConnector"]
 
@@ -98,12 +101,25 @@ class PlanConnector:
         keys = ["/".join(c.key) for c in found if c.record is not None]
         with self.store.read() as conn:
             custom = field_values(conn, keys)
+        days = self._work_by_day([c.record for c in found]) if kind is EntityKind.ASSIGNMENT else {}
         for change in found:
             key = "/".join(change.key)
             if change.record is None:
                 yield SyncRecord(kind=kind, key=key, version=change.version)
             else:
-                yield _record(kind, key, change.record, change.version, custom.get(key, {}))
+                yield _record(
+                    kind, key, change.record, change.version, custom.get(key, {}), days.get(key)
+                )
+
+    def _work_by_day(self, records: Sequence[object]) -> dict[str, WorkByDay]:
+        """The work per day of the assignments among ``records``, by key: over
+        the working days of the task's span, empty while the task is not
+        scheduled (``projsync.plan.spans``)."""
+        assigned = [r for r in records if isinstance(r, PlanAssignment)]
+        phased = assignment_work_by_day(self.store, assigned)
+        return {
+            f"{a.project}/{a.task}/{a.resource}": d for a, d in zip(assigned, phased, strict=True)
+        }
 
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
         now = self.high_water()
@@ -162,8 +178,9 @@ class PlanConnector:
                 yield from (r for r in self.snapshot(kind) if r.key in wanted)
                 return
             custom = field_values(conn, [key for key, _ in found])
+        days = self._work_by_day([r for _, r in found]) if kind is EntityKind.ASSIGNMENT else {}
         for key, record in found:
-            yield _record(kind, key, record, version, custom.get(key, {}))
+            yield _record(kind, key, record, version, custom.get(key, {}), days.get(key))
 
     def apply(self, operations: Sequence[Operation]) -> list[Applied]:
         """Apply operations in order. A create of something that exists already
@@ -515,7 +532,12 @@ def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:
 
 
 def _record(
-    kind: EntityKind, key: str, record: object, version: int, custom: dict[str, object]
+    kind: EntityKind,
+    key: str,
+    record: object,
+    version: int,
+    custom: dict[str, object],
+    work_by_day: WorkByDay | None = None,
 ) -> SyncRecord:
     fields = fields_of(record)
     fields["custom_fields"] = dict(sorted(custom.items()))
@@ -524,6 +546,7 @@ def _record(
         parent = f"{record.project}/{record.parent}" if record.parent else record.project
     elif isinstance(record, PlanAssignment):
         parent = f"{record.project}/{record.task}"
+        fields["work_by_day"] = work_by_day or ()
     elif not isinstance(record, PlanProject | PlanResource):
         raise TypeError(f"no plan record of kind {kind}: {record!r}")
     return SyncRecord(kind=kind, key=key, version=version, fields=fields, parent=parent)

@@ -7,7 +7,7 @@ what a change means.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "reserve_versions",
     "tombstone",
     "untombstone",
+    "untombstone_all",
 ]
 
 
@@ -106,3 +107,13 @@ def tombstone(conn: Connection, entity: str, key: str, version: int) -> None:
 
 def untombstone(conn: Connection, entity: str, key: str) -> None:
     changefeed.untombstone(conn, tombstones, entity, key)
+
+
+def untombstone_all(conn: Connection, entity: str, keys: Sequence[str]) -> None:
+    """Forget the deletion of many keys at once (rows inserted in bulk whose
+    keys the store may hand out again, as SQLite does with a deleted row's id)."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        conn.execute(
+            tombstones.delete().where(tombstones.c.entity == entity, tombstones.c.key.in_(chunk))
+        )

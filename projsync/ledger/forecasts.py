@@ -3,29 +3,39 @@
 An hour forecast is priced like an hour posting, at the worker's prices on its
 date, so forecast cost and revenue compare with actuals on equal terms. The
 cost of an activity's forecasts is its budget cost, kept on the activity in
-the same transaction: a forecast written is a change of its activity too.
+the same transaction: a forecast written is a change of its activity too. A
+worker's hour forecasts on an activity can be replaced as a whole, by one per
+day, in one transaction: all of them or none.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, func, insert, select, update
 
 from projsync.columns import from_units, to_units
-from projsync.db import Store
+from projsync.db import Store, insert_many
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
-from projsync.ledger.changes import reserve_versions, tombstone
+from projsync.ledger.changes import reserve_versions, tombstone, untombstone_all
 from projsync.ledger.model import Forecast, ForecastKind
-from projsync.ledger.pricing import amount_for_hours
+from projsync.ledger.pricing import PriceList, amount_for_hours
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import activities, forecasts
 from projsync.ledger.validation import Facts
 
-__all__ = ["add_forecast", "delete_forecast", "list_forecasts", "update_forecast"]
+__all__ = [
+    "add_forecast",
+    "delete_forecast",
+    "hour_forecasts",
+    "list_forecasts",
+    "replace_hour_forecasts",
+    "update_forecast",
+]
 
 
 def add_forecast(
@@ -96,6 +106,116 @@ def list_forecasts(store: Store, project: str) -> list[Forecast]:
         return [records.forecast_from_row(r) for r in rows]
 
 
+def hour_forecasts(store: Store, *, project: str, activity: str, worker: str) -> list[Forecast]:
+    """A worker's hour forecasts on an activity, by date."""
+    with store.read() as conn:
+        return _pair_in(conn, project, activity, worker)
+
+
+def replace_hour_forecasts(
+    store: Store,
+    *,
+    project: str,
+    activity: str,
+    worker: str,
+    days: Sequence[tuple[dt.date, Decimal]],
+) -> list[Forecast]:
+    """Replace all of a worker's hour forecasts on an activity by one forecast
+    per day given, each priced at the worker's prices of its day, in one
+    transaction; returns the forecasts now held, by date. No days: the worker's
+    forecasts on the activity are deleted.
+
+    A day refused (a date twice, hours not more than zero or finer than a
+    hundredth, no price of the worker yet) refuses the whole replacement,
+    with every problem: nothing is written. When the forecasts held are those
+    wanted already, nothing is written either (a replay changes nothing).
+    """
+    with store.write() as conn:
+        LedgerService(store).activity_in(conn, project, activity)
+        wanted = _priced_days(conn, project, activity, worker, days)
+        held = _pair_in(conn, project, activity, worker)
+        if [_figures(f) for f in held] == [_figures(f) for f in wanted]:
+            return held
+        if held:
+            conn.execute(forecasts.delete().where(*_of_pair(project, activity, worker)))
+            first = reserve_versions(conn, len(held))
+            for version, gone in enumerate(held, start=first):
+                tombstone(conn, "forecast", str(gone.id), version)
+        if wanted:
+            first = reserve_versions(conn, len(wanted))
+            insert_many(
+                conn,
+                forecasts,
+                [
+                    {**_values(forecast), "version": version}
+                    for version, forecast in enumerate(wanted, start=first)
+                ],
+            )
+        placed = _pair_in(conn, project, activity, worker)
+        untombstone_all(conn, "forecast", [str(f.id) for f in placed])
+        _restate_budget(conn, project, activity)
+    return placed
+
+
+def _priced_days(
+    conn: Connection,
+    project: str,
+    activity: str,
+    worker: str,
+    days: Sequence[tuple[dt.date, Decimal]],
+) -> list[Forecast]:
+    """A priced hour forecast for each day, by date, or every problem at once."""
+    prices = Facts(conn).prices(worker)
+    if prices is None:
+        raise refusal(f"forecast {project}/{activity}", f"unknown worker {worker}")
+    found: list[Forecast] = []
+    problems: list[Problem] = []
+    seen: set[dt.date] = set()
+    for day, hours in sorted(days):
+        draft = Forecast(
+            id=0,
+            kind=ForecastKind.HOUR,
+            project=project,
+            activity=activity,
+            date=day,
+            worker=worker,
+        )
+        priced = _priced_hours(draft, hours, prices)
+        if day in seen:
+            priced = Problem(where=_where(draft), what=f"{day} is given twice")
+        seen.add(day)
+        if isinstance(priced, Problem):
+            problems.append(priced)
+        else:
+            found.append(priced)
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def _pair_in(conn: Connection, project: str, activity: str, worker: str) -> list[Forecast]:
+    rows = conn.execute(
+        select(forecasts)
+        .where(*_of_pair(project, activity, worker))
+        .order_by(forecasts.c.date, forecasts.c.id)
+    )
+    return [records.forecast_from_row(r) for r in rows]
+
+
+def _of_pair(project: str, activity: str, worker: str) -> tuple[ColumnElement[bool], ...]:
+    return (
+        forecasts.c.project_id == project,
+        forecasts.c.activity_number == activity,
+        forecasts.c.worker_id == worker,
+        forecasts.c.kind == ForecastKind.HOUR.value,
+    )
+
+
+def _figures(forecast: Forecast) -> tuple[object, ...]:
+    """What a replacement compares: a forecast but for its id."""
+    return (forecast.date, forecast.hours, forecast.cost, forecast.revenue)
+
+
 def _restate_budget(conn: Connection, project: str, activity: str) -> None:
     """The activity's budget cost summed again from its forecasts; when it
     moved, the activity takes a new version."""
@@ -140,18 +260,10 @@ def _priced(
         prices = Facts(conn).prices(draft.worker)
         if prices is None:
             raise refusal(where, f"unknown worker {draft.worker}")
-        price = prices.at(draft.date.toordinal())
-        if price is None:
-            raise InputError(
-                [Problem(where=where, what=f"worker {draft.worker} has no price on {draft.date}")]
-            )
-        units = to_units(hours, 2)
-        return dataclasses.replace(
-            draft,
-            hours=from_units(units, 2),
-            cost=from_units(amount_for_hours(units, price[0]), 2),
-            revenue=from_units(amount_for_hours(units, price[1]), 2),
-        )
+        priced = _priced_hours(draft, hours, prices)
+        if isinstance(priced, Problem):
+            raise InputError([priced])
+        return priced
     if amount is None or amount <= 0 or draft.worker is not None:
         raise InputError(
             [
@@ -165,6 +277,31 @@ def _priced(
     if draft.kind is ForecastKind.EXPENSE:
         return dataclasses.replace(draft, cost=value)
     return dataclasses.replace(draft, revenue=value)
+
+
+def _priced_hours(draft: Forecast, hours: Decimal, prices: PriceList) -> Forecast | Problem:
+    """Hours of a worker on the draft's date at the prices of that date."""
+    if hours <= 0:
+        return Problem(where=_where(draft), what=f"hours on {draft.date} must be more than zero")
+    if hours != hours.quantize(Decimal("0.01")):
+        what = f"hours on {draft.date} ({hours}) are finer than a hundredth"
+        return Problem(where=_where(draft), what=what)
+    price = prices.at(draft.date.toordinal())
+    if price is None:
+        return Problem(
+            where=_where(draft), what=f"worker {draft.worker} has no price on {draft.date}"
+        )
+    units = to_units(hours, 2)
+    return dataclasses.replace(
+        draft,
+        hours=from_units(units, 2),
+        cost=from_units(amount_for_hours(units, price[0]), 2),
+        revenue=from_units(amount_for_hours(units, price[1]), 2),
+    )
+
+
+def _where(draft: Forecast) -> str:
+    return f"forecast {draft.project}/{draft.activity}"
 
 
 def _values(forecast: Forecast) -> dict[str, object]:

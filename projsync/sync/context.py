@@ -33,6 +33,9 @@ class Run:
     """The ledger's version this run reads up to."""
     plan_until: int
     """The plan's version this run reads up to."""
+    ledger_only: bool = False
+    """A second pass, after the run wrote to the ledger: only the ledger's
+    changes are read (the plan's are read next run)."""
     settings_changed: bool = False
     """The settings changed since the last run: companies or projects may have
     been integrated, owners changed."""

@@ -108,7 +108,7 @@ def decide(
                 action=Action.UPDATE,
                 source_key=target,
                 target_key=record.key,
-                fields=dict(outcome.to_ledger),
+                fields=_with_days(dict(outcome.to_ledger), entity.plan_days),
             )
             found.to_ledger.append(
                 Planned(record, operation, outcome.new_base, held, target, resolved)
@@ -147,7 +147,9 @@ def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
         if kind is EntityKind.ASSIGNMENT:
             hours = mapping.ledger_fields_of_plan(kind, fields, prefix="")["hours"]
             project, activity = str(place.parent).split("/", 1)
-            values: dict[str, object] = {"hours": hours}
+            values: dict[str, object] = _with_days(
+                {"hours": hours}, mapping.ledger_days_of_plan(fields)
+            )
             record_fields: dict[str, object] = {
                 "project": project,
                 "activity": activity,
@@ -186,6 +188,18 @@ def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
         found.to_ledger.append(Planned(record, operation, base, False, place.record.key))
     found.planned = [_told(kind, p, to="ledger") for p in found.to_ledger]
     return found
+
+
+def _with_days(
+    fields: dict[str, object], days: tuple[tuple[dt.date, Decimal], ...]
+) -> dict[str, object]:
+    """An assignment's hours for the ledger with the plan's days, when they
+    add up to those hours (hours a person decided go as a total: the ledger
+    places them itself)."""
+    hours = fields.get("hours")
+    if days and hours is not None and sum(h for _, h in days) == hours:
+        fields["days"] = days
+    return fields
 
 
 def _one_way(

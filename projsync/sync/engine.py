@@ -127,14 +127,10 @@ class SyncEngine:
         )
         run.resync = self._resync_scope(run)
         try:
-            for kind in self.ledger.kinds():
-                self._sync_kind(run, kind)
-                if dry_run:
-                    continue
-                with self.store.write() as conn:
-                    self._set_cursor(conn, kind, until)
-                    if kind in TWO_WAY:
-                        self._set_cursor(conn, kind, plan_until, self.plan.side)
+            self._pass(run)
+            moved = self.ledger.high_water()
+            if not dry_run and moved != until:
+                self._ledger_pass(run, moved)
         except BaseException as exc:
             if report.run is not None:
                 self._abort_run(run, exc)
@@ -149,13 +145,36 @@ class SyncEngine:
             self._close_run(report)
         return report
 
+    def _pass(self, run: Run) -> None:
+        """Every kind, parents first; each kind's cursors move once it is done."""
+        for kind in self.ledger.kinds():
+            self._sync_kind(run, kind)
+            if run.dry_run:
+                continue
+            with self.store.write() as conn:
+                self._set_cursor(conn, kind, run.until)
+                if kind in TWO_WAY and not run.ledger_only:
+                    self._set_cursor(conn, kind, run.plan_until, self.plan.side)
+
+    def _ledger_pass(self, run: Run, until: int) -> None:
+        """What the ledger changed while the run wrote to it goes across in the
+        same run: what it derived from the plan's changes (the budget cost of
+        forecasts made from an assignment, a project's projected dates) and
+        what people changed meanwhile. The plan side is read again next run."""
+        run.until = until
+        run.ledger_only = True
+        run.scope.newcomers = set()  # linked in the first pass, or due again later
+        run.pending = read_pending(self.store, run.settings, settings_changed=False)
+        run.pending.due, run.pending.plan_keys, run.pending.resolutions = {}, {}, {}
+        self._pass(run)
+
     def _sync_kind(self, run: Run, kind: EntityKind) -> None:
         if kind is EntityKind.ACTUAL:  # one way, by the million: rows, not operations
             sync_actuals(run, self._cursor(kind))
             return
         changes = (
             plan_changes(run, kind, self._cursor(kind, self.plan.side))
-            if kind in TWO_WAY
+            if kind in TWO_WAY and not run.ledger_only
             else PlanChanges(linked={}, born=[], forced=set())
         )
         if changes.born:  # first: what moves under them in the plan finds them

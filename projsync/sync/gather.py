@@ -296,6 +296,9 @@ def entities(
                 linked=linked.get(record.key),
                 stale=record.key in stale,
                 forced=record.key in forced,
+                plan_days=mapping.ledger_days_of_plan(plan_record.fields or {})
+                if kind is EntityKind.ASSIGNMENT and plan_record is not None
+                else (),
             )
         )
     return found

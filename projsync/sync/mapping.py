@@ -32,6 +32,7 @@ __all__ = [
     "PLAN_FIELDS_READ",
     "PlanField",
     "field_name",
+    "ledger_days_of_plan",
     "ledger_fields_of_plan",
     "neutral_defaults",
     "neutral_fields",
@@ -224,7 +225,7 @@ PLAN_FIELDS_READ = frozenset(
     {
         "project", "id", "task", "resource", "parent",
         "name", "start", "finish", "budget_work", "budget_cost", "standard_rate", "work",
-        "custom_fields",
+        "custom_fields", "work_by_day",
     }
 )  # fmt: skip
 """Every field of a plan record that the sync reads (here and to place new
@@ -290,6 +291,41 @@ def neutral_names(kind: EntityKind, plan_names: frozenset[str]) -> frozenset[str
         else:
             found.add(_NEUTRAL_NAME.get((kind, name), name))
     return frozenset(found)
+
+
+def ledger_days_of_plan(plan: Mapping[str, object]) -> tuple[tuple[dt.date, Decimal], ...]:
+    """An assignment's hours per day in ledger terms (``days`` of a ledger
+    operation), from the plan's ``work_by_day`` (minutes per day).
+
+    The days share the assignment's hours (its ``work`` as the merge counts
+    it, to the hundredth) by their minutes, in hundredths that add up to those
+    hours exactly: each day takes its running share rounded down, so what
+    rounding leaves over falls on the last day (10 h over three equal days:
+    3.33, 3.33, 3.34); a day left with no hundredth is left out. Empty when the
+    plan gives no days (a task not scheduled, a side that keeps none): the
+    ledger then places the hours itself. The merge compares the total hours
+    only; the days travel with them.
+    """
+    hours = _hours(plan.get("work"))
+    given = plan.get("work_by_day") or ()
+    assert isinstance(given, tuple | list)
+    days: dict[dt.date, int] = {}
+    for day, minutes in given:
+        if int(minutes) > 0:
+            days[day] = days.get(day, 0) + int(minutes)
+    total = sum(days.values())
+    if hours is None or hours <= 0 or total <= 0:
+        return ()
+    hundredths = int(hours * 100)
+    found: list[tuple[dt.date, Decimal]] = []
+    so_far, given_so_far = 0, 0
+    for day in sorted(days):
+        so_far += days[day]
+        upto = hundredths * so_far // total  # the last day: the whole, exactly
+        if upto > given_so_far:
+            found.append((day, Decimal(upto - given_so_far).scaleb(-2)))
+            given_so_far = upto
+    return tuple(found)
 
 
 def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:

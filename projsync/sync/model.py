@@ -9,8 +9,10 @@ stages travel only the plain records below. Nothing here does I/O.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from projsync.connectors.base import Applied, Operation, SyncRecord
@@ -92,6 +94,9 @@ class Entity:
     """The plan key the sync linked it to."""
     stale: bool = False
     """Its base was stale: both sides were read as they are now."""
+    plan_days: tuple[tuple[dt.date, Decimal], ...] = ()
+    """An assignment's hours per day on the plan side, in ledger terms: they go
+    with its hours to the ledger (time-phased forecasts)."""
     forced: bool = False
     """A person asked to resynchronize it: owned fields go across whatever the base says."""
 

@@ -5,11 +5,11 @@ A forecast's cost is the cost of planned work, and the work happens when the
 plan schedules it. So where the work of a forecast's activity has a span (the
 scheduled plan task, else the activity's own dates: ``projsync.web.work_spans``),
 the forecast's cost is spread over the span's working time, by the span's
-calendar: each day takes the share of the cost that its working minutes are of
-the span's (a full day of an eight-hour calendar 8/80 of a two-week task, a
-half day half of that, a weekend or holiday nothing). A forecast whose activity
-has no span stays whole on its own date. The line ends at the forecast total,
-whichever way each forecast is placed.
+calendar (``projsync.plan.phasing``): each day takes the share of the cost that
+its working minutes are of the span's (a full day of an eight-hour calendar
+8/80 of a two-week task, a half day half of that, a weekend or holiday
+nothing). A forecast whose activity has no span stays whole on its own date.
+The line ends at the forecast total, whichever way each forecast is placed.
 
 Pure: records in, points out; never reads a store or the clock.
 """
@@ -18,43 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from projsync.ledger.model import Forecast
-from projsync.plan.calendar import calendar_index
-from projsync.plan.model import Calendar
+from projsync.plan.phasing import ScheduledSpan, working_minutes_by_day
 
-__all__ = ["ScheduledSpan", "planned_cost", "spread", "working_minutes_by_day"]
+__all__ = ["planned_cost", "spread"]
 
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScheduledSpan:
-    """When an activity's work is planned: its start and finish (the plan's
-    naive local wall-clock times) and the calendar its work follows."""
-
-    start: dt.datetime
-    finish: dt.datetime
-    calendar: Calendar
-
-
-def working_minutes_by_day(span: ScheduledSpan) -> dict[dt.date, int]:
-    """The working minutes of each day from the span's start to its finish;
-    days without working time are left out."""
-    index = calendar_index(span.calendar)
-    found: dict[dt.date, int] = {}
-    day = span.start.date()
-    while day <= span.finish.date():
-        midnight = dt.datetime.combine(day, dt.time())
-        low = max(span.start, midnight)
-        high = min(span.finish, midnight + dt.timedelta(days=1))
-        minutes = index.to_offset(high) - index.to_offset(low)
-        if minutes > 0:
-            found[day] = minutes
-        day += dt.timedelta(days=1)
-    return found
 
 
 def spread(cost: Decimal, minutes_by_day: Mapping[dt.date, int]) -> list[tuple[dt.date, Decimal]]:

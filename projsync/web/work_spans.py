@@ -20,15 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from projsync.errors import InputError
 from projsync.ledger.service import LedgerService
 from projsync.plan.calendar import STANDARD
-from projsync.plan.calendars import load_calendar
-from projsync.plan.model import Calendar
+from projsync.plan.phasing import ScheduledSpan
 from projsync.plan.service import PlanService
+from projsync.plan.spans import Calendars, task_spans
 from projsync.sync.links import plan_keys_of
 from projsync.web.context import Context
-from projsync.web.phasing import ScheduledSpan
 
 __all__ = ["DAY_END", "DAY_START", "activity_spans", "plan_task_spans", "work_spans"]
 
@@ -78,21 +76,14 @@ def plan_task_spans(context: Context, activities: set[Key]) -> dict[Key, Schedul
             wanted.setdefault(plan_project, {})[task_id] = (project, activity)
     service = PlanService(context.plan)
     spans: dict[Key, ScheduledSpan] = {}
-    calendars: dict[str, Calendar] = {}
     with context.plan.read() as conn:
+        calendars = Calendars(conn)
         for plan_id, by_task in wanted.items():
-            try:
-                holder = service.project_in(conn, plan_id)
-            except InputError:
+            holder = service.find_project(conn, plan_id)
+            if holder is None:
                 continue  # linked, but gone from the plan since the last sync
-            for task in service.tasks_in(conn, plan_id):
-                key = by_task.get(task.id)
-                if key is None or task.start is None or task.finish is None:
-                    continue
-                name = task.calendar or holder.calendar
-                if name not in calendars:
-                    calendars[name] = load_calendar(conn, name)
-                spans[key] = ScheduledSpan(
-                    start=task.start, finish=task.finish, calendar=calendars[name]
-                )
+            scheduled = task_spans(holder, service.tasks_in(conn, plan_id), calendars)
+            spans.update(
+                (key, scheduled[task]) for task, key in by_task.items() if task in scheduled
+            )
     return spans

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from projsync.connectors.base import Action, Connector, EntityKind, Operation
 from projsync.connectors.ledger_builtin import LedgerConnector
-from projsync.ledger.forecasts import add_forecast
+from projsync.ledger.forecasts import add_forecast, hour_forecasts
 from projsync.ledger.model import Activity, ForecastKind, JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal, reverse_transaction
 from projsync.ledger.service import LedgerService
@@ -151,3 +151,113 @@ def test_ledger_connector__a_project_takes_its_name_and_projected_dates_from_the
         dt.date(2026, 3, 9),
         dt.date(2026, 4, 22),
     )
+
+
+JUNE_29 = dt.date(2026, 6, 29)
+"""A Monday: W1 works it and the next three days, over the price rise of 1 July."""
+
+
+def _assignment(action: Action = Action.UPDATE, **fields: object) -> Operation:
+    return Operation(
+        kind=EntityKind.ASSIGNMENT,
+        action=action,
+        source_key="X/T1/W1",
+        target_key="P1/A1/W1",
+        fields=fields,
+    )
+
+
+def _four_days(hours: str = "8.00") -> tuple[tuple[dt.date, Decimal], ...]:
+    return tuple((JUNE_29 + dt.timedelta(days=i), Decimal(hours)) for i in range(4))
+
+
+def _on_a1(ledger: LedgerService) -> list[tuple[dt.date, Decimal, Decimal]]:
+    return [
+        (f.date, f.hours, f.cost)
+        for f in hour_forecasts(ledger.store, project="P1", activity="A1", worker="W1")
+    ]
+
+
+def test_ledger_connector__an_assignments_days_become_forecasts_priced_by_day(
+    ledger: LedgerService,
+) -> None:
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.HOUR,
+        project="P1",
+        activity="A1",
+        worker="W1",
+        date=D,
+        hours=Decimal("80"),
+    )
+    (applied,) = connector(ledger).apply([_assignment(hours=Decimal("32.00"), days=_four_days())])
+    assert applied.ok
+    # 50 an hour until 30 June, 55.50 from 1 July; the forecast of 80 h is gone
+    assert _on_a1(ledger) == [
+        (JUNE_29, Decimal("8.00"), Decimal("400.00")),
+        (dt.date(2026, 6, 30), Decimal("8.00"), Decimal("400.00")),
+        (dt.date(2026, 7, 1), Decimal("8.00"), Decimal("444.00")),
+        (dt.date(2026, 7, 2), Decimal("8.00"), Decimal("444.00")),
+    ]
+    assert ledger.activity("P1", "A1").budget_cost == Decimal("1688.00")
+
+
+def test_ledger_connector__an_assignment_replayed_changes_nothing(ledger: LedgerService) -> None:
+    side = connector(ledger)
+    operation = _assignment(Action.CREATE, hours=Decimal("32.00"), days=_four_days())
+    side.apply([operation])
+    before = (side.high_water(), _on_a1(ledger))
+    (again,) = side.apply([operation])
+    assert again.ok and (side.high_water(), _on_a1(ledger)) == before
+
+
+def test_ledger_connector__days_refused_leave_the_forecasts_as_they_were(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)
+    side.apply([_assignment(hours=Decimal("32.00"), days=_four_days())])
+    before = (side.high_water(), _on_a1(ledger))
+    early = ((dt.date(2025, 12, 31), Decimal("8.00")), *_four_days()[1:])  # before W1's prices
+    short = _four_days("7.00")  # 28 h for an assignment of 32 h
+    refused = side.apply(
+        [
+            _assignment(hours=Decimal("32.00"), days=early),
+            _assignment(hours=Decimal("32.00"), days=short),
+        ]
+    )
+    assert "no price on 2025-12-31" in str(refused[0].error)
+    assert "add up to 28.00, not 32.00" in str(refused[1].error)
+    assert (side.high_water(), _on_a1(ledger)) == before
+
+
+def test_ledger_connector__a_total_without_days_goes_on_the_activitys_start(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)  # today: 1 August 2026
+    side.apply([_assignment(hours=Decimal("10.00"))])
+    assert _on_a1(ledger) == [(dt.date(2026, 8, 1), Decimal("10.00"), Decimal("555.00"))]
+    side.apply([_assignment(Action.DELETE)])
+    ledger.update_project("P1", start=dt.date(2026, 5, 4))
+    side.apply([_assignment(hours=Decimal("10.00"))])
+    assert _on_a1(ledger) == [(dt.date(2026, 5, 4), Decimal("10.00"), Decimal("500.00"))]
+    side.apply([_assignment(Action.DELETE)])
+    ledger.update_activity("P1", "A1", start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 12))
+    side.apply([_assignment(hours=Decimal("10.00"))])
+    assert _on_a1(ledger) == [(dt.date(2026, 6, 1), Decimal("10.00"), Decimal("500.00"))]
+    # a new total keeps to the first date of the forecasts it replaces
+    side.apply([_assignment(hours=Decimal("32.00"), days=_four_days())])
+    side.apply([_assignment(hours=Decimal("12.00"))])
+    assert _on_a1(ledger) == [(JUNE_29, Decimal("12.00"), Decimal("600.00"))]
+
+
+def test_ledger_connector__an_assignment_deleted_or_of_no_hours_takes_its_forecasts(
+    ledger: LedgerService,
+) -> None:
+    side = connector(ledger)
+    side.apply([_assignment(hours=Decimal("32.00"), days=_four_days())])
+    (deleted,) = side.apply([_assignment(Action.DELETE)])
+    assert deleted.ok and deleted.target_key is None and _on_a1(ledger) == []
+    side.apply([_assignment(hours=Decimal("32.00"), days=_four_days())])
+    side.apply([_assignment(hours=Decimal("0.00"), days=())])
+    assert _on_a1(ledger) == []
+    assert ledger.activity("P1", "A1").budget_cost == Decimal("0.00")

@@ -10,6 +10,7 @@ from projsync.connectors.plan_builtin import PlanConnector
 from projsync.plan.entities import ActualEntry, CustomField, FieldEntity, FieldType
 from projsync.plan.fields import add_field, set_field_value
 from projsync.plan.progress import record_actuals
+from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from tests.plan.conftest import plan
 
@@ -36,6 +37,21 @@ def test_plan_connector__renamed_task_and_deleted_task_after_a_cursor(plan: Plan
     plan.delete_task("X", "T3")
     found = [(r.key, r.deleted) for r in side.changes(EntityKind.TASK, cursor, side.high_water())]
     assert found == [("X/T3", True)]  # the rename and the deletion: only the deletion is left
+
+
+def test_plan_connector__assignments_carry_their_work_per_day(plan: PlanService) -> None:
+    side = PlanConnector(plan.store)
+    plan.assign("X", "T3", "ADA", work=40 * 60)
+    (unscheduled,) = side.snapshot(EntityKind.ASSIGNMENT)
+    assert unscheduled.fields is not None and unscheduled.fields["work_by_day"] == ()
+    cursor = side.high_water()
+    schedule_project(plan.store, "X")  # T3: Monday 9 to Friday 13 March
+    plan.assign("X", "T3", "ADA", work=30 * 60)  # over the dates as last scheduled
+    (record,) = side.changes(EntityKind.ASSIGNMENT, cursor, side.high_water())
+    assert record.key == "X/T3/ADA" and record.fields is not None
+    week = [dt.date(2026, 3, 9) + dt.timedelta(days=i) for i in range(5)]
+    assert record.fields["work_by_day"] == tuple((day, 360) for day in week)
+    assert sum(m for _, m in record.fields["work_by_day"]) == record.fields["work"]
 
 
 def test_plan_connector__actuals_are_read_whole(plan: PlanService) -> None:

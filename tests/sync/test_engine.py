@@ -588,9 +588,7 @@ def test_sync__assignments_changed_in_the_plan_become_hour_forecasts(
     for forecast in list_forecasts(ledger.store, "P1"):
         hours[forecast.activity] = hours.get(forecast.activity, Decimal(0)) + forecast.hours
     assert hours == {"A1": Decimal("24.00"), "A2": Decimal("4.00")}
-    # the new forecasts moved the activities' budget costs: the next run takes them across
-    again = engine(ledger, plan, sync).run()
-    assert (again.created, again.updated, again.failed) == (0, 2, 0)
+    # the new forecasts moved the activities' budget costs: the same run took them across
     budgets = {t.id: t.budget_cost for t in service.tasks("P1")}
     for activity in ("A1", "A2"):
         assert budgets[activity] == ledger.activity("P1", activity).budget_cost > 0

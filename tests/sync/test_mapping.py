@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from projsync.connectors.base import EntityKind
 from projsync.sync.mapping import (
     CUSTOM_FIELDS,
+    PLAN_FIELDS_READ,
     field_name,
+    ledger_days_of_plan,
     ledger_fields_of_plan,
     neutral_defaults,
     neutral_fields,
@@ -158,3 +160,57 @@ def test_mapping__a_start_the_plan_settled_itself_is_the_projected_start() -> No
         "projected_start": dt.date(2026, 8, 3),
         "projected_end": dt.date(2026, 9, 4),
     }
+
+
+MON = dt.date(2026, 3, 2)
+
+
+def _week(*minutes: int) -> tuple[tuple[dt.date, int], ...]:
+    return tuple((MON + dt.timedelta(days=i), m) for i, m in enumerate(minutes))
+
+
+def test_mapping__an_assignments_days_are_read_from_the_plan() -> None:
+    assert "work_by_day" in PLAN_FIELDS_READ
+
+
+def test_mapping__ten_hours_over_three_days_are_hundredths_that_add_up() -> None:
+    days = ledger_days_of_plan({"work": 600, "work_by_day": _week(200, 200, 200)})
+    assert days == (
+        (MON, Decimal("3.33")),
+        (MON + dt.timedelta(days=1), Decimal("3.33")),
+        (MON + dt.timedelta(days=2), Decimal("3.34")),
+    )
+
+
+def test_mapping__the_days_add_up_to_the_hours_the_merge_compares() -> None:
+    week = _week(533, 533, 534, 533, 533, 534, 533, 533, 535)
+    plan = {"work": 4801, "work_by_day": week}
+    days = ledger_days_of_plan(plan)
+    hours = ledger_fields_of_plan(EntityKind.ASSIGNMENT, plan, prefix="")["hours"]
+    assert hours == Decimal("80.02")
+    assert sum(h for _, h in days) == hours
+    assert [d for d, _ in days] == [d for d, _ in week]
+
+
+def test_mapping__no_days_when_the_plan_gives_none_or_no_work() -> None:
+    assert ledger_days_of_plan({"work": 600}) == ()
+    assert ledger_days_of_plan({"work": 600, "work_by_day": ()}) == ()
+    assert ledger_days_of_plan({"work": 0, "work_by_day": _week(480)}) == ()
+
+
+@given(
+    work=st.integers(min_value=1, max_value=10**7),
+    minutes=st.lists(st.integers(min_value=0, max_value=1440), min_size=1, max_size=120),
+)
+def test_mapping__days_never_lose_or_make_a_hundredth(work: int, minutes: list[int]) -> None:
+    plan = {"work": work, "work_by_day": _week(*minutes)}
+    days = ledger_days_of_plan(plan)
+    if sum(minutes) == 0:
+        assert days == ()
+    else:
+        assert (
+            sum(h for _, h in days)
+            == ledger_fields_of_plan(EntityKind.ASSIGNMENT, plan, prefix="")["hours"]
+        )
+        assert all(h > 0 and h == h.quantize(Decimal("0.01")) for _, h in days)
+        assert [d for d, _ in days] == sorted({d for d, _ in days})

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from projsync.ledger.model import Forecast, ForecastKind
 from projsync.plan.calendar import STANDARD
 from projsync.plan.model import Calendar, CalendarException
+from projsync.plan.phasing import ScheduledSpan
 from projsync.web.figures import cumulative, monday
-from projsync.web.phasing import ScheduledSpan, planned_cost, spread, working_minutes_by_day
+from projsync.web.phasing import planned_cost, spread
 
 MON = dt.date(2026, 3, 2)
 
@@ -67,7 +68,6 @@ def test_phasing__a_day_counts_by_its_working_minutes() -> None:
     span = ScheduledSpan(
         start=_at(MON, 13), finish=_at(MON + dt.timedelta(days=1), 17), calendar=STANDARD
     )
-    assert working_minutes_by_day(span) == {MON: 240, MON + dt.timedelta(days=1): 480}
     points = planned_cost([_forecast("300.00")], {("P", "1"): span})
     assert points == [(MON, Decimal("100.00")), (MON + dt.timedelta(days=1), Decimal("200.00"))]
 
