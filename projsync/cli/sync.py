@@ -179,12 +179,23 @@ def status(
     with fail_cleanly(), sync_store().read() as conn:
         if entities:
             listed = [
-                {"kind": r.kind, "key": r.key, "status": r.status, "updated_at": r.updated_at}
+                {
+                    "kind": r.kind,
+                    "key": r.key,
+                    "status": r.status,
+                    "updated_at": r.updated_at,
+                    "see": _entries_of(r.key, r.status),
+                }
                 for r in conn.execute(
                     select(entity_status).order_by(entity_status.c.kind, entity_status.c.key)
                 )
             ]
-            emit(listed, as_json=as_json, columns=("kind", "key", "status"), title="sync status")
+            emit(
+                listed,
+                as_json=as_json,
+                columns=("kind", "key", "status", "see"),
+                title="sync status",
+            )
             return
         rows = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(20))
         found = [
@@ -198,6 +209,15 @@ def status(
             for r in rows
         ]
         emit(found, as_json=as_json, columns=("run", "started_at", "status", "created", "failed"))
+
+
+def _entries_of(key: str, status: str) -> str | None:
+    """The command that lists what is behind a status other than idle."""
+    if status in ("conflict", "failed"):
+        return f"projsync sync log --entity {key} --status {status}"
+    if status == "diverged":
+        return f"projsync sync log --entity {key} --status refused; projsync reconcile"
+    return None
 
 
 def reconcile_command(

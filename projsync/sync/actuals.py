@@ -34,15 +34,12 @@ from projsync.connectors.base import (
     actual_operation,
 )
 from projsync.sync.context import Run
+from projsync.sync.gather import RECORDS_PER_BATCH
 from projsync.sync.links import bases_of, plan_keys_of
 from projsync.sync.outcomes import count, record_actuals
 from projsync.sync.scope import Scope, project_of, task_plan_key
 
-__all__ = ["RECORDS_PER_BATCH", "fold", "sync_actuals"]
-
-RECORDS_PER_BATCH = 2000
-"""Actuals merged, applied and recorded together: memory stays flat however
-large the portfolio, and the plan side sees a project's actuals together."""
+__all__ = ["actual_targets", "fold", "sync_actuals"]
 
 _ZERO = Decimal("0")
 _T = TypeVar("_T")

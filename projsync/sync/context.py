@@ -47,6 +47,8 @@ class Run:
     """The compound entities (projects, resources) this run has worked on."""
     echoes: list[Operation] = field(default_factory=list)
     """Values the plan chose itself, to write back to the ledger once recorded."""
+    conflicts_seen: set[tuple[str, str, str]] = field(default_factory=set)
+    """(kind, ledger key, field) of the conflicts this run has held."""
     failed_now: set[tuple[str, str]] = field(default_factory=set)
     """(kind, ledger key) of operations that failed or were refused in this run:
     the base an entity's other operation leaves stays stale."""

@@ -289,7 +289,6 @@ def entities(
                 ledger=None
                 if record.fields is None
                 else (base if record.version < 0 else mapping.neutral_fields(kind, record.fields)),
-                ledger_read=record.version >= 0,
                 plan=plan_state,
                 plan_deleted=plan_record is not None and plan_record.deleted,
                 base=base,
@@ -502,7 +501,9 @@ def _plan_parent_as_ledger(
 ) -> dict[str, object]:
     """A plan task's parent in ledger terms: the number of the activity it
     now sits under (None at the top of its project or subproject). A parent
-    the ledger cannot follow (a task of another ledger project) says nothing."""
+    the ledger cannot follow (a task the sync has not linked, or one of
+    another ledger project) is named as the plan has it, so that the ledger
+    refuses the move and the refusal is held where a person sees it."""
     fields = plan_record.fields or {}
     parent = fields.get("parent")
     if parent is None:
@@ -510,12 +511,12 @@ def _plan_parent_as_ledger(
     found = parents.get(f"{fields.get('project')}/{parent}")
     project = ledger_key.split("/", 1)[0]
     if found is None:
-        return {}
+        return {"parent": str(parent)}
     kind, parent_key = found
     if kind == EntityKind.PROJECT.value:  # the summary node of a subproject
-        return {"parent": None} if parent_key == project else {}
+        return {"parent": None} if parent_key == project else {"parent": parent_key}
     parent_project, _, number = parent_key.partition("/")
-    return {"parent": number} if parent_project == project else {}
+    return {"parent": number} if parent_project == project else {"parent": parent_key}
 
 
 def _plan_parents_first(born: list[SyncRecord]) -> list[SyncRecord]:

@@ -77,16 +77,15 @@ class Resolution:
 class Entity:
     """One entity of a two-way kind as the run sees both sides.
 
-    ``ledger`` and ``plan`` are in the merge's neutral terms. ``plan`` is None
-    when the plan side did not change it since the base and nothing made the
-    base stale: the plan holds what the base says. ``ledger_read`` says the
-    ledger's record was read now (rather than taken as the base says)."""
+    ``ledger`` and ``plan`` are in the merge's neutral terms. ``plan`` is the
+    plan's record over the base, or the base itself where the plan did not
+    change the entity and nothing made the base stale; None where there is
+    neither a base nor a plan record yet."""
 
     record: SyncRecord
     """The ledger's record: as read, or built from the base (version -1)."""
     ledger: Fields | None
     """None: deleted on the ledger side."""
-    ledger_read: bool
     plan: Fields | None
     plan_deleted: bool = False
     base: Fields | None

@@ -215,7 +215,9 @@ def hold_conflicts(
     ``notes``: what to add to an entry's error, by (key, field)."""
     report = run.report
     listed = list(held)
-    report.conflicts += len(listed)
+    seen = {(kind.value, key, conflict.field) for key, _, _, conflict in listed}
+    report.conflicts += len(seen - run.conflicts_seen)  # once a run, however often met
+    run.conflicts_seen |= seen
     if report.dry_run or report.run is None or not listed:
         return
     with run.store.write() as conn:

@@ -28,6 +28,7 @@ from projsync.sync.tables import divergence, entity_status, log
 __all__ = [
     "STATUSES",
     "mark_in_progress",
+    "overall",
     "record_divergence",
     "set_entity_status",
     "settle",
@@ -42,6 +43,18 @@ _BY_LOG_STATUS = {
     LogStatus.REFUSED.value: "diverged",
 }
 _RANK = {"failed": 0, "conflict": 1, "diverged": 2, "idle": 3}
+_SHOWN = ("in progress", "failed", "conflict", "diverged", "idle")
+
+
+def overall(statuses: Iterable[str]) -> str:
+    """The status a project shows for itself and its subprojects: the first of
+    in progress, failed, conflict, diverged that any of them has, else idle
+    (or the one status given when it is none of these)."""
+    listed = list(statuses)
+    for status in _SHOWN:
+        if status in listed:
+            return status
+    return listed[0] if listed else "idle"
 
 
 def mark_in_progress(run: Run, kind: EntityKind, keys: Iterable[str]) -> None:
@@ -55,8 +68,8 @@ def mark_in_progress(run: Run, kind: EntityKind, keys: Iterable[str]) -> None:
 
 
 def settle(store: Store, touched: Mapping[str, set[str]]) -> None:
-    """Each compound entity a run touched (or that shows anything but idle) ends
-    with the status its open entries and its last reconciliation give it."""
+    """Each compound entity a run touched, that shows anything but idle, or that
+    has open entries or a recorded divergence ends with the status they give it."""
     found = statuses_of(store)
     with store.read() as conn:
         marked = {
@@ -68,7 +81,7 @@ def settle(store: Store, touched: Mapping[str, set[str]]) -> None:
             )
         }
     for compound, keys in touched.items():
-        involved = set(keys) | {key for kind, key in marked if kind == compound}
+        involved = set(keys) | {key for kind, key in marked | set(found) if kind == compound}
         by_status: dict[str, list[str]] = {}
         for key in sorted(involved):
             by_status.setdefault(found.get((compound, key), "idle"), []).append(key)

@@ -76,3 +76,52 @@ def test_cli__the_sync_keeps_the_contract_end_and_lists_the_plans_finish_beside_
     ]  # fmt: skip
     table = projsync("ledger", "project", "list").stdout
     assert "projected_start" in table and "projected_end" in table
+
+
+def test_cli__a_conflict_shown_resolved_and_a_project_resynchronized(projsync: Run) -> None:
+    """The finding's story: a name edited on both sides, hours posted, syncs run;
+    the conflict stays held and shows; a person resolves it; a tampered plan
+    actual is repaired by a resynchronization."""
+    assert projsync("demo", "--json").exit_code == 0
+    projsync("ledger", "activity", "update", "PRJ-1000-01", "1.1", "--name", "Survey (ledger)")
+    projsync("plan", "task", "update", "PRJ-1000", "PRJ-1000-01.1.1", "--name", "Survey (plan)")
+    assert projsync("sync", "run", "--json").json()["conflicts"] == 1
+    projsync(
+        "ledger", "post", "hours", "--project", "PRJ-1000-01", "--activity", "1.1",
+        "--worker", "W-001", "--date", "2026-03-20", "--hours", "3",
+    )  # fmt: skip
+    for _ in range(2):
+        projsync("sync", "run", "--json")
+    (entry,) = projsync("sync", "log", "--status", "conflict", "--json").json()
+    assert statuses_of(projsync)["PRJ-1000-01"] == "conflict"
+    retried = projsync("sync", "retry", str(entry["id"]))
+    assert retried.exit_code == 1 and "projsync sync resolve" in retried.stderr
+    resolved = projsync("sync", "resolve", str(entry["id"]), "--keep", "ledger", "--json")
+    assert resolved.exit_code == 0, resolved.stderr
+    assert resolved.json()["status"] == "completed"
+    names = {
+        t["id"]: t["name"] for t in projsync("plan", "show", "PRJ-1000", "--json").json()["tasks"]
+    }
+    assert names["PRJ-1000-01.1.1"] == "Survey (ledger)"
+    twice = projsync("sync", "resolve", str(entry["id"]), "--keep", "plan")
+    assert twice.exit_code == 1 and "resolved already by" in twice.stderr
+    actual = projsync("plan", "actuals", "PRJ-2000", "--json").json()[0]
+    resource = ["--resource", actual["resource"]] if actual["resource"] else []
+    projsync(
+        "plan", "actual", "PRJ-2000", actual["task"], "--date", actual["day"],
+        "--work", "1m", "--cost", "1", "--revenue", "0", *resource,
+    )  # fmt: skip
+    assert projsync("reconcile", "--json").exit_code == 1
+    assert statuses_of(projsync)["PRJ-2000"] == "diverged"
+    repaired = projsync("sync", "resync", "--project", "PRJ-2000", "--json")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert (repaired.json()["status"], repaired.json()["differences"]) == ("completed", 0)
+    assert projsync("reconcile", "--json").exit_code == 0
+    assert statuses_of(projsync)["PRJ-2000"] == "idle"
+    unknown = projsync("sync", "resync", "--project", "NOPE")
+    assert unknown.exit_code == 1 and "NOPE" in unknown.stderr
+
+
+def statuses_of(projsync: Run) -> dict[str, str]:
+    listed = projsync("sync", "status", "--entities", "--json").json()
+    return {s["key"]: s["status"] for s in listed}

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,7 @@ from projsync.connectors.base import (
 )
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
-from projsync.db import Store, open_store
+from projsync.db import Store
 from projsync.ledger.forecasts import add_forecast
 from projsync.ledger.model import Activity, ForecastKind, JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal
@@ -33,29 +32,9 @@ from projsync.sync import settings
 from projsync.sync.engine import SyncEngine
 from projsync.sync.log import LogStatus, entries
 from tests.ledger.conftest import ledger
+from tests.sync.conftest import D, engine, integrate, stores
 
-__all__ = ["ledger"]
-
-D = dt.date(2026, 3, 2)
-
-
-@pytest.fixture
-def stores(ledger: LedgerService, tmp_path: Path) -> tuple[LedgerService, Store, Store]:
-    plan = open_store("plan", f"sqlite:///{tmp_path / 'plan.db'}", "plan")
-    sync = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
-    return ledger, plan, sync
-
-
-def engine(ledger: LedgerService, plan: Store, sync: Store) -> SyncEngine:
-    return SyncEngine(
-        sync, LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), PlanConnector(plan)
-    )
-
-
-def integrate(ledger: LedgerService, sync: Store) -> None:
-    settings.set_company(sync, "DEMO", integrate=True)
-    settings.set_project(sync, "P1", integrate=True)
-    ledger.set_worker_integrated("W1", True)
+__all__ = ["ledger", "stores"]
 
 
 def hours_on_a1(hours: str, *, line: int = 1) -> JournalLine:

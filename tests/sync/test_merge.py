@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projsync.sync.merge import FieldConflict, MergeOutcome, Ownership, Side, merge
+from projsync.sync.merge import (
+    FieldConflict,
+    MergeOutcome,
+    Ownership,
+    Side,
+    merge,
+    resync_base,
+)
 
 NOBODY = Ownership()
 BASE = {"name": "Foundations", "budget": Decimal("1200.00"), "start": dt.date(2024, 3, 1)}
@@ -379,7 +386,15 @@ def test_merge__applying_the_outcome_leaves_both_sides_equal_to_the_new_base(
     outcome = world.merged(ownership)
     after = world.applied(outcome)
 
-    if outcome.new_base is None or outcome.delete_conflict:
+    if outcome.delete_conflict:  # held for a person: nothing written, the base kept
+        assert outcome.to_ledger == outcome.to_plan == {}
+        assert (outcome.action_ledger, outcome.action_plan) == ("none", "none")
+        assert outcome.new_base == world.base
+        return
+    if outcome.new_base is None:  # gone: deleted where it is still present
+        assert outcome.to_ledger == outcome.to_plan == {}
+        assert outcome.action_ledger == ("delete" if world.ledger is not None else "none")
+        assert outcome.action_plan == ("delete" if world.plan is not None else "none")
         return
     assert after.ledger is not None and after.plan is not None
     held = {conflict.field for conflict in outcome.conflicts}
@@ -440,3 +455,46 @@ def test_merge__swapping_the_sides_swaps_the_outcome(world: World, ownership: Ow
         dataclasses.replace(conflict, ledger=conflict.plan, plan=conflict.ledger)
         for conflict in outcome.conflicts
     )
+
+
+@given(worlds(both_present=True), ownerships, st.sampled_from(FIELDS), VALUES)
+def test_merge__a_decided_value_ends_on_both_sides_and_in_the_base(
+    world: World, ownership: Ownership, name: str, value: object
+) -> None:
+    outcome = merge(
+        base=world.base,
+        ledger=world.ledger,
+        plan=world.plan,
+        ownership=ownership,
+        decided={name: value},
+    )
+    after = world.applied(outcome)
+    assert after.ledger is not None and after.plan is not None
+    assert after.ledger.get(name) == after.plan.get(name) == value
+    assert outcome.new_base is not None and outcome.new_base[name] == value
+    assert name not in {c.field for c in outcome.conflicts}
+    undecided = world.merged(ownership)  # every other field as without the decision
+    assert {c.field for c in outcome.conflicts} == {
+        c.field for c in undecided.conflicts if c.field != name
+    }
+
+
+@given(worlds(both_present=True), ownerships)
+def test_merge__a_resynchronization_leaves_each_owned_field_as_its_owner_has_it(
+    world: World, ownership: Ownership
+) -> None:
+    assert world.ledger is not None and world.plan is not None
+    outcome = merge(
+        base=resync_base(world.base, world.ledger, world.plan, ownership),
+        ledger=world.ledger,
+        plan=world.plan,
+        ownership=ownership,
+    )
+    after = world.applied(outcome)
+    assert after.ledger is not None and after.plan is not None
+    for name in world.ledger.keys() & world.plan.keys():
+        owner = ownership.owner_of(name)
+        if owner is Side.LEDGER:
+            assert after.ledger[name] == after.plan[name] == world.ledger[name]
+        elif owner is Side.PLAN:
+            assert after.ledger[name] == after.plan[name] == world.plan[name]

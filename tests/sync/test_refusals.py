@@ -119,3 +119,28 @@ def test_refusal__a_task_born_under_an_activity_with_postings_waits_for_a_change
     assert ledger.activity("P1", "N1").parent == "A0"
     (done,) = entries(sync, entry_id=entry.id)
     assert done.status is LogStatus.COMPLETED
+
+
+def test_refusal__a_move_under_a_task_the_ledger_refused_is_held_too(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    post_hours(ledger, "A2", "4")
+    engine(ledger, plan, sync).run()
+    tasks = PlanService(plan)
+    tasks.add_task(PlanTask(project="P1", id="N1", name="Extra", parent="A2"))
+    tasks.update_task("P1", "A1", parent="N1")
+    report = engine(ledger, plan, sync).run()
+    assert report.refused == 2
+    held = {e.entity_key: e for e in entries(sync, status=LogStatus.REFUSED)}
+    assert "unknown parent activity N1" in str(held["P1/A1"].error)
+    assert "place the task under a task the ledger knows" in str(held["P1/A1"].error)
+    assert ledger.activity("P1", "A1").parent == "A0"
+    tasks.update_task("P1", "N1", parent="A0")  # the manager moves the new task
+    engine(ledger, plan, sync).run()
+    assert ledger.activity("P1", "N1").parent == "A0"
+    resync_entry(sync, held["P1/A1"].id)  # and asks for A1 again
+    report = engine(ledger, plan, sync).run()
+    assert (report.refused, ledger.activity("P1", "A1").parent) == (0, "N1")
+    assert entries(sync, status=LogStatus.REFUSED) == []

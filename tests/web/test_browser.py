@@ -292,3 +292,32 @@ def test_browser__a_failed_log_entry_is_resynchronized(browser: Browser, served:
     assert page.locator(f"#{entry}").get_attribute("data-status") == "completed"
     assert "2" in {t.id for t in PlanService(served.context.plan).tasks("PRJ-3000")}
     page.close()
+
+
+def test_browser__a_conflict_shows_on_the_project_center_and_is_resolved_on_the_log(
+    browser: Browser, served: Served
+) -> None:
+    ledger = LedgerService(served.context.ledger)
+    ledger.update_activity("PRJ-2000", "1", name="Requirements (ledger)")
+    PlanService(served.context.plan).update_task("PRJ-2000", "1", name="Requirements (plan)")
+    page = _log_in(browser, served, "admin")
+    page.goto(f"{served.base}/log")
+    page.click("#run-sync")
+    page.goto(f"{served.base}/projects")
+    status = page.locator("#projects a.badge.conflict")
+    assert status.count() == 1 and status.inner_text() == "conflict"
+    _shot(page, "projects-conflict")
+    status.click()
+    held = page.locator("#log tbody tr[data-status=conflict]")
+    assert held.count() == 1
+    assert "ledger Requirements (ledger), plan Requirements (plan)" in held.inner_text()
+    _shot(page, "log-conflict")
+    held.locator("input[name=value]").fill("Requirements")
+    held.locator("button.use-value").click()
+    assert "resolved" in page.inner_text("[role=status]")
+    assert ledger.activity("PRJ-2000", "1").name == "Requirements"
+    task = {t.id: t for t in PlanService(served.context.plan).tasks("PRJ-2000")}["1"]
+    assert task.name == "Requirements"
+    page.goto(f"{served.base}/projects")
+    assert page.locator("#projects a.badge.conflict").count() == 0
+    page.close()

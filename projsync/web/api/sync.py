@@ -7,14 +7,17 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from projsync.cli.output import plain
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.sync.log import LogEntry, LogStatus, cancel_entry, entries, resync_entry
 from projsync.sync.reconcile import reconcile as reconcile_sides
+from projsync.sync.requests import request_resync, resolve_conflict
 from projsync.sync.tables import entity_status, runs
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
@@ -68,7 +71,8 @@ def filtered_log(
 
 
 def entity_statuses(context: Context) -> dict[tuple[str, str], str]:
-    """Each project's and resource's sync status: idle, in progress or failed."""
+    """Each project's and resource's sync status: idle, in progress, failed,
+    conflict or diverged (``projsync.sync.status``)."""
     with context.sync.read() as conn:
         return {(r.kind, r.key): r.status for r in conn.execute(select(entity_status))}
 
@@ -117,10 +121,20 @@ def status(
     context = context_of(request)
     visible = entity_filter(context, user)
     return [
-        {"kind": k, "key": key, "status": s}
+        {"kind": k, "key": key, "status": s, "log": _entries_of(k, key, s)}
         for (k, key), s in sorted(entity_statuses(context).items())
         if visible is None or visible(key)
     ]
+
+
+def _entries_of(kind: str, key: str, status: str) -> str:
+    """Where the log entries behind a status are listed."""
+    wanted = {"entity": key}
+    if status == "conflict":
+        wanted["status"] = "conflict"
+    elif status == "failed":
+        wanted["status"] = "failed"
+    return f"/api/v1/sync/log?{urlencode(wanted)}"
 
 
 @router.get("/sync/log")
@@ -194,6 +208,59 @@ def cancel(
     log_entry(context, entry_id, user)
     cancel_entry(context.sync, entry_id)
     return _entry(log_entry(context, entry_id, user))
+
+
+class Decision(BaseModel):
+    """A person's decision on a held conflict: ``keep`` a side's value, or give
+    the ``value`` that stands on both sides."""
+
+    model_config = ConfigDict(extra="forbid")
+    keep: Literal["ledger", "plan"] | None = None
+    value: str | None = None
+
+
+@router.post("/sync/log/{entry_id}/resolve")
+def resolve(
+    entry_id: int,
+    request: Request,
+    decision: Decision,
+    run: bool = True,
+    user: User = Depends(require(Right.SYNC_MANAGE)),
+) -> dict[str, Any]:
+    """Settle a held conflict; with ``run`` (the default) a sync carries it out
+    at once, else the next run does. 422 when the entry is no held conflict
+    (resolved already: who and when), or the value does not fit the field."""
+    context = context_of(request)
+    log_entry(context, entry_id, user)
+    resolve_conflict(
+        context.sync, entry_id, keep=decision.keep, value=decision.value, user=user.login
+    )
+    if run:
+        context.run_sync()
+    return _entry(log_entry(context, entry_id, user))
+
+
+class ResyncRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    project: str
+
+
+@router.post("/sync/resync")
+def resync_project(
+    request: Request,
+    asked: ResyncRequest,
+    user: User = Depends(require(Right.SYNC_MANAGE)),
+) -> dict[str, Any]:
+    """Resynchronize a project (its whole plan project): every field its owner
+    holds and every actual sent again, the plan's fields read again, then
+    reconciled. Answers the request's log entry once the run is done."""
+    context = context_of(request)
+    visible = entity_filter(context, user)
+    if visible is not None and not visible(asked.project):
+        raise not_found(f"project {asked.project}")
+    entry = request_resync(context.sync, asked.project, user=user.login)
+    context.run_sync()
+    return _entry(log_entry(context, entry, user))
 
 
 @router.get("/reconcile")

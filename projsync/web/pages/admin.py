@@ -7,14 +7,15 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from projsync.errors import InputError, refusal
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
 from projsync.sync.log import LogStatus, cancel_entry, resync_entry
-from projsync.web.api.sync import filtered_log
+from projsync.sync.requests import request_resync, resolve_conflict
+from projsync.web.api.sync import filtered_log, log_entry
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
 from projsync.web.pages.render import page
@@ -92,6 +93,62 @@ def log_page(
         error=error,
         can_manage=user.can(Right.SYNC_MANAGE),
     )
+
+
+@router.post("/log/{entry_id}/resolve")
+def resolve_action(
+    entry_id: int,
+    request: Request,
+    keep: str = Form(""),
+    value: str | None = Form(None),
+    user: User = Depends(require(Right.SYNC_MANAGE, page=True)),
+) -> Response:
+    """A person's decision on a held conflict, carried out by a sync at once."""
+    context = context_of(request)
+    try:
+        log_entry(context, entry_id, user)
+        decided = resolve_conflict(
+            context.sync,
+            entry_id,
+            keep=keep or None,
+            value=None if keep else (value or ""),
+            user=user.login,
+        )
+    except InputError as exc:
+        return _back("/log", error=str(exc))
+    except HTTPException:
+        return _back("/log", error=f"log entry {entry_id}: unknown entry")
+    context.run_sync()
+    after = log_entry(context, entry_id, user)
+    told = f"keep the {keep}'s value" if keep else f"the value {decided['value']!r}"
+    if after.status is LogStatus.CONFLICT:
+        return _back("/log", error=f"Log entry {entry_id}: {after.error}")
+    return _back("/log", done=f"Log entry {entry_id} resolved ({told}): {after.status}.")
+
+
+@router.post("/projects/{project_id}/resync")
+def resync_action(
+    project_id: str,
+    request: Request,
+    user: User = Depends(require(Right.SYNC_MANAGE, page=True)),
+) -> Response:
+    """Resynchronize a project from its page or the project center."""
+    context = context_of(request)
+    visible = entity_filter(context, user)
+    target = f"/projects/{project_id}"
+    if visible is not None and not visible(project_id):
+        return _back("/projects", error=f"project {project_id}: unknown project")
+    try:
+        entry = request_resync(context.sync, project_id, user=user.login)
+    except InputError as exc:
+        return _back(target, error=str(exc))
+    context.run_sync()
+    after = log_entry(context, entry, user)
+    if after.error:
+        return _back(target, error=str(after.error))
+    found = after.payload.get("differences")
+    said = "no differences" if not found else f"{found} difference(s) remain"
+    return _back(target, done=f"Resynchronized {project_id}: {said}.")
 
 
 @router.post("/log/{entry_id}/{action}")

@@ -26,6 +26,7 @@ from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
 from projsync.sync.links import plan_keys_of
 from projsync.sync.settings import project_settings_of
+from projsync.sync.status import overall
 from projsync.web.api.plan import task_rows
 from projsync.web.api.sync import entity_statuses
 from projsync.web.auth import SESSION_COOKIE, context_of, page_user, require
@@ -136,7 +137,8 @@ def project_center(
     context = context_of(request)
     statuses = entity_statuses(context)
     rows = []
-    for project in visible_projects(context, user):
+    everything = visible_projects(context, user)
+    for project in everything:
         if project.parent is not None:
             continue
         totals = project_totals(context.ledger, project.id)
@@ -144,10 +146,25 @@ def project_center(
             {
                 "project": project,
                 "totals": totals,
-                "sync": statuses.get(("project", project.id), "not integrated"),
+                "sync": _sync_status(statuses, project.id, everything),
             }
         )
-    return page(request, "projects.html", user, rows=rows)
+    return page(
+        request, "projects.html", user, rows=rows, can_manage=user.can(Right.SYNC_MANAGE)
+    )
+
+
+def _sync_status(
+    statuses: dict[tuple[str, str], str], project_id: str, everything: list[Project]
+) -> str:
+    """A project's sync status with its subprojects': the worst of them
+    (``projsync.sync.status.overall``), or "not integrated"."""
+    found = [
+        statuses[("project", key)]
+        for key in _subtree(everything, project_id)
+        if ("project", key) in statuses
+    ]
+    return overall(found) if found else "not integrated"
 
 
 def _subtree(projects: list[Project], root: str) -> list[str]:
@@ -315,7 +332,8 @@ def project_page(
         plan_side=context.plan_side_name,
         plan_url=elsewhere,
         gantt=chart,
-        sync=entity_statuses(context).get(("project", project_id), "not integrated"),
+        sync=_sync_status(entity_statuses(context), project_id, everything),
+        can_manage=user.can(Right.SYNC_MANAGE),
     )
 
 
