@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from projsync.connectors.base import Action, EntityKind, Operation, SyncRecord
 from projsync.sync import mapping
-from projsync.sync.gather import Born
+from projsync.sync.born import Born
 from projsync.sync.log import plain_value
 from projsync.sync.merge import FieldConflict, merge, resync_base
 from projsync.sync.model import Entity, Planned, Resolution

@@ -43,26 +43,21 @@ from projsync.connectors.base import (
 from projsync.db import Store
 from projsync.sync import mapping
 from projsync.sync.actuals import sync_actuals
+from projsync.sync.born import placed
+from projsync.sync.conflicts import hold_again, hold_conflicts
 from projsync.sync.context import Run
 from projsync.sync.decide import Decisions, decide, decide_born
 from projsync.sync.gather import (
     PlanChanges,
     entities,
     ledger_batches,
-    placed,
     plan_changes,
     whole_projects,
 )
 from projsync.sync.log import LogStatus, close_conflicts, close_settled
 from projsync.sync.model import Outcome, Planned, RunReport
 from projsync.sync.notify import notify_failures
-from projsync.sync.outcomes import (
-    count,
-    hold_again,
-    hold_conflicts,
-    record_outcomes,
-    store_bases,
-)
+from projsync.sync.outcomes import count, record_outcomes, store_bases
 from projsync.sync.pending import read_pending
 from projsync.sync.scope import project_of_key, read_scope
 from projsync.sync.settings import load_global, settings_version

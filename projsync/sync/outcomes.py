@@ -9,48 +9,39 @@ back-off; a refused one (a side's rules refused it) waits until either side
 changes the entity or a person asks, and says what the person can do. Both
 leave the entity's merge base stale: whatever a side holds, the next run that
 meets the entity reads both sides rather than take one as the base says.
-Conflicts are held in entries of their own, one per field, until a person
-decides or the sides come to agree.
+Conflicts are held in entries of their own (``sync/conflicts.py``).
 """
 
 from __future__ import annotations
 
 import collections
 import datetime as dt
-import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, bindparam, update
 
 from projsync.connectors.base import Action, ActualRow, EntityKind, Operation, actual_fields
 from projsync.db import execute_many, insert_many
 from projsync.sync import mapping
+from projsync.sync.conflicts import close_resolutions
 from projsync.sync.context import Run
 from projsync.sync.flatjson import actual_payload_json, sums_base_json
 from projsync.sync.links import base_text, chunks
 from projsync.sync.log import (
     ENTITY_TYPES,
     LogStatus,
-    add_entry,
-    open_conflict,
     payload_text,
-    plain_value,
-    renew_conflict,
     reopen,
 )
-from projsync.sync.merge import FieldConflict
-from projsync.sync.model import Outcome, Resolution, RunReport
+from projsync.sync.model import Outcome, RunReport
 from projsync.sync.refusals import advice
 from projsync.sync.tables import links, log, merge_bases
 
 __all__ = [
-    "close_resolutions",
     "count",
     "count_failure",
     "failpoint",
-    "hold_again",
-    "hold_conflicts",
     "log_row",
     "mark_stale",
     "record_actuals",
@@ -202,104 +193,6 @@ def record_actuals(
     for action, n in done.items():
         count(report, action, n)
     _write(run, conn, EntityKind.ACTUAL, now, entries_rows, gone, [], base_rows)
-
-
-def hold_conflicts(
-    run: Run,
-    kind: EntityKind,
-    held: Iterable[tuple[str, int, str | None, FieldConflict]],
-    notes: Mapping[tuple[str, str], str] | None = None,
-) -> None:
-    """Hold each conflict for a person: one open entry per field of an entity,
-    renewed (with both sides' values as they are now) while it stays.
-    ``notes``: what to add to an entry's error, by (key, field)."""
-    report = run.report
-    listed = list(held)
-    seen = {(kind.value, key, conflict.field) for key, _, _, conflict in listed}
-    report.conflicts += len(seen - run.conflicts_seen)  # once a run, however often met
-    run.conflicts_seen |= seen
-    if report.dry_run or report.run is None or not listed:
-        return
-    with run.store.write() as conn:
-        for key, version, plan_key, conflict in listed:
-            payload = {
-                "field": conflict.field,
-                "base": conflict.base,
-                "ledger": conflict.ledger,
-                "plan": conflict.plan,
-            }
-            error = (
-                f"{conflict.field} changed on both sides: ledger {conflict.ledger!r}, "
-                f"plan {conflict.plan!r}; a person decides (projsync sync resolve ID "
-                "--keep ledger|plan, or --value TEXT)"
-            )
-            note = (notes or {}).get((key, conflict.field))
-            if note:
-                error = f"{error}. {note}"
-            entry = open_conflict(conn, kind.value, key, conflict.field)
-            if entry is not None:
-                renew_conflict(
-                    conn, entry, run=report.run, payload=payload_text(payload), error=error
-                )
-                continue
-            add_entry(
-                conn,
-                run=report.run,
-                origin="both",
-                destination="person",
-                entity_type=kind.value,
-                entity_key=key,
-                action="update",
-                entity_version=version,
-                status=LogStatus.CONFLICT,
-                user=run.user,
-                payload=payload,
-                error=error,
-                plan_key=plan_key,
-            )
-
-
-def hold_again(run: Run, resolution: Resolution, why: str) -> None:
-    """A person's decision that no longer fits (a side changed the field since):
-    the conflict is held again, saying why (until the run renews it)."""
-    if run.report.run is None:
-        return
-    with run.store.write() as conn:
-        conn.execute(
-            update(log)
-            .where(log.c.id == resolution.entry)
-            .values(
-                status=LogStatus.CONFLICT.value,
-                run_id=run.report.run,
-                error=why,
-                updated_at=dt.datetime.now(dt.UTC),
-            )
-        )
-
-
-def close_resolutions(
-    conn: Connection, resolved: Sequence[Resolution], agreed: Mapping[str, object]
-) -> None:
-    """The decisions carried out: their entries are done, with the value kept."""
-    now = dt.datetime.now(dt.UTC)
-    for resolution in resolved:
-        row = conn.execute(
-            log.select().with_only_columns(log.c.payload).where(log.c.id == resolution.entry)
-        ).first()
-        if row is None:
-            continue
-        payload = json.loads(row.payload)
-        payload.setdefault("resolution", {})["kept"] = plain_value(agreed.get(resolution.field))
-        conn.execute(
-            update(log)
-            .where(log.c.id == resolution.entry)
-            .values(
-                status=LogStatus.COMPLETED.value,
-                payload=payload_text(payload),
-                error=None,
-                updated_at=now,
-            )
-        )
 
 
 def mark_stale(conn: Connection, kind: EntityKind, keys: Sequence[str]) -> None:
