@@ -45,9 +45,11 @@ from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.db import open_store
 from projsync.errors import InputError
+from projsync.ledger.forecasts import add_forecast, list_forecasts
 from projsync.ledger.model import (
     Activity,
     Company,
+    ForecastKind,
     JournalLine,
     Project,
     TransactionKind,
@@ -61,7 +63,7 @@ from projsync.plan.service import PlanService
 from projsync.sync import settings as sync_settings
 from projsync.sync.engine import SyncEngine
 from projsync.sync.links import links_of
-from projsync.sync.log import LogStatus, entries
+from projsync.sync.log import LogStatus, entries, plain_value
 from projsync.sync.model import RunReport
 from projsync.sync.reconcile import reconcile
 from projsync.sync.requests import resolve_conflict
@@ -154,6 +156,24 @@ class PeopleAndSync(RuleBasedStateMachine):
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- what the people do --------------------------------------------------------
+
+    def sides(self) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]]]:
+        """What each side holds, by key: an activity's or task's name and place,
+        a worker's planned hours on it (``A1/W``)."""
+        mine: dict[str, dict[str, object]] = {
+            a.number: {"name": a.name, "parent": a.parent} for a in self.ledger.activities("P")
+        }
+        for forecast in list_forecasts(self.ledger_store, "P"):
+            if forecast.kind is ForecastKind.HOUR and forecast.hours is not None:
+                place = mine.setdefault(f"{forecast.activity}/{forecast.worker}", {"hours": _NONE})
+                place["hours"] = _hours(place["hours"]) + forecast.hours
+        theirs: dict[str, dict[str, object]] = {
+            t.id: {"name": t.name, "parent": t.parent} for t in self.plan.tasks("P")
+        }
+        for assignment in self.plan.assignments("P"):
+            hours = (Decimal(assignment.work) / 60).quantize(Decimal("0.01"))
+            theirs[f"{assignment.task}/{assignment.resource}"] = {"hours": hours}
+        return mine, theirs
 
     def activities(self) -> dict[str, Activity]:
         return {a.number: a for a in self.ledger.activities("P")}
@@ -258,6 +278,34 @@ class PeopleAndSync(RuleBasedStateMachine):
         self.wrote("plan", task, "name", name, None)
         self.wrote("plan", task, "parent", parent, "")
 
+    @rule(data=st.data(), hours=st.integers(1, 40))
+    def accountant_forecasts_hours(self, data: st.DataObject, hours: int) -> None:
+        number = pick(data, self.activities())
+        before = self.sides()[0].get(f"{number}/W", {}).get("hours")
+        try:
+            add_forecast(
+                self.ledger_store,
+                kind=ForecastKind.HOUR,
+                project="P",
+                activity=number,
+                worker="W",
+                date=dt.date(2026, 5, 4),
+                hours=Decimal(hours),
+            )
+        except InputError:
+            return
+        self.wrote("ledger", f"{number}/W", "hours", _hours(before) + hours, before)
+
+    @rule(data=st.data(), hours=st.integers(1, 80))
+    def manager_assigns(self, data: st.DataObject, hours: int) -> None:
+        task = pick(data, self.tasks())
+        before = self.sides()[1].get(f"{task}/W", {}).get("hours")
+        try:
+            self.plan.assign("P", task, "W", work=hours * 60)
+        except InputError:
+            return  # a summary task
+        self.wrote("plan", f"{task}/W", "hours", Decimal(hours).quantize(Decimal("0.01")), before)
+
     @rule(data=st.data())
     def accountant_deletes(self, data: st.DataObject) -> None:
         number = pick(data, self.activities())
@@ -279,7 +327,7 @@ class PeopleAndSync(RuleBasedStateMachine):
     def forget(self, key: str) -> None:
         """A person deleted the entity: what was written on it, on either side
         and until the next run, goes with it (a deletion wins over an edit)."""
-        self.deleted.add(key)
+        self.deleted |= {key, f"{key}/W"}
         self.synced = False
 
     @rule(side=st.sampled_from(["ledger", "plan", "none"]))
@@ -330,6 +378,7 @@ class PeopleAndSync(RuleBasedStateMachine):
         with contextlib.suppress(Crash):
             self.engine(self.dying).run()
         self.dying.fatal = None
+        self.agreed_now()  # what it managed to carry across both sides hold
         self.synced = False
 
     @rule()
@@ -351,23 +400,23 @@ class PeopleAndSync(RuleBasedStateMachine):
         for (side, key, field), value in list(self.written.items()):
             other = "plan" if side == "ledger" else "ledger"
             theirs = self.written.get((other, key, field), value)
-            owner = self.owners.get(field) if field == "name" else "ledger"
+            owner = {"name": self.owners.get("name"), "parent": "ledger", "hours": "plan"}[field]
             if theirs != value and owner in ("ledger", "plan") and side != owner:
                 del self.written[(side, key, field)]
 
     def agreed_now(self) -> None:
         """What both sides hold alike is agreed: nobody's pending edit any more."""
-        mine, theirs = self.activities(), self.tasks()
+        mine, theirs = self.sides()
         for side, key, field in list(self.written):
             both = key in mine and key in theirs
-            if both and getattr(mine[key], field) == getattr(theirs[key], field):
+            if both and mine[key].get(field) == theirs[key].get(field):
                 del self.written[(side, key, field)]
 
     # -- what must always hold -----------------------------------------------------
 
     @invariant()
     def nothing_a_person_wrote_is_lost(self) -> None:
-        mine, theirs = self.activities(), self.tasks()
+        mine, theirs = self.sides()
         held: dict[tuple[str, str], set[object]] = {}
         for entry in entries(self.sync_store, status=LogStatus.CONFLICT):
             place = (entry.entity_key.partition("/")[2], str(entry.payload["field"]))
@@ -375,15 +424,17 @@ class PeopleAndSync(RuleBasedStateMachine):
         for (_, key, field), value in self.written.items():
             if key in self.deleted:
                 continue  # a person deleted it: its fate is chosen
-            found = {getattr(side[key], field) for side in (mine, theirs) if key in side}
-            assert value in found | held.get((key, field), set()), (key, field, value, found)
+            found = {plain_value(side[key].get(field)) for side in (mine, theirs) if key in side}
+            shown = plain_value(value)
+            assert shown in found | held.get((key, field), set()), (key, field, value, found)
 
     @precondition(lambda self: self.synced)
     @invariant()
     def after_a_run_both_sides_agree_but_for_what_is_held(self) -> None:
         with self.sync_store.read() as conn:
             linked = links_of(conn, "task")
-        mine, theirs = self.activities(), self.tasks()
+            assigned = links_of(conn, "assignment")
+        mine, theirs = self.sides()
         held = {
             (e.entity_key.partition("/")[2], str(e.payload.get("field", "")))
             for e in entries(self.sync_store, status=LogStatus.CONFLICT)
@@ -399,11 +450,14 @@ class PeopleAndSync(RuleBasedStateMachine):
             assert number in mine and task in theirs, (number, task)
             for field in FIELDS:
                 if (number, field) not in held:
-                    assert getattr(mine[number], field) == getattr(theirs[task], field), (
-                        number,
-                        field,
-                    )
-        unlinked_tasks = set(theirs) - {p.split("/", 1)[1] for p in linked.values()}
+                    assert mine[number][field] == theirs[task][field], (number, field)
+        for ledger_key, plan_key in assigned.items():
+            pair, at = ledger_key.split("/", 1)[1], plan_key.split("/", 1)[1]
+            if pair.split("/")[0] in refused or (pair, "hours") in held:
+                continue
+            assert mine.get(pair, {}).get("hours") == theirs.get(at, {}).get("hours"), pair
+        tasks = {key for key in theirs if "/" not in key}
+        unlinked_tasks = tasks - {p.split("/", 1)[1] for p in linked.values()}
         assert unlinked_tasks <= refused, unlinked_tasks
 
     @precondition(lambda self: self.synced)
@@ -416,6 +470,13 @@ class PeopleAndSync(RuleBasedStateMachine):
             return
         check = reconcile(self.sync_store, self.engine().ledger, self.engine().plan)
         assert check.differences == ()
+
+
+_NONE = Decimal("0.00")
+
+
+def _hours(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else _NONE
 
 
 def pick(data: st.DataObject, keys: Iterable[str]) -> str:
