@@ -49,9 +49,10 @@ class Run:
     """Values the plan chose itself, to write back to the ledger once recorded."""
     conflicts_seen: set[tuple[str, str, str]] = field(default_factory=set)
     """(kind, ledger key, field) of the conflicts this run has held."""
-    failed_now: set[tuple[str, str]] = field(default_factory=set)
-    """(kind, ledger key) of operations that failed or were refused in this run:
-    the base an entity's other operation leaves stays stale."""
+    failed_now: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(kind, ledger key) → the neutral fields of an operation that failed or
+    was refused in this run: the base the entity's other operation leaves
+    keeps those fields as they were, and stays stale."""
 
     @property
     def dry_run(self) -> bool:

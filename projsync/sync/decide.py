@@ -111,7 +111,16 @@ def decide(
                 fields=_with_days(dict(outcome.to_ledger), entity.plan_days),
             )
             found.to_ledger.append(
-                Planned(record, operation, outcome.new_base, held, target, resolved)
+                Planned(
+                    record,
+                    operation,
+                    outcome.new_base,
+                    held,
+                    target,
+                    resolved,
+                    frozenset(outcome.to_ledger),
+                    entity.base,
+                )
             )
         if outcome.action_plan == "none":
             moved = outcome.new_base != entity.base or held != entity.stale
@@ -130,7 +139,18 @@ def decide(
             parent=plan_parent(kind, record, scope),
             header=header,
         )
-        found.to_plan.append(Planned(record, operation, outcome.new_base, held, None, resolved))
+        found.to_plan.append(
+            Planned(
+                record,
+                operation,
+                outcome.new_base,
+                held,
+                None,
+                resolved,
+                frozenset(outcome.to_plan),
+                entity.base,
+            )
+        )
     found.planned = [_told(kind, p, to="plan") for p in found.to_plan] + [
         _told(kind, p, to="ledger") for p in found.to_ledger
     ]

@@ -54,7 +54,7 @@ from projsync.sync.gather import (
     plan_changes,
     whole_projects,
 )
-from projsync.sync.log import LogStatus, close_conflicts, close_settled
+from projsync.sync.log import LogStatus, close_conflicts, close_settled, payload_text
 from projsync.sync.model import Outcome, Planned, RunReport
 from projsync.sync.notify import notify_failures
 from projsync.sync.outcomes import count, record_outcomes, store_bases
@@ -76,6 +76,28 @@ OPERATIONS_PER_APPLY = 2000
 transaction."""
 
 _SETTINGS_SEEN = "settings"
+
+
+def _offered(
+    run: Run, kind: EntityKind, planned: Sequence[Planned], *, origin: str
+) -> list[Planned]:
+    """The operations to apply: not one that a side refused before with the
+    very same fields (nothing in it changed, so neither would the answer; the
+    run's own writes echoing back must not offer it again). Such an operation
+    counts as refused again for the base its entity's other operation leaves."""
+    refused = run.pending.refused
+    if not refused:
+        return list(planned)
+    offered = []
+    for one in planned:
+        key = one.record.key
+        held = refused.get((kind, key, origin))
+        if held is not None and held == payload_text(one.operation.fields):
+            place = (kind.value, key)
+            run.failed_now[place] = run.failed_now.get(place, frozenset()) | one.sent
+            continue
+        offered.append(one)
+    return offered
 
 
 def _takes(side: Connector, kind: EntityKind, *, plan_side: bool) -> frozenset[str] | None:
@@ -226,8 +248,8 @@ class SyncEngine:
         if found.bases:
             with self.store.write() as conn:
                 store_bases(conn, kind, found.bases)
-        self._apply_to_plan(run, kind, found.to_plan)
-        self._apply_to_ledger(run, kind, found.to_ledger)
+        self._apply_to_plan(run, kind, _offered(run, kind, found.to_plan, origin="ledger"))
+        self._apply_to_ledger(run, kind, _offered(run, kind, found.to_ledger, origin="plan"))
 
     def _apply_to_plan(self, run: Run, kind: EntityKind, planned: Sequence[Planned]) -> None:
         for start in range(0, len(planned), OPERATIONS_PER_APPLY):

@@ -114,6 +114,12 @@ class Planned(NamedTuple):
     """The plan side's key, for operations that go to the ledger."""
     resolved: tuple[Resolution, ...] = ()
     """Decisions this operation carries out: their entries close with it."""
+    sent: frozenset[str] = frozenset()
+    """The neutral fields it writes."""
+    before: Fields | None = None
+    """The merge base it was decided against: where the entity's operation to
+    the other side fails, the fields that one would have written keep their
+    values from here, so that the base never claims what a side does not hold."""
 
 
 class Outcome(NamedTuple):

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from projsync.connectors.base import Action, ActualRow, EntityKind, Operation, actual_fields
 from projsync.db import execute_many, insert_many
@@ -27,7 +27,7 @@ from projsync.sync import mapping
 from projsync.sync.conflicts import close_resolutions
 from projsync.sync.context import Run
 from projsync.sync.flatjson import actual_payload_json, sums_base_json
-from projsync.sync.links import base_text, chunks
+from projsync.sync.links import base_fields, base_text, chunks
 from projsync.sync.log import (
     ENTITY_TYPES,
     LogStatus,
@@ -66,7 +66,8 @@ def record_outcomes(
     armed = "PROJSYNC_FAILPOINT" in os.environ
     done: collections.Counter[Action] = collections.Counter()
     retry_at = now + dt.timedelta(minutes=1)
-    for (record, operation, agreed, held, plan_key, resolved), applied in outcomes:
+    for planned, applied in outcomes:
+        record, operation, agreed, held, plan_key, resolved, sent, before = planned
         if armed:
             failpoint("record")
         new_base = agreed
@@ -99,11 +100,16 @@ def record_outcomes(
             entries_rows.append(row)
         if status is not LogStatus.COMPLETED:
             count_failure(report, status)
-            run.failed_now.add((kind.value, record.key))
+            place = (kind.value, record.key)
+            run.failed_now[place] = run.failed_now.get(place, frozenset()) | sent
+            _unclaim(conn, kind, record.key, sent, before)
             stale.append(record.key)
             continue
         done[operation.action] += 1
         gone.append(record.key)
+        failed = run.failed_now.get((kind.value, record.key))
+        if failed and new_base is not None:  # the other side did not take its part
+            new_base = {**new_base, **{f: (before or {}).get(f) for f in failed}}
         linked_to = applied.target_key if origin == "ledger" else plan_key
         if new_base is not None and applied.defaults and origin == "ledger":
             # what the plan chose for itself becomes the agreed version, on
@@ -193,6 +199,35 @@ def record_actuals(
     for action, n in done.items():
         count(report, action, n)
     _write(run, conn, EntityKind.ACTUAL, now, entries_rows, gone, [], base_rows)
+
+
+def _unclaim(
+    conn: Connection,
+    kind: EntityKind,
+    key: str,
+    sent: frozenset[str],
+    before: Mapping[str, object] | None,
+) -> None:
+    """An operation failed: where the entity's other operation of this run has
+    already written a base that counts its fields as agreed, they go back to
+    what they were."""
+    if not sent:
+        return
+    row = conn.execute(
+        select(merge_bases.c.fields).where(
+            merge_bases.c.kind == kind.value, merge_bases.c.ledger_key == key
+        )
+    ).first()
+    if row is None:
+        return
+    stored = base_fields(row.fields)
+    restored = {**stored, **{f: (before or {}).get(f) for f in sent}}
+    if restored != stored:
+        conn.execute(
+            update(merge_bases)
+            .where(merge_bases.c.kind == kind.value, merge_bases.c.ledger_key == key)
+            .values(fields=base_text(restored))
+        )
 
 
 def mark_stale(conn: Connection, kind: EntityKind, keys: Sequence[str]) -> None:

@@ -67,6 +67,9 @@ class Pending:
     resolutions: dict[EntityKind, dict[str, list[Resolution]]] = field(default_factory=dict)
     resyncs: dict[str, int] = field(default_factory=dict)
     """Projects a person asked to resynchronize: project → the request's entry."""
+    refused: dict[tuple[EntityKind, str, str], str] = field(default_factory=dict)
+    """(kind, ledger key, side it came from) → the payload a side refused:
+    the same change is not offered again until something in it changes."""
 
     def due_of(self, kind: EntityKind) -> set[str]:
         return self.due.get(kind, set())
@@ -106,6 +109,8 @@ def read_pending(store: Store, settings: GlobalSettings, *, settings_changed: bo
         key = row.entity_key
         if row.status != LogStatus.CONFLICT.value and row.origin != "both":
             found.open_keys.add(key)
+        if row.status == LogStatus.REFUSED.value:
+            found.refused[(kind, key, row.origin)] = row.payload
         if row.status == LogStatus.CONFLICT.value:
             found.conflicts.setdefault(kind, set()).add(key)
             if settings_changed:  # an owner may settle it now
