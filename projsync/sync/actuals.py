@@ -149,7 +149,7 @@ def _changes(run: Run, records: list[SyncRecord]) -> list[Actual]:
         target = targets.get(record.key)
         if target is None:
             continue
-        forced = run.resynced(project_of(kind, record))
+        forced = bool(run.resync) and run.resynced(project_of(kind, record))
         if fields is None:  # deleted
             if base is None and not forced:
                 continue  # never reached the plan

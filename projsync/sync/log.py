@@ -225,35 +225,36 @@ def close_conflicts(conn: Connection, entity_type: str, entity_keys: Iterable[st
     """Both sides agree again, by their own edits or because an owner now
     settles it: the held conflicts of these entities are done (and a person's
     decision on one of them is moot)."""
-    listed = sorted(set(entity_keys))
-    closed = 0
-    for start in range(0, len(listed), 500):
-        done = conn.execute(
-            update(log)
-            .where(
-                log.c.origin == "both",
-                log.c.status.in_((LogStatus.CONFLICT.value, LogStatus.WAITING.value)),
-                log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
-                log.c.entity_key.in_(listed[start : start + 500]),
-            )
-            .values(status=LogStatus.COMPLETED.value, updated_at=dt.datetime.now(dt.UTC))
-        )
-        closed += int(done.rowcount or 0)
-    return closed
+    held = (LogStatus.CONFLICT.value, LogStatus.WAITING.value)
+    return _close(
+        conn, entity_type, entity_keys, log.c.origin == "both", log.c.status.in_(held)
+    )
 
 
 def close_settled(conn: Connection, entity_type: str, entity_keys: Iterable[str]) -> int:
     """The sides of these entities agree again without the sync writing
     anything (a person changed one to match the other): their failed, refused
     or waiting entries are done."""
+    return _close(
+        conn,
+        entity_type,
+        entity_keys,
+        log.c.origin.in_(("ledger", "plan")),
+        log.c.status.in_(_RETRIED),
+    )
+
+
+def _close(
+    conn: Connection, entity_type: str, entity_keys: Iterable[str], *which: Any
+) -> int:
+    """Mark the entries of these entities that match ``which`` completed."""
     listed = sorted(set(entity_keys))
     closed = 0
     for start in range(0, len(listed), 500):
         done = conn.execute(
             update(log)
             .where(
-                log.c.origin.in_(("ledger", "plan")),
-                log.c.status.in_(_RETRIED),
+                *which,
                 log.c.entity_type == ENTITY_TYPES.get(entity_type, entity_type),
                 log.c.entity_key.in_(listed[start : start + 500]),
             )
