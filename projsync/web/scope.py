@@ -1,32 +1,51 @@
-"""What a user may see: the projects, workers and plan projects of their
-companies. Something outside a user's scope answers as if it did not exist
-(404), so its existence is not told either."""
+"""What a user may see: the projects, workers, plan projects and plan
+resources of their companies, and the sync's entries about them. Something
+outside a user's scope answers as if it did not exist (404), so its existence
+is not told either.
+
+A plan project belongs to the company of the ledger project it is linked to;
+a plan resource to the company of the worker the sync links it to. What is
+linked to nothing is an administrator's alone.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from fastapi import HTTPException
 
-from projsync.errors import InputError
-from projsync.ledger.model import Company, Project, Worker
+from projsync.errors import InputError, Problem
+from projsync.ledger.model import Company, JournalLine, Project, Worker
 from projsync.ledger.service import LedgerService
+from projsync.plan.entities import PlanResource
+from projsync.plan.service import PlanService
+from projsync.sync.links import links_of
 from projsync.sync.settings import project_settings_of
 from projsync.web.context import Context
 from projsync.web.model import User
 
 __all__ = [
+    "RESOURCE_KINDS",
+    "EntityScope",
     "entity_filter",
+    "journal_in_scope",
     "not_found",
     "plan_companies",
     "plan_project_company",
+    "resource_companies",
     "visible_company",
     "visible_plan_project",
     "visible_project",
     "visible_projects",
+    "visible_resources",
     "visible_worker",
     "visible_workers",
 ]
+
+RESOURCE_KINDS = frozenset({"resource", "resource header"})
+"""The sync's words for a worker's resource: a status's kind, a log entry's
+entity type. Every other kind is keyed by its project."""
 
 
 def not_found(what: str) -> HTTPException:
@@ -70,6 +89,44 @@ def visible_worker(context: Context, user: User, worker_id: str) -> Worker:
     if not user.sees(worker.company):
         raise not_found(f"worker {worker_id}")
     return worker
+
+
+def journal_in_scope(
+    context: Context, user: User, lines: Iterable[JournalLine]
+) -> list[JournalLine | Problem]:
+    """A journal's lines, each that names a project or a worker outside the
+    user's companies replaced by the ledger's own words for an id it does not
+    know. Posting then refuses the journal as it refuses an unknown id (404
+    when nothing else is wrong, else 422 listing every line), and tells
+    nothing of the other company's project or worker: their prices least of all."""
+    listed = list(lines)
+    if user.all_companies:
+        return list(listed)
+    ledger = LedgerService(context.ledger)
+    projects = {p: _company_or_none(ledger.project, p) for p in {x.project for x in listed}}
+    workers = {w: _company_or_none(ledger.worker, w) for w in {x.worker for x in listed}}
+    found: list[JournalLine | Problem] = []
+    for line in listed:
+        unknown = [
+            f"unknown {what} {name}"
+            for what, name, companies in (
+                ("project", line.project, projects),
+                ("worker", line.worker, workers),
+            )
+            if name is not None and not user.sees(companies.get(name) or "")
+        ]
+        found += [Problem(where=f"line {line.line}", what=w) for w in unknown] or [line]
+    return found
+
+
+def _company_or_none(record: Callable[[str], Project | Worker], name: str | None) -> str | None:
+    """The company of the project or worker ``name``, ``None`` when there is none."""
+    if name is None:
+        return None
+    try:
+        return record(name).company
+    except InputError:
+        return None
 
 
 def plan_project_company(context: Context, plan_id: str) -> str | None:
@@ -120,13 +177,49 @@ def visible_plan_project(context: Context, user: User, plan_id: str) -> None:
         raise not_found(f"plan project {plan_id}")
 
 
-def entity_filter(context: Context, user: User) -> Callable[[str], bool] | None:
-    """Whether an entity key of the sync (``PROJECT/...`` or ``WORKER``) lies in
-    the user's companies; ``None`` when the user sees everything."""
+def resource_companies(context: Context) -> dict[str, str]:
+    """Plan resource → company, for every resource the sync links to a worker."""
+    with context.sync.read() as conn:
+        linked = links_of(conn, "resource")
+    company = {w.id: w.company for w in LedgerService(context.ledger).workers()}
+    return {plan: company[worker] for worker, plan in linked.items() if worker in company}
+
+
+def visible_resources(context: Context, user: User) -> list[PlanResource]:
+    """The plan's resources of the user's companies' workers."""
+    found = PlanService(context.plan).resources()
+    if user.all_companies:
+        return found
+    companies = resource_companies(context)
+    return [r for r in found if user.sees(companies.get(r.id, ""))]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntityScope:
+    """The sync's entity keys a user may see: those of their companies'
+    projects (``PROJECT/...``, by ledger project or its linked plan project)
+    and of their workers (a resource, by the worker's id). The two are told
+    apart by kind: a worker whose id is a project's of another company opens
+    none of that project's entries."""
+
+    projects: frozenset[str]
+    workers: frozenset[str]
+
+    def project(self, key: str) -> bool:
+        return key.split("/", 1)[0] in self.projects
+
+    def entity(self, kind: str, key: str) -> bool:
+        """Whether the entity of ``kind`` (a status's kind or a log entry's
+        entity type) and ``key`` lies in the user's companies."""
+        return key in self.workers if kind in RESOURCE_KINDS else self.project(key)
+
+
+def entity_filter(context: Context, user: User) -> EntityScope | None:
+    """The sync's entities the user may see; ``None`` when the user sees everything."""
     if user.all_companies:
         return None
-    allowed = {p.id for p in visible_projects(context, user)}
-    allowed |= {w.id for w in visible_workers(context, user)}
+    projects = {p.id for p in visible_projects(context, user)}
     linked = project_settings_of(context.sync)
-    allowed |= {s.plan_project for s in linked.values() if s.plan_project and s.project in allowed}
-    return lambda key: key.split("/", 1)[0] in allowed
+    projects |= {s.plan_project or "" for s in linked.values() if s.project in projects} - {""}
+    workers = {w.id for w in visible_workers(context, user)}
+    return EntityScope(projects=frozenset(projects), workers=frozenset(workers))

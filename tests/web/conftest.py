@@ -99,3 +99,34 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     with TestClient(create_app(context, background_sync=False)) as client:
         yield Stage(context=context, client=client, tokens=tokens)
     context.dispose()
+
+
+BETA_USERS = (
+    ("bea", Role.PROJECT_ACCOUNTANT, None, ("BETA",)),
+    ("ben", Role.PROJECT_MANAGER, None, ("BETA",)),
+    ("bill", Role.TEAM_MEMBER, "WB", ("BETA",)),
+    ("ann", Role.ADMINISTRATOR, None, ()),
+)
+"""BETA's people (an accountant, a project manager, WB's team member) and an
+administrator, for the stages where ACME's data must stay out of BETA's sight."""
+
+
+def synced_two_companies(folder: Path) -> tuple[Context, dict[str, str]]:
+    """Both companies integrated, each with its project and worker, and
+    synchronized: plan projects PA and PB, resources WA and WB, log entries and
+    statuses of each. The context and a token of each of ``BETA_USERS``."""
+    context = open_context(folder)
+    ledger = LedgerService(context.ledger)
+    two_companies(ledger)
+    for company, project, worker in (("ACME", "PA", "WA"), ("BETA", "PB", "WB")):
+        set_company(context.sync, company, integrate=True)
+        set_project(context.sync, project, integrate=True)
+        ledger.set_worker_integrated(worker, True)
+    assert context.run_sync().failed == 0
+    tokens = {}
+    for login, role, worker, companies in BETA_USERS:
+        context.access.add_user(
+            login, name=login, role=role, password=PASSWORD, worker=worker, companies=companies
+        )
+        tokens[login] = context.access.create_token(login, name="test")[1]
+    return context, tokens

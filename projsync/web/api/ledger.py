@@ -20,6 +20,7 @@ from projsync.web.auth import api_user, context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
 from projsync.web.scope import (
+    journal_in_scope,
     visible_project,
     visible_projects,
     visible_worker,
@@ -177,7 +178,6 @@ def post(journal: JournalIn, request: Request, user: User = Depends(api_user)) -
         for number, item in enumerate(journal.lines, start=1)
     ]
     check_own_lines(user, lines)
-    for name in sorted({line.project for line in lines}):
-        visible_project(context, user, name)
-    result = post_journal(context.ledger, lines, source=f"{journal.source} ({user.login})")
+    scoped = journal_in_scope(context, user, lines)
+    result = post_journal(context.ledger, scoped, source=f"{journal.source} ({user.login})")
     return plain(result)  # type: ignore[no-any-return]

@@ -21,7 +21,7 @@ from projsync.plan.views import project_view
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
-from projsync.web.scope import plan_companies, visible_plan_project
+from projsync.web.scope import plan_companies, visible_plan_project, visible_resources
 
 __all__ = ["router", "task_rows"]
 
@@ -159,7 +159,8 @@ def overallocations(
 def resources(
     request: Request, user: User = Depends(require(Right.PLAN_READ))
 ) -> list[dict[str, Any]]:
-    return [plain(r) for r in PlanService(context_of(request).plan).resources()]
+    """The resources of the caller's companies' workers."""
+    return [plain(r) for r in visible_resources(context_of(request), user)]
 
 
 class LinkIn(BaseModel):

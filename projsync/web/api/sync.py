@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ from projsync.sync.tables import entity_status, runs
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
-from projsync.web.scope import entity_filter, not_found
+from projsync.web.scope import EntityScope, entity_filter, not_found
 
 __all__ = ["entity_statuses", "filtered_log", "router"]
 
@@ -38,7 +37,7 @@ _MOST = 5_000
 def filtered_log(
     context: Context,
     *,
-    visible: Callable[[str], bool] | None = None,
+    visible: EntityScope | None = None,
     status: LogStatus | None = None,
     entity: str | None = None,
     entity_type: str | None = None,
@@ -63,7 +62,7 @@ def filtered_log(
             before=before,
             limit=_PAGE,
         )
-        found += [e for e in page if visible is None or visible(e.entity_key)]
+        found += [e for e in page if visible is None or visible.entity(e.entity_type, e.entity_key)]
         if len(page) < _PAGE:
             break
         before = page[-1].id
@@ -123,7 +122,7 @@ def status(
     return [
         {"kind": k, "key": key, "status": s, "log": _entries_of(k, key, s)}
         for (k, key), s in sorted(entity_statuses(context).items())
-        if visible is None or visible(key)
+        if visible is None or visible.entity(k, key)
     ]
 
 
@@ -170,9 +169,10 @@ def log_entry(context: Context, entry_id: int, user: User) -> LogEntry:
     with context.sync.read() as conn:
         from projsync.sync.tables import log as log_table
 
-        row = conn.execute(select(log_table.c.entity_key).where(log_table.c.id == entry_id)).first()
+        wanted = select(log_table.c.entity_type, log_table.c.entity_key)
+        row = conn.execute(wanted.where(log_table.c.id == entry_id)).first()
     visible = entity_filter(context, user)
-    if row is None or (visible is not None and not visible(row.entity_key)):
+    if row is None or (visible is not None and not visible.entity(row.entity_type, row.entity_key)):
         raise not_found(f"log entry {entry_id}")
     found = entries(context.sync, entity=row.entity_key, before=entry_id + 1, limit=1)
     if not found or found[0].id != entry_id:
@@ -256,7 +256,7 @@ def resync_project(
     reconciled. Answers the request's log entry once the run is done."""
     context = context_of(request)
     visible = entity_filter(context, user)
-    if visible is not None and not visible(asked.project):
+    if visible is not None and not visible.project(asked.project):
         raise not_found(f"project {asked.project}")
     entry = request_resync(context.sync, asked.project, user=user.login)
     context.run_sync()
@@ -276,7 +276,7 @@ def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) 
     visible = entity_filter(context, user)
     return {
         "differences": [
-            d.summary() for d in report.differences if visible is None or visible(d.project)
+            d.summary() for d in report.differences if visible is None or visible.project(d.project)
         ],
         "totals": report.summary()["totals"] if visible is None else None,
     }

@@ -136,7 +136,7 @@ def resync_action(
     context = context_of(request)
     visible = entity_filter(context, user)
     target = f"/projects/{project_id}"
-    if visible is not None and not visible(project_id):
+    if visible is not None and not visible.project(project_id):
         return _back("/projects", error=f"project {project_id}: unknown project")
     try:
         entry = request_resync(context.sync, project_id, user=user.login)
@@ -165,10 +165,14 @@ def log_action(
     if action not in targets:
         return _back("/log", error=f"unknown action {action}")
     change, said = targets[action]
+    context = context_of(request)
     try:
-        change(context_of(request).sync, entry_id)
+        log_entry(context, entry_id, user)
+        change(context.sync, entry_id)
     except InputError as exc:
         return _back("/log", error=str(exc))
+    except HTTPException:
+        return _back("/log", error=f"log entry {entry_id}: unknown entry")
     return _back("/log", done=f"Log entry {entry_id} {said}.")
 
 

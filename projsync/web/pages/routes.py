@@ -49,6 +49,7 @@ from projsync.web.scope import (
     plan_project_company,
     visible_project,
     visible_projects,
+    visible_resources,
 )
 from projsync.web.work_spans import work_spans
 
@@ -365,7 +366,7 @@ def resource_center(
     if elsewhere is not None:
         return page(request, "error.html", user, status_code=409, message=elsewhere)
     service = PlanService(context.plan)
-    resources = service.resources()
+    resources = visible_resources(context, user)
     allocation: dict[str, dict[dt.date, int]] = {}
     over: list[Any] = []
     companies = plan_companies(context)
