@@ -156,3 +156,20 @@ def test_scope__a_worker_named_as_another_companys_project_opens_none_of_its_ent
         resync = client.post("/api/v1/sync/resync", headers=admin, json={"project": "PA"})
         assert resync.status_code == 200
     context.dispose()
+
+
+def test_scope__pages_of_another_company_are_not_found_and_lists_name_none_of_it(
+    scoped: Scoped,
+) -> None:
+    acme = re.compile(r"\b(ACME|PA|WA)\b")
+    for path in ("/projects/PA", "/plan/PA"):
+        answer = scoped.client.get(path, headers=scoped.as_("bea"))
+        assert answer.status_code == 404, path
+    for login, path in (
+        ("bea", "/projects"), ("bea", "/projects/PB"), ("ben", "/plan/PB"), ("bea", "/resources"),
+        ("ben", "/log"), ("bill", "/portal?week=2026-03-02"),
+    ):  # fmt: skip
+        shown = scoped.get(login, path)
+        assert not acme.findall(shown), (login, path, acme.findall(shown))
+    assert "No log entries match." in scoped.get("ben", "/log?entity=PA")
+    assert "PB · 1 Work" in scoped.get("bill", "/portal")  # the sheet offers BETA's own activity
