@@ -28,6 +28,7 @@ from projsync.web.api import settings as settings_api
 from projsync.web.api import sync as sync_api
 from projsync.web.auth import LoginRequired
 from projsync.web.context import Context, SyncLoop
+from projsync.web.cross_site import CrossSiteGuard
 from projsync.web.pages import admin, portal
 from projsync.web.pages import routes as pages
 from projsync.web.pages.render import page
@@ -64,6 +65,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.context = context
+    app.add_middleware(CrossSiteGuard)
     for module in (ledger_api, ledger_write_api, plan_api, sync_api, settings_api):
         app.include_router(module.router)
     for pages_module in (pages, admin, portal):

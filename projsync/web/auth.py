@@ -1,5 +1,6 @@
 """Who is asking, and may they: bearer tokens for the API, a session cookie for
-the pages (the API also accepts the cookie, so a page's script can call it).
+the pages (the API also accepts the cookie, so a page's script can call it),
+and the form token a session's pages carry (see ``projsync.web.cross_site``).
 
 Without valid credentials the API answers 401; with credentials that lack the
 right, 403. Pages send a person without a session to the login page.
@@ -7,6 +8,8 @@ right, 403. Pages send a person without a session to the login page.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, HTTPException, Request
@@ -20,7 +23,9 @@ __all__ = [
     "SESSION_COOKIE",
     "LoginRequired",
     "api_user",
+    "bearer_token",
     "context_of",
+    "form_token",
     "page_user",
     "require",
 ]
@@ -30,6 +35,9 @@ RECALL_SECONDS = 5.0
 """How long who a token or session belongs to is remembered: a token revoked
 or a password changed from the command line takes effect within this time
 (logging out of a page at once)."""
+
+
+_FORM_TOKEN_LABEL = b"projsync form token"
 
 
 class LoginRequired(Exception):
@@ -44,12 +52,24 @@ def context_of(request: Request) -> Context:
     return context
 
 
+def bearer_token(request: Request) -> str | None:
+    """The bearer token a request is authenticated by, if it names one: then
+    the session cookie, if any, is not read."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+def form_token(session: str) -> str:
+    """The token the pages of the session whose secret is ``session`` carry in
+    their forms: an HMAC keyed by the secret, so nothing is stored, it ends
+    with the session, and it tells nothing of the secret."""
+    return hmac.new(session.encode(), _FORM_TOKEN_LABEL, hashlib.sha256).hexdigest()
+
+
 def _from_request(request: Request) -> User | None:
     context = context_of(request)
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        token = secret.strip()
+    token = bearer_token(request)
+    if token is not None:
         return context.recall(
             ("token", token), lambda: context.access.user_for_token(token), seconds=RECALL_SECONDS
         )

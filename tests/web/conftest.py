@@ -4,6 +4,7 @@ a user of each role, and a client of the application."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -130,3 +131,11 @@ def synced_two_companies(folder: Path) -> tuple[Context, dict[str, str]]:
         )
         tokens[login] = context.access.create_token(login, name="test")[1]
     return context, tokens
+
+
+def page_form_token(client: TestClient, path: str = "/") -> str:
+    """The form token the pages of a logged-in client's session carry, as a
+    page's form holds it."""
+    found = re.search(r'name="form_token" value="([0-9a-f]{64})"', client.get(path).text)
+    assert found is not None, f"no form token on {path}"
+    return found.group(1)

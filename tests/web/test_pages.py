@@ -25,6 +25,7 @@ from tests.web.conftest import (
     PASSWORD,
     Stage,
     open_context,
+    page_form_token,
     planned_past_its_contract,
     two_companies,
 )
@@ -87,7 +88,7 @@ def test_pages__each_role_opens_its_pages_and_no_others(stage: Stage) -> None:
 
 def test_pages__logging_out_ends_the_session(stage: Stage) -> None:
     client = _logged_in(stage, "pm")
-    client.post("/logout")
+    client.post("/logout", data={"form_token": page_form_token(client)})
     assert client.get("/projects", follow_redirects=False).status_code == 303
 
 
@@ -95,6 +96,7 @@ def test_pages__a_refused_timesheet_marks_each_cell_and_posts_nothing(stage: Sta
     client = _logged_in(stage, "tm")
     before = len(list(iter_transactions(stage.context.ledger, worker="WA")))
     sheet = {
+        "form_token": page_form_token(client),
         "week": "2026-04-06",
         "rows": "2",
         "r0_activity": "PA|1",
@@ -206,17 +208,20 @@ def test_pages__an_owner_of_an_unknown_field_is_shown_as_an_error_and_nothing_st
     stage: Stage,
 ) -> None:
     admin = _logged_in(stage, "admin")
+    token = page_form_token(admin, "/settings")
     answer = admin.post(
-        "/settings/projects/PA", data={"integrate": "on", "owners": "name=plan, nme=ledger"}
+        "/settings/projects/PA",
+        data={"form_token": token, "integrate": "on", "owners": "name=plan, nme=ledger"},
     )
     assert answer.url.path == "/settings"
     assert 'role="alert"' in answer.text and "owner of nme: no such field" in answer.text
     stored = project_settings_of(stage.context.sync)
     assert "PA" not in stored
-    saved = admin.post("/settings/projects/PA", data={"integrate": "on", "owners": "name=plan"})
+    owned = {"form_token": token, "integrate": "on", "owners": "name=plan"}
+    saved = admin.post("/settings/projects/PA", data=owned)
     assert "Project PA saved." in saved.text and 'value="name=plan"' in saved.text
     assert project_settings_of(stage.context.sync)["PA"].own_owners() == {"name": "plan"}
-    admin.post("/settings/projects/PA", data={"integrate": "on", "owners": ""})
+    admin.post("/settings/projects/PA", data={"form_token": token, "integrate": "on", "owners": ""})
     assert project_settings_of(stage.context.sync)["PA"].own_owners() == {}
 
 

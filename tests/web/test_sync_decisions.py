@@ -25,7 +25,7 @@ from projsync.sync.settings import set_company, set_project
 from projsync.web.app import create_app
 from projsync.web.context import Context
 from projsync.web.model import Role
-from tests.web.conftest import PASSWORD, open_context, two_companies
+from tests.web.conftest import PASSWORD, open_context, page_form_token, two_companies
 
 
 @pytest.fixture
@@ -179,9 +179,10 @@ def test_pages__the_log_offers_a_decision_on_a_conflict_and_carries_it_out(
     assert 'class="keep-ledger"' in row.group(0) and 'class="keep-plan"' in row.group(0)
     center = ann.get("/projects").text
     assert 'href="/log?entity=PA&amp;status=conflict"' in center
-    done = ann.post(f"/log/{entry}/resolve", data={"value": "Groundwork"})
+    token = page_form_token(ann, "/log")
+    done = ann.post(f"/log/{entry}/resolve", data={"form_token": token, "value": "Groundwork"})
     assert "resolved (the value &#39;Groundwork&#39;): completed" in done.text
     assert _names(context) == ("Groundwork", "Groundwork")
-    again = ann.post(f"/log/{entry}/resolve", data={"keep": "ledger"})
+    again = ann.post(f"/log/{entry}/resolve", data={"form_token": token, "keep": "ledger"})
     assert 'role="alert"' in again.text and "resolved already by ann" in again.text
     assert '<span class="badge idle">idle</span>' in ann.get("/projects").text

@@ -1,4 +1,5 @@
-"""Rendering a page: the templates, and what every page is told."""
+"""Rendering a page: the templates, and what every page is told (among it the
+session's form token, which every form that posts carries)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from projsync.web.auth import SESSION_COOKIE, form_token
 from projsync.web.model import Right, User
 
 __all__ = ["page", "templates"]
@@ -30,9 +32,11 @@ def page(
     nav = [(href, label) for href, label, right in _NAV if user is not None and user.can(right)]
     if user is not None and user.worker is None:  # the timesheet is a worker's
         nav = [item for item in nav if item[0] != "/portal"]
+    session = request.cookies.get(SESSION_COOKIE)
+    token = form_token(session) if session else ""
     return templates.TemplateResponse(
         request,
         name,
-        {"user": user, "nav": nav, "path": request.url.path, **values},
+        {"user": user, "nav": nav, "path": request.url.path, "form_token": token, **values},
         status_code=status_code,
     )
