@@ -139,7 +139,7 @@ class Request:
                 value = self.entity(slot, name)
             elif name in PLAIN:
                 value = self._plain(name)
-            elif _is_text(self._resolve(parameter["schema"])):
+            elif where == "path" or _may_name(name, self._resolve(parameter["schema"])):
                 raise Unhandled(f"{where} parameter {name!r} is neither in ENTITIES nor PLAIN")
             elif parameter.get("required"):
                 value = self._value(parameter["schema"], slot, name)
@@ -208,13 +208,16 @@ class Request:
             return self.entity(slot, name)
         if name in PLAIN:
             return self._plain(name)
-        if _is_text(self._resolve(schema)):
+        if _may_name(name, self._resolve(schema)):
             raise Unhandled(f"field {qualified!r} is neither in ENTITIES nor PLAIN")
         return self._value(schema, slot, name)
 
 
-def _is_text(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "string" and "enum" not in schema and "format" not in schema
+def _may_name(name: str, schema: dict[str, Any]) -> bool:
+    """Whether a parameter or field may name an entity: a free text, or an id
+    of any type. It must then be told which it is."""
+    text = schema.get("type") == "string" and "enum" not in schema and "format" not in schema
+    return text or name == "id" or name.endswith("_id")
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
@@ -379,6 +382,13 @@ def test_scope_openapi__an_unknown_field_is_reported_with_its_operation() -> Non
     )
     with pytest.raises(Unhandled, match="'thing_id' is neither in ENTITIES nor PLAIN"):
         Request(operation=operation, schemas={}, entities=ENTITIES).build()
+    numbered = Operation(
+        method="get",
+        path="/api/v1/things",
+        spec={"parameters": [{"name": "thing_id", "in": "query", "schema": {"type": "integer"}}]},
+    )
+    with pytest.raises(Unhandled, match="'thing_id' is neither"):
+        Request(operation=numbered, schemas={}, entities=ENTITIES).build()
     body = Operation(
         method="post",
         path="/api/v1/things",
