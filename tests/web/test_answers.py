@@ -95,3 +95,12 @@ def test_answers__the_application_answers_an_unforeseen_failure_500_in_json(
     assert answer.status_code == 500
     assert answer.json() == {"detail": UNFORESEEN}
     assert "ZeroDivisionError" in caplog.text
+
+
+def test_answers__the_openapi_document_describes_a_refusal_as_where_and_what(
+    stage: Stage,
+) -> None:
+    document = stage.client.get("/openapi.json").json()
+    problem = document["components"]["schemas"]["ValidationError"]
+    assert problem["title"] == "Problem"
+    assert problem["required"] == ["where", "what"]
