@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 
 from projsync.connectors.base import EntityKind
 from projsync.db import Store
-from projsync.errors import InputError, Problem, refusal
+from projsync.errors import InputError, Problem, check_id, refusal
 from projsync.sync import mapping
 from projsync.sync.tables import company_settings, global_settings, project_settings
 
@@ -262,6 +262,8 @@ def set_project(
     """Integrate a project (or stop), link it to a plan project, set field owners.
     Owners naming a field the sync does not compare, or a side that is not
     ledger, plan or none, are refused, every one, and nothing is stored."""
+    if plan_project:
+        check_id("plan project", plan_project, 40)
     _check_owners(owners or {})
     current = project_settings_of(store).get(project, ProjectSettings(project=project))
     extra = _differing({**current.owners, **(owners or {})})

@@ -128,3 +128,14 @@ def test_settings__a_projects_own_dates_are_the_ledgers_its_projected_dates_the_
     assert owners["project_start"] == "ledger" and "project_end" not in owners  # never compared
     assert (owners["projected_start"], owners["projected_end"]) == ("plan", "plan")
     assert (owners["start"], owners["end"]) == ("plan", "plan")  # a task's
+
+
+@pytest.mark.parametrize("plan_project", ["X" * 41, "P\x00", "P\ud800", " P"])
+def test_settings__a_plan_project_no_store_can_key_on_is_refused_and_nothing_stored(
+    tmp_path: Path, plan_project: str
+) -> None:
+    store = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    with pytest.raises(InputError, match=r"plan project: .* is not a valid id"):
+        settings.set_project(store, "P1", integrate=True, plan_project=plan_project)
+    assert settings.project_settings_of(store) == {}
+    store.dispose()
