@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from projsync.sync import settings
 from projsync.web.app import create_app
-from tests.web.conftest import planned_past_its_contract
+from tests.web.conftest import PASSWORD, planned_past_its_contract
 
 BEYOND_64_BITS = "9223372036854775808"
 """2^63: one past the largest 64-bit integer."""
@@ -244,3 +244,15 @@ def test_api_bounds__a_setting_out_of_its_range_or_of_another_type_is_422(
 ) -> None:
     client, _ = api
     assert _refused(_send(client, "PATCH", "/api/v1/settings", body))[0]["where"] == where
+
+
+@pytest.mark.parametrize("action", ["resync", "cancel", "resolve"])
+def test_api_bounds__the_log_pages_take_log_ids_within_the_same_bounds(
+    api: tuple[TestClient, Any], action: str
+) -> None:
+    _, context = api
+    with TestClient(create_app(context, background_sync=False)) as pages:
+        pages.post("/login", data={"login": "ann", "password": PASSWORD})
+        answer = pages.post(f"/log/{BEYOND_64_BITS}/{action}", data={"keep": "plan"})
+    # refused by the bound (422), or first for want of a cross-site token (403)
+    assert answer.status_code in (403, 422)
