@@ -78,9 +78,22 @@ def refusal(where: str, what: str) -> InputError:
 
 
 def check_id(where: str, value: str, limit: int) -> None:
-    """Refuse an id a person typed that the stores cannot key on."""
-    if not value or value != value.strip() or len(value) > limit or "/" in value:
+    """Refuse an id a person typed that the stores cannot key on (a control
+    character or a lone surrogate, which no store writes, among them)."""
+    shaped = bool(value) and value == value.strip() and len(value) <= limit and "/" not in value
+    if not shaped or not _storable(value):
         raise refusal(
             where,
-            f"{value!r} is not a valid id (1-{limit} characters, no '/', no spaces at the ends)",
+            f"{value!r} is not a valid id (1-{limit} characters, no '/', no control "
+            "characters, no spaces at the ends)",
         )
+
+
+def _storable(value: str) -> bool:
+    if any(c < " " or c == "\x7f" for c in value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

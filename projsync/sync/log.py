@@ -300,7 +300,7 @@ def entries(
         query = query.where(log.c.origin == origin)
     if since is not None:
         query = query.where(log.c.updated_at >= _midnight(since))
-    if until is not None:
+    if until is not None and until < dt.date.max:  # the last day there is leaves nothing out
         query = query.where(log.c.updated_at < _midnight(until + dt.timedelta(days=1)))
     if before is not None:
         query = query.where(log.c.id < before)

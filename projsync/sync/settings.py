@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 
 from projsync.connectors.base import EntityKind
 from projsync.db import Store
-from projsync.errors import InputError, Problem, refusal
+from projsync.errors import InputError, Problem, check_id, refusal
 from projsync.sync import mapping
 from projsync.sync.tables import company_settings, global_settings, project_settings
 
@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_OWNERS",
     "OWNABLE_FIELDS",
     "SIDES",
+    "WHOLE_SETTINGS",
     "GlobalSettings",
     "ProjectSettings",
     "company_integrated",
@@ -79,6 +80,19 @@ DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
     }
 )
 """Owners of the fields a project's settings do not name."""
+
+
+WHOLE_SETTINGS: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {
+        "sync_interval_seconds": (1, 7 * 24 * 3600),
+        "max_attempts": (1, 1_000),
+        "resync_hours": (1, 366 * 24),
+        "notify_hours": (1, 366 * 24),
+    }
+)
+"""The settings that are whole numbers, each with its least and greatest
+value: a week between runs, a year of hours at most, so that no wait or date
+computed from them overflows."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,9 +189,16 @@ def _check_global(settings: GlobalSettings) -> None:
         problems.append(
             Problem(where="--custom-field-prefix", what=f"{prefix!r} is not a usable prefix")
         )
-    for name in ("max_attempts", "resync_hours", "notify_hours", "sync_interval_seconds"):
-        if getattr(settings, name) < 1:
-            problems.append(Problem(where=f"--{name.replace('_', '-')}", what="must be at least 1"))
+    for name, (least, most) in WHOLE_SETTINGS.items():
+        value = getattr(settings, name)
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if not whole or not least <= value <= most:
+            problems.append(
+                Problem(
+                    where=f"--{name.replace('_', '-')}",
+                    what=f"must be a whole number from {least} to {most:,}",
+                )
+            )
     if settings.delete_rule not in ("unlink", "delete"):
         problems.append(Problem(where="--delete-rule", what="must be unlink or delete"))
     url = settings.webhook_url
@@ -241,6 +262,8 @@ def set_project(
     """Integrate a project (or stop), link it to a plan project, set field owners.
     Owners naming a field the sync does not compare, or a side that is not
     ledger, plan or none, are refused, every one, and nothing is stored."""
+    if plan_project:
+        check_id("plan project", plan_project, 40)
     _check_owners(owners or {})
     current = project_settings_of(store).get(project, ProjectSettings(project=project))
     extra = _differing({**current.owners, **(owners or {})})

@@ -3,7 +3,9 @@ sync running in the background on the configured interval.
 
 Errors keep their meaning over HTTP: input refused → 422 listing every
 problem (``where`` and ``what``), or 404 when what was named is unknown;
-configuration → 500; a store out of reach → 503.
+configuration → 500; a store out of reach → 503. Any other failure is logged
+and answered 500 in a few words (``projsync.web.answers``); no input should
+reach that.
 """
 
 from __future__ import annotations
@@ -11,16 +13,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from projsync import __version__
 from projsync.errors import ConfigurationError, InputError, RetriableError
+from projsync.web.answers import (
+    SafeJSONResponse,
+    Unforeseen,
+    document_problems,
+    request_problems,
+)
 from projsync.web.api import ledger as ledger_api
 from projsync.web.api import ledger_write as ledger_write_api
 from projsync.web.api import plan as plan_api
@@ -84,24 +94,28 @@ def create_app(
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
 
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> Response:
+        return SafeJSONResponse({"detail": request_problems(exc.errors())}, status_code=422)
+
     @app.exception_handler(InputError)
     async def refused(request: Request, exc: InputError) -> Response:
         problems = [{"where": p.where, "what": p.what} for p in exc.problems]
         unknown = all(p.what.startswith("unknown") for p in exc.problems)
-        return JSONResponse({"detail": problems}, status_code=404 if unknown else 422)
+        return SafeJSONResponse({"detail": problems}, status_code=404 if unknown else 422)
 
     @app.exception_handler(ConfigurationError)
     async def misconfigured(request: Request, exc: ConfigurationError) -> Response:
-        return JSONResponse({"detail": f"configuration error: {exc}"}, status_code=500)
+        return SafeJSONResponse({"detail": f"configuration error: {exc}"}, status_code=500)
 
     @app.exception_handler(RetriableError)
     async def unavailable(request: Request, exc: RetriableError) -> Response:
-        return JSONResponse({"detail": f"unavailable: {exc}"}, status_code=503)
+        return SafeJSONResponse({"detail": f"unavailable: {exc}"}, status_code=503)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/") or exc.status_code == 401:
-            return JSONResponse(
+            return SafeJSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
         message = {403: "You may not open this page.", 404: "Not found."}.get(
@@ -120,4 +134,13 @@ def create_app(
     async def login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
 
+    generated = app.openapi
+
+    def documented() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generated())
+        return app.openapi_schema
+
+    app.openapi = documented  # type: ignore[method-assign]
+    app.add_middleware(Unforeseen)
     return app

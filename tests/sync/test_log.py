@@ -52,3 +52,11 @@ def test_log__filters_by_type_side_and_days_in_the_store_and_pages_by_id(tmp_pat
     rest = entries(sync, entity_type="activity", before=first[-1].id, limit=15)
     assert [e.id for e in first + rest] == sorted(ids[1:], reverse=True)
     sync.dispose()
+
+
+def test_log__the_first_and_last_days_there_are_bound_nothing_out(tmp_path: Path) -> None:
+    sync = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    ids = _logged(sync, [("ledger", "activity", "P1/A1", dt.datetime(2026, 3, 2, tzinfo=dt.UTC))])
+    everything = entries(sync, since=dt.date.min, until=dt.date.max)
+    assert [e.id for e in everything] == ids
+    sync.dispose()

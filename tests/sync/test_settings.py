@@ -25,8 +25,23 @@ def test_settings__defaults_then_changes_kept(tmp_path: Path) -> None:
         "https://hooks.example/sync",
         5,
     )
-    with pytest.raises(InputError, match="must be at least 1"):
+    with pytest.raises(InputError, match="must be a whole number from 1 to 1,000"):
         settings.save_global(store, max_attempts=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("max_attempts", None), ("resync_hours", "4"), ("notify_hours", True),
+     ("sync_interval_seconds", 8 * 24 * 3600), ("resync_hours", 10**30)],
+)  # fmt: skip
+def test_settings__a_whole_number_setting_refuses_none_another_type_or_past_its_range(
+    tmp_path: Path, name: str, value: object
+) -> None:
+    store = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    with pytest.raises(InputError, match="must be a whole number from 1 to "):
+        settings.save_global(store, **{name: value})
+    assert settings.load_global(store) == settings.GlobalSettings()
+    store.dispose()
 
 
 def test_settings__project_owners_override_the_defaults_only_where_given(tmp_path: Path) -> None:
@@ -113,3 +128,14 @@ def test_settings__a_projects_own_dates_are_the_ledgers_its_projected_dates_the_
     assert owners["project_start"] == "ledger" and "project_end" not in owners  # never compared
     assert (owners["projected_start"], owners["projected_end"]) == ("plan", "plan")
     assert (owners["start"], owners["end"]) == ("plan", "plan")  # a task's
+
+
+@pytest.mark.parametrize("plan_project", ["X" * 41, "P\x00", "P\ud800", " P"])
+def test_settings__a_plan_project_no_store_can_key_on_is_refused_and_nothing_stored(
+    tmp_path: Path, plan_project: str
+) -> None:
+    store = open_store("sync", f"sqlite:///{tmp_path / 'sync.db'}", "sync")
+    with pytest.raises(InputError, match=r"plan project: .* is not a valid id"):
+        settings.set_project(store, "P1", integrate=True, plan_project=plan_project)
+    assert settings.project_settings_of(store) == {}
+    store.dispose()

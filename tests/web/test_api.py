@@ -140,7 +140,13 @@ def test_api__malformed_input_is_422_naming_the_field(stage: Stage) -> None:
         "/api/v1/settings", headers=stage.as_("admin"), json={"max_attempts": 0}
     )
     assert setting.status_code == 422
-    assert setting.json()["detail"] == [{"where": "--max-attempts", "what": "must be at least 1"}]
+    assert setting.json()["detail"] == [
+        {
+            "where": "body max_attempts",
+            "what": "Input should be greater than or equal to 1",
+            "loc": ["body", "max_attempts"],
+        }
+    ]
     unknown = stage.client.patch("/api/v1/settings", headers=stage.as_("admin"), json={"x": 1})
     assert unknown.status_code == 422
 

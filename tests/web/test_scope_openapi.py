@@ -192,7 +192,9 @@ class Request:
             return [self._value(schema["items"], f"{slot}[0]", title)]
         if kind == "boolean":
             return True
-        if kind in ("integer", "number"):
+        if kind == "integer":
+            return int(schema.get("minimum", 1))
+        if kind == "number":
             return schema.get("minimum", 1)
         if kind == "string" and schema.get("format") == "date":
             return DATE

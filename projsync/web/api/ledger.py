@@ -3,9 +3,8 @@ transactions and journals, scoped to the caller's companies."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
@@ -16,6 +15,14 @@ from projsync.ledger.model import JournalLine, Project, TransactionKind
 from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
+from projsync.web.api.bounds import (
+    ActivityNumber,
+    CategoryId,
+    Day,
+    ProjectId,
+    WorkerId,
+    text,
+)
 from projsync.web.auth import api_user, context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -49,7 +56,7 @@ def projects(
 
 @router.get("/projects/{project_id}")
 def project(
-    project_id: str, request: Request, user: User = Depends(require(Right.LEDGER_READ))
+    project_id: ProjectId, request: Request, user: User = Depends(require(Right.LEDGER_READ))
 ) -> dict[str, Any]:
     """A project with its totals (posted and forecast), its subprojects included."""
     context = context_of(request)
@@ -63,7 +70,7 @@ def project_view(context: Context, found: Project) -> dict[str, Any]:
 
 @router.get("/projects/{project_id}/activities")
 def activities(
-    project_id: str, request: Request, user: User = Depends(api_user)
+    project_id: ProjectId, request: Request, user: User = Depends(api_user)
 ) -> list[dict[str, Any]]:
     """A project's WBS (team members may read it to book their time)."""
     if not (user.can(Right.LEDGER_READ) or user.can(Right.OWN_TIME)):
@@ -75,7 +82,7 @@ def activities(
 
 @router.get("/projects/{project_id}/forecasts")
 def forecasts(
-    project_id: str, request: Request, user: User = Depends(require(Right.LEDGER_READ))
+    project_id: ProjectId, request: Request, user: User = Depends(require(Right.LEDGER_READ))
 ) -> list[dict[str, Any]]:
     context = context_of(request)
     visible_project(context, user, project_id)
@@ -94,10 +101,10 @@ def workers(request: Request, user: User = Depends(api_user)) -> list[dict[str, 
 def transactions(
     request: Request,
     user: User = Depends(api_user),
-    project: str | None = None,
-    worker: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    project: ProjectId | None = None,
+    worker: WorkerId | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     limit: int = Query(1000, ge=1, le=100_000),
 ) -> list[dict[str, Any]]:
     """Posted transactions, oldest first. A user without ``ledger:read`` sees
@@ -130,17 +137,17 @@ class LineIn(BaseModel):
     """One journal line: an hour needs a worker and hours; an expense or fee an amount."""
 
     kind: Literal["hour", "expense", "fee"]
-    project: str = Field(min_length=1)
-    activity: str = Field(min_length=1)
-    date: dt.date
-    worker: str | None = None
+    project: ProjectId
+    activity: ActivityNumber
+    date: Day
+    worker: WorkerId | None = None
     hours: Decimal | None = None
     amount: Decimal | None = None
-    category: str | None = None
+    category: CategoryId | None = None
 
 
 class JournalIn(BaseModel):
-    source: str = Field("api", max_length=200)
+    source: Annotated[str, text(200)] = "api"
     lines: list[LineIn] = Field(min_length=1)
 
 

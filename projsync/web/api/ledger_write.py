@@ -14,10 +14,9 @@ caller's companies; 409 when the id is taken; 422 listing every problem's
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pydantic
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -27,6 +26,16 @@ from projsync.cli.output import plain
 from projsync.errors import InputError
 from projsync.ledger.model import Activity, Project, Worker, WorkerPrice
 from projsync.ledger.service import LedgerService
+from projsync.web.api.bounds import (
+    ActivityNumber,
+    CategoryId,
+    CompanyId,
+    Day,
+    ProjectId,
+    WorkerId,
+    key,
+    text,
+)
 from projsync.web.api.ledger import project_view
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
@@ -46,7 +55,21 @@ T = TypeVar("T")
 class NewProject(Project):
     """The body of ``POST /projects``: the ledger's project record itself (a
     subproject when ``parent`` is set), with an unknown field refused rather
-    than dropped: a mistyped ``parent`` must not make a top-level project."""
+    than dropped: a mistyped ``parent`` must not make a top-level project.
+    Its texts and dates are bounded as the API bounds them."""
+
+    id: ProjectId
+    company: CompanyId
+    name: Annotated[str, text(200)]
+    parent: ProjectId | None = None
+    customer: Annotated[str, text(100)] | None = None
+    contract: Annotated[str, text(100)] | None = None
+    group: Annotated[str, text(100)] | None = None
+    start: Day | None = None
+    end: Day | None = None
+    manager: Annotated[str, text(100)] | None = None
+    projected_start: Day | None = None
+    projected_end: Day | None = None
 
 
 class NewActivity(BaseModel):
@@ -55,13 +78,13 @@ class NewActivity(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    number: str
-    name: str
-    parent: str | None = None
-    category: str | None = None
+    number: ActivityNumber
+    name: Annotated[str, text(200)]
+    parent: ActivityNumber | None = None
+    category: CategoryId | None = None
     """An hour category; created on its first use, as on the command line."""
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     planned_hours: Decimal = Field(Decimal("0"), decimal_places=2)
 
 
@@ -70,13 +93,13 @@ class NewWorker(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
-    company: str
-    name: str
-    calendar: str = "Standard"
+    id: WorkerId
+    company: CompanyId
+    name: Annotated[str, text(200)]
+    calendar: Annotated[str, key(60)] = "Standard"
     cost_price: Decimal
     sales_price: Decimal
-    valid_from: dt.date
+    valid_from: Day
 
 
 def created(write: Callable[[], T]) -> T:
@@ -106,7 +129,7 @@ def add_project(
 
 @router.post("/projects/{project_id}/activities", status_code=201)
 def add_activity(
-    project_id: str,
+    project_id: ProjectId,
     new: NewActivity,
     request: Request,
     user: User = Depends(require(Right.LEDGER_ACTIVITIES)),

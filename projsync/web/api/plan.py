@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +18,7 @@ from projsync.plan.model import DependencyType
 from projsync.plan.scheduling import project_overallocations, schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
+from projsync.web.api.bounds import LagMinutes, Minutes, ProjectId, TaskId, text
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -91,7 +92,7 @@ def projects(
     responses={200: {"content": {"application/json": {}}}},
 )
 async def tasks(
-    project_id: str, request: Request, user: User = Depends(require(Right.PLAN_READ))
+    project_id: ProjectId, request: Request, user: User = Depends(require(Right.PLAN_READ))
 ) -> Response:
     """The project and its tasks in outline order (each with its outline level,
     dates, progress, criticality, work, cost and actuals), with the links
@@ -148,7 +149,7 @@ def _tasks_payload(context: Context, project_id: str) -> dict[str, Any]:
 
 @router.get("/projects/{project_id}/overallocations")
 def overallocations(
-    project_id: str, request: Request, user: User = Depends(require(Right.PLAN_READ))
+    project_id: ProjectId, request: Request, user: User = Depends(require(Right.PLAN_READ))
 ) -> list[dict[str, Any]]:
     context = context_of(request)
     visible_plan_project(context, user, project_id)
@@ -164,9 +165,9 @@ def resources(
 
 
 class LinkIn(BaseModel):
-    predecessor: str = Field(min_length=1)
+    predecessor: TaskId
     type: DependencyType = DependencyType.FS
-    lag_minutes: int = 0
+    lag_minutes: LagMinutes = 0
 
 
 class TaskChange(BaseModel):
@@ -175,17 +176,17 @@ class TaskChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1)
-    duration_minutes: int | None = Field(None, ge=0)
-    work_minutes: int | None = Field(None, ge=0)
-    percent_complete: int | None = Field(None, ge=0, le=100)
+    name: Annotated[str, text(250, min_length=1)] | None = None
+    duration_minutes: Minutes | None = None
+    work_minutes: Minutes | None = None
+    percent_complete: int | None = Field(None, strict=True, ge=0, le=100)
     predecessors: list[LinkIn] | None = None
 
 
 @router.patch("/projects/{project_id}/tasks/{task_id}")
 def change_task(
-    project_id: str,
-    task_id: str,
+    project_id: ProjectId,
+    task_id: TaskId,
     change: TaskChange,
     request: Request,
     user: User = Depends(require(Right.PLAN_WRITE)),
@@ -223,7 +224,7 @@ def change_task(
 
 @router.post("/projects/{project_id}/schedule")
 def schedule(
-    project_id: str, request: Request, user: User = Depends(require(Right.PLAN_WRITE))
+    project_id: ProjectId, request: Request, user: User = Depends(require(Right.PLAN_WRITE))
 ) -> dict[str, Any]:
     """Schedule the project: critical path, slack and dates written to its tasks."""
     context = context_of(request)

@@ -3,15 +3,16 @@ and project, and integrating a worker. Administrators only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from projsync.cli.output import plain
 from projsync.errors import refusal
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
+from projsync.web.api.bounds import CompanyId, Flag, ProjectId, WorkerId, key, text
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
 
@@ -21,24 +22,37 @@ router = APIRouter(prefix="/api/v1/settings", tags=["settings"])
 Admin = Depends(require(Right.SETTINGS))
 
 
+def _unchanged(**bounds: Any) -> Any:
+    """A setting left out stays as it is; given, it must be a value: null is
+    refused as no value of its type."""
+    return Field(None, **bounds)
+
+
+def _whole(name: str) -> Any:
+    """A whole-number setting within its range."""
+    least, most = sync_settings.WHOLE_SETTINGS[name]
+    return _unchanged(strict=True, ge=least, le=most)
+
+
 class GlobalIn(BaseModel):
-    """The settings to change; the others stay as they are."""
+    """The settings to change; the others stay as they are. Only
+    ``webhook_url`` may be null (no webhook): the others always have a value."""
 
     model_config = ConfigDict(extra="forbid")
 
-    custom_field_prefix: str | None = None
-    no_header_projects: bool | None = None
-    show_worker_rates: bool | None = None
-    sync_interval_seconds: int | None = None
-    max_attempts: int | None = None
-    resync_hours: int | None = None
-    notify_hours: int | None = None
-    webhook_url: str | None = None
-    delete_rule: str | None = None
+    custom_field_prefix: Annotated[str, text(20)] = _unchanged()
+    no_header_projects: Flag = _unchanged()
+    show_worker_rates: Flag = _unchanged()
+    sync_interval_seconds: int = _whole("sync_interval_seconds")
+    max_attempts: int = _whole("max_attempts")
+    resync_hours: int = _whole("resync_hours")
+    notify_hours: int = _whole("notify_hours")
+    webhook_url: Annotated[str, text(2000)] | None = None
+    delete_rule: Annotated[str, text(20)] = _unchanged()
 
 
 class Integrate(BaseModel):
-    integrate: bool
+    integrate: Flag
 
 
 class ProjectIn(BaseModel):
@@ -46,14 +60,14 @@ class ProjectIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    integrate: bool | None = None
-    plan_project: str | None = None
-    owners: dict[str, str] | None = None
+    integrate: Flag | None = None
+    plan_project: ProjectId | None = None
+    owners: dict[Annotated[str, key(60)], Annotated[str, key(10)]] | None = None
     """Field owners to change: field name to ledger, plan or none."""
 
 
 class WorkerIn(BaseModel):
-    integrated: bool
+    integrated: Flag
 
 
 @router.get("")
@@ -80,7 +94,7 @@ def companies(request: Request, user: User = Admin) -> list[dict[str, Any]]:
 
 @router.put("/companies/{company}")
 def set_company(
-    company: str, body: Integrate, request: Request, user: User = Admin
+    company: CompanyId, body: Integrate, request: Request, user: User = Admin
 ) -> dict[str, Any]:
     context = context_of(request)
     if company not in {c.id for c in LedgerService(context.ledger).companies()}:
@@ -113,7 +127,7 @@ def projects(request: Request, user: User = Admin) -> list[dict[str, Any]]:
 @router.patch("/projects/{project_id}")
 @router.put("/projects/{project_id}")
 def set_project(
-    project_id: str, body: ProjectIn, request: Request, user: User = Admin
+    project_id: ProjectId, body: ProjectIn, request: Request, user: User = Admin
 ) -> dict[str, Any]:
     """Change a project's integration, linked plan project and field owners.
     An owner of a field the sync does not compare is refused (422), and then
@@ -137,7 +151,7 @@ def set_project(
 
 @router.put("/workers/{worker_id}")
 def set_worker(
-    worker_id: str, body: WorkerIn, request: Request, user: User = Admin
+    worker_id: WorkerId, body: WorkerIn, request: Request, user: User = Admin
 ) -> dict[str, Any]:
     """Make a worker a resource of the plan (allowed only when the worker's
     company is integrated), or stop."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,6 +18,7 @@ from projsync.sync.log import LogEntry, LogStatus, cancel_entry, entries, resync
 from projsync.sync.reconcile import reconcile as reconcile_sides
 from projsync.sync.requests import request_resync, resolve_conflict
 from projsync.sync.tables import entity_status, runs
+from projsync.web.api.bounds import Day, EntityKey, EntityType, LogEntryId, ProjectId, text
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -140,11 +141,11 @@ def _entries_of(kind: str, key: str, status: str) -> str:
 def log(
     request: Request,
     status: LogStatus | None = None,
-    entity: str | None = None,
-    entity_type: str | None = None,
+    entity: EntityKey | None = None,
+    entity_type: EntityType | None = None,
     direction: Direction | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     limit: int = Query(200, ge=1, le=_MOST),
     user: User = Depends(require(Right.SYNC_READ)),
 ) -> list[dict[str, Any]]:
@@ -182,7 +183,7 @@ def log_entry(context: Context, entry_id: int, user: User) -> LogEntry:
 
 @router.get("/sync/log/{entry_id}")
 def log_detail(
-    entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_READ))
+    entry_id: LogEntryId, request: Request, user: User = Depends(require(Right.SYNC_READ))
 ) -> dict[str, Any]:
     """One entry with its payload and error."""
     return _entry(log_entry(context_of(request), entry_id, user))
@@ -190,7 +191,7 @@ def log_detail(
 
 @router.post("/sync/log/{entry_id}/resync")
 def resync(
-    entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_MANAGE))
+    entry_id: LogEntryId, request: Request, user: User = Depends(require(Right.SYNC_MANAGE))
 ) -> dict[str, Any]:
     """Synchronize a failed or cancelled entry again at the next run."""
     context = context_of(request)
@@ -201,7 +202,7 @@ def resync(
 
 @router.post("/sync/log/{entry_id}/cancel")
 def cancel(
-    entry_id: int, request: Request, user: User = Depends(require(Right.SYNC_MANAGE))
+    entry_id: LogEntryId, request: Request, user: User = Depends(require(Right.SYNC_MANAGE))
 ) -> dict[str, Any]:
     """Stop retrying a failed or waiting entry."""
     context = context_of(request)
@@ -216,12 +217,12 @@ class Decision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     keep: Literal["ledger", "plan"] | None = None
-    value: str | None = None
+    value: Annotated[str, text(1000)] | None = None
 
 
 @router.post("/sync/log/{entry_id}/resolve")
 def resolve(
-    entry_id: int,
+    entry_id: LogEntryId,
     request: Request,
     decision: Decision,
     run: bool = True,
@@ -242,7 +243,7 @@ def resolve(
 
 class ResyncRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    project: str
+    project: ProjectId
 
 
 @router.post("/sync/resync")

@@ -15,6 +15,7 @@ from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
 from projsync.sync.log import LogStatus, cancel_entry, resync_entry
 from projsync.sync.requests import request_resync, resolve_conflict
+from projsync.web.api.bounds import LogEntryId
 from projsync.web.api.sync import filtered_log, log_entry
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
@@ -97,7 +98,7 @@ def log_page(
 
 @router.post("/log/{entry_id}/resolve")
 def resolve_action(
-    entry_id: int,
+    entry_id: LogEntryId,
     request: Request,
     keep: str = Form(""),
     value: str | None = Form(None),
@@ -153,7 +154,7 @@ def resync_action(
 
 @router.post("/log/{entry_id}/{action}")
 def log_action(
-    entry_id: int,
+    entry_id: LogEntryId,
     action: str,
     request: Request,
     user: User = Depends(require(Right.SYNC_MANAGE, page=True)),
