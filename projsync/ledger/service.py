@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, check_id, refusal
@@ -107,17 +108,25 @@ class LedgerService:
     def ensure_category(conn: Connection, category_id: str, kind: CategoryKind, where: str) -> None:
         """Create a category on its first use, with the kind of that use; refuse
         a category of another kind."""
+        held = LedgerService.claim_category(conn, category_id, kind)
+        if held != kind:
+            raise refusal(where, f"category {category_id} is a {held} category, not {kind}")
+
+    @staticmethod
+    def claim_category(conn: Connection, category_id: str, kind: CategoryKind) -> CategoryKind:
+        """The kind of a category, which is created with ``kind`` when it is new.
+        Two transactions that create it at the same moment both go on: the
+        second finds the first's row (on PostgreSQL it waits for the first to
+        end) and takes its kind."""
         existing = LedgerService.category_in(conn, category_id)
-        if existing is None:
-            conn.execute(
-                insert(categories).values(
-                    id=category_id, kind=kind.value, version=reserve_versions(conn)
-                )
-            )
-        elif existing.kind != kind:
-            raise refusal(
-                where, f"category {category_id} is a {existing.kind} category, not {kind}"
-            )
+        if existing is not None:
+            return existing.kind
+        version = reserve_versions(conn)
+        if _inserted_new(conn, categories, id=category_id, kind=kind.value, version=version):
+            return kind
+        held = LedgerService.category_in(conn, category_id)
+        assert held is not None  # categories are never deleted
+        return held.kind
 
     # -- projects ----------------------------------------------------------
 
@@ -538,6 +547,24 @@ class LedgerService:
     def is_empty(self) -> bool:
         with self.store.read() as conn:
             return not conn.execute(select(func.count()).select_from(companies)).scalar()
+
+
+def _dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _inserted_new(conn: Connection, table: Table, **values: object) -> bool:
+    """Insert a row whose key must be new; ``False`` when the key is taken.
+
+    A check before the insert reads only what has committed: the insert is
+    the authority. A row of the same key that another transaction is still
+    writing makes PostgreSQL wait for that transaction to end, then skip
+    the row (``ON CONFLICT DO NOTHING``), where a plain insert would fail."""
+    statement = _dialect_insert(conn, table).values(**values).on_conflict_do_nothing()
+    returned = conn.execute(statement.returning(*table.primary_key.columns)).first()
+    return returned is not None
 
 
 def _activity_field_problems(activity: Activity) -> list[str]:
