@@ -34,6 +34,7 @@ from projsync.ledger.daily_limit import days_over_limit
 from projsync.ledger.model import CategoryKind, JournalLine, Transaction, TransactionKind
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
+from projsync.ledger.sources import claim_source
 from projsync.ledger.tables import journals, transactions
 from projsync.ledger.validation import (
     LINE_RULES,
@@ -97,11 +98,19 @@ def post_journal(
     lines: Iterable[JournalLine | Line | Problem],
     *,
     source: str,
+    once: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> PostingResult:
     """Validate and post a journal as a whole; raise ``InputError`` listing every
-    problem, with nothing posted, when any line is refused."""
+    problem, with nothing posted, when any line is refused.
+
+    ``once``: the source names one outside entry, posted at most once. When a
+    journal of the source is posted already, or is being posted at this
+    moment (this one waits for it to end), ``AlreadyPosted`` is raised and
+    nothing is posted."""
     with store.write() as conn:
+        if once:
+            claim_source(conn, source)
         journal_id = _open_journal(conn, source)
         seen = 0
         with _Poster(conn, journal_id) as poster:
@@ -135,10 +144,12 @@ def reverse_transaction(
     """Post the opposite of a transaction; the original stays as it was."""
     where = f"transaction {transaction_id}"
     with store.write() as conn:
+        # Locked: a reversal of it at the same moment waits, then finds this one.
         row = conn.execute(
             select(transactions, journals.c.posted_at)
             .join(journals, journals.c.id == transactions.c.journal_id)
             .where(transactions.c.id == transaction_id)
+            .with_for_update(of=transactions, key_share=True)
         ).first()
         if row is None:
             raise refusal(where, "unknown transaction")

@@ -16,14 +16,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from projsync.ledger.forecasts import hour_forecasts
 from projsync.ledger.model import (
+    Activity,
+    Category,
     CategoryKind,
     JournalLine,
     TransactionKind,
+    WorkerPrice,
 )
 from projsync.ledger.posting import post_journal
 from projsync.ledger.service import LedgerService
-from projsync.ledger.tables import transactions
+from projsync.ledger.tables import categories, transactions, worker_prices
 from tests.ledger.contenders import Contenders, Order, Outcome
 
 ROUNDS = 3
@@ -182,3 +186,132 @@ def test_concurrency__a_new_category_used_for_two_kinds_at_once_takes_the_first_
         assert refusal_of(outcomes) == (
             f"line 1: category {name} is a {kind} category, not {other}",
         )
+
+
+def test_concurrency__a_transaction_reversed_twice_at_once_is_reversed_once(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        day = dt.date(2026, 3, 2 + round_number)
+        posted = post_journal(ledger.store, [hours("8", day)], source="to reverse")
+        with ledger.store.read() as conn:
+            original = conn.execute(
+                select(transactions.c.id).where(transactions.c.journal_id == posted.journal)
+            ).scalar_one()
+        outcomes = at_once([Order(action="reverse", argument=original)] * 2)
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        (problem,) = refusal_of(outcomes)
+        assert problem.startswith(f"transaction {original}: was already reversed by ")
+        assert day_total(ledger, "W1", day) == Decimal("0.00")
+
+
+def test_concurrency__two_prices_of_one_worker_and_date_at_once_leave_one(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        valid_from = dt.date(2026, 8, 1 + round_number)
+        prices = [
+            WorkerPrice(
+                worker="W2",
+                valid_from=valid_from,
+                cost_price=Decimal(cost),
+                sales_price=Decimal("100"),
+            )
+            for cost in ("41", "42")
+        ]
+        outcomes = at_once([Order(action="price", argument=price) for price in prices])
+        assert statuses(outcomes) == ["done", "done"], outcomes
+        with ledger.store.read() as conn:
+            held = conn.execute(
+                select(worker_prices.c.cost_price).where(
+                    worker_prices.c.worker_id == "W2", worker_prices.c.valid_from == valid_from
+                )
+            ).scalars()
+            assert [Decimal(price) for price in held] in ([Decimal("41")], [Decimal("42")])
+
+
+def test_concurrency__a_category_added_twice_at_once_is_added_once(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        category = Category(id=f"Site{round_number}", kind=CategoryKind.EXPENSE)
+        outcomes = at_once([Order(action="category", argument=category)] * 2)
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        assert refusal_of(outcomes) == (f"category {category.id}: already exists (expense)",)
+        with ledger.store.read() as conn:
+            assert (
+                conn.execute(
+                    select(func.count()).where(categories.c.id == category.id)
+                ).scalar_one()
+                == 1
+            )
+
+
+def test_concurrency__an_outside_entry_posted_twice_at_once_is_posted_once(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        day = dt.date(2026, 3, 2 + round_number)
+        source = f"redmine time entry {round_number}"
+        order = Order(
+            action="post", argument=(hours("2", day),), options={"source": source, "once": True}
+        )
+        outcomes = at_once([order, order])
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        (problem,) = refusal_of(outcomes)
+        assert problem.startswith(f"{source}: was posted already, as journal ")
+        assert day_total(ledger, "W1", day) == Decimal("2.00")
+
+
+def test_concurrency__two_edits_of_one_project_at_once_both_hold(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        name, manager = f"Office move {round_number}", f"Lin {round_number}"
+        outcomes = at_once(
+            [
+                Order(action="update_project", argument="P2", options={"name": name}),
+                Order(action="update_project", argument="P2", options={"manager": manager}),
+            ]
+        )
+        assert statuses(outcomes) == ["done", "done"], outcomes
+        project = ledger.project("P2")
+        assert (project.name, project.manager) == (name, manager)
+
+
+def test_concurrency__an_activity_added_twice_at_once_is_added_once(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        activity = Activity(project="P2", number=f"B{round_number + 2}", name="Boxes")
+        outcomes = at_once([Order(action="activity", argument=activity)] * 2)
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        assert refusal_of(outcomes) == (f"activity P2/{activity.number}: already exists",)
+
+
+def test_concurrency__a_workers_forecasts_replaced_twice_at_once_are_one_of_the_two(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    first, second = dt.date(2026, 4, 1), dt.date(2026, 4, 2)
+    wanted = {
+        "three and four": [(first, Decimal("3")), (second, Decimal("4"))],
+        "five": [(first, Decimal("5"))],
+    }
+    for _ in range(ROUNDS):
+        outcomes = at_once(
+            [
+                Order(
+                    action="replace_forecasts",
+                    options={"project": "P1", "activity": "A2", "worker": "W1", "days": days},
+                )
+                for days in wanted.values()
+            ]
+        )
+        assert statuses(outcomes) == ["done", "done"], outcomes
+        held = hour_forecasts(ledger.store, project="P1", activity="A2", worker="W1")
+        assert [(f.date, f.hours) for f in held] in [
+            [(day, hours.quantize(Decimal("0.01"))) for day, hours in days]
+            for days in wanted.values()
+        ]
+        budget = ledger.activity("P1", "A2").budget_cost
+        assert budget == sum((f.cost for f in held), Decimal("0.00"))
