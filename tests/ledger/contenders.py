@@ -164,6 +164,9 @@ _ACTIONS: dict[str, Callable[[Store, Any, dict[str, Any]], object]] = {
     "reverse": lambda store, transaction, _: reverse_transaction(store, transaction),
     "price": lambda store, price, _: LedgerService(store).set_worker_price(price),
     "category": lambda store, category, _: LedgerService(store).add_category(category),
+    "company": lambda store, company, _: LedgerService(store).add_company(company),
+    "project": lambda store, project, _: LedgerService(store).add_project(project),
+    "worker": lambda store, worker, price: LedgerService(store).add_worker(worker, **price),
     "activity": lambda store, activity, _: LedgerService(store).add_activity(activity),
     "update_project": lambda store, project, changes: LedgerService(store).update_project(
         project, **changes

@@ -22,7 +22,9 @@ from projsync.ledger.model import (
     Category,
     CategoryKind,
     JournalLine,
+    Project,
     TransactionKind,
+    Worker,
     WorkerPrice,
 )
 from projsync.ledger.posting import post_journal
@@ -277,6 +279,27 @@ def test_concurrency__two_edits_of_one_project_at_once_both_hold(
         assert statuses(outcomes) == ["done", "done"], outcomes
         project = ledger.project("P2")
         assert (project.name, project.manager) == (name, manager)
+
+
+def test_concurrency__a_project_or_worker_added_twice_at_once_is_added_once(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        project = Project(id=f"P{round_number + 3}", company="DEMO", name="Warehouse")
+        outcomes = at_once([Order(action="project", argument=project)] * 2)
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        assert refusal_of(outcomes) == (f"project {project.id}: already exists",)
+        worker = Worker(id=f"W{round_number + 3}", company="DEMO", name="Kay")
+        price = WorkerPrice(
+            worker=worker.id,
+            valid_from=dt.date(2026, 1, 1),
+            cost_price=Decimal("30"),
+            sales_price=Decimal("70"),
+        )
+        outcomes = at_once([Order(action="worker", argument=worker, options={"price": price})] * 2)
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        assert refusal_of(outcomes) == (f"worker {worker.id}: already exists",)
+        assert len(ledger.worker_prices(worker.id)) == 1
 
 
 def test_concurrency__an_activity_added_twice_at_once_is_added_once(
