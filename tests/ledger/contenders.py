@@ -2,11 +2,12 @@
 
 Each contender is a separate Python process (started with ``spawn``, so it
 shares nothing with the test but the database) that opens the store and, at
-each round, carries out one order: post a journal, reverse a transaction, set
-a price, add a category. The orders of a round meet at a rendezvous inside
-their transactions, past their checks and before their first write, so they
-really overlap. The rendezvous is at the first line of a journal, or else
-just before the first statement that writes or takes a lock:
+each round, carries out one order (post a journal, reverse a transaction, set
+a price, add a project, replace forecasts...: see ``_ACTIONS``). The orders
+of a round meet at a rendezvous inside their transactions, past their checks
+and before their first write, so they really overlap. The rendezvous is at
+the first line of a journal, or else just before the first statement that
+writes or takes a lock:
 
 - on PostgreSQL every contender waits there until all of them are there:
   each has opened its transaction and read what it checks before any of
