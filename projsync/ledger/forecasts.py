@@ -3,9 +3,10 @@
 An hour forecast is priced like an hour posting, at the worker's prices on its
 date, so forecast cost and revenue compare with actuals on equal terms. The
 cost of an activity's forecasts is its budget cost, kept on the activity in
-the same transaction: a forecast written is a change of its activity too. A
-worker's hour forecasts on an activity can be replaced as a whole, by one per
-day, in one transaction: all of them or none.
+the same transaction: a forecast written is a change of its activity too, and
+locks it first, so that writes of one activity's forecasts follow one another
+on PostgreSQL as on SQLite. A worker's hour forecasts on an activity can be
+replaced as a whole, by one per day, in one transaction: all of them or none.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def update_forecast(
 ) -> Forecast:
     """Move a forecast to another date or change its quantity; re-priced."""
     with store.write() as conn:
-        current = _forecast_in(conn, forecast_id)
+        current = _forecast_locked(conn, store, forecast_id)
         draft = dataclasses.replace(current, date=date or current.date)
         if current.kind is ForecastKind.HOUR:
             hours = hours if hours is not None else current.hours
@@ -91,7 +92,7 @@ def update_forecast(
 
 def delete_forecast(store: Store, forecast_id: int) -> None:
     with store.write() as conn:
-        gone = _forecast_in(conn, forecast_id)
+        gone = _forecast_locked(conn, store, forecast_id)
         conn.execute(forecasts.delete().where(forecasts.c.id == forecast_id))
         tombstone(conn, "forecast", str(forecast_id), reserve_versions(conn))
         _restate_budget(conn, gone.project, gone.activity)
@@ -131,7 +132,7 @@ def replace_hour_forecasts(
     wanted already, nothing is written either (a replay changes nothing).
     """
     with store.write() as conn:
-        LedgerService(store).activity_in(conn, project, activity)
+        LedgerService(store).activity_in(conn, project, activity, lock=True)
         wanted = _priced_days(conn, project, activity, worker, days)
         held = _pair_in(conn, project, activity, worker)
         if [_figures(f) for f in held] == [_figures(f) for f in wanted]:
@@ -234,6 +235,13 @@ def _restate_budget(conn: Connection, project: str, activity: str) -> None:
         )
 
 
+def _forecast_locked(conn: Connection, store: Store, forecast_id: int) -> Forecast:
+    """A forecast as it is once its activity is locked (it may be gone by then)."""
+    found = _forecast_in(conn, forecast_id)
+    LedgerService(store).activity_in(conn, found.project, found.activity, lock=True)
+    return _forecast_in(conn, forecast_id)
+
+
 def _forecast_in(conn: Connection, forecast_id: int) -> Forecast:
     row = conn.execute(select(forecasts).where(forecasts.c.id == forecast_id)).first()
     if row is None:
@@ -249,7 +257,7 @@ def _priced(
     amount: Decimal | None,
 ) -> Forecast:
     where = f"forecast {draft.project}/{draft.activity}"
-    LedgerService(store).activity_in(conn, draft.project, draft.activity)
+    LedgerService(store).activity_in(conn, draft.project, draft.activity, lock=True)
     if draft.kind is ForecastKind.HOUR:
         if draft.worker is None or hours is None:
             raise InputError(

@@ -17,6 +17,7 @@ import queue
 import sqlite3
 import sys
 import threading
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,10 +30,12 @@ from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
+from projsync.ledger.daily_limit import days_over_limit
 from projsync.ledger.model import CategoryKind, JournalLine, Transaction, TransactionKind
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
-from projsync.ledger.tables import categories, journals, transactions
+from projsync.ledger.sources import claim_source
+from projsync.ledger.tables import journals, transactions
 from projsync.ledger.validation import (
     LINE_RULES,
     MAX_HOURS_PER_DAY_UNITS,
@@ -40,6 +43,7 @@ from projsync.ledger.validation import (
     WORKER_RULES,
     Facts,
     Line,
+    category_fits,
 )
 
 __all__ = ["BATCH_SIZE", "Line", "PostingResult", "post_journal", "reverse_transaction"]
@@ -94,11 +98,19 @@ def post_journal(
     lines: Iterable[JournalLine | Line | Problem],
     *,
     source: str,
+    once: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> PostingResult:
     """Validate and post a journal as a whole; raise ``InputError`` listing every
-    problem, with nothing posted, when any line is refused."""
+    problem, with nothing posted, when any line is refused.
+
+    ``once``: the source names one outside entry, posted at most once. When a
+    journal of the source is posted already, or is being posted at this
+    moment (this one waits for it to end), ``AlreadyPosted`` is raised and
+    nothing is posted."""
     with store.write() as conn:
+        if once:
+            claim_source(conn, source)
         journal_id = _open_journal(conn, source)
         seen = 0
         with _Poster(conn, journal_id) as poster:
@@ -111,6 +123,9 @@ def post_journal(
                 raise InputError(poster.report())
             if seen == 0:
                 raise refusal(source, "the journal has no lines")
+        poster.hold_daily_limit()
+        if poster.problems:
+            raise InputError(poster.report())
         conn.execute(update(journals).where(journals.c.id == journal_id).values(lines=seen))
         if progress is not None:
             progress(seen)
@@ -129,10 +144,12 @@ def reverse_transaction(
     """Post the opposite of a transaction; the original stays as it was."""
     where = f"transaction {transaction_id}"
     with store.write() as conn:
+        # Locked: a reversal of it at the same moment waits, then finds this one.
         row = conn.execute(
             select(transactions, journals.c.posted_at)
             .join(journals, journals.c.id == transactions.c.journal_id)
             .where(transactions.c.id == transaction_id)
+            .with_for_update(of=transactions, key_share=True)
         ).first()
         if row is None:
             raise refusal(where, "unknown transaction")
@@ -233,7 +250,9 @@ class _Poster:
     be idle. Each batch takes its versions from a block reserved by the writer
     just before it inserts, so versions follow insertion order. Once a problem
     is found, rows are no longer built but lines are still checked, so the
-    person sees every problem at once.
+    person sees every problem at once. On PostgreSQL the daily limit is made
+    final once every row is written (``hold_daily_limit``), and the line
+    numbers of the rows written are kept for it (a few bytes a line).
     """
 
     def __init__(self, conn: Connection, journal_id: int) -> None:
@@ -248,6 +267,9 @@ class _Poster:
         self._dates: dict[int, object] = {}
         self._rows: list[tuple[object, ...]] = []
         self._dates_as_text = conn.dialect.name == "sqlite"
+        self._line_numbers: array[int] | None = None if self._dates_as_text else array("q")
+        self._written: list[tuple[int, int, int]] = []
+        """(first version, first row's place in the journal, rows) of each batch."""
         self._batches: queue.Queue[tuple[int, object] | None] = queue.Queue(maxsize=2)
         self._failure: BaseException | None = None
         self._writer = threading.Thread(
@@ -292,6 +314,8 @@ class _Poster:
             f"UPDATE change_sequence SET value = value + {count} WHERE id = 1 RETURNING value"
         )
         first = int(cursor.fetchone()[0]) - count + 1
+        place = self._written[-1][1] + self._written[-1][2] if self._written else 0
+        self._written.append((first, place, count))
         columns = ", ".join(_COLUMNS)
         fields = len(_COLUMNS) - 2  # journal and version are added here
         if self._dates_as_text:
@@ -355,6 +379,29 @@ class _Poster:
             self._refuse([Problem(where=f"line {line.line}", what=what) for what in found])
         elif not self.problems:
             self._write(line)
+            if self._line_numbers is not None:
+                self._line_numbers.append(line.line)
+
+    def hold_daily_limit(self) -> None:
+        """On PostgreSQL, once every row is written: refuse the lines that take
+        a worker's day past the limit with the hours other journals committed
+        since this one read them (see ``daily_limit.py``). The days stay
+        locked until this journal commits or rolls back."""
+        if self._line_numbers is None or not self._written:
+            return
+        over = days_over_limit(
+            self.conn, journal=self.journal_id, first_version=self._written[0][0]
+        )
+        for day in over:
+            where = f"line {self._line_of(day.last_version)}"
+            self._refuse([Problem(where=where, what=_over_limit(day.worker, day.date, day.hours))])
+
+    def _line_of(self, version: int) -> int:
+        assert self._line_numbers is not None
+        for first, place, count in self._written:
+            if first <= version < first + count:
+                return self._line_numbers[place + version - first]
+        raise LookupError(f"version {version} is none of this journal's")
 
     def _place_problems(self, line: Line) -> tuple[str, ...]:
         """Problems of where the line goes; also resolves its category."""
@@ -365,9 +412,12 @@ class _Poster:
                 line.category = _default_category(line, self.facts)
             verdict = tuple(what for rule in PLACE_RULES if (what := rule(line, self.facts)))
             if not verdict and self.facts.category(line.category) is None:
-                kind = _CATEGORY_KIND[line.kind]
-                self.facts.note_new_category(line.category, kind)
-                _create_category(self.facts, line.category, kind)
+                # Created here, or a moment ago by another journal, maybe as another kind.
+                held = LedgerService.claim_category(
+                    self.facts.connection, line.category, _CATEGORY_KIND[line.kind]
+                )
+                self.facts.note_new_category(line.category, held)
+                verdict = tuple(what for what in [category_fits(line, self.facts)] if what)
             known = self._places[key] = (verdict, line.category)
         line.category = known[1]
         return known[0]
@@ -440,16 +490,10 @@ def _within_daily_limit(line: Line, facts: Facts) -> str | None:
     day = line.day
     total = days.get(day, 0) + line.hours
     if total > MAX_HOURS_PER_DAY_UNITS:
-        return (
-            f"worker {line.worker} would have {from_units(total, 2)} hours on {line.date}; "
-            "at most 24 per day"
-        )
+        return _over_limit(line.worker, line.date, total)
     days[day] = total
     return None
 
 
-def _create_category(facts: Facts, category_id: str, kind: CategoryKind) -> None:
-    conn = facts.connection
-    conn.execute(
-        insert(categories).values(id=category_id, kind=kind.value, version=reserve_versions(conn))
-    )
+def _over_limit(worker: str, date: dt.date, total: int) -> str:
+    return f"worker {worker} would have {from_units(total, 2)} hours on {date}; at most 24 per day"

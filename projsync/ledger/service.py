@@ -2,17 +2,22 @@
 
 Every call is one transaction; every write stamps a version from the change
 sequence in that transaction. Refusals are ``InputError`` with every problem
-found. Posting lives in ``posting.py``, totals in ``reports.py``. This module
-never reaches another part's store.
+found. What a call checks holds when it writes, on PostgreSQL as on SQLite
+(where a writer holds the store's lock from the start): a row to be changed
+or deleted is locked as it is read, and a row whose key must be new is
+inserted or refused by the database itself, not only by a check before.
+Posting lives in ``posting.py``, totals in ``reports.py``. This module never
+reaches another part's store.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, check_id, refusal
@@ -40,6 +45,8 @@ from projsync.ledger.tables import (
 
 __all__ = ["LedgerService"]
 
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
 
 class LedgerService:
     """Master data of the ledger, one transaction per call."""
@@ -57,16 +64,15 @@ class LedgerService:
             )
         company = dataclasses.replace(company, currency=company.currency.upper())
         with self.store.write() as conn:
-            if self._company(conn, company.id) is not None:
+            if self._company(conn, company.id) is not None or not _inserted_new(
+                conn,
+                companies,
+                id=company.id,
+                name=company.name,
+                currency=company.currency,
+                version=reserve_versions(conn),
+            ):
                 raise refusal(f"company {company.id}", "already exists")
-            conn.execute(
-                insert(companies).values(
-                    id=company.id,
-                    name=company.name,
-                    currency=company.currency,
-                    version=reserve_versions(conn),
-                )
-            )
         return company
 
     def companies(self) -> list[Company]:
@@ -84,14 +90,15 @@ class LedgerService:
         check_id("category", category.id, 40)
         with self.store.write() as conn:
             existing = self.category_in(conn, category.id)
-            if existing is not None:
-                raise refusal(f"category {category.id}", f"already exists ({existing.kind})")
-            conn.execute(
-                insert(categories).values(
-                    id=category.id, kind=category.kind.value, version=reserve_versions(conn)
-                )
-            )
-        return category
+            if existing is None:
+                version = reserve_versions(conn)
+                if _inserted_new(
+                    conn, categories, id=category.id, kind=category.kind.value, version=version
+                ):
+                    return category
+                existing = self.category_in(conn, category.id)  # added at the same moment
+                assert existing is not None  # categories are never deleted
+            raise refusal(f"category {category.id}", f"already exists ({existing.kind})")
 
     def categories(self) -> list[Category]:
         with self.store.read() as conn:
@@ -107,17 +114,25 @@ class LedgerService:
     def ensure_category(conn: Connection, category_id: str, kind: CategoryKind, where: str) -> None:
         """Create a category on its first use, with the kind of that use; refuse
         a category of another kind."""
+        held = LedgerService.claim_category(conn, category_id, kind)
+        if held != kind:
+            raise refusal(where, f"category {category_id} is a {held} category, not {kind}")
+
+    @staticmethod
+    def claim_category(conn: Connection, category_id: str, kind: CategoryKind) -> CategoryKind:
+        """The kind of a category, which is created with ``kind`` when it is new.
+        Two transactions that create it at the same moment both go on: the
+        second finds the first's row (on PostgreSQL it waits for the first to
+        end) and takes its kind."""
         existing = LedgerService.category_in(conn, category_id)
-        if existing is None:
-            conn.execute(
-                insert(categories).values(
-                    id=category_id, kind=kind.value, version=reserve_versions(conn)
-                )
-            )
-        elif existing.kind != kind:
-            raise refusal(
-                where, f"category {category_id} is a {existing.kind} category, not {kind}"
-            )
+        if existing is not None:
+            return existing.kind
+        version = reserve_versions(conn)
+        if _inserted_new(conn, categories, id=category_id, kind=kind.value, version=version):
+            return kind
+        held = LedgerService.category_in(conn, category_id)
+        assert held is not None  # categories are never deleted
+        return held.kind
 
     # -- projects ----------------------------------------------------------
 
@@ -127,11 +142,9 @@ class LedgerService:
             if self._project(conn, project.id) is not None:
                 raise refusal(f"project {project.id}", "already exists")
             self._check_project(conn, project)
-            conn.execute(
-                insert(projects).values(
-                    **records.project_values(project), version=reserve_versions(conn)
-                )
-            )
+            values = records.project_values(project)
+            if not _inserted_new(conn, projects, **values, version=reserve_versions(conn)):
+                raise refusal(f"project {project.id}", "already exists")
             untombstone(conn, "project", project.id)
         return project
 
@@ -140,7 +153,7 @@ class LedgerService:
         sync brings from the plan (never checked against the contract dates: a
         plan that runs late says so)."""
         with self.store.write() as conn:
-            current = self.project_in(conn, project_id)
+            current = self.project_in(conn, project_id, lock=True)
             try:
                 updated = dataclasses.replace(current, **changes)
             except TypeError as exc:
@@ -159,7 +172,7 @@ class LedgerService:
     def delete_project(self, project_id: str) -> None:
         """Delete a project without postings, subprojects or activities."""
         with self.store.write() as conn:
-            self.project_in(conn, project_id)
+            self.project_in(conn, project_id, lock=True)
             where = f"project {project_id}"
             if self._has_postings(conn, project_id):
                 raise refusal(where, "has posted transactions; it cannot be deleted")
@@ -185,14 +198,16 @@ class LedgerService:
                 query = query.where(projects.c.company_id == company)
             return [records.project_from_row(r) for r in conn.execute(query)]
 
-    def project_in(self, conn: Connection, project_id: str) -> Project:
-        found = self._project(conn, project_id)
+    def project_in(self, conn: Connection, project_id: str, *, lock: bool = False) -> Project:
+        """A project; ``lock``: locked until the transaction ends, for a change."""
+        found = self._project(conn, project_id, lock=lock)
         if found is None:
             raise refusal(f"project {project_id}", "unknown project")
         return found
 
-    def _project(self, conn: Connection, project_id: str) -> Project | None:
-        row = conn.execute(select(projects).where(projects.c.id == project_id)).first()
+    def _project(self, conn: Connection, project_id: str, *, lock: bool = False) -> Project | None:
+        query = select(projects).where(projects.c.id == project_id)
+        row = conn.execute(_locked(query) if lock else query).first()
         return records.project_from_row(row) if row else None
 
     def _check_project(self, conn: Connection, project: Project) -> None:
@@ -258,6 +273,8 @@ class LedgerService:
             by_project: dict[str, list[Activity]] = {}
             for activity in new:
                 by_project.setdefault(activity.project, []).append(activity)
+            for project_id in sorted(by_project):  # one WBS change at a time
+                self._project(conn, project_id, lock=True)
             problems: list[Problem] = []
             for project_id, batch in by_project.items():
                 problems += self._check_new_activities(conn, project_id, batch)
@@ -319,7 +336,7 @@ class LedgerService:
 
     def update_activity(self, project_id: str, number: str, **changes: Any) -> Activity:
         with self.store.write() as conn:
-            current = self.activity_in(conn, project_id, number)
+            current = self.activity_in(conn, project_id, number, lock=True)
             try:
                 updated = dataclasses.replace(current, **changes)
             except TypeError as exc:
@@ -339,7 +356,7 @@ class LedgerService:
         """Delete an activity without children, postings or forecasts."""
         where = f"activity {project_id}/{number}"
         with self.store.write() as conn:
-            self.activity_in(conn, project_id, number)
+            self.activity_in(conn, project_id, number, lock=True)
             if self._children(conn, project_id, number):
                 raise refusal(where, "has child activities; delete them first")
             if self._has_postings(conn, project_id, number):
@@ -370,19 +387,24 @@ class LedgerService:
         with self.store.read() as conn:
             return self.activity_in(conn, project_id, number)
 
-    def activity_in(self, conn: Connection, project_id: str, number: str) -> Activity:
+    def activity_in(
+        self, conn: Connection, project_id: str, number: str, *, lock: bool = False
+    ) -> Activity:
+        """An activity; ``lock``: locked until the transaction ends, for a change
+        of it or of its forecasts."""
         self.project_in(conn, project_id)
-        found = self._activity(conn, project_id, number)
+        found = self._activity(conn, project_id, number, lock=lock)
         if found is None:
             raise refusal(f"activity {project_id}/{number}", "unknown activity")
         return found
 
-    def _activity(self, conn: Connection, project_id: str, number: str) -> Activity | None:
-        row = conn.execute(
-            select(activities).where(
-                activities.c.project_id == project_id, activities.c.number == number
-            )
-        ).first()
+    def _activity(
+        self, conn: Connection, project_id: str, number: str, *, lock: bool = False
+    ) -> Activity | None:
+        query = select(activities).where(
+            activities.c.project_id == project_id, activities.c.number == number
+        )
+        row = conn.execute(_locked(query) if lock else query).first()
         return records.activity_from_row(row) if row else None
 
     def _children(self, conn: Connection, project_id: str, number: str) -> list[str]:
@@ -448,16 +470,17 @@ class LedgerService:
                 raise refusal(where, f"unknown company {worker.company}")
             if not worker.name.strip():
                 raise refusal(where, "name is empty")
-            conn.execute(
-                insert(workers).values(
-                    id=worker.id,
-                    company_id=worker.company,
-                    name=worker.name,
-                    calendar=worker.calendar,
-                    integrated=worker.integrated,
-                    version=reserve_versions(conn),
-                )
-            )
+            if not _inserted_new(
+                conn,
+                workers,
+                id=worker.id,
+                company_id=worker.company,
+                name=worker.name,
+                calendar=worker.calendar,
+                integrated=worker.integrated,
+                version=reserve_versions(conn),
+            ):
+                raise refusal(where, "already exists")
             untombstone(conn, "worker", worker.id)
             self._insert_price(conn, dataclasses.replace(price, worker=worker.id))
         return worker
@@ -466,35 +489,36 @@ class LedgerService:
         """Add a price valid from a date on, or correct the one of that date."""
         with self.store.write() as conn:
             self.worker_in(conn, price.worker)
-            conn.execute(
-                worker_prices.delete().where(
-                    worker_prices.c.worker_id == price.worker,
-                    worker_prices.c.valid_from == price.valid_from,
-                )
-            )
             self._insert_price(conn, price)
         return price
 
     def _insert_price(self, conn: Connection, price: WorkerPrice) -> None:
+        """Insert the price, or replace the one of the same date (one added at
+        the same moment included: the later transaction's price stays)."""
         where = f"worker {price.worker}"
         if price.cost_price < 0 or price.sales_price < 0:
             raise refusal(where, "prices cannot be negative")
         for value in (price.cost_price, price.sales_price):
             if value.as_tuple().exponent < -4:  # type: ignore[operator]
                 raise refusal(where, f"price {value} has more than 4 decimal places")
+        statement = _dialect_insert(conn, worker_prices).values(
+            worker_id=price.worker,
+            valid_from=price.valid_from,
+            cost_price=price.cost_price,
+            sales_price=price.sales_price,
+            version=reserve_versions(conn),
+        )
+        replaced = ("cost_price", "sales_price", "version")
         conn.execute(
-            insert(worker_prices).values(
-                worker_id=price.worker,
-                valid_from=price.valid_from,
-                cost_price=price.cost_price,
-                sales_price=price.sales_price,
-                version=reserve_versions(conn),
+            statement.on_conflict_do_update(
+                index_elements=[worker_prices.c.worker_id, worker_prices.c.valid_from],
+                set_={name: statement.excluded[name] for name in replaced},
             )
         )
 
     def set_worker_integrated(self, worker_id: str, integrated: bool) -> Worker:
         with self.store.write() as conn:
-            current = self.worker_in(conn, worker_id)
+            current = self.worker_in(conn, worker_id, lock=True)
             updated = dataclasses.replace(current, integrated=integrated)
             if updated != current:
                 conn.execute(
@@ -523,14 +547,16 @@ class LedgerService:
             )
             return [records.worker_price_from_row(r) for r in rows]
 
-    def worker_in(self, conn: Connection, worker_id: str) -> Worker:
-        found = self._worker(conn, worker_id)
+    def worker_in(self, conn: Connection, worker_id: str, *, lock: bool = False) -> Worker:
+        """A worker; ``lock``: locked until the transaction ends, for a change."""
+        found = self._worker(conn, worker_id, lock=lock)
         if found is None:
             raise refusal(f"worker {worker_id}", "unknown worker")
         return found
 
-    def _worker(self, conn: Connection, worker_id: str) -> Worker | None:
-        row = conn.execute(select(workers).where(workers.c.id == worker_id)).first()
+    def _worker(self, conn: Connection, worker_id: str, *, lock: bool = False) -> Worker | None:
+        query = select(workers).where(workers.c.id == worker_id)
+        row = conn.execute(_locked(query) if lock else query).first()
         return records.worker_from_row(row) if row else None
 
     # -- store-wide --------------------------------------------------------
@@ -538,6 +564,32 @@ class LedgerService:
     def is_empty(self) -> bool:
         with self.store.read() as conn:
             return not conn.execute(select(func.count()).select_from(companies)).scalar()
+
+
+def _locked(query: Select[_Row]) -> Select[_Row]:
+    """The query locking the rows it reads until the transaction ends: on
+    PostgreSQL another transaction that would change them waits, and then
+    reads them anew (``FOR NO KEY UPDATE``: rows that refer to them may still
+    be added). SQLite needs nothing: a writer holds the whole store."""
+    return query.with_for_update(key_share=True)
+
+
+def _dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _inserted_new(conn: Connection, table: Table, **values: object) -> bool:
+    """Insert a row whose key must be new; ``False`` when the key is taken.
+
+    A check before the insert reads only what has committed: the insert is
+    the authority. A row of the same key that another transaction is still
+    writing makes PostgreSQL wait for that transaction to end, then skip
+    the row (``ON CONFLICT DO NOTHING``), where a plain insert would fail."""
+    statement = _dialect_insert(conn, table).values(**values).on_conflict_do_nothing()
+    returned = conn.execute(statement.returning(*table.primary_key.columns)).first()
+    return returned is not None
 
 
 def _activity_field_problems(activity: Activity) -> list[str]:

@@ -1,19 +1,39 @@
 """Journals by their source: how an outside timesheet (a Redmine time entry)
 is posted once only. The source names the entry; a journal of that source
-posted already means the entry is in the ledger."""
+posted already means the entry is in the ledger. Two postings of one entry at
+the same moment (two runs at once) post it once: the second waits for the
+first and is refused with ``AlreadyPosted``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select, text
 
 from projsync.db import Store
+from projsync.errors import InputError, Problem
 from projsync.ledger.tables import journals
 
-__all__ = ["posted_sources"]
+__all__ = ["AlreadyPosted", "claim_source", "posted_sources"]
 
 _CHUNK = 500
+
+_SOURCE_LOCKS = "projsync ledger: journals of one source, in schema "
+"""Names these advisory locks apart from any other (with the store's schema:
+stores of other schemas in one database do not hold each other up)."""
+
+_LOCK_SOURCE = text(
+    "SELECT pg_advisory_xact_lock(hashtext(:space || current_schema()), hashtext(:source))"
+)
+
+
+class AlreadyPosted(InputError):
+    """A journal of the source was posted already: what the source names is
+    in the ledger, as ``journal``."""
+
+    def __init__(self, source: str, journal: int) -> None:
+        super().__init__([Problem(where=source, what=f"was posted already, as journal {journal}")])
+        self.journal = journal
 
 
 def posted_sources(store: Store, sources: Iterable[str]) -> set[str]:
@@ -29,3 +49,21 @@ def posted_sources(store: Store, sources: Iterable[str]) -> set[str]:
                 ).scalars()
             )
     return found
+
+
+def claim_source(conn: Connection, source: str) -> None:
+    """Raise ``AlreadyPosted`` when a journal carries the source already.
+
+    On PostgreSQL a lock on the source, held until the transaction ends, makes
+    a journal of the same source that is posted at the same moment wait, and
+    then find this one; on SQLite the writer's lock on the store does as much.
+    Taken first in a transaction, before any other lock, so no two postings
+    ever wait on each other in a circle."""
+    source = source[:500]  # as the journal keeps it
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK_SOURCE, {"space": _SOURCE_LOCKS, "source": source})
+    posted = conn.execute(
+        select(journals.c.id).where(journals.c.source == source).order_by(journals.c.id).limit(1)
+    ).scalar()
+    if posted is not None:
+        raise AlreadyPosted(source, int(posted))

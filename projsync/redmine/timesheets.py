@@ -22,7 +22,7 @@ from projsync.db import Store
 from projsync.errors import InputError, refusal
 from projsync.ledger.model import JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal
-from projsync.ledger.sources import posted_sources
+from projsync.ledger.sources import AlreadyPosted, posted_sources
 from projsync.sync.links import ledger_keys_of
 from projsync.sync.log import LogStatus, add_entry
 from projsync.sync.tables import log, runs
@@ -59,7 +59,9 @@ def post_time_entries(
         activities = ledger_keys_of(conn, "task", [e.task for e in waiting if e.task])
     for entry in waiting:
         try:
-            post_journal(ledger, [_line(entry, activities)], source=source_of(entry.id))
+            post_journal(ledger, [_line(entry, activities)], source=source_of(entry.id), once=True)
+        except AlreadyPosted:
+            continue  # by a run at the same moment, which logs it
         except InputError as exc:
             report.failed[entry.id] = str(exc)
         else:

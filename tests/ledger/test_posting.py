@@ -14,6 +14,7 @@ from projsync.ledger.model import JournalLine, ProjectStatus, TransactionKind
 from projsync.ledger.posting import post_journal, reverse_transaction
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
+from projsync.ledger.sources import AlreadyPosted
 from projsync.ledger.tables import journals, transactions
 
 MARCH_2 = dt.date(2026, 3, 2)
@@ -185,6 +186,20 @@ def test_posting__bad_line_is_refused_with_its_reason(
         )
         message = "line 1: category Travel is a expense category, not hour"
     assert refused(ledger.store, [line]) == [message]
+
+
+def test_posting__a_journal_of_an_outside_entry_is_posted_once(ledger: LedgerService) -> None:
+    source = "redmine time entry 42"
+    first = post_journal(ledger.store, [hours("2")], source=source, once=True)
+    before = count_rows(ledger.store)
+    with pytest.raises(AlreadyPosted) as caught:
+        post_journal(ledger.store, [hours("2")], source=source, once=True)
+    assert caught.value.journal == first.journal
+    assert [str(p) for p in caught.value.problems] == [
+        f"{source}: was posted already, as journal {first.journal}"
+    ]
+    assert count_rows(ledger.store) == before
+    post_journal(ledger.store, [hours("2")], source=source)  # not once: any number of times
 
 
 def test_posting__finished_project_takes_no_postings(ledger: LedgerService) -> None:

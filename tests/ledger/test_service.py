@@ -11,6 +11,8 @@ from projsync.errors import InputError
 from projsync.ledger.changes import changes_since, current_version
 from projsync.ledger.model import (
     Activity,
+    Category,
+    CategoryKind,
     Company,
     JournalLine,
     Project,
@@ -21,6 +23,11 @@ from projsync.ledger.model import (
 )
 from projsync.ledger.posting import post_journal
 from projsync.ledger.service import LedgerService
+
+
+def current_version_of(ledger: LedgerService) -> int:
+    with ledger.store.read() as conn:
+        return current_version(conn)
 
 
 def test_company__duplicate_and_bad_currency_are_refused(ledger: LedgerService) -> None:
@@ -159,6 +166,27 @@ def test_worker__price_history_is_kept_in_date_order(ledger: LedgerService) -> N
     ]
 
 
+def test_worker__a_price_set_again_for_its_date_replaces_it_with_a_new_version(
+    ledger: LedgerService,
+) -> None:
+    since = current_version_of(ledger)
+    ledger.set_worker_price(
+        WorkerPrice(
+            worker="W1",
+            valid_from=dt.date(2026, 7, 1),
+            cost_price=Decimal("56"),
+            sales_price=Decimal("131"),
+        )
+    )
+    prices = ledger.worker_prices("W1")
+    assert [(p.valid_from, p.cost_price) for p in prices] == [
+        (dt.date(2026, 1, 1), Decimal("50.0000")),
+        (dt.date(2026, 7, 1), Decimal("56.0000")),
+    ]
+    changed = changes_since(ledger.store, "worker_price", since)
+    assert [change.key for change in changed] == [("W1", "2026-07-01")]
+
+
 def test_worker__unknown_company_and_negative_price_are_refused(ledger: LedgerService) -> None:
     price = WorkerPrice(
         worker="W3",
@@ -177,6 +205,29 @@ def test_worker__unknown_company_and_negative_price_are_refused(ledger: LedgerSe
                 sales_price=Decimal("2"),
             )
         )
+
+
+def test_worker__a_worker_added_twice_is_refused(ledger: LedgerService) -> None:
+    price = WorkerPrice(
+        worker="W1",
+        valid_from=dt.date(2026, 1, 1),
+        cost_price=Decimal("1"),
+        sales_price=Decimal("2"),
+    )
+    with pytest.raises(InputError, match="worker W1: already exists"):
+        ledger.add_worker(Worker(id="W1", company="DEMO", name="Again"), price)
+
+
+def test_category__one_created_on_first_use_keeps_the_kind_of_that_use(
+    ledger: LedgerService,
+) -> None:
+    # "Design" came with activity P1/A1 as an hour category
+    with pytest.raises(InputError, match=r"category Design: already exists \(hour\)"):
+        ledger.add_category(Category(id="Design", kind=CategoryKind.EXPENSE))
+    ledger.add_category(Category(id="Travel", kind=CategoryKind.EXPENSE))
+    with pytest.raises(InputError, match="category Travel is a expense category, not hour"):
+        ledger.add_activity(Activity(project="P2", number="B2", name="Trips", category="Travel"))
+    assert ledger.add_category(Category(id="Fees", kind=CategoryKind.FEE)).kind is CategoryKind.FEE
 
 
 def test_worker__integration_flag_is_kept(ledger: LedgerService) -> None:
