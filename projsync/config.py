@@ -14,7 +14,10 @@ from pathlib import Path
 
 from projsync.errors import ConfigurationError
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "Settings", "load_settings"]
+
+DEFAULT_BUSY_TIMEOUT = 30.0
+"""Seconds a store waits for a lock or a connection unless told otherwise."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,6 +51,9 @@ class Settings:
     redmine_namespace: str = ""
     """Prefix of the project identifiers and user logins projsync gives Redmine,
     so that several installations can share one server."""
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    """Seconds a store waits for another writer's lock (SQLite) or a new
+    connection (PostgreSQL) before a command gives up with exit code 4."""
 
 
 PLAN_SIDES = ("builtin", "redmine")
@@ -89,7 +95,25 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if env.get(env_key):
             values[key] = env[env_key]
     plan = _plan_settings(config_path, env)
-    return Settings(home=home, **values, **plan)
+    wait = _busy_timeout(
+        from_file.get("busy_timeout"), env.get("PROJSYNC_BUSY_TIMEOUT"), config_path
+    )
+    return Settings(home=home, **values, **plan, busy_timeout=wait)
+
+
+def _busy_timeout(in_file: object, in_env: str | None, path: Path) -> float:
+    """``PROJSYNC_BUSY_TIMEOUT`` or ``busy_timeout`` in ``[stores]``: seconds, 0.1 to 3600."""
+    given, where = (in_env, "PROJSYNC_BUSY_TIMEOUT") if in_env else (in_file, f"{path} [stores]")
+    if given is None:
+        return DEFAULT_BUSY_TIMEOUT
+    text = str(given).strip()
+    plain = text.replace(".", "", 1)
+    seconds = float(text) if plain.isascii() and plain.isdigit() else 0.0
+    if not 0.1 <= seconds <= 3600:
+        raise ConfigurationError(
+            f"busy_timeout {given!r} ({where}) is not a number of seconds from 0.1 to 3600"
+        )
+    return seconds
 
 
 def _plan_settings(path: Path, env: dict[str, str]) -> dict[str, str]:
@@ -134,7 +158,7 @@ def _read_toml(path: Path) -> dict[str, object]:
     stores = data.get("stores", {})
     if not isinstance(stores, dict):
         raise ConfigurationError(f"{path}: [stores] must be a table")
-    unknown = sorted(set(stores) - set(_KEYS))
+    unknown = sorted(set(stores) - set(_KEYS) - {"busy_timeout"})
     if unknown:
         raise ConfigurationError(f"{path}: unknown keys in [stores]: {', '.join(unknown)}")
     return stores

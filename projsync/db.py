@@ -4,6 +4,12 @@ Each part (ledger, plan, sync) owns one store: its own SQLite file under
 ``$PROJSYNC_HOME`` by default, or its own schema of a PostgreSQL database when
 its URL says so. This module opens stores and runs their Alembic history; it
 knows no table of any part.
+
+A store out of reach is a ``RetriableError`` saying which store and why,
+wherever it shows (opening, reading, writing, committing): a SQLite file
+locked by another writer past the store's wait, a file that cannot be opened,
+a PostgreSQL server that cannot be reached or closed the connection. Any
+other database error keeps its own class.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,10 +27,11 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import Dialect, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.sql.dml import UpdateBase
 
+from projsync.config import DEFAULT_BUSY_TIMEOUT
 from projsync.errors import ConfigurationError, RetriableError
 
 __all__ = ["SQLITE_CACHE_KIB", "Store", "insert_many", "open_store"]
@@ -170,18 +178,30 @@ def _converted(values: list[object], processor: Callable[[Any], Any]) -> list[ob
     return converted
 
 
-def open_store(part: str, url: str, schema: str, *, upgrade: bool = True) -> Store:
-    """Open the store of ``part`` at ``url``; create it and migrate it when asked."""
+def open_store(
+    part: str,
+    url: str,
+    schema: str,
+    *,
+    upgrade: bool = True,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+) -> Store:
+    """Open the store of ``part`` at ``url``; create it and migrate it when asked.
+    ``busy_timeout``: seconds to wait for a lock or a connection before giving up."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigurationError(f"{part} store: malformed database URL: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(
-            url, parsed.database, SQLITE_CACHE_KIB.get(part, _SQLITE_CACHE_DEFAULT_KIB)
+            part,
+            url,
+            parsed.database,
+            SQLITE_CACHE_KIB.get(part, _SQLITE_CACHE_DEFAULT_KIB),
+            busy_timeout,
         )
     elif parsed.get_backend_name() == "postgresql":
-        engine = _postgresql_engine(part, url, schema)
+        engine = _postgresql_engine(part, url, schema, busy_timeout)
     else:
         raise ConfigurationError(
             f"{part} store: unsupported database {parsed.get_backend_name()!r} "
@@ -191,17 +211,29 @@ def open_store(part: str, url: str, schema: str, *, upgrade: bool = True) -> Sto
     if upgrade:
         try:
             store.upgrade()
+        except RetriableError:
+            engine.dispose()
+            raise
         except OperationalError as exc:
             engine.dispose()
             raise RetriableError(f"{part} store: cannot reach the database: {exc.orig}") from exc
     return store
 
 
-def _sqlite_engine(url: str, database: str | None, cache_kib: int) -> Engine:
+def _sqlite_engine(
+    part: str, url: str, database: str | None, cache_kib: int, busy_timeout: float
+) -> Engine:
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"{part} store: cannot create the folder {folder}: {exc.strerror}"
+            ) from exc
     # Posting hands the connection to a writer thread (never two at once).
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
+    _say_when_out_of_reach(engine, part, busy_timeout)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -224,18 +256,61 @@ def _sqlite_engine(url: str, database: str | None, cache_kib: int) -> Engine:
     return engine
 
 
-def _postgresql_engine(part: str, url: str, schema: str) -> Engine:
+def _postgresql_engine(part: str, url: str, schema: str, busy_timeout: float) -> Engine:
     if not _SCHEMA_NAME.match(schema):
         raise ConfigurationError(f"{part} store: schema name {schema!r} is not a plain identifier")
     # The search path is set at connection start-up, outside any transaction,
-    # so a rollback can never undo it.
-    engine = create_engine(
-        url, connect_args={"options": f"-c search_path={schema}"}, pool_pre_ping=True
-    )
+    # so a rollback can never undo it. libpq waits at least 2 s for a connection.
+    connect_args: dict[str, object] = {"options": f"-c search_path={schema}"}
+    if "connect_timeout" not in make_url(url).query:
+        connect_args["connect_timeout"] = max(2, round(busy_timeout))
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    _say_when_out_of_reach(engine, part, busy_timeout)
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    except RetriableError:
+        engine.dispose()
+        raise
     except OperationalError as exc:
         engine.dispose()
         raise RetriableError(f"{part} store: cannot reach the database: {exc.orig}") from exc
     return engine
+
+
+_SQLITE_LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_POSTGRESQL_GONE = {"57P01", "57P02", "57P03", "53300"}
+"""Shut down, crashed, starting up, too many connections (besides class 08,
+connection exceptions, and errors with no state: the server never answered)."""
+
+
+def _say_when_out_of_reach(engine: Engine, part: str, busy_timeout: float) -> None:
+    """Turn a database error that means the store is out of reach into a
+    ``RetriableError`` that says which store and why; leave every other one be."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        if context.is_pre_ping:  # the pool reconnects by itself
+            return
+        reason = _out_of_reach(context.original_exception, busy_timeout)
+        if reason is not None:
+            raise RetriableError(f"{part} store: {reason}") from context.sqlalchemy_exception
+
+
+def _out_of_reach(error: BaseException, busy_timeout: float) -> str | None:
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code
+        if code in _SQLITE_LOCKED:
+            return (
+                f"the database is locked by another writer; gave up after waiting "
+                f"{busy_timeout:g} s"
+            )
+        if code == sqlite3.SQLITE_CANTOPEN:
+            return f"cannot open the database file: {error}"
+        return None
+    state = getattr(error, "sqlstate", "")
+    if type(error).__module__.startswith("psycopg") and (
+        state is None or state.startswith("08") or state in _POSTGRESQL_GONE
+    ):
+        return f"cannot reach the database: {str(error).strip()}"
+    return None

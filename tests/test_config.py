@@ -50,3 +50,18 @@ def test_config__redmine_plan_side_from_the_file_and_the_environment(tmp_path: P
 def test_config__unknown_plan_side_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match=r"plan side 'jira'.*none of builtin, redmine"):
         load_settings({"PROJSYNC_HOME": str(tmp_path), "PROJSYNC_PLAN": "jira"})
+
+
+def test_config__the_stores_wait_comes_from_the_environment_or_the_file(tmp_path: Path) -> None:
+    assert load_settings({"PROJSYNC_HOME": str(tmp_path)}).busy_timeout == 30.0
+    (tmp_path / "projsync.toml").write_text("[stores]\nbusy_timeout = 5\n")
+    assert load_settings({"PROJSYNC_HOME": str(tmp_path)}).busy_timeout == 5.0
+    env = {"PROJSYNC_HOME": str(tmp_path), "PROJSYNC_BUSY_TIMEOUT": "0.5"}
+    assert load_settings(env).busy_timeout == 0.5
+
+
+@pytest.mark.parametrize("wait", ["0", "-1", "1e3", "NaN", "٥", "99999", "soon"])
+def test_config__a_wait_that_is_not_plain_seconds_is_refused(tmp_path: Path, wait: str) -> None:
+    env = {"PROJSYNC_HOME": str(tmp_path), "PROJSYNC_BUSY_TIMEOUT": wait}
+    with pytest.raises(ConfigurationError, match="PROJSYNC_BUSY_TIMEOUT"):
+        load_settings(env)

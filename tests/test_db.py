@@ -1,17 +1,23 @@
-"""Bulk inserts: every row lands with its own values and the values all share,
-converted by the columns' types, on SQLite and on PostgreSQL."""
+"""Stores: bulk inserts land every row with its own values and the values all
+share, on SQLite and on PostgreSQL; a store out of reach (locked past its wait,
+a file that cannot be opened, a server that does not answer) is a retriable
+error naming the store, and every other database error keeps its class."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
-from projsync.db import Store, insert_many
+from projsync.db import Store, insert_many, open_store
+from projsync.errors import RetriableError
 from projsync.plan.entities import PlanProject, PlanTask
 from projsync.plan.service import PlanService
 from projsync.plan.tables import actuals
@@ -97,3 +103,45 @@ def test_insert_many__shared_decimal_is_converted_for_every_row(plan_store: Stor
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def test_open_store__a_store_locked_by_another_writer_is_retriable_after_the_wait(
+    tmp_path: Path,
+) -> None:
+    store = open_store("ledger", f"sqlite:///{tmp_path / 'ledger.db'}", "ledger", busy_timeout=0.2)
+    other = sqlite3.connect(tmp_path / "ledger.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(RetriableError) as caught, store.write() as conn:
+            conn.execute(text("UPDATE change_sequence SET value = value"))
+        assert time.monotonic() - started >= 0.2
+        assert str(caught.value) == (
+            "ledger store: the database is locked by another writer; gave up after waiting 0.2 s"
+        )
+        with store.read() as conn:  # readers are not held up
+            assert conn.execute(text("SELECT count(*) FROM companies")).scalar_one() == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with store.write() as conn:
+        conn.execute(text("UPDATE change_sequence SET value = value"))
+    store.dispose()
+
+
+def test_open_store__a_file_that_cannot_be_opened_is_retriable(tmp_path: Path) -> None:
+    with pytest.raises(RetriableError, match="plan store: cannot open the database file"):
+        open_store("plan", f"sqlite:///{tmp_path}", "plan")  # a folder, not a file
+
+
+def test_open_store__an_unreachable_postgresql_is_retriable_naming_the_store() -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/test"  # nothing listens on port 1
+    with pytest.raises(RetriableError, match="sync store: cannot reach the database"):
+        open_store("sync", url, "sync", busy_timeout=2)
+
+
+def test_open_store__other_database_errors_keep_their_own_class(tmp_path: Path) -> None:
+    store = open_store("ledger", f"sqlite:///{tmp_path / 'ledger.db'}", "ledger")
+    with pytest.raises(OperationalError, match="no such table"), store.read() as conn:
+        conn.execute(text("SELECT * FROM no_such_table"))
+    store.dispose()

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import CheckConstraint, Connection, inspect, text
 
 import projsync.migrations
 from projsync.db import Store, open_store
+from projsync.errors import ConfigurationError
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import metadata as ledger_metadata
 from projsync.plan.tables import metadata as plan_metadata
@@ -52,6 +54,45 @@ def test_migrations__projects_keep_their_dates_and_gain_empty_projected_dates(
     assert (project.start, project.end) == (dt.date(2026, 3, 2), dt.date(2026, 9, 30))
     assert (project.projected_start, project.projected_end) == (None, None)
     store.dispose()
+
+
+def test_migrations__ledger_history_holds_the_declared_check_constraints(
+    ledger_store: Store,
+) -> None:
+    found = inspect(ledger_store.engine)
+    for table in ledger_metadata.sorted_tables:
+        declared = {c.name for c in table.constraints if isinstance(c, CheckConstraint)}
+        assert {c["name"] for c in found.get_check_constraints(table.name)} == declared
+
+
+def test_migrations__rows_kept_through_the_range_constraints(tmp_path: Path) -> None:
+    store = _ledger_at_0004(tmp_path, cost="12345")
+    store.upgrade()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT id, cost FROM transactions")).all() == [(1, 12345)]
+    store.dispose()
+
+
+def test_migrations__a_row_out_of_range_stops_the_upgrade_naming_it(tmp_path: Path) -> None:
+    store = _ledger_at_0004(tmp_path, cost="9e999")  # an infinite REAL, as 1e400 once posted
+    with pytest.raises(ConfigurationError, match=r"ledger store: transactions 1 hold numbers"):
+        store.upgrade()
+    store.dispose()
+
+
+def _ledger_at_0004(tmp_path: Path, *, cost: str) -> Store:
+    """A ledger of revision 0004 holding one transaction of the given cost."""
+    store = open_store("ledger", f"sqlite:///{tmp_path / 'ledger.db'}", "ledger", upgrade=False)
+    _upgrade_to(store, "0004")
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO transactions (id, journal_id, kind, project_id, activity_number,"
+                " date, hours, cost, revenue, category_id, version)"
+                f" VALUES (1, 1, 'expense', 'P1', 'A1', '2026-03-02', 0, {cost}, 0, 'Travel', 1)"
+            )
+        )
+    return store
 
 
 def test_migrations__plan_history_matches_its_tables(plan_store: Store) -> None:

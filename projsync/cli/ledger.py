@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
-from projsync.cli.parsing import parse_date, parse_decimal
+from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.stores import ledger_store, sync_store
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import forecasts as forecast_service
@@ -30,6 +30,7 @@ from projsync.ledger.model import (
     Worker,
     WorkerPrice,
 )
+from projsync.ledger.numbers import HOURS, MONEY, PRICE
 from projsync.ledger.posting import PostingResult, post_journal, reverse_transaction
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.seed import SeedPlan, seed_ledger
@@ -235,7 +236,7 @@ def activity_add(
             category=category,
             start=_optional_date(start, "--start"),
             end=_optional_date(end, "--end"),
-            planned_hours=parse_decimal(planned_hours, "--planned-hours"),
+            planned_hours=parse_decimal(planned_hours, "--planned-hours", HOURS),
         )
         emit(_service().add_activity(activity), as_json=as_json, title="activity")
 
@@ -260,7 +261,7 @@ def activity_update(
             "category": category,
             "start": _optional_date(start, "--start"),
             "end": _optional_date(end, "--end"),
-            "planned_hours": parse_decimal(planned_hours, "--planned-hours")
+            "planned_hours": parse_decimal(planned_hours, "--planned-hours", HOURS)
             if planned_hours is not None
             else None,
         }
@@ -314,8 +315,8 @@ def worker_add(
         price = WorkerPrice(
             worker=worker_id,
             valid_from=parse_date(from_, "--from"),
-            cost_price=parse_decimal(cost_price, "--cost-price", 4),
-            sales_price=parse_decimal(sales_price, "--sales-price", 4),
+            cost_price=parse_decimal(cost_price, "--cost-price", PRICE),
+            sales_price=parse_decimal(sales_price, "--sales-price", PRICE),
         )
         worker = Worker(id=worker_id, company=company, name=name, calendar=calendar)
         emit(_service().add_worker(worker, price), as_json=as_json, title="worker")
@@ -334,8 +335,8 @@ def worker_price(
         price = WorkerPrice(
             worker=worker_id,
             valid_from=parse_date(from_, "--from"),
-            cost_price=parse_decimal(cost_price, "--cost-price", 4),
-            sales_price=parse_decimal(sales_price, "--sales-price", 4),
+            cost_price=parse_decimal(cost_price, "--cost-price", PRICE),
+            sales_price=parse_decimal(sales_price, "--sales-price", PRICE),
         )
         emit(_service().set_worker_price(price), as_json=as_json, title="price")
 
@@ -432,7 +433,7 @@ def post_hours(
             activity=activity,
             worker=worker,
             date=parse_date(date, "--date"),
-            hours=parse_decimal(hours, "--hours"),
+            hours=parse_decimal(hours, "--hours", HOURS),
             category=category,
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
@@ -457,7 +458,7 @@ def post_expense(
             project=project,
             activity=activity,
             date=parse_date(date, "--date"),
-            amount=parse_decimal(amount, "--amount"),
+            amount=parse_decimal(amount, "--amount", MONEY),
             category=category,
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
@@ -480,7 +481,7 @@ def post_fee(
             project=project,
             activity=activity,
             date=parse_date(date, "--date"),
-            amount=parse_decimal(amount, "--amount"),
+            amount=parse_decimal(amount, "--amount", MONEY),
             category=category,
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
@@ -507,7 +508,9 @@ def journal_post(
 
 @app.command("reverse")
 def reverse(
-    transaction_id: Annotated[int, typer.Argument(metavar="TRANSACTION_ID")],
+    transaction_id: Annotated[
+        int, typer.Argument(metavar="TRANSACTION_ID", min=1, max=LARGEST_KEY)
+    ],
     date: Annotated[
         str | None, typer.Option(help="Date of the reversal (default: the original's).")
     ] = None,
@@ -542,7 +545,9 @@ def transactions(
     worker: Annotated[str | None, typer.Option()] = None,
     since: Annotated[str | None, typer.Option("--from", help="From date.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="To date.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many.", min=1, max=LARGEST_KEY)
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """List posted transactions, oldest first."""
@@ -595,8 +600,8 @@ def forecast_add(
             activity=activity,
             date=parse_date(date, "--date"),
             worker=worker,
-            hours=parse_decimal(hours, "--hours") if hours is not None else None,
-            amount=parse_decimal(amount, "--amount") if amount is not None else None,
+            hours=parse_decimal(hours, "--hours", HOURS) if hours is not None else None,
+            amount=parse_decimal(amount, "--amount", MONEY) if amount is not None else None,
         )
         emit(forecast, as_json=as_json, title="forecast")
 
@@ -615,7 +620,9 @@ def forecast_list(
 
 
 @forecast_app.command("delete")
-def forecast_delete(forecast_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def forecast_delete(
+    forecast_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_KEY)],
+) -> None:
     """Delete a forecast."""
     with fail_cleanly():
         forecast_service.delete_forecast(ledger_store(), forecast_id)
@@ -676,7 +683,9 @@ def seed(
 @app.command("changes")
 def changes(
     entity: Annotated[str, typer.Argument(help=f"One of: {', '.join(ENTITIES)}.")],
-    since: Annotated[int, typer.Option(help="Only changes after this version.")] = 0,
+    since: Annotated[
+        int, typer.Option(help="Only changes after this version.", min=0, max=LARGEST_KEY)
+    ] = 0,
     as_json: Json = False,
 ) -> None:
     """The change feed: what changed after a version, deletions included."""

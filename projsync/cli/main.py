@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from projsync import __version__
 from projsync.cli import ledger, plan, redmine, sync, web
@@ -11,7 +14,23 @@ from projsync.cli.output import fail_cleanly, stdout
 from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
 
+
+class _TextArguments(TyperGroup):
+    """Refuses, as a usage error, an argument that is not text: what a shell
+    hands Python for bytes that are not UTF-8 (``$'\\xff'`` arrives as a lone
+    surrogate) can be neither stored nor printed."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise typer.BadParameter(f"{arg!r} is not UTF-8 text", ctx) from None
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=_TextArguments,
     help="projsync: project accounting and project scheduling, kept in two-way sync.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

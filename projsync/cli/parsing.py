@@ -1,28 +1,32 @@
-"""Values typed on the command line, turned into domain values or clear refusals."""
+"""Values typed on the command line, turned into domain values or clear refusals.
+
+Numbers are read as every number entering the ledger is
+(``projsync.ledger.numbers``): the same notation and range on the command
+line as in a journal file or the API.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from projsync.errors import InputError, Problem, refusal
+from projsync.ledger.numbers import NumberRefused, Quantity, read_decimal
 
-__all__ = ["parse_date", "parse_decimal"]
+__all__ = ["LARGEST_KEY", "parse_date", "parse_decimal"]
+
+LARGEST_KEY = 2**63 - 1
+"""The largest id, version or count a store holds (a signed 64-bit integer):
+the upper bound of every integer option, so that a larger one is a usage error
+rather than a failure of the database driver."""
 
 
-def parse_decimal(text: str, option: str, places: int = 2) -> Decimal:
-    """A number with at most ``places`` decimal places."""
+def parse_decimal(text: str, option: str, quantity: Quantity) -> Decimal:
+    """A plain decimal number of the quantity's places, within the ledger's range."""
     try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise refusal(option, f"{text!r} is not a number") from None
-    if not value.is_finite():
-        raise refusal(option, f"{text!r} is not a number")
-    if value != value.quantize(Decimal(1).scaleb(-places)):
-        raise InputError(
-            [Problem(where=option, what=f"{text!r} has more than {places} decimal places")]
-        )
-    return value
+        return read_decimal(text, quantity)
+    except NumberRefused as exc:
+        raise refusal(option, str(exc)) from None
 
 
 def parse_date(text: str, option: str) -> dt.date:

@@ -9,10 +9,11 @@ import typer
 
 from projsync.cli import msproject
 from projsync.cli.output import emit, fail_cleanly, plain, stdout
-from projsync.cli.parsing import parse_date, parse_decimal
-from projsync.cli.plan_parsing import parse_after, parse_minutes, parse_moment
+from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
+from projsync.cli.plan_parsing import MOST_UNITS, parse_after, parse_minutes, parse_moment
 from projsync.cli.stores import plan_store
 from projsync.errors import InputError, Problem, refusal
+from projsync.ledger.numbers import MONEY, PRICE
 from projsync.plan import calendars as calendar_store
 from projsync.plan import fields as field_store
 from projsync.plan.changes import ENTITIES, changes_since
@@ -268,7 +269,9 @@ def resource_add(
     rate: Annotated[str, typer.Option(help="Standard rate per hour.")] = "0",
     overtime_rate: Annotated[str, typer.Option()] = "0",
     cost_per_use: Annotated[str, typer.Option()] = "0",
-    max_units: Annotated[int, typer.Option(help="Percent: 100 is one full-time person.")] = 100,
+    max_units: Annotated[
+        int, typer.Option(help="Percent: 100 is one full-time person.", max=MOST_UNITS)
+    ] = 100,
     type_: Annotated[ResourceType, typer.Option("--type")] = ResourceType.WORK,
     calendar: Annotated[str | None, typer.Option()] = None,
     as_json: Json = False,
@@ -279,9 +282,9 @@ def resource_add(
             id=resource_id,
             name=name,
             type=type_,
-            standard_rate=parse_decimal(rate, "--rate", 4),
-            overtime_rate=parse_decimal(overtime_rate, "--overtime-rate", 4),
-            cost_per_use=parse_decimal(cost_per_use, "--cost-per-use"),
+            standard_rate=parse_decimal(rate, "--rate", PRICE),
+            overtime_rate=parse_decimal(overtime_rate, "--overtime-rate", PRICE),
+            cost_per_use=parse_decimal(cost_per_use, "--cost-per-use", MONEY),
             max_units=max_units,
             calendar=calendar,
         )
@@ -309,7 +312,9 @@ def assign(
     project: Annotated[str, typer.Argument(metavar="PROJECT")],
     task_id: Annotated[str, typer.Argument(metavar="TASK")],
     resource_id: Annotated[str, typer.Argument(metavar="RESOURCE")],
-    units: Annotated[int, typer.Option(help="Percent of the resource's time.")] = 100,
+    units: Annotated[
+        int, typer.Option(help="Percent of the resource's time.", max=MOST_UNITS)
+    ] = 100,
     work: Annotated[str | None, typer.Option(help="Work of this resource, e.g. 16h.")] = None,
     contour: Annotated[
         str | None,
@@ -440,7 +445,7 @@ def calendar_exception(
 def calendar_holidays(
     calendar: Annotated[str, typer.Argument(metavar="CALENDAR")],
     country: Annotated[str, typer.Option(help="ISO country code, e.g. FR.")],
-    year: Annotated[list[int], typer.Option(help="Year; repeat for several.")],
+    year: Annotated[list[int], typer.Option(help="Year; repeat for several.", min=1900, max=2999)],
 ) -> None:
     """Add a country's public holidays as non-working days."""
     with fail_cleanly():
@@ -523,7 +528,7 @@ def budget(
             project,
             task_id,
             work=parse_minutes(work, "--work")[0],
-            cost=parse_decimal(cost, "--cost"),
+            cost=parse_decimal(cost, "--cost", MONEY),
         )
         stdout.print(f"budget of {project}/{task_id} set")
 
@@ -546,8 +551,8 @@ def actual(
             resource=resource,
             day=parse_date(date, "--date"),
             actual_work=parse_minutes(work, "--work")[0],
-            actual_cost=parse_decimal(cost, "--cost"),
-            revenue=parse_decimal(revenue, "--revenue"),
+            actual_cost=parse_decimal(cost, "--cost", MONEY),
+            revenue=parse_decimal(revenue, "--revenue", MONEY),
         )
         record_actuals(plan_store(), [entry])
         stdout.print(f"actuals of {project}/{task_id} on {entry.day} recorded")
@@ -689,7 +694,7 @@ def _task_row(view: TaskView) -> dict[str, object]:
 @app.command("changes")
 def changes(
     entity: Annotated[str, typer.Argument(help=f"One of: {', '.join(ENTITIES)}.")],
-    since: Annotated[int, typer.Option()] = 0,
+    since: Annotated[int, typer.Option(min=0, max=LARGEST_KEY)] = 0,
     as_json: Json = False,
 ) -> None:
     """The plan server's change feed after a version."""

@@ -10,7 +10,14 @@ from projsync.plan.duration import parse_duration
 from projsync.plan.entities import PlanLink
 from projsync.plan.model import DependencyType, DurationError, LagKind
 
-__all__ = ["parse_after", "parse_minutes", "parse_moment"]
+__all__ = ["LONGEST_MINUTES", "MOST_UNITS", "parse_after", "parse_minutes", "parse_moment"]
+
+LONGEST_MINUTES = 60_000_000
+"""A million hours: the longest duration, work or lag typed (longer ones
+would be scheduled past the calendar's last year)."""
+MOST_UNITS = 1_000_000
+"""Percent: the most units of a resource or an assignment (ten thousand people)."""
+MOST_LAG_PERCENT = 10_000
 
 DAY_START = dt.time(8, 0)
 DAY_END = dt.time(17, 0)
@@ -41,6 +48,8 @@ def parse_minutes(text: str, option: str) -> tuple[int, bool]:
         raise refusal(option, str(exc)) from None
     if duration.minutes < 0:
         raise refusal(option, f"{text!r} is negative")
+    if duration.minutes > LONGEST_MINUTES:
+        raise refusal(option, f"{text!r} is longer than a million hours")
     return duration.minutes, duration.elapsed
 
 
@@ -73,14 +82,17 @@ def _lag(text: str | None, item: str) -> tuple[int, LagKind]:
     if not text:
         return 0, LagKind.WORKING
     if text.endswith("%"):
-        try:
-            return int(text[:-1]), LagKind.PERCENT
-        except ValueError:
-            raise InputError(
-                [Problem(where="--after", what=f"cannot read lag of {item!r}")]
-            ) from None
+        digits = text[1:-1]  # after the sign
+        plain = digits.isascii() and digits.isdigit() and len(digits) <= 5
+        if not plain or int(digits) > MOST_LAG_PERCENT:
+            raise refusal(
+                "--after", f"cannot read lag of {item!r} (a percent up to {MOST_LAG_PERCENT:,})"
+            )
+        return int(text[:-1]), LagKind.PERCENT
     try:
         duration = parse_duration(text)
     except DurationError as exc:
         raise refusal("--after", f"{item!r}: {exc}") from None
+    if abs(duration.minutes) > LONGEST_MINUTES:
+        raise refusal("--after", f"{item!r}: the lag is longer than a million hours")
     return duration.minutes, LagKind.ELAPSED if duration.elapsed else LagKind.WORKING

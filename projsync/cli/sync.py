@@ -11,6 +11,7 @@ import typer
 from sqlalchemy import select
 
 from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, stdout
+from projsync.cli.parsing import LARGEST_KEY
 from projsync.cli.redmine import plan_connector, post_redmine_time_entries
 from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
@@ -54,8 +55,10 @@ def log(
     entity: Annotated[
         str | None, typer.Option(help="Only this entity key (or keys under it).")
     ] = None,
-    run_id: Annotated[int | None, typer.Option("--run", help="Only this run.")] = None,
-    limit: Annotated[int, typer.Option()] = 200,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Only this run.", min=1, max=LARGEST_KEY)
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=LARGEST_KEY)] = 200,
     as_json: Json = False,
 ) -> None:
     """The integration log, newest first."""
@@ -66,7 +69,7 @@ def log(
 
 
 @app.command("retry")
-def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
+def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID", min=1, max=LARGEST_KEY)]) -> None:
     """Resynchronize a failed (or cancelled) entry at the next run."""
     with fail_cleanly():
         resync_entry(sync_store(), entry)
@@ -75,7 +78,10 @@ def retry(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
 
 @app.command("resolve")
 def resolve(
-    entry: Annotated[int, typer.Argument(metavar="LOG_ID", help="The conflict's log entry.")],
+    entry: Annotated[
+        int,
+        typer.Argument(metavar="LOG_ID", help="The conflict's log entry.", min=1, max=LARGEST_KEY),
+    ],
     keep: Annotated[
         str | None,
         typer.Option("--keep", help="ledger or plan: whose value stands.", metavar="SIDE"),
@@ -128,7 +134,7 @@ def resync(
 
 
 @app.command("cancel")
-def cancel(entry: Annotated[int, typer.Argument(metavar="LOG_ID")]) -> None:
+def cancel(entry: Annotated[int, typer.Argument(metavar="LOG_ID", min=1, max=LARGEST_KEY)]) -> None:
     """Stop retrying a failed or waiting entry."""
     with fail_cleanly():
         cancel_entry(sync_store(), entry)
@@ -140,7 +146,9 @@ def watch(
     interval: Annotated[
         float | None, typer.Option(help="Seconds between runs (default: settings).")
     ] = None,
-    runs_: Annotated[int | None, typer.Option("--runs", help="Stop after this many runs.")] = None,
+    runs_: Annotated[
+        int | None, typer.Option("--runs", help="Stop after this many runs.", min=1)
+    ] = None,
 ) -> None:
     """Synchronize again and again, every interval, until stopped (Ctrl-C)."""
     import time

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from projsync.cli.output import emit, fail_cleanly, plain, stdout
+from projsync.cli.parsing import LARGEST_KEY
 from projsync.cli.stores import ledger_store
 from projsync.config import load_settings
 from projsync.db import Store, open_store
@@ -28,7 +29,9 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 @cache
 def web_store() -> Store:
     settings = load_settings()
-    return open_store("web", settings.web_url, settings.web_schema)
+    return open_store(
+        "web", settings.web_url, settings.web_schema, busy_timeout=settings.busy_timeout
+    )
 
 
 def _access() -> AccessService:
@@ -37,7 +40,7 @@ def _access() -> AccessService:
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65_535)] = 8000,
     sync: Annotated[
         bool, typer.Option("--sync/--no-sync", help="Run the sync in the background.")
     ] = True,
@@ -157,7 +160,8 @@ def token_create(
     login: Annotated[str, typer.Argument(metavar="LOGIN")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "api",
     days: Annotated[
-        int | None, typer.Option(help="Valid for this many days (default: no end).")
+        int | None,
+        typer.Option(help="Valid for this many days (default: no end).", min=1, max=36_500),
     ] = None,
     as_json: Json = False,
 ) -> None:
@@ -187,7 +191,9 @@ def token_list(
 
 
 @tokens_app.command("revoke")
-def token_revoke(token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID")]) -> None:
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID", min=1, max=LARGEST_KEY)],
+) -> None:
     """Revoke an API token."""
     with fail_cleanly():
         _access().revoke_token(token_id)

@@ -18,16 +18,17 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Connection, func, insert, select, update
 
-from projsync.columns import from_units, to_units
+from projsync.columns import from_units
 from projsync.db import Store, insert_many
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions, tombstone, untombstone_all
 from projsync.ledger.model import Forecast, ForecastKind
+from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, checked_units
 from projsync.ledger.pricing import PriceList, amount_for_hours
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import activities, forecasts
-from projsync.ledger.validation import Facts
+from projsync.ledger.validation import Facts, date_out_of_range
 
 __all__ = [
     "add_forecast",
@@ -227,6 +228,11 @@ def _restate_budget(conn: Connection, project: str, activity: str) -> None:
         )
     ).scalar_one()
     total = Decimal("0.00") if total is None else total
+    if total > MONEY.limit:
+        raise refusal(
+            f"activity {project}/{activity}",
+            f"the cost of its forecasts would come to {total:,}, more than {MONEY.limit:,}",
+        )
     if conn.execute(select(activities.c.budget_cost).where(of_activity)).scalar_one() != total:
         conn.execute(
             update(activities)
@@ -258,13 +264,13 @@ def _priced(
 ) -> Forecast:
     where = f"forecast {draft.project}/{draft.activity}"
     LedgerService(store).activity_in(conn, draft.project, draft.activity, lock=True)
+    if what := date_out_of_range(draft.date):
+        raise refusal(where, what)
     if draft.kind is ForecastKind.HOUR:
         if draft.worker is None or hours is None:
             raise InputError(
                 [Problem(where=where, what="an hour forecast needs a worker and hours")]
             )
-        if hours <= 0:
-            raise refusal(where, "hours must be more than zero")
         prices = Facts(conn).prices(draft.worker)
         if prices is None:
             raise refusal(where, f"unknown worker {draft.worker}")
@@ -272,7 +278,11 @@ def _priced(
         if isinstance(priced, Problem):
             raise InputError([priced])
         return priced
-    if amount is None or amount <= 0 or draft.worker is not None:
+    try:
+        units = None if amount is None else checked_units(amount, MONEY)
+    except NumberRefused as exc:
+        raise refusal(where, f"amount: {exc}") from None
+    if units is None or units <= 0 or draft.worker is not None:
         raise InputError(
             [
                 Problem(
@@ -281,7 +291,7 @@ def _priced(
                 )
             ]
         )
-    value = from_units(to_units(amount, 2), 2)
+    value = from_units(units, 2)
     if draft.kind is ForecastKind.EXPENSE:
         return dataclasses.replace(draft, cost=value)
     return dataclasses.replace(draft, revenue=value)
@@ -289,22 +299,31 @@ def _priced(
 
 def _priced_hours(draft: Forecast, hours: Decimal, prices: PriceList) -> Forecast | Problem:
     """Hours of a worker on the draft's date at the prices of that date."""
-    if hours <= 0:
-        return Problem(where=_where(draft), what=f"hours on {draft.date} must be more than zero")
-    if hours != hours.quantize(Decimal("0.01")):
-        what = f"hours on {draft.date} ({hours}) are finer than a hundredth"
+    if what := date_out_of_range(draft.date):
         return Problem(where=_where(draft), what=what)
+    try:
+        units = checked_units(hours, HOURS)
+    except NumberRefused as exc:
+        return Problem(where=_where(draft), what=f"hours on {draft.date}: {exc}")
+    if units <= 0:
+        return Problem(where=_where(draft), what=f"hours on {draft.date} must be more than zero")
     price = prices.at(draft.date.toordinal())
     if price is None:
         return Problem(
             where=_where(draft), what=f"worker {draft.worker} has no price on {draft.date}"
         )
-    units = to_units(hours, 2)
+    cost, revenue = (amount_for_hours(units, each) for each in price)
+    if max(cost, revenue) > MONEY.limit_units:
+        what = (
+            f"hours on {draft.date} ({from_units(units, 2)}) at the worker's prices "
+            f"come to more than {MONEY.limit:,}"
+        )
+        return Problem(where=_where(draft), what=what)
     return dataclasses.replace(
         draft,
         hours=from_units(units, 2),
-        cost=from_units(amount_for_hours(units, price[0]), 2),
-        revenue=from_units(amount_for_hours(units, price[1]), 2),
+        cost=from_units(cost, 2),
+        revenue=from_units(revenue, 2),
     )
 
 

@@ -2,9 +2,10 @@
 
 The header names the columns, in any order:
 ``kind,project,activity,worker,date,hours,amount,category``. ``kind`` is
-``hour``, ``expense`` or ``fee``; hours and amounts have at most two decimal
-places; dates are ISO (``2026-03-02``). The file is read as a stream, a line
-at a time. This module parses; it never looks at the ledger.
+``hour``, ``expense`` or ``fee``; hours and amounts are read as every number
+entering the ledger is (``numbers.py``: plain decimals, at most two places);
+dates are ISO (``2026-03-02``). The file is read as a stream, a line at a
+time. This module parses; it never looks at the ledger.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from projsync.errors import Problem
 from projsync.ledger.model import TransactionKind
+from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, read_units
 from projsync.ledger.validation import Line
 
 __all__ = ["COLUMNS", "read_journal"]
@@ -97,23 +98,17 @@ def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]
             return Problem(where=where, what="an hour line takes no amount")
         if not worker:
             return Problem(where=where, what="an hour line needs a worker")
-        parsed = _hundredths(hours_text)
-        if parsed is None:
-            return Problem(
-                where=where,
-                what=f"hours {hours_text!r} is not a number with at most 2 decimal places",
-            )
-        hours = parsed
+        try:
+            hours = read_units(hours_text, HOURS)
+        except NumberRefused as exc:
+            return Problem(where=where, what=f"hours: {exc}")
     else:
         if hours_text:
             return Problem(where=where, what=f"an {kind} line takes no hours")
-        parsed = _hundredths(amount_text)
-        if parsed is None:
-            return Problem(
-                where=where,
-                what=f"amount {amount_text!r} is not a number with at most 2 decimal places",
-            )
-        amount = parsed
+        try:
+            amount = read_units(amount_text, MONEY)
+        except NumberRefused as exc:
+            return Problem(where=where, what=f"amount: {exc}")
     return Line(
         line=number,
         kind=kind,
@@ -126,20 +121,3 @@ def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]
         amount=amount,
         category=category,
     )
-
-
-def _hundredths(text: str) -> int | None:
-    whole, dot, fraction = text.partition(".")
-    if whole.isdigit() and len(fraction) <= 2 and (not dot or fraction.isdigit()):
-        # the common case, "7" or "7.5" or "7.25", without building a Decimal
-        return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    scaled = value.scaleb(2)
-    if scaled != scaled.to_integral_value():
-        return None
-    return int(scaled)

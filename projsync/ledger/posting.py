@@ -25,13 +25,14 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from projsync.columns import from_units, to_units
+from projsync.columns import from_units
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
 from projsync.ledger.daily_limit import days_over_limit
 from projsync.ledger.model import CategoryKind, JournalLine, Transaction, TransactionKind
+from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, checked_units
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
 from projsync.ledger.sources import claim_source
@@ -204,12 +205,19 @@ def _open_journal(conn: Connection, source: str, lines: int = 0) -> int:
 
 
 def _to_line(item: JournalLine) -> Line:
-    hours = to_units(item.hours, 2) if item.hours is not None else 0
-    amount = to_units(item.amount, 2) if item.amount is not None else 0
+    """The line in units; ``ValueError`` saying what is wrong with its numbers."""
     if item.kind is TransactionKind.HOUR and item.amount is not None:
         raise ValueError("an hour line takes no amount; its cost comes from the worker's prices")
     if item.kind is not TransactionKind.HOUR and item.hours is not None:
         raise ValueError(f"an {item.kind} line takes no hours")
+    try:
+        hours = checked_units(item.hours, HOURS) if item.hours is not None else 0
+    except NumberRefused as exc:
+        raise ValueError(f"hours: {exc}") from None
+    try:
+        amount = checked_units(item.amount, MONEY) if item.amount is not None else 0
+    except NumberRefused as exc:
+        raise ValueError(f"amount: {exc}") from None
     return Line(
         line=item.line,
         kind=item.kind,

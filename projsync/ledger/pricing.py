@@ -20,7 +20,7 @@ __all__ = ["PriceList", "amount_for_hours"]
 class PriceList:
     """A worker's prices, looked up by date in O(log n)."""
 
-    __slots__ = ("_costs", "_sales", "_starts", "first")
+    __slots__ = ("_costs", "_sales", "_starts", "first", "highest")
 
     def __init__(self, prices: Iterable[WorkerPrice]) -> None:
         ordered = sorted(prices, key=lambda p: p.valid_from)
@@ -28,6 +28,8 @@ class PriceList:
         self._costs = [to_units(p.cost_price, 4) for p in ordered]
         self._sales = [to_units(p.sales_price, 4) for p in ordered]
         self.first: dt.date | None = ordered[0].valid_from if ordered else None
+        self.highest = max(self._costs + self._sales, default=0)
+        """The highest price of the history, in ten-thousandths."""
 
     def at(self, ordinal: int) -> tuple[int, int] | None:
         """(cost, sales) per hour in ten-thousandths on the day ``ordinal``,

@@ -32,6 +32,7 @@ from projsync.ledger.model import (
     Worker,
     WorkerPrice,
 )
+from projsync.ledger.numbers import HOURS, PRICE, NumberRefused, checked_units
 from projsync.ledger.tables import (
     activities,
     categories,
@@ -42,6 +43,7 @@ from projsync.ledger.tables import (
     worker_prices,
     workers,
 )
+from projsync.ledger.validation import date_out_of_range
 
 __all__ = ["LedgerService"]
 
@@ -219,6 +221,9 @@ class LedgerService:
             problems.append(Problem(where=where, what=f"unknown company {project.company}"))
         if project.start and project.end and project.end < project.start:
             problems.append(Problem(where=where, what="ends before it starts"))
+        for date in (project.start, project.end, project.projected_start, project.projected_end):
+            if date is not None and (what := date_out_of_range(date)):
+                problems.append(Problem(where=where, what=what))
         if project.parent is not None:
             parent = self._project(conn, project.parent)
             if parent is None:
@@ -496,11 +501,14 @@ class LedgerService:
         """Insert the price, or replace the one of the same date (one added at
         the same moment included: the later transaction's price stays)."""
         where = f"worker {price.worker}"
-        if price.cost_price < 0 or price.sales_price < 0:
+        try:
+            units = [checked_units(value, PRICE) for value in (price.cost_price, price.sales_price)]
+        except NumberRefused as exc:
+            raise refusal(where, f"price: {exc}") from None
+        if min(units) < 0:
             raise refusal(where, "prices cannot be negative")
-        for value in (price.cost_price, price.sales_price):
-            if value.as_tuple().exponent < -4:  # type: ignore[operator]
-                raise refusal(where, f"price {value} has more than 4 decimal places")
+        if what := date_out_of_range(price.valid_from):
+            raise refusal(where, what)
         statement = _dialect_insert(conn, worker_prices).values(
             worker_id=price.worker,
             valid_from=price.valid_from,
@@ -596,10 +604,16 @@ def _activity_field_problems(activity: Activity) -> list[str]:
     found = []
     if not activity.name.strip():
         found.append("name is empty")
-    if activity.planned_hours < 0:
-        found.append("planned hours are negative")
+    try:
+        if checked_units(activity.planned_hours, HOURS) < 0:
+            found.append("planned hours are negative")
+    except NumberRefused as exc:
+        found.append(f"planned hours: {exc}")
     if activity.start and activity.end and activity.end < activity.start:
         found.append("ends before it starts")
+    for date in (activity.start, activity.end):
+        if date is not None and (what := date_out_of_range(date)):
+            found.append(what)
     return found
 
 

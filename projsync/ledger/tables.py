@@ -3,6 +3,11 @@
 Every table that the change feed covers has a ``version`` column stamped from
 the store's one sequence (``change_sequence``) in the same transaction as the
 change, and an index on it, so "changed since N" is an index range scan.
+
+The hours, amounts and prices of transactions, forecasts and worker prices
+carry CHECK constraints holding them to whole units within the range every
+number entering the ledger is held to (``numbers.py``): whatever path writes
+a row, the store refuses a REAL, a NaN or an out-of-range value.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -24,6 +30,7 @@ from sqlalchemy import (
 
 from projsync.changefeed import sequence_table, tombstone_table
 from projsync.columns import Fixed
+from projsync.ledger import numbers
 
 __all__ = [
     "activities",
@@ -45,6 +52,21 @@ HOURS = Fixed(2)
 PRICE = Fixed(4)
 
 metadata = MetaData()
+
+
+def whole_units_in_range(table: str, column: str, quantity: numbers.Quantity) -> CheckConstraint:
+    """``column`` holds a whole number of units within the quantity's range.
+
+    The same words on both databases: on SQLite, whose columns take a value of
+    any type, the cast keeps out a REAL (an infinity is out of range, a NaN is
+    stored as NULL); on PostgreSQL the BIGINT does that and the range is the check.
+    """
+    limit = quantity.limit_units
+    return CheckConstraint(
+        f"{column} BETWEEN -{limit} AND {limit} AND {column} = CAST({column} AS BIGINT)",
+        name=f"ck_{table}_{column}",
+    )
+
 
 change_sequence = sequence_table(metadata)
 tombstones = tombstone_table(metadata)
@@ -124,6 +146,8 @@ worker_prices = Table(
     Column("cost_price", PRICE, nullable=False),
     Column("sales_price", PRICE, nullable=False),
     Column("version", BigInteger, nullable=False, index=True),
+    whole_units_in_range("worker_prices", "cost_price", numbers.PRICE),
+    whole_units_in_range("worker_prices", "sales_price", numbers.PRICE),
 )
 
 journals = Table(
@@ -158,6 +182,9 @@ transactions = Table(
     Index("ix_transactions_version", "version"),
     Index("ix_transactions_project_date", "project_id", "activity_number", "date"),
     Index("ix_transactions_worker_date", "worker_id", "date"),
+    whole_units_in_range("transactions", "hours", numbers.HOURS),
+    whole_units_in_range("transactions", "cost", numbers.MONEY),
+    whole_units_in_range("transactions", "revenue", numbers.MONEY),
 )
 
 forecasts = Table(
@@ -176,4 +203,7 @@ forecasts = Table(
     ForeignKeyConstraint(
         ["project_id", "activity_number"], ["activities.project_id", "activities.number"]
     ),
+    whole_units_in_range("forecasts", "hours", numbers.HOURS),
+    whole_units_in_range("forecasts", "cost", numbers.MONEY),
+    whole_units_in_range("forecasts", "revenue", numbers.MONEY),
 )

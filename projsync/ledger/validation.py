@@ -17,11 +17,15 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Executable, Result, func, select
 
+from projsync.columns import from_units
 from projsync.ledger.model import CategoryKind, ProjectStatus, TransactionKind, WorkerPrice
-from projsync.ledger.pricing import PriceList
+from projsync.ledger.numbers import MONEY
+from projsync.ledger.pricing import PriceList, amount_for_hours
 from projsync.ledger.tables import activities, categories, projects, transactions, worker_prices
 
 __all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
     "LINE_RULES",
     "MAX_HOURS_PER_DAY_UNITS",
     "PLACE_RULES",
@@ -30,13 +34,26 @@ __all__ = [
     "Facts",
     "Line",
     "Rule",
+    "date_out_of_range",
 ]
 
 MAX_HOURS_PER_DAY_UNITS = 24_00
 """At most 24 hours per worker and day, in hundredths."""
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+"""The dates the ledger takes, for postings, forecasts, prices, projects and
+activities: far from the calendar's ends, so that the plan's scheduling and
+the sync's day-by-day arithmetic around them stay within it."""
+_EARLIEST_DAY = EARLIEST_DATE.toordinal()
+_LATEST_DAY = LATEST_DATE.toordinal()
+
 _HOUR = TransactionKind.HOUR
+_PRICED_ROOM = MONEY.limit_units * 10_000 + 5_000
+"""Hours (hundredths) times a price (ten-thousandths) below this round to an
+amount within the range."""
 _FINISHED = ProjectStatus.FINISHED.value
+_CATEGORY_ID_LIMIT = 40
 
 _KIND_TO_CATEGORY = {
     TransactionKind.HOUR: CategoryKind.HOUR,
@@ -220,6 +237,19 @@ def worker_fits_kind(line: Line, facts: Facts) -> str | None:
     return None
 
 
+def date_out_of_range(date: dt.date) -> str | None:
+    """What is wrong with a date outside the ledger's range, or ``None``."""
+    if EARLIEST_DATE <= date <= LATEST_DATE:
+        return None
+    return f"date {date} is outside the ledger's dates ({EARLIEST_DATE} to {LATEST_DATE})"
+
+
+def dated_within_range(line: Line, facts: Facts) -> str | None:
+    if _EARLIEST_DAY <= line.day <= _LATEST_DAY:
+        return None
+    return date_out_of_range(line.date)
+
+
 def positive_quantity(line: Line, facts: Facts) -> str | None:
     if line.kind is _HOUR:
         return None if line.hours > 0 else "hours must be more than zero"
@@ -227,12 +257,47 @@ def positive_quantity(line: Line, facts: Facts) -> str | None:
 
 
 def priced_on_date(line: Line, facts: Facts) -> str | None:
-    if line.kind is not _HOUR or not line.worker:
+    if line.kind is not _HOUR or not line.worker or not _EARLIEST_DAY <= line.day <= _LATEST_DAY:
         return None
     prices = facts.prices(line.worker)
     if prices is None or prices.at(line.day) is not None:
         return None
     return f"worker {line.worker} has no price on {line.date} (first price from {prices.first})"
+
+
+def priced_within_range(line: Line, facts: Facts) -> str | None:
+    """An hour's cost and sales amounts stay within the range amounts are
+    held in (``numbers.py``), as an amount typed would have to."""
+    if line.kind is not _HOUR or not line.worker:
+        return None
+    prices = facts.prices(line.worker)
+    if prices is None or line.hours * prices.highest < _PRICED_ROOM:
+        return None  # the common case, without looking up the day's price
+    price = prices.at(line.day)
+    if price is None:
+        return None
+    highest = max(price)
+    if amount_for_hours(line.hours, highest) <= MONEY.limit_units:
+        return None
+    return (
+        f"{from_units(line.hours, 2)} hours at {from_units(highest, 4)} an hour "
+        f"come to more than {MONEY.limit:,}"
+    )
+
+
+def category_named_well(line: Line, facts: Facts) -> str | None:
+    """A category used for the first time is created: its name must be one
+    the store can key on, as ``projsync ledger category add`` requires."""
+    name = line.category
+    if len(name) <= _CATEGORY_ID_LIMIT and "/" not in name and name == name.strip():
+        return None
+    if facts.category(name) is not None:
+        return None  # created before names were checked: it stays usable
+    shown = name if len(name) <= 50 else name[:50] + "…"
+    return (
+        f"category {shown!r} is not a valid id "
+        f"(1-{_CATEGORY_ID_LIMIT} characters, no '/', no spaces at the ends)"
+    )
 
 
 def category_fits(line: Line, facts: Facts) -> str | None:
@@ -248,6 +313,7 @@ PLACE_RULES: tuple[Rule, ...] = (
     project_open,
     known_activity,
     activity_is_leaf,
+    category_named_well,
     category_fits,
 )
 """Rules that look only at where a line goes (kind, project, activity, category):
@@ -256,7 +322,12 @@ the same verdict for every line with the same place, so asked once per place."""
 WORKER_RULES: tuple[Rule, ...] = (worker_fits_kind,)
 """Rules that look only at the line's kind and worker: asked once per worker."""
 
-LINE_RULES: tuple[Rule, ...] = (positive_quantity, priced_on_date)
+LINE_RULES: tuple[Rule, ...] = (
+    dated_within_range,
+    positive_quantity,
+    priced_on_date,
+    priced_within_range,
+)
 """Rules that look at the line's own date and quantity."""
 
 RULES: tuple[Rule, ...] = PLACE_RULES + WORKER_RULES + LINE_RULES

@@ -44,7 +44,7 @@ _UNITS = {
     "mo": "month", "mon": "month", "month": "month", "months": "month",
 }  # fmt: skip
 _ELAPSED_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080, "month": 43200}
-_PATTERN = re.compile(r"^\s*([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)\s*(e?)\s*([a-z]*)\s*(\??)\s*$")
+_PATTERN = re.compile(r"^\s*([+-]?)\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(e?)\s*([a-z]*)\s*(\??)\s*$")
 
 
 def _unit_minutes(unit: str, elapsed: bool, settings: DurationSettings) -> int:

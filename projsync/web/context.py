@@ -136,10 +136,10 @@ def open_context(settings: Settings | None = None) -> Context:
     """The stores named by the settings in force, created or migrated."""
     s = settings or load_settings()
     return Context(
-        ledger=open_store("ledger", s.ledger_url, s.ledger_schema),
-        plan=open_store("plan", s.plan_url, s.plan_schema),
-        sync=open_store("sync", s.sync_url, s.sync_schema),
-        web=open_store("web", s.web_url, s.web_schema),
+        ledger=open_store("ledger", s.ledger_url, s.ledger_schema, busy_timeout=s.busy_timeout),
+        plan=open_store("plan", s.plan_url, s.plan_schema, busy_timeout=s.busy_timeout),
+        sync=open_store("sync", s.sync_url, s.sync_schema, busy_timeout=s.busy_timeout),
+        web=open_store("web", s.web_url, s.web_schema, busy_timeout=s.busy_timeout),
         plan_side_name=s.plan_side,
         plan_url=(
             redmine_gantt(s.redmine_url, s.redmine_namespace)

@@ -152,7 +152,7 @@ def test_cli__malformed_number_is_refused_before_anything_is_written(projsync: R
         "ten",
     )
     assert outcome.exit_code == 1
-    assert "--hours: 'ten' is not a number" in outcome.stderr
+    assert "--hours: 'ten' is not a plain decimal number" in outcome.stderr
 
 
 def test_cli__journal_file_posts_all_or_nothing(projsync: Run, tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_cli__journal_file_posts_all_or_nothing(projsync: Run, tmp_path: Path) -
     outcome = projsync("ledger", "journal", "post", str(journal))
     assert outcome.exit_code == 1
     assert "line 4: unknown project P9" in outcome.stderr
-    assert "line 5: amount 'abc' is not a number" in outcome.stderr
+    assert "line 5: amount: 'abc' is not a plain decimal number" in outcome.stderr
     assert projsync("ledger", "transactions", "--json").json() == []
     journal.write_text(
         "kind,project,activity,worker,date,hours,amount,category\n"

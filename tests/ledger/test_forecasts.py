@@ -116,7 +116,7 @@ def test_forecasts__a_bad_day_refuses_the_whole_replacement(ledger: LedgerServic
     assert [p.what for p in refused.value.problems] == [
         "worker W2 has no price on 2026-02-27",
         "hours on 2026-03-03 must be more than zero",
-        "hours on 2026-03-04 (0.125) are finer than a hundredth",
+        "hours on 2026-03-04: '0.125' has more than 2 decimal places",
     ]
     assert _on_a1(ledger, "W2") == held
     assert _high_water(ledger) == cursor
@@ -154,3 +154,34 @@ def test_forecasts__an_unknown_activity_or_worker_is_refused(ledger: LedgerServi
         replace_hour_forecasts(
             ledger.store, project="P1", activity="A1", worker="W9", days=[(JULY_1, Decimal(1))]
         )
+
+
+def test_forecasts__hours_or_amounts_beyond_the_range_are_refused(ledger: LedgerService) -> None:
+    with pytest.raises(InputError, match=r"hours on 2026-06-30: '1E\+22' is out of range"):
+        _hours(ledger, "W1", JUNE_30, "1E+22")
+    with pytest.raises(InputError, match=r"come to more than 999,999,999,999\.99"):
+        _hours(ledger, "W1", JUNE_30, "999999999999.99")  # hours at 50 an hour
+    with pytest.raises(InputError, match="date 9999-12-31 is outside the ledger's dates"):
+        _hours(ledger, "W1", dt.date(9999, 12, 31), "8")
+    with pytest.raises(InputError, match="amount: 'NaN' is not a plain decimal number"):
+        _expense(ledger, "NaN")
+    assert _on_a1(ledger) == []
+
+
+def test_forecasts__a_budget_beyond_the_range_is_refused(ledger: LedgerService) -> None:
+    _expense(ledger, "999999999999.99")
+    with pytest.raises(InputError, match="the cost of its forecasts would come to"):
+        _expense(ledger, "0.01")
+    (activity,) = [a for a in ledger.activities("P1") if a.number == "A1"]
+    assert activity.budget_cost == Decimal("999999999999.99")
+
+
+def _expense(ledger: LedgerService, amount: str) -> Forecast:
+    return add_forecast(
+        ledger.store,
+        kind=ForecastKind.EXPENSE,
+        project="P1",
+        activity="A1",
+        date=JUNE_30,
+        amount=Decimal(amount),
+    )

@@ -52,9 +52,9 @@ def test_journal_csv__malformed_values_are_named_with_their_line(tmp_path: Path)
     )
     assert problems(tmp_path / "j.csv", text) == [
         "line 2: date '2026-02-30' is not a date (YYYY-MM-DD)",
-        "line 3: hours 'one' is not a number with at most 2 decimal places",
-        "line 4: hours '1.234' is not a number with at most 2 decimal places",
-        "line 5: amount 'NaN' is not a number with at most 2 decimal places",
+        "line 3: hours: 'one' is not a plain decimal number",
+        "line 4: hours: '1.234' has more than 2 decimal places",
+        "line 5: amount: 'NaN' is not a plain decimal number",
         "line 6: kind 'bonus' is not hour, expense or fee",
         "line 7: has 6 fields, the header 8",
         "line 8: an hour line needs a worker",
@@ -79,3 +79,30 @@ def test_journal_csv__empty_file_and_broken_quoting_and_bad_encoding(tmp_path: P
         tmp_path / "c.csv", HEADER.encode() + "hour,Pé,A1,W1,2026-03-02,1,,\n".encode("latin-1")
     )
     assert latin == [f"{tmp_path / 'c.csv'}: not UTF-8 text: invalid continuation byte at byte 62"]
+
+
+def test_journal_csv__numbers_not_plain_or_beyond_the_range_name_line_and_field(
+    tmp_path: Path,
+) -> None:
+    text = HEADER + (
+        "expense,P1,A1,,2026-03-02,,1e400,\n"
+        "fee,P1,A1,,2026-03-02,,99999999999999999999,\n"
+        "fee,P1,A1,,2026-03-02,,92233720368547758.07,\n"
+        "hour,P1,A1,W1,2026-03-02,²,,\n"
+        "hour,P1,A1,W1,2026-03-02,٥,,\n"
+        "hour,P1,A1,W1,2026-03-02,７,,\n"
+        "expense,P1,A1,,2026-03-02,,1_000,\n"
+        "hour,P1,A1,W1,2026-03-02,,,\n"
+    )
+    assert problems(tmp_path / "j.csv", text) == [
+        "line 2: amount: '1e400' is not a plain decimal number",
+        "line 3: amount: '99999999999999999999' is out of range "
+        "(at most 999,999,999,999.99 either way)",
+        "line 4: amount: '92233720368547758.07' is out of range "
+        "(at most 999,999,999,999.99 either way)",
+        "line 5: hours: '²' is not a plain decimal number",
+        "line 6: hours: '٥' is not a plain decimal number",
+        "line 7: hours: '７' is not a plain decimal number",
+        "line 8: amount: '1_000' is not a plain decimal number",
+        "line 9: hours: a number is needed",
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from projsync.db import Store
 from projsync.errors import InputError
-from projsync.ledger.model import JournalLine, ProjectStatus, TransactionKind
+from projsync.ledger.model import JournalLine, ProjectStatus, TransactionKind, WorkerPrice
 from projsync.ledger.posting import post_journal, reverse_transaction
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
@@ -285,3 +285,66 @@ def test_posting__a_failed_batch_leaves_nothing_behind(
     good = [hours("1", line=i, date=MARCH_2 + dt.timedelta(days=i)) for i in range(1, 8)]
     problems = refused(ledger.store, [*good, hours("1", project="NOPE", line=8)])
     assert problems == ["line 8: unknown project NOPE"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (amount(TransactionKind.EXPENSE, "Infinity"), "line 1: amount: 'Infinity' is not a plain"),
+        (amount(TransactionKind.FEE, "NaN"), "line 1: amount: 'NaN' is not a plain"),
+        (amount(TransactionKind.EXPENSE, "1E+400"), "line 1: amount: '1E+400' is out of range"),
+        (
+            amount(TransactionKind.EXPENSE, "92233720368547758.07"),
+            "line 1: amount: '92233720368547758.07' is out of range",
+        ),
+        (hours("1E+22"), "line 1: hours: '1E+22' is out of range"),
+        (hours("7.125"), "line 1: hours: '7.125' has more than 2 decimal places"),
+    ],
+)
+def test_posting__numbers_beyond_the_ledgers_range_are_refused_whatever_the_door(
+    ledger: LedgerService, line: JournalLine, message: str
+) -> None:
+    (problem,) = refused(ledger.store, [line])
+    assert problem.startswith(message)
+
+
+def test_posting__the_largest_amount_posts_and_totals_to_the_cent(ledger: LedgerService) -> None:
+    post_journal(
+        ledger.store, [amount(TransactionKind.FEE, "999999999999.99")] * 3, source="largest"
+    )
+    assert project_totals(ledger.store, "P1").revenue == Decimal("2999999999999.97")
+
+
+def test_posting__an_hour_priced_beyond_the_range_is_refused(ledger: LedgerService) -> None:
+    ledger.set_worker_price(
+        WorkerPrice(
+            worker="W2",
+            valid_from=dt.date(2026, 3, 1),
+            cost_price=Decimal("40"),
+            sales_price=Decimal("999999999999.9999"),
+        )
+    )
+    lines = [hours("1.5", worker="W2"), hours("0.5", worker="W2", line=2)]
+    assert refused(ledger.store, lines) == [
+        "line 1: 1.50 hours at 999999999999.9999 an hour come to more than 999,999,999,999.99"
+    ]
+    post_journal(ledger.store, lines[1:], source="half an hour")
+    assert project_totals(ledger.store, "P1").revenue == Decimal("500000000000.00")
+
+
+@pytest.mark.parametrize("date", [dt.date(1, 1, 1), dt.date(1899, 12, 31), dt.date(9999, 12, 31)])
+def test_posting__a_date_outside_the_ledgers_dates_is_refused(
+    ledger: LedgerService, date: dt.date
+) -> None:
+    assert refused(ledger.store, [hours("1", date=date)]) == [
+        f"line 1: date {date} is outside the ledger's dates (1900-01-01 to 2999-12-31)"
+    ]
+
+
+@pytest.mark.parametrize("category", ["C" * 300, "Travel/Hotel", " Travel"])
+def test_posting__a_new_category_the_store_cannot_key_on_is_refused(
+    ledger: LedgerService, category: str
+) -> None:
+    (problem,) = refused(ledger.store, [amount(TransactionKind.EXPENSE, "5", category=category)])
+    assert problem.startswith("line 1: category ")
+    assert problem.endswith("is not a valid id (1-40 characters, no '/', no spaces at the ends)")

@@ -233,3 +233,35 @@ def test_category__one_created_on_first_use_keeps_the_kind_of_that_use(
 def test_worker__integration_flag_is_kept(ledger: LedgerService) -> None:
     assert ledger.set_worker_integrated("W1", True).integrated
     assert ledger.worker("W1").integrated
+
+
+def test_master_data__numbers_and_dates_beyond_the_ledgers_range_are_refused(
+    ledger: LedgerService,
+) -> None:
+    price = WorkerPrice(
+        worker="W1",
+        valid_from=dt.date(2027, 1, 1),
+        cost_price=Decimal("1E+12"),
+        sales_price=Decimal("2"),
+    )
+    with pytest.raises(InputError, match=r"price: '1E\+12' is out of range"):
+        ledger.set_worker_price(price)
+    with pytest.raises(InputError, match="date 0001-01-01 is outside the ledger's dates"):
+        ledger.set_worker_price(
+            WorkerPrice(
+                worker="W1",
+                valid_from=dt.date(1, 1, 1),
+                cost_price=Decimal("1"),
+                sales_price=Decimal("2"),
+            )
+        )
+    with pytest.raises(InputError, match="planned hours: 'Infinity' is not a plain decimal"):
+        ledger.add_activity(
+            Activity(project="P1", number="A9", name="X", planned_hours=Decimal("Infinity"))
+        )
+    with pytest.raises(InputError, match="date 9999-12-31 is outside the ledger's dates"):
+        ledger.update_project("P1", projected_end=dt.date(9999, 12, 31))
+    assert [p.valid_from for p in ledger.worker_prices("W1")] == [
+        dt.date(2026, 1, 1),
+        dt.date(2026, 7, 1),
+    ]

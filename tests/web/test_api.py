@@ -4,6 +4,7 @@ query scoped to the caller's companies, refusals that say what and where."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from projsync.db import Store, open_store
 from projsync.ledger.model import JournalLine, TransactionKind
 from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions
+from projsync.ledger.service import LedgerService
 from projsync.web.app import create_app
-from tests.web.conftest import Stage, planned_past_its_contract
+from projsync.web.context import Context
+from projsync.web.model import Role
+from tests.web.conftest import Stage, planned_past_its_contract, two_companies
 
 
 def _hours(worker: str, project: str = "PA", hours: str = "8", day: str = "2026-03-02") -> Any:
@@ -318,3 +323,102 @@ def test_api__a_project_manager_changes_a_task_and_schedules(stage: Stage) -> No
     assert done.status_code == 200 and done.json()["tasks"] == 1
     tasks = stage.client.get("/api/v1/plan/projects/PA/tasks", headers=pm).json()["tasks"]
     assert tasks[0]["duration_minutes"] == 960 and tasks[0]["critical"] is True
+
+
+def _raw_journal(
+    number: str, field: str = "amount", kind: str = "expense", day: str = "2026-03-16"
+) -> str:
+    """A journal as JSON text, its number written as given (no JSON encoder
+    would write ``1e400`` as such)."""
+    worker = ', "worker": "WA"' if kind == "hour" else ""
+    return (
+        f'{{"lines": [{{"kind": "{kind}", "project": "PA", "activity": "1", '
+        f'"date": "{day}"{worker}, "{field}": {number}}}]}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "field", "what"),
+    [
+        ("1e400", "amount", "'1e400' is not a plain decimal number"),
+        ("1.5e3", "amount", "'1.5e3' is not a plain decimal number"),
+        ("NaN", "amount", "'NaN' is not a plain decimal number"),
+        ("-Infinity", "amount", "'-Infinity' is not a plain decimal number"),
+        ("99999999999999999999", "amount", "'99999999999999999999' is out of range"),
+        ('"92233720368547758.07"', "amount", "'92233720368547758.07' is out of range"),
+        ('"1_000"', "amount", "'1_000' is not a plain decimal number"),
+        ('"٥"', "hours", "'٥' is not a plain decimal number"),
+        ("7.125", "hours", "'7.125' has more than 2 decimal places"),
+    ],
+)
+def test_api__a_journal_number_not_plain_or_beyond_the_range_is_422_and_posts_nothing(
+    stage: Stage, number: str, field: str, what: str
+) -> None:
+    kind = "hour" if field == "hours" else "expense"
+    before = list(iter_transactions(stage.context.ledger, project="PA"))
+    answer = stage.client.post(
+        "/api/v1/journals",
+        headers={**stage.as_("acct"), "Content-Type": "application/json"},
+        content=_raw_journal(number, field, kind),
+    )
+    assert answer.status_code == 422, answer.text
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == ["body", "lines", 0, field]
+    assert what in problem["what"]
+    assert list(iter_transactions(stage.context.ledger, project="PA")) == before
+
+
+@pytest.mark.parametrize(
+    ("number", "day"),
+    [
+        ("7.5", "2026-03-23"),
+        ('"7.5"', "2026-03-24"),
+        ("7.50", "2026-03-25"),
+        ("-0.0", "2026-03-26"),
+    ],
+)
+def test_api__a_journal_number_in_plain_notation_is_read_exactly(
+    stage: Stage, number: str, day: str
+) -> None:
+    answer = stage.client.post(
+        "/api/v1/journals",
+        headers={**stage.as_("acct"), "Content-Type": "application/json"},
+        content=_raw_journal(number, "hours", "hour", day),
+    )
+    if number == "-0.0":  # read as zero: the ledger's rule refuses it, saying why
+        assert answer.json()["detail"] == [
+            {"where": "line 1", "what": "hours must be more than zero"}
+        ]
+        return
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["hours"] == "7.50"
+
+
+def test_api__a_ledger_locked_by_another_writer_is_503_saying_so(tmp_path: Path) -> None:
+    def store(part: str, wait: float = 30.0) -> Store:
+        return open_store(part, f"sqlite:///{tmp_path / f'{part}.db'}", part, busy_timeout=wait)
+
+    context = Context(
+        ledger=store("ledger", 0.3), plan=store("plan"), sync=store("sync"), web=store("web")
+    )
+    two_companies(LedgerService(context.ledger))
+    context.access.add_user("ann", name="Ann", role=Role.ADMINISTRATOR, password="x" * 12)
+    token = context.access.create_token("ann", name="test")[1]
+    other = sqlite3.connect(tmp_path / "ledger.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(create_app(context, background_sync=False)) as client:
+            answer = client.post(
+                "/api/v1/journals",
+                headers={"Authorization": f"Bearer {token}"},
+                json=_hours("WA"),
+            )
+        assert answer.status_code == 503
+        assert answer.json()["detail"] == (
+            "unavailable: ledger store: the database is locked by another writer; "
+            "gave up after waiting 0.3 s"
+        )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        context.dispose()

@@ -203,3 +203,40 @@ def test_api_ledger_write__a_created_subproject_reaches_the_plan_at_the_next_syn
     assert (by_id["PA-S"]["summary"], by_id["PA-S"]["name"]) == (True, "Project PA-S")
     assert by_id["PA-S.1"]["parent"] == "PA-S"
     assert by_id["PA-S.1"]["budget_work_minutes"] == 16 * 60
+
+
+@pytest.mark.parametrize(
+    ("path", "login", "body", "field"),
+    [
+        (
+            "/api/v1/workers",
+            "acct",
+            '{"id": "WX", "company": "ACME", "name": "X", "cost_price": 1e400, '
+            '"sales_price": "120", "valid_from": "2026-01-01"}',
+            "cost_price",
+        ),
+        (
+            "/api/v1/workers",
+            "acct",
+            '{"id": "WX", "company": "ACME", "name": "X", "cost_price": "60", '
+            '"sales_price": 9223372036854775808, "valid_from": "2026-01-01"}',
+            "sales_price",
+        ),
+        (
+            "/api/v1/projects/PA/activities",
+            "pm",
+            '{"number": "9", "name": "X", "planned_hours": 1.5e3}',
+            "planned_hours",
+        ),
+    ],
+)
+def test_api_ledger_write__numbers_not_plain_or_beyond_the_range_are_422_naming_the_field(
+    stage: Stage, path: str, login: str, body: str, field: str
+) -> None:
+    headers = {**stage.as_(login), "Content-Type": "application/json"}
+    answer = stage.client.post(path, headers=headers, content=body)
+    assert answer.status_code == 422, answer.text
+    assert [p["loc"] for p in answer.json()["detail"]] == [["body", field]]
+    service = LedgerService(stage.context.ledger)
+    assert "WX" not in {w.id for w in service.workers()}
+    assert "9" not in {a.number for a in service.activities("PA")}

@@ -112,7 +112,7 @@ def test_pages__a_refused_timesheet_marks_each_cell_and_posts_nothing(stage: Sta
     answer = client.post("/portal", data=sheet)
     assert answer.status_code == 422
     refused = _refused_cells(answer.text)
-    assert refused["r0_d2"] == "&#39;eight&#39; is not a number of hours"
+    assert refused["r0_d2"] == "hours: &#39;eight&#39; is not a plain decimal number"
     assert refused["r1_d3"] == "choose the activity of this row"
     assert "r0_d0" not in refused
     assert len(list(iter_transactions(stage.context.ledger, worker="WA"))) == before
@@ -249,3 +249,40 @@ def test_pages__the_contract_dates_are_shown_with_the_plans_projected_ones_besid
         "2026-03-02", "2026-09-30", "2026-03-02", "2026-04-22",
     ]  # fmt: skip
     context.dispose()
+
+
+def test_pages__a_timesheet_number_not_plain_or_beyond_the_range_is_refused_on_its_cell(
+    stage: Stage,
+) -> None:
+    client = _logged_in(stage, "tm")
+    before = len(list(iter_transactions(stage.context.ledger, worker="WA")))
+    sheet = {
+        "form_token": page_form_token(client),
+        "week": "2026-04-06",
+        "rows": "1",
+        "r0_activity": "PA|1",
+        "r0_d0": "٥",
+        "r0_d1": "７",
+        "r0_d2": "1e400",
+        "r0_d3": "1_000",
+        "r0_d4": "7,5",
+        "e0_activity": "PA|1",
+        "e0_date": "2026-04-07",
+        "e0_amount": "92233720368547758.07",
+    }
+    answer = client.post("/portal", data=sheet)
+    assert answer.status_code == 422
+    refused = _refused_cells(answer.text)
+    assert refused == {
+        "r0_d0": "hours: &#39;٥&#39; is not a plain decimal number",
+        "r0_d1": "hours: &#39;７&#39; is not a plain decimal number",
+        "r0_d2": "hours: &#39;1e400&#39; is not a plain decimal number",
+        "r0_d3": "hours: &#39;1_000&#39; is not a plain decimal number",
+    }
+    assert "amount: &#39;92233720368547758.07&#39; is out of range" in answer.text
+    assert len(list(iter_transactions(stage.context.ledger, worker="WA"))) == before
+    unreadable_rows = client.post("/portal", data={**sheet, "rows": "²"})
+    assert unreadable_rows.status_code == 422  # no rows read: only the expense is refused
+    assert _refused_cells(unreadable_rows.text) == {}
+    for week in ("9999-12-31", "0001-01-01"):  # the calendar's ends: this week instead
+        assert client.get(f"/portal?week={week}").status_code == 200

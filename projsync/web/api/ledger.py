@@ -3,7 +3,6 @@ transactions and journals, scoped to the caller's companies."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -23,6 +22,7 @@ from projsync.web.api.bounds import (
     WorkerId,
     text,
 )
+from projsync.web.api.numbers import ExactNumbersRoute, Hours, Money
 from projsync.web.auth import api_user, context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -36,7 +36,7 @@ from projsync.web.scope import (
 
 __all__ = ["JournalIn", "LineIn", "check_own_lines", "project_view", "router"]
 
-router = APIRouter(prefix="/api/v1", tags=["ledger"])
+router = APIRouter(prefix="/api/v1", tags=["ledger"], route_class=ExactNumbersRoute)
 
 
 @router.get("/companies")
@@ -141,8 +141,8 @@ class LineIn(BaseModel):
     activity: ActivityNumber
     date: Day
     worker: WorkerId | None = None
-    hours: Decimal | None = None
-    amount: Decimal | None = None
+    hours: Hours | None = None
+    amount: Money | None = None
     category: CategoryId | None = None
 
 

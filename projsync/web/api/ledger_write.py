@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 import pydantic
 from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from projsync.cli.output import plain
 from projsync.errors import InputError
@@ -37,13 +37,14 @@ from projsync.web.api.bounds import (
     text,
 )
 from projsync.web.api.ledger import project_view
+from projsync.web.api.numbers import ExactNumbersRoute, Hours, Price
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
 from projsync.web.scope import visible_company, visible_project
 
 __all__ = ["NewActivity", "NewProject", "NewWorker", "router"]
 
-router = APIRouter(prefix="/api/v1", tags=["ledger"])
+router = APIRouter(prefix="/api/v1", tags=["ledger"], route_class=ExactNumbersRoute)
 
 ALREADY_EXISTS = "already exists"
 """The ledger service's words for a taken id: the only refusal answered 409."""
@@ -85,7 +86,7 @@ class NewActivity(BaseModel):
     """An hour category; created on its first use, as on the command line."""
     start: Day | None = None
     end: Day | None = None
-    planned_hours: Decimal = Field(Decimal("0"), decimal_places=2)
+    planned_hours: Hours = Decimal("0")
 
 
 class NewWorker(BaseModel):
@@ -97,8 +98,8 @@ class NewWorker(BaseModel):
     company: CompanyId
     name: Annotated[str, text(200)]
     calendar: Annotated[str, key(60)] = "Standard"
-    cost_price: Decimal
-    sales_price: Decimal
+    cost_price: Price
+    sales_price: Price
     valid_from: Day
 
 

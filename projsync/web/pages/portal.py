@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -15,9 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from projsync.errors import InputError
 from projsync.ledger.model import Activity, JournalLine, ProjectStatus, TransactionKind
+from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, Quantity, read_decimal
 from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions
 from projsync.ledger.service import LedgerService
+from projsync.ledger.validation import date_out_of_range
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.figures import monday
@@ -52,19 +54,17 @@ class Sheet:
         self.errors.setdefault(cell, []).append(what)
 
 
-def _number(text: str) -> Decimal:
-    value = Decimal(text.strip().replace(",", "."))
-    if not value.is_finite():
-        raise InvalidOperation(text)
-    return value
+def _number(text: str, quantity: Quantity) -> Decimal:
+    """A number as the ledger reads one; a decimal comma is taken for the point."""
+    return read_decimal(text.strip().replace(",", ".", 1), quantity)
 
 
 def read_sheet(form: dict[str, str], week: dt.date, worker: str) -> Sheet:
     """The form's cells as journal lines (one per filled cell), with every
     problem that can be seen without the ledger (a number that is not one)."""
     sheet = Sheet(week=week)
-    count = int(form.get("rows", "0") or 0)
-    for row in range(min(count, 200)):
+    count = form.get("rows", "0")
+    for row in range(min(int(count), 200) if count.isascii() and count.isdigit() else 0):
         activity = form.get(f"r{row}_activity", "")
         sheet.rows.append(activity)
         for day in range(7):
@@ -77,9 +77,9 @@ def read_sheet(form: dict[str, str], week: dt.date, worker: str) -> Sheet:
                 sheet.refuse(cell, "choose the activity of this row")
                 continue
             try:
-                hours = _number(text)
-            except InvalidOperation:
-                sheet.refuse(cell, f"{text!r} is not a number of hours")
+                hours = _number(text, HOURS)
+            except NumberRefused as exc:
+                sheet.refuse(cell, f"hours: {exc}")
                 continue
             project, _, number = activity.partition("|")
             line = JournalLine(
@@ -103,9 +103,9 @@ def read_sheet(form: dict[str, str], week: dt.date, worker: str) -> Sheet:
             continue
         cell = f"e{row}_amount"
         try:
-            amount = _number(values["amount"])
-        except InvalidOperation:
-            sheet.refuse(cell, f"{values['amount']!r} is not an amount")
+            amount = _number(values["amount"], MONEY)
+        except NumberRefused as exc:
+            sheet.refuse(cell, f"amount: {exc}")
             continue
         try:
             spent = dt.date.fromisoformat(values["date"]) if values["date"] else week
@@ -152,11 +152,14 @@ def _bookable(context: Context, user: User) -> list[tuple[str, str]]:
 
 
 def _week(text: str | None) -> dt.date:
+    """The Monday of the week named; this week for none, or for a date that is
+    not one or is outside the ledger's dates."""
+    today = dt.datetime.now(dt.UTC).date()
     try:
-        day = dt.date.fromisoformat(text) if text else dt.datetime.now(dt.UTC).date()
+        day = dt.date.fromisoformat(text) if text else today
     except ValueError:
-        day = dt.datetime.now(dt.UTC).date()
-    return monday(day)
+        day = today
+    return monday(day if date_out_of_range(day) is None else today)
 
 
 def _posted(context: Context, worker: str, week: dt.date) -> dict[tuple[str, int], Decimal]:
