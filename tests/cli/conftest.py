@@ -28,20 +28,29 @@ class Outcome:
 Run = Callable[..., Outcome]
 
 
-@pytest.fixture
-def projsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner for a home folder of its own, the stores opened afresh."""
     monkeypatch.setenv("PROJSYNC_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PROJSYNC_LEDGER_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     for opened in (ledger_store, plan_store, sync_store):
         opened.cache_clear()
-    runner = CliRunner()
+    return CliRunner()
+
+
+def close_stores() -> None:
+    for opened in (ledger_store, plan_store, sync_store):
+        opened().dispose()
+        opened.cache_clear()
+
+
+@pytest.fixture
+def projsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    runner = fresh_home(tmp_path, monkeypatch)
 
     def run(*args: str) -> Outcome:
         result = runner.invoke(app, list(args), catch_exceptions=False)
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     yield run
-    for opened in (ledger_store, plan_store, sync_store):
-        opened().dispose()
-        opened.cache_clear()
+    close_stores()

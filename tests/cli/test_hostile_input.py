@@ -14,11 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from projsync.cli.main import app
-from projsync.cli.stores import ledger_store, plan_store, sync_store
+from projsync.cli.stores import ledger_store
 from projsync.ledger.reports import iter_transactions, project_totals
+from tests.cli.conftest import close_stores, fresh_home
 from tests.cli.test_ledger_cli import SETUP
 
 pytestmark = pytest.mark.slow
@@ -48,12 +48,7 @@ Hostile = Callable[..., Answer]
 @pytest.fixture
 def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hostile]:
     """Run ``projsync`` in-process on a fresh home, catching what escapes."""
-    monkeypatch.setenv("PROJSYNC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("PROJSYNC_LEDGER_URL", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-    for opened in (ledger_store, plan_store, sync_store):
-        opened.cache_clear()
-    runner = CliRunner()
+    runner = fresh_home(tmp_path, monkeypatch)
 
     def run(*args: str) -> Answer:
         result = runner.invoke(app, list(args))
@@ -63,9 +58,7 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hostile
     for command in SETUP:
         assert run(*command).exit_code == 0, command
     yield run
-    for opened in (ledger_store, plan_store, sync_store):
-        opened().dispose()
-        opened.cache_clear()
+    close_stores()
 
 
 def _ledger_state() -> tuple[object, ...]:
