@@ -40,6 +40,7 @@ from projsync.msproject.document import (
     ProjectDocument,
 )
 from projsync.msproject.jvm import java_classes, start_jvm
+from projsync.msproject.wholeness import Damaged, declared, shortfall
 from projsync.plan.entities import (
     CustomField,
     FieldEntity,
@@ -145,20 +146,62 @@ def _open(path: Path) -> Any:
                 )
             ]
         )
+    _refuse_unless_whole(path, project_file)
     return project_file
+
+
+def _refuse_unless_whole(path: Path, project_file: Any) -> None:
+    """Refuse a file MPXJ read only part of: what its structure declares is not
+    what was read, or MPXJ skipped errors on the way (see ``wholeness``)."""
+    ignored = list(project_file.getIgnoredErrors())
+    if ignored:
+        raise refusal(
+            str(path),
+            f"damaged: MPXJ could not read {len(ignored)} part(s) of it ({_causes(ignored[0])})",
+        )
+    properties = project_file.getProjectProperties()
+    version = properties.getMppFileType()
+    try:
+        declaration = declared(
+            path.read_bytes(),
+            _str(properties.getFileType()) or "",
+            int(version) if version is not None else None,
+        )
+    except Damaged as exc:
+        raise refusal(str(path), str(exc)) from None
+    containers = {
+        "tasks": project_file.getTasks(),
+        "resources": project_file.getResources(),
+        "assignments": project_file.getResourceAssignments(),
+        "calendars": project_file.getCalendars(),
+        "links": project_file.getRelations(),
+    }
+
+    def unique_ids(kind: str) -> frozenset[int]:
+        return frozenset(_int(item.getUniqueID()) for item in containers[kind])
+
+    counts = {kind: int(container.size()) for kind, container in containers.items()}
+    reason = shortfall(declaration, counts, unique_ids)
+    if reason is not None:
+        raise refusal(str(path), reason)
 
 
 def _java_reason(exc: Any) -> str:
     message = str(exc.getMessage() or "")
     if "password" in message.lower():
         return "the file is password-protected; save it without a password and try again"
+    return "damaged or unreadable: " + _causes(exc)
+
+
+def _causes(exc: Any) -> str:
+    """A Java exception's message and those of its first causes."""
     cause, reasons = exc, list[str]()
     while cause is not None and len(reasons) < 3:
         text = str(cause.getMessage() or cause.getClass().getSimpleName())
         if text not in reasons:
             reasons.append(text)
         cause = cause.getCause()
-    return "damaged or unreadable: " + ": ".join(reasons)
+    return ": ".join(reasons)
 
 
 class _Converter(ColumnTasks):
