@@ -12,7 +12,7 @@ from projsync.cli.output import emit, fail_cleanly, progress_bar, stderr, stdout
 from projsync.cli.stores import plan_store
 from projsync.config import load_settings
 from projsync.errors import InputError, Problem, refusal
-from projsync.msproject.check import check_paths, project_files
+from projsync.msproject.check import FileCheck, check_paths, project_files
 from projsync.msproject.exporter import document_from_store
 from projsync.msproject.importer import import_document
 from projsync.msproject.reader import read_document
@@ -21,6 +21,8 @@ from projsync.msproject.writer import write_mspdi
 __all__ = ["register"]
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+PROGRESS_EVERY = 25
+"""Files between two progress lines of `plan check` when standard error is no terminal."""
 
 
 def register(app: typer.Typer) -> None:
@@ -138,9 +140,22 @@ def check(
         Path, typer.Argument(metavar="PATH", help="A project file or a folder of them.")
     ],
     as_json: Json = False,
+    mpxj: Annotated[
+        bool,
+        typer.Option(
+            "--mpxj", help="Also reschedule each file with MPXJ's MicrosoftScheduler and compare."
+        ),
+    ] = False,
+    per_file: Annotated[
+        bool,
+        typer.Option(
+            "--per-file", help="A JSON line per file: its counts and the classes of its misses."
+        ),
+    ] = False,
 ) -> None:
-    """Reschedule each file with projsync's scheduler and compare with the dates
-    Microsoft Project stored in it; the last line is JSON."""
+    """Reschedule each file with projsync's scheduler (and with --mpxj with MPXJ's)
+    and compare with the dates Microsoft Project stored in it; with --per-file a
+    JSON line per file comes first; the last line is JSON."""
     with fail_cleanly():
         if not path.exists():
             raise refusal(str(path), "no such file or folder")
@@ -152,15 +167,33 @@ def check(
             def seen(_name: str) -> None:
                 done[0] += 1
                 advance(done[0])
+                if not stderr.is_terminal and done[0] % PROGRESS_EVERY == 0:
+                    stderr.print(f"checked {done[0]} of {len(files)} files")
 
-            report = check_paths(files, root=root, progress=seen)
+            def each(checked: FileCheck) -> None:
+                if per_file:
+                    sys.stdout.write(checked.as_json() + "\n")
+                    sys.stdout.flush()
+
+            report = check_paths(
+                files, root=root, progress=seen, each=each, mpxj=mpxj, classify=per_file
+            )
         if not as_json:
-            share = report.identical / report.tasks if report.tasks else 0.0
             stdout.print(
                 f"{report.files} files ({report.files_failed} failed), {report.tasks} tasks, "
-                f"{report.identical} identical ({share:.2%})"
+                f"{report.identical} identical ({_share(report.identical, report.tasks)})"
+                + (
+                    f"; MPXJ's scheduler: {report.mpxj_identical} identical "
+                    f"({_share(report.mpxj_identical, report.tasks)})"
+                    if mpxj
+                    else ""
+                )
             )
         sys.stdout.write(report.as_json() + "\n")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.2%}" if whole else "-"
 
 
 def _template_path(name: str, *, creating: bool = False) -> Path:

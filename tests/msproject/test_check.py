@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from projsync.msproject.check import check_document, check_paths
+from projsync.cli.main import app
+from projsync.msproject.check import FileCheck, check_document, check_paths
+from projsync.msproject.misses import MissClass, TaskFacts, classify, task_facts
+from projsync.msproject.mpxj_scheduler import run_mpxj
 from projsync.msproject.reader import read_document
-from projsync.plan.model import DependencyType
+from projsync.plan.model import ConstraintType, DependencyType
 from tests.msproject.conftest import CORPUS
 
 
@@ -62,3 +67,126 @@ def test_check__a_file_without_times_gets_default_times_and_is_compared_by_day()
     pairs = check_document(document)
     assert all(ours[0] is None or ours[0].time() == dt.time(0) for _, _, ours in pairs)
     assert sum(stored == ours for _, stored, ours in pairs) == len(pairs)
+
+
+# -- MPXJ's scheduler beside ours, and the classes of misses -----------------------
+
+# Small files whose tasks both schedulers get, or miss, for a known reason.
+BESIDE_MPXJ = (
+    "mspdinulltasks.xml",  # 8 rows, 3 of them blank: 5 tasks
+    "mspdirelations.xml",  # MPXJ misses one task we get
+    "mspdisplittask.xml",  # split tasks: both miss them
+    "mspdiassignmentfields.xml",  # overtime: both miss it
+)
+
+
+def test_check__mpxj_is_compared_on_the_same_tasks_as_ours() -> None:
+    paths = [_corpus_file(name) for name in BESIDE_MPXJ]
+    checked_files: list[FileCheck] = []
+    report = check_paths(paths, root=CORPUS, mpxj=True, each=checked_files.append)
+    summary = json.loads(report.as_json())
+    assert (summary["files"], summary["files_failed"], summary["mpxj_files_failed"]) == (4, 0, 0)
+    assert summary["tasks"] == 5 + 5 + 2 + 1
+    assert summary["mpxj_agreement"] == round(summary["mpxj_identical"] / summary["tasks"], 4)
+    # The same tasks: the reader's (no blank row), with the stored dates it read.
+    for path in paths:
+        document = read_document(path)
+        theirs = run_mpxj(path, start=None)
+        assert theirs.stored == tuple((t.start, t.finish) for t in document.tasks)
+    by_file = {checked.file: checked for checked in checked_files}
+    assert by_file["mspdinulltasks.xml"].tasks == 5
+    relations = by_file["mspdirelations.xml"]
+    assert (relations.tasks, relations.identical, relations.mpxj_identical) == (5, 5, 4)
+    # Each side's misses are its tasks not identical, every one in a class.
+    for checked in by_file.values():
+        assert sum(n for _, n in checked.misses or ()) == checked.tasks - checked.identical
+        assert sum(n for _, n in checked.mpxj_misses or ()) == (
+            checked.tasks - (checked.mpxj_identical or 0)
+        )
+    assert dict(by_file["mspdisplittask.xml"].misses or ()) == {MissClass.SPLIT: 2}
+    assert dict(by_file["mspdiassignmentfields.xml"].mpxj_misses or ()) == {MissClass.OVERTIME: 1}
+    assert summary["misses"] == {"split": 2, "overtime": 1}
+
+
+def test_check__a_file_mpxj_cannot_schedule_is_reported_not_fatal() -> None:
+    # MicrosoftScheduler throws on this MPX file (an assignment without remaining work).
+    path = _corpus_file("legacy/sample1.mpx")
+    checked_files: list[FileCheck] = []
+    report = check_paths(
+        [path, _corpus_file("mspdirelations.xml")],
+        root=CORPUS,
+        mpxj=True,
+        each=checked_files.append,
+    )
+    failed, other = checked_files
+    assert failed.failure is None and failed.tasks == 4
+    assert failed.mpxj_error == "NullPointerException"
+    assert failed.mpxj_identical == 0
+    assert dict(failed.mpxj_misses or ()) == {MissClass.NOT_SCHEDULED: 4}
+    assert other.mpxj_error is None and other.mpxj_identical == 4
+    summary = json.loads(report.as_json())
+    assert summary["mpxj_files_failed"] == 1
+    assert summary["mpxj_failures"][0]["file"] == "legacy/sample1.mpx"
+    assert summary["mpxj_failures"][0]["error"] == "NullPointerException"
+    assert json.loads(failed.as_json())["mpxj_error"] == "NullPointerException"
+
+
+def test_check__per_file_prints_a_line_per_file_then_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("mspdirelations.xml", "mspdisplittask.xml", "legacy/sample1.mpx"):
+        (tmp_path / "files" / Path(name).name).parent.mkdir(exist_ok=True)
+        (tmp_path / "files" / Path(name).name).write_bytes(_corpus_file(name).read_bytes())
+    monkeypatch.setenv("PROJSYNC_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(
+        app, ["plan", "check", str(tmp_path / "files"), "--json", "--mpxj", "--per-file"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    files, summary = lines[:-1], lines[-1]
+    assert [f["file"] for f in files] == ["mspdirelations.xml", "mspdisplittask.xml", "sample1.mpx"]
+    assert files[0] == {
+        "file": "mspdirelations.xml",
+        "tasks": 5,
+        "identical": 5,
+        "misses": {},
+        "mpxj_identical": 4,
+        "mpxj_misses": {"other": 1},
+        "mpxj_error": None,
+    }
+    assert files[1]["misses"] == files[1]["mpxj_misses"] == {"split": 2}
+    assert files[2]["mpxj_error"] == "NullPointerException"
+    assert summary["tasks"] == sum(f["tasks"] for f in files)
+    assert summary["mpxj_identical"] == sum(f["mpxj_identical"] for f in files)
+
+
+def test_misses__a_task_takes_the_first_class_that_fits() -> None:
+    assert classify(TaskFacts(manual=True, summary=True), set()) is MissClass.MANUAL
+    assert classify(TaskFacts(summary=True, split=True), set()) is MissClass.SUMMARY
+    assert classify(TaskFacts(started=True, constrained=True), set()) is MissClass.PROGRESS
+    assert classify(TaskFacts(constrained=True, under_manual=True), set()) is MissClass.CONSTRAINT
+    linked = TaskFacts(predecessors=("1",))
+    assert classify(linked, {"1", "2"}) is MissClass.PREDECESSOR
+    assert classify(linked, {"2"}) is MissClass.OTHER
+    assert classify(TaskFacts(under_linked=True, predecessors=("1",)), {"1"}) is (
+        MissClass.SUMMARY_LINK
+    )
+
+
+def test_misses__facts_come_from_the_task_its_links_and_the_summaries_above_it() -> None:
+    document = read_document(_corpus_file("mspdirelations.xml"))
+    task = document.tasks[-1]
+    parent = dataclasses.replace(document.tasks[0], manual=True)
+    child = dataclasses.replace(task, parent=parent.id, constraint=ConstraintType.SNET)
+    shaped = dataclasses.replace(
+        document,
+        project=dataclasses.replace(document.project, status_date=dt.datetime(2100, 1, 1)),  # noqa: DTZ001
+        tasks=(parent, *document.tasks[1:-1], child),
+    )
+    facts = task_facts(shaped, split={child.id}, overtime=set())
+    assert facts[parent.id].summary and facts[parent.id].manual
+    assert facts[child.id].under_manual and facts[child.id].split
+    assert facts[child.id].constrained and facts[child.id].before_status_date
+    assert facts[child.id].predecessors == tuple(
+        link.predecessor for link in document.links if link.successor == child.id
+    )
