@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,21 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, Connection, inspect, text
+from sqlalchemy import CheckConstraint, Connection, insert, inspect, text
 
 import projsync.migrations
 from projsync.db import Store, open_store
 from projsync.errors import ConfigurationError
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import metadata as ledger_metadata
+from projsync.plan import records
+from projsync.plan.entities import PlanProject, PlanTask, TaskType
+from projsync.plan.service import PlanService
 from projsync.plan.tables import metadata as plan_metadata
+from projsync.plan.tables import projects, tasks
 from projsync.sync.tables import metadata as sync_metadata
+from tests.conftest import BACKENDS, PG_URL
+from tests.plan.conftest import MONDAY
 
 
 def test_migrations__ledger_history_matches_its_tables(ledger_store: Store) -> None:
@@ -97,6 +104,38 @@ def _ledger_at_0004(tmp_path: Path, *, cost: str) -> Store:
 
 def test_migrations__plan_history_matches_its_tables(plan_store: Store) -> None:
     with plan_store.engine.connect() as conn:
+        assert compare_metadata(_context(conn, "plan"), plan_metadata) == []
+
+
+@pytest.fixture(params=BACKENDS)
+def plan_store_0001(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The plan server's store at revision 0001, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url, schema = f"sqlite:///{tmp_path / 'plan.db'}", "plan"
+    else:
+        url, schema = PG_URL, request.getfixturevalue("postgres_schema")
+    store = open_store("plan", url, schema, upgrade=False)
+    _upgrade_to(store, "0001")
+    yield store
+    store.dispose()
+
+
+def test_migrations__tasks_stored_before_task_types_are_fixed_units(
+    plan_store_0001: Store,
+) -> None:
+    store = plan_store_0001
+    project = PlanProject(id="X", name="Bridge", start=MONDAY)
+    task = PlanTask(project="X", id="T1", name="Build", position=1, work=2400, effort_driven=False)
+    with store.engine.begin() as conn:  # a task as a plan store of revision 0001 holds it
+        conn.execute(insert(projects).values(**records.project_values(project), version=1))
+        values = records.task_values(task)
+        del values["type"]
+        conn.execute(insert(tasks).values(**values, version=2))
+    store.upgrade()
+    (stored,) = PlanService(store).tasks("X")
+    assert stored == task
+    assert (stored.type, stored.effort_driven) == (TaskType.FIXED_UNITS, False)
+    with store.engine.connect() as conn:
         assert compare_metadata(_context(conn, "plan"), plan_metadata) == []
 
 

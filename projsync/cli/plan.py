@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Annotated, Any
 
 import typer
@@ -28,6 +29,7 @@ from projsync.plan.entities import (
     PlanResource,
     PlanTask,
     ResourceType,
+    TaskType,
     TaskView,
 )
 from projsync.plan.model import ConstraintType, WorkContour
@@ -132,6 +134,21 @@ def project_delete(project_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
 ConstraintOption = Annotated[ConstraintType | None, typer.Option(help="ASAP, ALAP, SNET, ...")]
 
 
+class Switch(enum.StrEnum):
+    ON = "on"
+    OFF = "off"
+
+
+TypeOption = Annotated[
+    TaskType | None,
+    typer.Option("--type", help="What a change of duration, work or units keeps."),
+]
+EffortOption = Annotated[
+    Switch | None,
+    typer.Option(help="Adding or removing a resource keeps the task's work (on by default)."),
+]
+
+
 @task_app.command("add")
 def task_add(
     project: Annotated[str, typer.Argument(metavar="PROJECT")],
@@ -149,6 +166,8 @@ def task_add(
     priority: Annotated[int, typer.Option(min=0, max=1000)] = 500,
     calendar: Annotated[str | None, typer.Option(help="The task's own calendar.")] = None,
     category: Annotated[str | None, typer.Option()] = None,
+    task_type: TypeOption = None,
+    effort_driven: EffortOption = None,
     as_json: Json = False,
 ) -> None:
     """Add a task (a summary task once another task names it as parent)."""
@@ -173,6 +192,8 @@ def task_add(
             priority=priority,
             calendar=calendar,
             category=category,
+            type=task_type or TaskType.FIXED_UNITS,
+            effort_driven=effort_driven is not Switch.OFF,
         )
         links = parse_after(after, project, task_id) if after else []
         _emit_task(_service().add_task(task, links), as_json)
@@ -197,9 +218,12 @@ def task_update(
     actual_finish: Annotated[str | None, typer.Option()] = None,
     priority: Annotated[int | None, typer.Option(min=0, max=1000)] = None,
     category: Annotated[str | None, typer.Option()] = None,
+    task_type: TypeOption = None,
+    effort_driven: EffortOption = None,
     as_json: Json = False,
 ) -> None:
-    """Change a task; only the options given change."""
+    """Change a task; only the options given change. A task with resources
+    recalculates its work, units or duration by its type, as Project does."""
     with fail_cleanly():
         changes: dict[str, Any] = {
             "name": name,
@@ -212,6 +236,8 @@ def task_update(
             "actual_finish": _moment(actual_finish, "--actual-finish", end=True),
             "priority": priority,
             "category": category,
+            "type": task_type,
+            "effort_driven": None if effort_driven is None else effort_driven is Switch.ON,
         }
         if duration is not None:
             changes["duration"], changes["elapsed"] = parse_minutes(duration, "--duration")
@@ -232,6 +258,8 @@ def _emit_task(task: PlanTask, as_json: bool) -> None:
         "parent": task.parent,
         "duration_minutes": task.duration,
         "work_minutes": task.work,
+        "type": task.type,
+        "effort_driven": task.effort_driven,
         "constraint": task.constraint,
         "start": task.start,
         "finish": task.finish,
@@ -313,8 +341,11 @@ def assign(
     task_id: Annotated[str, typer.Argument(metavar="TASK")],
     resource_id: Annotated[str, typer.Argument(metavar="RESOURCE")],
     units: Annotated[
-        int, typer.Option(help="Percent of the resource's time.", max=MOST_UNITS)
-    ] = 100,
+        int | None,
+        typer.Option(
+            help="Percent of the resource's time (a new assignment: 100).", max=MOST_UNITS
+        ),
+    ] = None,
     work: Annotated[str | None, typer.Option(help="Work of this resource, e.g. 16h.")] = None,
     contour: Annotated[
         str | None,
@@ -322,7 +353,8 @@ def assign(
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Put a resource on a task (or change its units, work or work contour)."""
+    """Put a resource on a task (or change its units, work or work contour); the
+    task's duration, work and other assignments follow its type."""
     with fail_cleanly():
         minutes = parse_minutes(work, "--work")[0] if work else None
         shape = _contour(contour) if contour else None
@@ -644,6 +676,8 @@ def show(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Js
             "total_slack_minutes",
             "critical",
             "work_minutes",
+            "type",
+            "effort_driven",
             "cost",
         )
         emit(rows, as_json=False, columns=columns, title=f"{record.id} {record.name}")
@@ -666,6 +700,8 @@ def _task_row(view: TaskView) -> dict[str, object]:
         "free_slack_minutes": task.free_slack,
         "critical": task.critical,
         "duration_minutes": task.duration,
+        "type": task.type,
+        "effort_driven": task.effort_driven,
         "milestone": task.milestone,
         "manual": task.manual,
         "constraint": task.constraint,

@@ -18,11 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from projsync.msproject.jvm import java_classes
-from projsync.plan.entities import PlanLink, PlanTask
+from projsync.plan.entities import PlanLink, PlanTask, TaskType
 from projsync.plan.model import ConstraintType, DependencyType, LagKind
 
 __all__ = [
     "FINISH_CONSTRAINTS",
+    "TASK_TYPES",
     "WIDTH",
     "ColumnTasks",
     "Columns",
@@ -32,15 +33,15 @@ __all__ = [
     "read_columns",
 ]
 
-WIDTH = 33
+WIDTH = 34
 """Numbers a task; the layout is TaskColumns.numbers()'s."""
 (
     UID, PARENT, DURATION, CONSTRAINT, CONSTRAINT_DATE, DELAY, WORK, MANUAL,
     MILESTONE, EFFORT_DRIVEN, DEADLINE, PERCENT, ACTUAL_START, ACTUAL_FINISH, PRIORITY,
     BASELINE_START, BASELINE_FINISH, BASELINE_DURATION, BASELINE_WORK, BASELINE_COST,
-    START, FINISH, EARLY_START, EARLY_FINISH, LATE_START, LATE_FINISH, CRITICAL, BLANK,
+    START, FINISH, EARLY_START, EARLY_FINISH, LATE_START, LATE_FINISH, CRITICAL, BLANK, TYPE,
 ) = (0, 1, 2, 4, 5, 6, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 24,
-     25, 26, 27, 28, 29, 30, 31, 32)  # fmt: skip
+     25, 26, 27, 28, 29, 30, 31, 32, 33)  # fmt: skip
 """Offsets in a task's numbers; a duration takes two (amount, unit ordinal)."""
 
 _EPOCH = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - a file's dates are local, as they read
@@ -48,6 +49,13 @@ _NONE = "\x00"
 
 
 FINISH_CONSTRAINTS = {ConstraintType.FNET, ConstraintType.FNLT, ConstraintType.MFO}
+TASK_TYPES = {
+    "FIXED_UNITS": TaskType.FIXED_UNITS,
+    "FIXED_WORK": TaskType.FIXED_WORK,
+    "FIXED_DURATION": TaskType.FIXED_DURATION,
+    "FIXED_DURATION_AND_UNITS": TaskType.FIXED_DURATION,  # Primavera's; Project has none
+}
+"""MPXJ's TaskType names; a task without one is fixed units, Project's default."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,7 @@ class ColumnTasks:
 
     constraints: dict[int, ConstraintType]
     relations: dict[int, DependencyType]
+    task_types: dict[int, TaskType]
 
     def _measured(self, value: float, unit: Any) -> tuple[int, LagKind]:
         raise NotImplementedError
@@ -109,6 +118,7 @@ class ColumnTasks:
         )
         delay, delay_elapsed = as_duration(*measured(DELAY))
         percent, priority, baseline_cost = row[PERCENT], row[PRIORITY], row[BASELINE_COST]
+        kind = TaskType.FIXED_UNITS if row[TYPE] < 0 else self.task_types[int(row[TYPE])]
         return PlanTask(
             project="",
             id=task_id,
@@ -120,7 +130,8 @@ class ColumnTasks:
             work=max(0, as_minutes(*measured(WORK))),
             manual=bool(row[MANUAL]),
             milestone=bool(row[MILESTONE]),
-            effort_driven=bool(row[EFFORT_DRIVEN]),
+            type=kind,
+            effort_driven=bool(row[EFFORT_DRIVEN]) or kind is TaskType.FIXED_WORK,
             constraint=constraint,
             constraint_date=(
                 self._at_finish(at(CONSTRAINT_DATE))

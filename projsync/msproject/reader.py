@@ -26,6 +26,7 @@ from projsync.errors import InputError, Problem, refusal
 from projsync.msproject.columns import (
     BLANK,
     FINISH_CONSTRAINTS,
+    TASK_TYPES,
     UID,
     ColumnTasks,
     as_duration,
@@ -51,6 +52,7 @@ from projsync.plan.entities import (
     PlanResource,
     PlanTask,
     ResourceType,
+    TaskType,
 )
 from projsync.plan.model import (
     CalendarException,
@@ -211,9 +213,9 @@ class _Converter(ColumnTasks):
         self.file = project_file
         self.path = path
         self.properties = project_file.getProjectProperties()
-        time_unit, duration, relation_type, constraint_type = java_classes(
+        time_unit, duration, relation_type, constraint_type, task_type = java_classes(
             "org.mpxj.TimeUnit", "org.mpxj.Duration", "org.mpxj.RelationType",
-            "org.mpxj.ConstraintType",
+            "org.mpxj.ConstraintType", "org.mpxj.TaskType",
         )  # fmt: skip
         self.time_unit = time_unit
         self.minutes_per_day = int(self.properties.getMinutesPerDay() or 480)
@@ -238,6 +240,10 @@ class _Converter(ColumnTasks):
         self.constraints = {
             int(t.ordinal()): _CONSTRAINTS.get(str(t.name()), ConstraintType.ASAP)
             for t in constraint_type.values()
+        }
+        self.task_types = {
+            int(t.ordinal()): TASK_TYPES.get(str(t.name()), TaskType.FIXED_UNITS)
+            for t in task_type.values()
         }
         self.populated_fields: list[Any] = []
         self.populated: set[str | None] = set()
@@ -435,6 +441,10 @@ class _Converter(ColumnTasks):
         delay, delay_elapsed = (
             self._duration(task.getLevelingDelay()) if has("LEVELING_DELAY") else (0, False)
         )
+        java_type = task.getType()  # always: MPXJ may leave it out of the populated fields
+        task_type = (
+            TaskType.FIXED_UNITS if java_type is None else self.task_types[int(java_type.ordinal())]
+        )
         return PlanTask(
             project="",
             id=task_id,
@@ -446,7 +456,9 @@ class _Converter(ColumnTasks):
             work=max(0, self._minutes(task.getWork())) if has("WORK") else 0,
             manual=has("TASK_MODE") and _str(task.getTaskMode()) == "MANUALLY_SCHEDULED",
             milestone=has("MILESTONE") and bool(task.getMilestone()),
-            effort_driven=has("EFFORT_DRIVEN") and bool(task.getEffortDriven()),
+            type=task_type,
+            effort_driven=(has("EFFORT_DRIVEN") and bool(task.getEffortDriven()))
+            or task_type is TaskType.FIXED_WORK,
             constraint=constraint,
             constraint_date=(
                 self._finish(task.getConstraintDate())

@@ -1,11 +1,12 @@
 """Writing a plan project as MSPDI XML, the format Microsoft Project opens.
 
 Everything the plan server models goes out: the outline, durations, work,
-links with their lags, constraints, deadlines, progress, baselines, the
-calendars in use, resources with their rates, assignments, custom fields
-(under their names, as aliases of Text, Number, Cost, Date, Flag and Duration
-fields), the category of leaf tasks, and each task's projsync id, so that a
-file saved back from Microsoft Project finds its tasks again.
+task types and effort-driven switches, links with their lags, constraints,
+deadlines, progress, baselines, the calendars in use, resources with their
+rates, assignments, custom fields (under their names, as aliases of Text,
+Number, Cost, Date, Flag and Duration fields), the category of leaf tasks,
+and each task's projsync id, so that a file saved back from Microsoft Project
+finds its tasks again.
 """
 
 from __future__ import annotations
@@ -90,14 +91,14 @@ class _Writer:
             "org.mpxj.Availability", "org.mpxj.common.LocalDateTimeHelper", "org.mpxj.DayType",
             "org.mpxj.LocalTimeRange", "java.time.LocalDateTime", "java.time.LocalDate",
             "java.time.LocalTime", "java.time.DayOfWeek", "java.lang.Double",
-            "org.mpxj.WorkContour",
+            "org.mpxj.WorkContour", "org.mpxj.TaskType",
         )  # fmt: skip
         (
             self.ProjectFile, self.Duration, self.TimeUnit, self.RelationType, self.RelationBuilder,
             self.ConstraintType, self.TaskField, self.TaskMode, self.Priority, self.ResourceType,
             self.Rate, self.CostRateTable, self.CostRateTableEntry, self.Availability,
             self.DateHelper, self.DayType, self.LocalTimeRange, self.LocalDateTime, self.LocalDate,
-            self.LocalTime, self.DayOfWeek, self.Double, self.WorkContour,
+            self.LocalTime, self.DayOfWeek, self.Double, self.WorkContour, self.TaskType,
         ) = java_classes(*names)  # fmt: skip
 
     def build(self) -> Any:
@@ -223,6 +224,7 @@ class _Writer:
         if task.work:
             java_task.setWork(self._duration(task.work, False))
         java_task.setMilestone(task.milestone)
+        java_task.setType(getattr(self.TaskType, task.type.name))
         java_task.setEffortDriven(task.effort_driven)
         if task.manual:
             java_task.setTaskMode(self.TaskMode.MANUALLY_SCHEDULED)

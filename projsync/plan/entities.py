@@ -37,6 +37,7 @@ __all__ = [
     "PlanResource",
     "PlanTask",
     "ResourceType",
+    "TaskType",
     "TaskView",
 ]
 
@@ -47,6 +48,15 @@ class ResourceType(enum.StrEnum):
     WORK = "work"
     MATERIAL = "material"
     COST = "cost"
+
+
+class TaskType(enum.StrEnum):
+    """Which of duration, units and work an edit keeps, as in Microsoft Project
+    (``task_types.py`` holds the rules)."""
+
+    FIXED_UNITS = "fixed-units"
+    FIXED_WORK = "fixed-work"
+    FIXED_DURATION = "fixed-duration"
 
 
 class FieldType(enum.StrEnum):
@@ -93,7 +103,9 @@ class PlanTask:
     work: int = 0
     manual: bool = False
     milestone: bool = False
+    type: TaskType = TaskType.FIXED_UNITS
     effort_driven: bool = True
+    """Adding or removing a resource keeps the task's work (always, for fixed work)."""
     constraint: ConstraintType = ConstraintType.ASAP
     constraint_date: dt.datetime | None = None
     deadline: dt.datetime | None = None

@@ -207,12 +207,14 @@ class Task:
     duration, constraint and progress are then ignored and its dates roll up.
     `duration` is in working minutes of the task's calendar (clock minutes when
     `elapsed`). A `milestone` keeps its duration, as in Microsoft Project; one of
-    zero duration stays zero whatever work it carries. `start`/`finish` are read
-    only for manual tasks (and written back by `apply_schedule`). `leveling_delay`
-    is working minutes added to the start by levelling (clock minutes when
-    `leveling_delay_elapsed`, Project's "edays", the start then resuming at the
-    next working moment). `priority` is 0..1000;
-    1000 means "never delay when levelling".
+    zero duration stays zero whatever work it carries. With assignments, the
+    duration stands when their work and units give it, else their longest does
+    (see schedule.py); `work` counts when none of them carries work.
+    `start`/`finish` are read only for manual tasks (and written back by
+    `apply_schedule`). `leveling_delay` is working minutes added to the start
+    by levelling (clock minutes when `leveling_delay_elapsed`, Project's
+    "edays", the start then resuming at the next working moment). `priority`
+    is 0..1000; 1000 means "never delay when levelling".
     """
 
     id: str
@@ -223,7 +225,6 @@ class Task:
     work: int = 0
     manual: bool = False
     milestone: bool = False
-    effort_driven: bool = False
     constraint: ConstraintType = ConstraintType.ASAP
     constraint_date: datetime | None = None
     deadline: datetime | None = None

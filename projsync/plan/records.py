@@ -18,6 +18,7 @@ from projsync.plan.entities import (
     PlanResource,
     PlanTask,
     ResourceType,
+    TaskType,
 )
 from projsync.plan.model import (
     ConstraintType,
@@ -95,6 +96,7 @@ _TASK_FIELDS = tuple(
 def task_values(task: PlanTask) -> dict[str, object]:
     values = {column: getattr(task, name) for name, column in _TASK_FIELDS}
     values["constraint_type"] = task.constraint.value
+    values["type"] = task.type.value
     return values
 
 
@@ -102,6 +104,7 @@ def task_from_row(row: Row[Any]) -> PlanTask:
     data = row._mapping
     values = {name: data[_TASK_COLUMNS.get(name, name)] for name in PlanTask.__dataclass_fields__}
     values["constraint"] = ConstraintType(values["constraint"])
+    values["type"] = TaskType(values["type"])
     return PlanTask(**values)
 
 

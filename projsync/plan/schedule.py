@@ -47,14 +47,16 @@ What is implemented, exactly:
   start + duration) whatever their links say.
 - duration: a milestone keeps its duration (Project lets any task be marked a
   milestone); a zero-duration one stays zero whatever work it carries. Otherwise,
-  with assignments of positive units, an effort-driven task (or one
-  whose assignments carry no work) lasts work / total units; otherwise it
-  lasts as long as its longest assignment (assignment work / its units).
+  with assignments of positive units, a task lasts its stored duration when
+  that is what its assignments' work and units give (to the rounding of whole
+  minutes and percents: the task-type rules keep them so at every edit, see
+  task_types.py); else as long as its longest assignment (assignment work /
+  its units), or, when no assignment carries work, task work / total units.
 - resource calendars: in a task without a calendar of its own, each assignment
   with a calendar works in that calendar's time, as in Project: it starts at
   the first working moment of its calendar from the task's start and lasts its
-  work / its units there (the task's duration, for an effort-driven task); the
-  task spans its assignments. A task calendar overrides them.
+  work / its units there; the task spans its assignments. A task calendar
+  overrides them.
 - lags: working lags are counted on the project calendar, elapsed lags on the
   clock, percent lags as a share of the predecessor's duration (of its
   `duration` field for a summary predecessor).
@@ -85,8 +87,8 @@ from typing import cast
 from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, StaffedTask
 from projsync.plan.calendar import calendar_index
+from projsync.plan.effort import length_of, nearest, stands, stretched
 from projsync.plan.model import (
-    CONTOUR_SHARES,
     Assignment,
     Calendar,
     ConstraintType,
@@ -97,7 +99,6 @@ from projsync.plan.model import (
     Schedule,
     ScheduleError,
     Task,
-    WorkContour,
 )
 from projsync.plan.network import INF, LEAF, NEG, SUMMARY_IN, SUMMARY_OUT, TaskNetwork
 
@@ -174,15 +175,15 @@ _DATED = frozenset(ConstraintType) - {_ASAP, _ALAP}
 _FAR = 1 << 28  # minutes: five centuries of clock time, more on the working axis
 
 
-def _divide(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded to the nearest int, halves away from zero."""
-    quotient = (2 * abs(numerator) + denominator) // (2 * denominator)
-    return -quotient if numerator < 0 else quotient
+_divide = nearest
 
 
-def _duration(task: Task, assigned: list[Assignment]) -> int:
+def _duration(task: Task, assigned: list[Assignment], own_calendars: bool) -> int:
     if task.milestone and not task.duration:
         return 0  # a zero-duration milestone stays one, whatever work it carries
+    staff = ((a.units, a.work, a.contour) for a in assigned)
+    if not own_calendars and stands(task.duration, staff):
+        return task.duration  # what its work and units give, to their rounding
     lengths = _lengths(task, assigned)
     return max(lengths.values()) if lengths else task.duration
 
@@ -190,29 +191,22 @@ def _duration(task: Task, assigned: list[Assignment]) -> int:
 def _lengths(task: Task, assigned: list[Assignment]) -> dict[int, int]:
     """Working minutes each staffed assignment needs, by its place in `assigned`.
 
-    An effort-driven task shares its work by units; otherwise each assignment
-    does its own work at its units. A contour stretches that (see WorkContour).
-    None staffed, or none with work to do: the task keeps its duration.
+    Each assignment with work does it at its units, as in Microsoft Project
+    (effort-driven sharing is an edit's business: see task_types.py); a task
+    whose work is on none of its assignments shares it by units. A contour
+    stretches that (see WorkContour). None staffed, or none with work to do
+    (work only on assignments without units): the task keeps its duration.
     """
     staffed = [(i, a) for i, a in enumerate(assigned) if a.units > 0]
     if not staffed:
         return {}
     with_work = [(i, a) for i, a in staffed if a.work > 0]
-    if task.work > 0 and (task.effort_driven or not with_work):
-        shared = _divide(task.work * 100, sum(a.units for _, a in staffed))
-        return {i: _contoured(shared, a) for i, a in staffed}
     if with_work:
-        return {i: _contoured(_divide(a.work * 100, a.units), a) for i, a in with_work}
+        return {i: length_of(a.work, a.units, a.contour, a.span) for i, a in with_work}
+    if task.work > 0 and not any(a.work for a in assigned):
+        shared = _divide(task.work * 100, sum(a.units for _, a in staffed))
+        return {i: stretched(shared, a.contour, a.span) for i, a in staffed}
     return {}
-
-
-def _contoured(minutes: int, assignment: Assignment) -> int:
-    """Working minutes that `minutes` of flat work take under the assignment's contour."""
-    if assignment.contour is WorkContour.CONTOURED:
-        return minutes if assignment.span is None else assignment.span
-    if assignment.contour is WorkContour.FLAT:
-        return minutes
-    return _divide(minutes * 1000, sum(CONTOUR_SHARES[assignment.contour]))
 
 
 def _own(calendar: Calendar) -> Calendar:
@@ -429,7 +423,9 @@ def _set_up_task(
     """Duration, work, earliest start, late cap, pin and calendar of the detail task at `n`."""
     task = network.tasks[network.task_of[n]]
     project, axis = network.project, network.axis
-    duration = _duration(task, assigned)
+    # (resources on calendars of their own put the whole project on the clock axis)
+    own_calendars = not axis.working and _staff_calendars(task, assigned, project.calendar)
+    duration = _duration(task, assigned, own_calendars)
     if duration < 0:
         problems.append(f"task {task.id!r}: negative duration")
     network.duration[n] = duration
@@ -438,7 +434,7 @@ def _set_up_task(
     ops: ClockTask | None = None
     if not axis.working:
         index = calendar_index(task.calendar or project.calendar)
-        if duration and _staff_calendars(task, assigned, project.calendar):
+        if duration and own_calendars:
             lengths = _lengths(task, assigned)
             staff = [
                 (calendar_index(_own(a.calendar or project.calendar)), lengths.get(i, duration))

@@ -196,7 +196,6 @@ def _core_task(task: PlanTask, calendars: dict[str, Calendar]) -> Task:
         work=task.work,
         manual=task.manual,
         milestone=task.milestone,
-        effort_driven=task.effort_driven,
         constraint=task.constraint,
         constraint_date=task.constraint_date,
         deadline=task.deadline,

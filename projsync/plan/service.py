@@ -19,10 +19,17 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from projsync.db import Store, insert_many
 from projsync.errors import InputError, Problem, check_id, refusal
-from projsync.plan import records
+from projsync.plan import records, task_types
 from projsync.plan.calendars import calendar_names
 from projsync.plan.changes import reserve_versions, tombstone, untombstone, untombstone_all
-from projsync.plan.entities import PlanAssignment, PlanLink, PlanProject, PlanResource, PlanTask
+from projsync.plan.entities import (
+    PlanAssignment,
+    PlanLink,
+    PlanProject,
+    PlanResource,
+    PlanTask,
+    TaskType,
+)
 from projsync.plan.model import ConstraintType, WorkContour
 from projsync.plan.tables import actuals, assignments, links, projects, resources, tasks
 
@@ -201,10 +208,19 @@ class PlanService:
         predecessors: Sequence[PlanLink] | None = None,
         **changes: Any,
     ) -> PlanTask:
-        """Change a task's fields; ``predecessors`` (when given) replaces its links in."""
+        """Change a task's fields; ``predecessors`` (when given) replaces its links in.
+
+        A new duration or work of a task with assignments recalculates them by
+        the task's type (``task_types.py``), in the same transaction. Making a
+        task fixed work makes it effort-driven.
+        """
         where = f"task {project_id}/{task_id}"
         with self.store.write() as conn:
             current = self.task_in(conn, project_id, task_id)
+            if "type" in changes:
+                changes["type"] = _task_type(where, changes["type"])
+                if changes["type"] is TaskType.FIXED_WORK:
+                    changes.setdefault("effort_driven", True)
             updated = _replace(current, where, changes)
             if (updated.project, updated.id) != (project_id, task_id):
                 raise refusal(where, "project and id cannot change")
@@ -218,6 +234,16 @@ class PlanService:
                 problems += _link_problems(predecessors, existing, kept)
             if problems:
                 raise InputError(problems)
+            staff = self.assignments_in(conn, project_id, task_id)
+            if staff:
+                edited = task_types.edit_task(
+                    dataclasses.replace(updated, duration=current.duration, work=current.work),
+                    staff,
+                    duration=updated.duration if updated.duration != current.duration else None,
+                    work=updated.work if updated.work != current.work else None,
+                )
+                updated = edited.task
+                self._write_staff(conn, staff, edited.assignments)
             self.write_task(conn, current, updated)
             if predecessors is not None:
                 self._replace_predecessors(conn, project_id, task_id, predecessors)
@@ -433,20 +459,21 @@ class PlanService:
         task_id: str,
         resource_id: str,
         *,
-        units: int = 100,
+        units: int | None = None,
         work: int | None = None,
         contour: WorkContour | None = None,
     ) -> PlanAssignment:
-        """Put a resource on a task, or change its units, work or work contour.
+        """Put a resource on a task (at 100 % unless ``units`` says otherwise), or
+        change its units, work or work contour (None: as it is).
 
-        Without ``work``: a task with work shares it among its resources by
-        units (effort-driven: a second person shortens the task); a task
-        without work gets duration × units of work from this resource.
-        Without ``contour`` the assignment keeps its own (flat when new); a
-        hand-edited contour comes only from a file, with its span.
+        The task's duration, work and other assignments follow its type and
+        effort-driven switch, as in Microsoft Project (``task_types.py``): an
+        effort-driven task shares its work with a new resource, one that is
+        not gets duration × units more work. A hand-edited contour comes only
+        from a file, with its span.
         """
         where = f"assignment {project_id}/{task_id}/{resource_id}"
-        if units <= 0:
+        if units is not None and units <= 0:
             raise refusal(where, "units must be more than zero")
         if contour is WorkContour.CONTOURED:
             raise refusal(where, "a hand-edited contour cannot be set; choose a pattern")
@@ -454,48 +481,32 @@ class PlanService:
             raise refusal(where, "work cannot be negative")
         with self.store.write() as conn:
             task = self.task_in(conn, project_id, task_id)
-            resource = self.resource_in(conn, resource_id)
+            self.resource_in(conn, resource_id)
             if self._has_children(conn, project_id, task_id):
                 raise refusal(where, f"task {task_id} is a summary task; assign to its subtasks")
-            mine = {a.resource: a for a in self.assignments_in(conn, project_id, task_id)}
-            current = mine.get(resource_id)
-            wanted = PlanAssignment(
-                project=project_id,
-                task=task_id,
-                resource=resource_id,
-                units=units,
-                work=work if work is not None else 0,
-                actual_work=current.actual_work if current else 0,
-                actual_cost=current.actual_cost if current else Decimal("0.00"),
-                contour=contour or (current.contour if current else WorkContour.FLAT),
-                span=current.span if current and contour is None else None,
-            )
-            mine[resource_id] = wanted
-            if work is None:
-                _share_work(task, mine, resource_id)
-            resources_by_id = {r: self.resource_in(conn, r) for r in mine}
-            resources_by_id[resource_id] = resource
-            for rid, assignment in mine.items():
-                costed = _costed(assignment, resources_by_id[rid])
-                before = current if rid == resource_id else mine[rid]
-                if rid == resource_id and current is None:
-                    conn.execute(
-                        insert(assignments).values(
-                            **_assignment_values(costed), version=reserve_versions(conn)
-                        )
-                    )
-                    untombstone(conn, "assignment", f"{project_id}/{task_id}/{rid}")
-                else:
-                    assert before is not None
-                    self.write_assignment(conn, before, costed)
-                mine[rid] = costed
-            total = sum(a.work for a in mine.values())
-            self.write_task(conn, task, dataclasses.replace(task, work=total))
+            staff = self.assignments_in(conn, project_id, task_id)
+            if any(a.resource == resource_id for a in staff):
+                edited = task_types.change_assignment(
+                    task, staff, resource_id, units=units, work=work, contour=contour
+                )
+            else:
+                new = PlanAssignment(
+                    project=project_id,
+                    task=task_id,
+                    resource=resource_id,
+                    units=100 if units is None else units,
+                    contour=contour or WorkContour.FLAT,
+                )
+                edited = task_types.add_assignment(task, staff, new, work=work)
+            mine = self._write_staff(conn, staff, edited.assignments)
+            self.write_task(conn, task, edited.task)
             return mine[resource_id]
 
     def unassign(self, project_id: str, task_id: str, resource_id: str) -> None:
+        """Take a resource off a task; an effort-driven task keeps its work."""
         with self.store.write() as conn:
             task = self.task_in(conn, project_id, task_id)
+            staff = self.assignments_in(conn, project_id, task_id)
             found = conn.execute(
                 assignments.delete().where(
                     assignments.c.project_id == project_id,
@@ -510,8 +521,35 @@ class PlanService:
             tombstone(
                 conn, "assignment", f"{project_id}/{task_id}/{resource_id}", reserve_versions(conn)
             )
-            total = sum(a.work for a in self.assignments_in(conn, project_id, task_id))
-            self.write_task(conn, task, dataclasses.replace(task, work=total))
+            edited = task_types.remove_assignment(task, staff, resource_id)
+            self._write_staff(conn, staff, edited.assignments)
+            self.write_task(conn, task, edited.task)
+
+    def _write_staff(
+        self,
+        conn: Connection,
+        before: Sequence[PlanAssignment],
+        after: Sequence[PlanAssignment],
+    ) -> dict[str, PlanAssignment]:
+        """Write a task's assignments as an edit left them, costed at their
+        resources' rates: new ones inserted, changed ones updated."""
+        found = {a.resource: a for a in before}
+        written: dict[str, PlanAssignment] = {}
+        for assignment in after:
+            costed = _costed(assignment, self.resource_in(conn, assignment.resource))
+            current = found.get(assignment.resource)
+            if current is None:
+                conn.execute(
+                    insert(assignments).values(
+                        **_assignment_values(costed), version=reserve_versions(conn)
+                    )
+                )
+                key = f"{costed.project}/{costed.task}/{costed.resource}"
+                untombstone(conn, "assignment", key)
+            else:
+                self.write_assignment(conn, current, costed)
+            written[assignment.resource] = costed
+        return written
 
     def write_assignment(
         self, conn: Connection, current: PlanAssignment, updated: PlanAssignment
@@ -563,6 +601,14 @@ def _replace(record: _R, where: str, changes: dict[str, Any]) -> _R:
         raise refusal(where, str(exc)) from exc
 
 
+def _task_type(where: str, given: object) -> TaskType:
+    try:
+        return TaskType(str(given))
+    except ValueError:
+        choices = ", ".join(t.value for t in TaskType)
+        raise refusal(where, f"unknown task type {given!r}; one of: {choices}") from None
+
+
 def _task_problems(
     task: PlanTask, by_id: dict[str, PlanTask], calendars: list[str]
 ) -> list[Problem]:
@@ -574,6 +620,8 @@ def _task_problems(
         found.append("name is empty")
     if task.duration < 0 or task.work < 0:
         found.append("duration and work cannot be negative")
+    if task.type is TaskType.FIXED_WORK and not task.effort_driven:
+        found.append("a fixed-work task is always effort-driven")
     if not 0 <= task.percent_complete <= 100:
         found.append("percent complete must be between 0 and 100")
     if task.constraint in _DATED and task.constraint_date is None:
@@ -690,21 +738,6 @@ def _assignment_values(assignment: PlanAssignment) -> dict[str, object]:
         "contour": assignment.contour.value,
         "span": assignment.span,
     }
-
-
-def _share_work(task: PlanTask, mine: dict[str, PlanAssignment], added: str) -> None:
-    total_units = sum(a.units for a in mine.values())
-    if task.work > 0 and task.effort_driven:
-        ids = sorted(mine)
-        left = task.work
-        for index, rid in enumerate(ids):
-            share = left if index == len(ids) - 1 else task.work * mine[rid].units // total_units
-            left -= share
-            mine[rid] = dataclasses.replace(mine[rid], work=share)
-    else:
-        mine[added] = dataclasses.replace(
-            mine[added], work=task.duration * mine[added].units // 100
-        )
 
 
 def _costed(assignment: PlanAssignment, resource: PlanResource) -> PlanAssignment:

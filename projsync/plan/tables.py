@@ -97,6 +97,7 @@ tasks = Table(
     Column("work", BigInteger, nullable=False),
     Column("manual", Boolean, nullable=False),
     Column("milestone", Boolean, nullable=False),
+    Column("type", String(20), nullable=False, server_default="fixed-units"),
     Column("effort_driven", Boolean, nullable=False),
     Column("constraint_type", String(4), nullable=False),
     Column("constraint_date", DateTime),

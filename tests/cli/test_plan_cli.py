@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.cli.conftest import Run
 
 
@@ -163,3 +165,64 @@ def test_cli__a_bell_contour_doubles_the_duration(projsync: Run) -> None:
     assert (bell["start"], bell["finish"]) == ("2026-03-10T08:00:00", "2026-03-17T17:00:00")
     refused = projsync("plan", "assign", "X", "T3", "R1", "--contour", "zigzag")
     assert refused.exit_code == 1 and "--contour" in refused.stderr and "bell" in refused.stderr
+
+
+def _staffed_task(projsync: Run, *options: str) -> None:
+    for command in (
+        ("plan", "project", "add", "X", "--name", "Bridge", "--start", "2026-03-02"),
+        ("plan", "resource", "add", "R1", "--name", "Ada"),
+        ("plan", "resource", "add", "R2", "--name", "Bob"),
+        ("plan", "task", "add", "X", "T1", "--name", "Build", "--duration", "5d", *options),
+        ("plan", "assign", "X", "T1", "R1"),
+    ):
+        outcome = projsync(*command)
+        assert outcome.exit_code == 0, (command, outcome.stderr)
+
+
+def _shown(projsync: Run) -> dict[str, Any]:
+    assert projsync("plan", "schedule", "X").exit_code == 0
+    (task,) = projsync("plan", "show", "X", "--json").json()["tasks"]
+    return task
+
+
+def _work(projsync: Run) -> dict[str, tuple[int, int]]:
+    rows = projsync("plan", "assignments", "X", "--json").json()
+    return {row["resource"]: (row["units"], row["work"]) for row in rows}
+
+
+def test_cli__a_duration_edit_on_a_staffed_task_holds_after_scheduling(projsync: Run) -> None:
+    # Found: 5d with one resource, updated to 10d, was 5d again once scheduled.
+    _staffed_task(projsync)
+    updated = projsync("plan", "task", "update", "X", "T1", "--duration", "10d", "--json")
+    assert updated.exit_code == 0, updated.stderr
+    task = _shown(projsync)
+    assert (task["duration_minutes"], task["work_minutes"]) == (4800, 4800)
+    assert task["finish"] == "2026-03-13T17:00:00"
+    assert _work(projsync) == {"R1": (100, 4800)}
+
+
+def test_cli__a_second_resource_at_half_time_takes_a_third_of_the_work(projsync: Run) -> None:
+    # Found: a second resource at 50 % shortened the task but the first kept
+    # all its work. Effort-driven: 40 h shared 2:1 and the task lasts 26.67 h.
+    _staffed_task(projsync)
+    assert projsync("plan", "assign", "X", "T1", "R2", "--units", "50").exit_code == 0
+    assert _work(projsync) == {"R1": (100, 1600), "R2": (50, 800)}
+    task = _shown(projsync)
+    assert (task["duration_minutes"], task["work_minutes"]) == (1600, 2400)
+    assert task["finish"] == "2026-03-05T10:40:00"
+
+
+def test_cli__task_type_and_effort_driven_are_set_and_shown(projsync: Run) -> None:
+    _staffed_task(projsync, "--type", "fixed-duration", "--effort-driven", "off")
+    task = _shown(projsync)
+    assert (task["type"], task["effort_driven"]) == ("fixed-duration", False)
+    assert projsync("plan", "assign", "X", "T1", "R1", "--units", "50").exit_code == 0
+    assert _work(projsync) == {"R1": (50, 1200)}  # fixed duration: the work follows
+    assert projsync("plan", "assign", "X", "T1", "R2").exit_code == 0
+    assert _work(projsync) == {"R1": (50, 1200), "R2": (100, 2400)}  # not effort-driven
+    changed = projsync("plan", "task", "update", "X", "T1", "--type", "fixed-work", "--json")
+    assert (changed.json()["type"], changed.json()["effort_driven"]) == ("fixed-work", True)
+    refused = projsync("plan", "task", "update", "X", "T1", "--effort-driven", "off")
+    assert refused.exit_code == 1 and "always effort-driven" in refused.stderr
+    table = projsync("plan", "show", "X")
+    assert "fixed-work" in table.stdout

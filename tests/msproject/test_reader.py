@@ -10,6 +10,7 @@ import pytest
 from projsync.errors import InputError
 from projsync.msproject import columns
 from projsync.msproject.reader import _Converter, _open, read_document
+from projsync.plan.entities import TaskType
 from tests.msproject.conftest import CORPUS, DATA
 
 
@@ -43,6 +44,18 @@ def test_reader__hierarchy_durations_links_and_calendars_of_a_known_file() -> No
     assert {r.name for r in document.resources} >= {"First Resource", "Second Resource"}
     first = next(r for r in document.resources if r.name == "First Resource")
     assert (str(first.standard_rate), str(first.cost_per_use)) == ("10.0000", "30.00")
+
+
+def test_reader__task_types_and_effort_driven_as_project_stored_them() -> None:
+    path = CORPUS / "mpp14baseline.mpp"
+    if not path.exists():
+        pytest.skip(f"corpus not at {CORPUS}")
+    for columns_read in (True, False):  # through TaskColumns, and task by task
+        document = _Converter(_open(path), path).document(None, columns=columns_read)
+        tasks = {t.id: (t.type, t.effort_driven) for t in document.tasks}
+        assert tasks["1"] == (TaskType.FIXED_DURATION, False)
+        assert tasks["6"] == (TaskType.FIXED_WORK, True)
+        assert TaskType.FIXED_UNITS in {kind for kind, _ in tasks.values()}
 
 
 def _refused(path: Path) -> str:

@@ -12,9 +12,11 @@ from projsync.msproject.exporter import document_from_store
 from projsync.msproject.importer import import_document
 from projsync.msproject.reader import read_document
 from projsync.msproject.writer import write_mspdi
+from projsync.plan.entities import PlanProject, PlanResource, PlanTask, TaskType
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
 from tests.msproject.conftest import CORPUS
+from tests.plan.conftest import MONDAY
 
 # A few tasks of old MPX files carry a start but no finish; the file written back
 # has the finish MPXJ derives. A value that appears where there was none is not
@@ -95,3 +97,38 @@ def test_roundtrip__whole_corpus_keeps_every_modelled_field(
             entry["file"], _snapshot(plan_store, f"A{number}"), _snapshot(plan_store, f"B{number}")
         )
     assert lost == []
+
+
+def test_roundtrip__a_written_file_keeps_task_types_and_effort_driven(tmp_path: Path) -> None:
+    store = open_store("plan", f"sqlite:///{tmp_path / 'plan.db'}", "plan")
+    service = PlanService(store)
+    service.add_project(PlanProject(id="X", name="Types", start=MONDAY))
+    service.add_resource(PlanResource(id="ADA", name="Ada"))
+    kinds = [
+        (kind, effort)
+        for kind in TaskType
+        for effort in (True, False)
+        if kind is not TaskType.FIXED_WORK or effort  # fixed work is always effort-driven
+    ]
+    service.add_tasks(
+        "X",
+        [
+            PlanTask(
+                project="X", id=f"T{n}", name=f"{kind} {effort}", type=kind, effort_driven=effort
+            )
+            for n, (kind, effort) in enumerate(kinds)
+        ],
+    )
+    for n in range(len(kinds)):
+        service.assign("X", f"T{n}", "ADA", units=50)
+    written = tmp_path / "X.xml"
+    write_mspdi(document_from_store(store, "X"), written)
+    read = read_document(written)
+    wanted = {f"T{n}": kind for n, kind in enumerate(kinds)}
+    assert {t.id: (t.type, t.effort_driven) for t in read.tasks} == wanted
+    import_document(store, read, as_project="Y")
+    assert {t.id: (t.type, t.effort_driven) for t in service.tasks("Y")} == wanted
+    assert {(a.task, a.units, a.work) for a in service.assignments("Y")} == {
+        (f"T{n}", 50, 240) for n in range(len(kinds))
+    }
+    store.dispose()

@@ -372,10 +372,10 @@ def test_schedule__a_link_to_a_summary_applies_to_all_its_children() -> None:
     assert got["After"].start == at("2024-01-04 08:00")
 
 
-def test_schedule__effort_driven_duration_is_work_over_units() -> None:
+def test_schedule__task_work_on_no_assignment_is_shared_by_units() -> None:
     tasks = [
-        Task(id="One", work=24 * 60, effort_driven=True),
-        Task(id="Two", work=24 * 60, effort_driven=True),
+        Task(id="One", work=24 * 60),
+        Task(id="Two", work=24 * 60),
     ]
     staff = [
         Assignment(task_id="One", resource_id="R1", units=100),
@@ -391,6 +391,30 @@ def test_schedule__effort_driven_duration_is_work_over_units() -> None:
 def test_schedule__half_time_resource_doubles_the_duration() -> None:
     staff = [Assignment(task_id="A", resource_id="R", units=50, work=DAY)]
     assert dates([Task(id="A")], assignments=staff)["A"].duration == 2 * DAY
+
+
+def test_schedule__each_assignment_does_its_own_work_at_its_units() -> None:
+    # Microsoft Project: the task lasts as long as its longest assignment; how
+    # work was shared when resources came and went is the edit's business.
+    staff = [
+        Assignment(task_id="A", resource_id="R1", units=100, work=5 * DAY),
+        Assignment(task_id="A", resource_id="R2", units=50, work=5 * DAY),
+    ]
+    assert dates([Task(id="A", work=10 * DAY)], assignments=staff)["A"].duration == 10 * DAY
+
+
+def test_schedule__a_stored_duration_stands_when_its_work_and_units_give_it() -> None:
+    # A day at 33 % is 158.4 minutes of work, stored as 158: the day stands,
+    # where 158 minutes / 33 % alone would make it 479 minutes.
+    staff = [Assignment(task_id="A", resource_id="R", units=33, work=158)]
+    assert dates([Task(id="A", duration=DAY, work=158)], assignments=staff)["A"].duration == DAY
+
+
+def test_schedule__a_duration_its_work_does_not_fill_gives_way_to_the_work() -> None:
+    # Stored before edits recalculated work: 10 days typed over 5 days of work.
+    staff = [Assignment(task_id="A", resource_id="R", units=100, work=5 * DAY)]
+    got = dates([Task(id="A", duration=10 * DAY, work=5 * DAY)], assignments=staff)
+    assert got["A"].duration == 5 * DAY
 
 
 def test_schedule__progress_keeps_actuals_and_moves_remaining_work_after_status_date() -> None:
@@ -454,7 +478,7 @@ def test_schedule__every_data_problem_is_reported_at_once() -> None:
 def test_schedule__scheduling_the_result_again_changes_nothing() -> None:
     tasks = [
         Task(id="S"),
-        Task(id="A", parent_id="S", work=16 * 60, effort_driven=True),
+        Task(id="A", parent_id="S", work=16 * 60),
         Task(id="B", parent_id="S", duration=DAY, constraint=ConstraintType.ALAP),
         Task(id="C", duration=DAY, manual=True, start=at("2024-01-03 08:00")),
     ]
@@ -510,7 +534,7 @@ def test_schedule__many_repeated_links_between_two_tasks_are_harmless() -> None:
 def test_schedule__a_work_contour_stretches_the_duration(contour: WorkContour, days: float) -> None:
     # Microsoft Project: 40 hours bell-shaped at 100% peak take 80 working hours.
     staff = [Assignment(task_id="A", resource_id="R", work=5 * DAY, contour=contour)]
-    task = Task(id="A", work=5 * DAY, effort_driven=True)
+    task = Task(id="A", work=5 * DAY)
     assert dates([task], assignments=staff)["A"].duration == round(days * DAY)
 
 
@@ -520,7 +544,7 @@ def test_schedule__a_hand_edited_contour_keeps_its_span() -> None:
             task_id="A", resource_id="R", work=5 * DAY, contour=WorkContour.CONTOURED, span=7 * DAY
         )
     ]
-    got = dates([Task(id="A", work=5 * DAY, effort_driven=True)], assignments=staff)
+    got = dates([Task(id="A", work=5 * DAY)], assignments=staff)
     assert got["A"].finish == at("2024-01-09 17:00")
 
 
@@ -531,11 +555,9 @@ def test_schedule__progress_on_a_resources_own_calendar_runs_on_that_calendar() 
     # Half done, started on time: the remaining half follows on the resource's
     # calendar, so the task finishes where it would have without progress.
     staff = [Assignment(task_id="A", resource_id="R", work=2 * DAY, calendar=NIGHTS)]
-    fresh = Task(id="A", work=2 * DAY, effort_driven=True)
+    fresh = Task(id="A", work=2 * DAY)
     planned = dates([fresh], assignments=staff)["A"]
-    started = Task(
-        id="A", work=2 * DAY, effort_driven=True, percent_complete=50, actual_start=planned.start
-    )
+    started = Task(id="A", work=2 * DAY, percent_complete=50, actual_start=planned.start)
     got = dates([started], assignments=staff)["A"]
     assert (got.start, got.finish) == (planned.start, planned.finish)
     assert planned.finish == at("2024-01-04 02:00")  # 6 night hours a day

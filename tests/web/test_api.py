@@ -306,6 +306,26 @@ def test_api__a_difference_says_why_and_in_which_project_and_shows_only_to_its_c
     assert stage.client.get("/api/v1/reconcile", headers=admin).json()["differences"] == []
 
 
+def test_api__a_task_shows_its_type_and_takes_a_new_one(stage: Stage) -> None:
+    pm = stage.as_("pm")
+    path = "/api/v1/plan/projects/PA/tasks/1"
+    (row,) = stage.client.get("/api/v1/plan/projects/PA/tasks", headers=pm).json()["tasks"]
+    assert (row["type"], row["effort_driven"]) == ("fixed-units", True)
+    body = {"type": "fixed-duration", "effort_driven": False}
+    changed = stage.client.patch(path, headers=pm, json=body)
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["type"], changed.json()["effort_driven"]) == ("fixed-duration", False)
+    (row,) = stage.client.get("/api/v1/plan/projects/PA/tasks", headers=pm).json()["tasks"]
+    assert (row["type"], row["effort_driven"]) == ("fixed-duration", False)
+    for wrong in ({"type": "fixed-cost"}, {"effort_driven": "no"}):
+        assert stage.client.patch(path, headers=pm, json=wrong).status_code == 422
+    refused = stage.client.patch(
+        path, headers=pm, json={"type": "fixed-work", "effort_driven": False}
+    )
+    assert refused.status_code == 422
+    assert "always effort-driven" in refused.json()["detail"][0]["what"]
+
+
 def test_api__a_project_manager_changes_a_task_and_schedules(stage: Stage) -> None:
     pm = stage.as_("pm")
     path = "/api/v1/plan/projects/PA/tasks/1"

@@ -13,12 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from projsync.cli.output import plain
 from projsync.plan.changes import current_version
-from projsync.plan.entities import PlanLink, TaskView
+from projsync.plan.entities import PlanLink, TaskType, TaskView
 from projsync.plan.model import DependencyType
 from projsync.plan.scheduling import project_overallocations, schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
-from projsync.web.api.bounds import LagMinutes, Minutes, ProjectId, TaskId, text
+from projsync.web.api.bounds import Flag, LagMinutes, Minutes, ProjectId, TaskId, text
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -56,6 +56,8 @@ def task_rows(views: list[TaskView]) -> list[dict[str, Any]]:
                 "start": plain(task.start),
                 "finish": plain(task.finish),
                 "duration_minutes": task.duration,
+                "type": task.type.value,
+                "effort_driven": task.effort_driven,
                 "percent_complete": task.percent_complete,
                 "critical": task.critical,
                 "total_slack_minutes": task.total_slack,
@@ -172,13 +174,18 @@ class LinkIn(BaseModel):
 
 class TaskChange(BaseModel):
     """The fields to change; the others stay as they are. ``predecessors``,
-    when given, replaces the task's links in."""
+    when given, replaces the task's links in. A task with resources
+    recalculates its work, units or duration by its ``type``, as Microsoft
+    Project does; ``effort_driven`` says whether adding or removing a
+    resource keeps its work."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, text(250, min_length=1)] | None = None
     duration_minutes: Minutes | None = None
     work_minutes: Minutes | None = None
+    type: TaskType | None = None
+    effort_driven: Flag | None = None
     percent_complete: int | None = Field(None, strict=True, ge=0, le=100)
     predecessors: list[LinkIn] | None = None
 
@@ -200,6 +207,8 @@ def change_task(
             ("name", change.name),
             ("duration", change.duration_minutes),
             ("work", change.work_minutes),
+            ("type", change.type),
+            ("effort_driven", change.effort_driven),
             ("percent_complete", change.percent_complete),
         )
         if value is not None

@@ -29,7 +29,7 @@ import org.mpxj.TaskMode;
  */
 public final class TaskColumns {
     /** Numbers a task. */
-    public static final int WIDTH = 33;
+    public static final int WIDTH = 34;
 
     private static final double NONE = Double.NaN;
 
@@ -156,6 +156,7 @@ public final class TaskColumns {
             out[i + 30] = lateFinish ? moment(task.getLateFinish()) : NONE;
             out[i + 31] = task.getCritical() ? 1 : 0;
             out[i + 32] = blank && task.getNull() ? 1 : 0;
+            out[i + 33] = task.getType() == null ? -1 : task.getType().ordinal();
             i += WIDTH;
         }
         return out;
