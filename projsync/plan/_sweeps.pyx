@@ -131,6 +131,10 @@ def forward(network, list order, list indegree):
         elif kind[n] == SUMMARY_OUT:
             start, finish = early[2 * n], early[2 * n + 1]
             _roll_up(early, parent_out[n], start, finish)
+        elif pinned[n]:  # a manually scheduled summary's in node: its own start
+            start, finish = pins[n]
+            early[2 * n] = start
+            early[2 * n + 1] = finish
         else:  # a summary's in node: the bounds on its children
             start = _later(base[n], bound[2 * n])
             finish = bound[2 * n + 1]

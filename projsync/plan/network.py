@@ -774,6 +774,11 @@ class TaskNetwork:
         start = axis.start_moment(rolled[0])
         # Over milestones only, the summary is a milestone too: it finishes where it starts.
         finish = start if rolled[1] == rolled[0] else axis.finish_moment(rolled[1])
+        task = self.tasks[self.task_of[n]]
+        if task.manual and task.start is not None:
+            # A manually scheduled summary keeps the dates typed on it (Project
+            # shows its children's span beside it, but its Start and Finish are these).
+            start, finish = task.start, task.finish or finish
         return TaskDates(
             task_id=self.tasks[self.task_of[n]].id,
             summary=True,

@@ -314,6 +314,7 @@ def compile_network(
     )
     network = TaskNetwork(project, tasks, Axis(calendar_index(project_calendar), working=working))
     _add_nodes(network, parents, has_children, assigned, problems)
+    _hold_under_manual_summaries(network, parents, has_children)
     _add_links(network, dependencies, position, problems)
     if problems:
         raise ScheduleError(tuple(problems))
@@ -510,6 +511,43 @@ def _set_up_task(
             cap = min(cap, pin[1])  # a pinned plan date is as late as it may be
     network.base[n] = base
     network.cap[n] = cap
+
+
+def _hold_under_manual_summaries(
+    network: TaskNetwork, parents: list[int], has_children: list[bool]
+) -> None:
+    """Auto-scheduled subtasks of a manually scheduled summary start from its start.
+
+    Microsoft Project (2010 and later) keeps the dates typed on a manually
+    scheduled summary task, and schedules its auto-scheduled subtasks from the
+    summary's start instead of the project start (before or after it), as it
+    schedules a subproject from its own start. The summary's in node holds that
+    start, whatever links the summary has (they cannot move it); its subtasks
+    without a date constraint or progress lose the project start as their
+    floor (the status date still holds work not started).
+    """
+    tasks, axis, base, node_in = network.tasks, network.axis, network.base, network.node_in
+    held = [
+        i
+        for i, summary in enumerate(has_children)
+        if summary and tasks[i].manual and tasks[i].start is not None
+    ]
+    if not held:
+        return
+    for i in held:
+        start = tasks[i].start
+        assert start is not None  # (held only with a start)
+        # Pinned: neither the summary's links nor its parent's move it.
+        network.pins[node_in[i]] = (axis.value(start), NEG)
+    under = set(held)
+    floor, relaxed, dated, kind = network.floor, network.relaxed_floor, network.dated, network.kind
+    for i in range(len(tasks)):
+        j = parents[i]
+        while j >= 0 and j not in under:
+            j = parents[j]
+        n = node_in[i]
+        if j >= 0 and kind[n] == LEAF and base[n] == floor and n not in dated:
+            base[n] = relaxed
 
 
 def _add_links(
