@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import pairwise, repeat
 from operator import add, and_, eq, ge, itemgetter, lt, mul, not_, sub
 
@@ -179,6 +180,9 @@ class TaskNetwork:
         early = self.early
         kind = self.kind[n]
         if kind == SUMMARY_OUT:
+            pin = self.pins.get(n)  # a manually scheduled summary: its typed dates
+            if pin is not None:
+                early[2 * n], early[2 * n + 1] = pin
             self._roll_up(n, early[2 * n], early[2 * n + 1])
             return
         start, finish = self.early_dates(n)
@@ -581,7 +585,7 @@ class TaskNetwork:
         kind, scheduled, late, parent_out = self.kind, self.scheduled, self.late, self.parent_out
         if compiled.sweeps is not None:
             return compiled.sweeps.rolled_up(
-                self.order, kind, parent_out, scheduled, late, self.work
+                self.order, kind, parent_out, scheduled, late, self.work, self.pins
             )
         up = {n: [INF, NEG, INF, NEG, 0] for n in range(len(kind)) if kind[n] == SUMMARY_OUT}
         if not up:
@@ -593,6 +597,8 @@ class TaskNetwork:
             if kind[n] == LEAF:
                 values = [scheduled[2 * n], scheduled[2 * n + 1], late[2 * n], late[2 * n + 1]]
                 values.append(self.work[n])
+            elif n in self.pins:  # a manually scheduled summary rolls up its typed dates
+                values = [*self.pins[n], *up[n][2:]]
             else:
                 values = up[n]
             rolled = up[parent]
@@ -644,12 +650,44 @@ class TaskNetwork:
                 moment = moment_of(value)
                 i = self.task_of[n]
                 shown[i] = shown[i]._replace(finish=moment, early_finish=moment)
+        if held or any(kind[nodes[i]] == LEAF for i in special):
+            # (Only pinned, zero-duration or held detail tasks, or any on the clock
+            # axis, may show dates other than their swept ones.)
+            self._summaries_span_their_children(shown)
         project_start = axis.start_moment(axis.value(self.project.start))
         return Schedule(
             start=min(map(_START, shown), default=project_start),
             finish=max(map(_FINISH, shown), default=project_start),
             tasks=tuple(shown),
         )
+
+    def _summaries_span_their_children(self, shown: list[TaskDates]) -> None:
+        """Each summary from its children's dates as shown, not as swept.
+
+        Project's summary starts at its earliest child's Start and finishes at
+        its latest child's Finish: an actual start typed outside working time
+        (Monday 08:00 on a calendar that opens at 09:00) is its summary's start
+        too. A manually scheduled summary keeps its own dates.
+        """
+        kind, task_of, parent_out, pins = self.kind, self.task_of, self.parent_out, self.pins
+        spans: dict[int, list[datetime]] = {}
+        for n in self.order:
+            if kind[n] == SUMMARY_IN:
+                continue
+            i = task_of[n]
+            if kind[n] == SUMMARY_OUT and n in spans and n not in pins:
+                start, finish = spans[n]
+                if shown[i].start != start or shown[i].finish != finish:
+                    shown[i] = shown[i]._replace(start=start, finish=finish)
+            parent = parent_out[n]
+            if parent >= 0:
+                dates = shown[i]
+                span = spans.get(parent)
+                if span is None:
+                    spans[parent] = [dates.start, dates.finish]
+                else:
+                    span[0] = min(span[0], dates.start)
+                    span[1] = max(span[1], dates.finish)
 
     def _common_rows(self, special: list[int], held: dict[int, int]) -> list[TaskDates]:
         """A row per task as if every task were a common one (see `result`); the

@@ -537,8 +537,12 @@ def _hold_under_manual_summaries(
     for i in held:
         start = tasks[i].start
         assert start is not None  # (held only with a start)
-        # Pinned: neither the summary's links nor its parent's move it.
+        # Pinned: neither the summary's links nor its parent's move it, and its
+        # successors and its own summary see its typed dates, not its subtasks'.
         network.pins[node_in[i]] = (axis.value(start), NEG)
+        finish = tasks[i].finish
+        if finish is not None:
+            network.pins[network.node_out[i]] = (axis.value(start), axis.value(finish))
     under = set(held)
     floor, relaxed, dated, kind = network.floor, network.relaxed_floor, network.dated, network.kind
     for i in range(len(tasks)):

@@ -60,3 +60,30 @@ def test_schedule__the_status_date_still_holds_subtasks_of_a_manual_summary() ->
     ]
     got = dates(tasks, plan=project(status="2024-01-03 08:00"))
     assert got["A"].start == at("2024-01-03 08:00")
+
+
+def test_schedule__successors_and_the_summary_of_a_manual_summary_see_its_typed_dates() -> None:
+    # Project: a link leaves a manually scheduled summary from its Finish as
+    # typed, and the summary above it rolls up that Start and Finish, not the
+    # span of the subtasks under it.
+    tasks = [
+        Task(id="P"),
+        Task(id="S", parent_id="P", manual=True, start=at(MONDAY), finish=at("2024-01-02 17:00")),
+        Task(id="A", parent_id="S", duration=5 * DAY),
+        Task(id="B", duration=DAY),
+    ]
+    got = dates(tasks, [link("S", "B")])
+    assert got["B"].start == at("2024-01-03 08:00")
+    assert (got["P"].start, got["P"].finish) == (at(MONDAY), at("2024-01-02 17:00"))
+
+
+def test_schedule__a_summary_spans_its_childrens_dates_as_shown() -> None:
+    # Project: a summary's Start is its earliest child's Start, its Finish the
+    # latest child's Finish, even an actual start typed outside working time.
+    tasks = [
+        Task(id="S"),
+        Task(id="A", parent_id="S", duration=DAY, actual_start=at("2024-01-01 07:00")),
+        Task(id="B", parent_id="S", duration=DAY),
+    ]
+    got = dates(tasks)
+    assert got["A"].start == got["S"].start == at("2024-01-01 07:00")
