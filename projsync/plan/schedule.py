@@ -682,6 +682,8 @@ def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
     if network.relaxed_floor >= network.floor:
         return
     kind, dated = network.kind, network.dated
+    if len(kind) > len(network.tasks):
+        _relax_floor_under_linked_summaries(network, targets)
     if compiled.sweeps is not None:
         compiled.sweeps.relax_floor(targets, kind, dated, network.base, network.relaxed_floor)
         return
@@ -691,6 +693,29 @@ def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
     # Every other detail task starts at the floor (a started one is pinned anyway):
     # set them all by a C-level map, a large project has 100,000 of them.
     deque(map(network.base.__setitem__, linked, repeat(network.relaxed_floor)), maxlen=0)
+
+
+def _relax_floor_under_linked_summaries(network: TaskNetwork, targets: list[int]) -> None:
+    """A summary's predecessors are its subtasks' too: they place them alone.
+
+    Microsoft Project applies a link into a summary task to every task under
+    it, so a subtask of a linked summary is a task with predecessors: it
+    follows them even before the project start (after a milestone constrained
+    to start earlier), rather than being held at the project start.
+    """
+    kind, parent_in = network.kind, network.parent_in
+    linked = {n for n in targets if kind[n] == SUMMARY_IN}
+    if not linked:
+        return
+    base, dated, floor, relaxed = network.base, network.dated, network.floor, network.relaxed_floor
+    for n, node_kind in enumerate(kind):
+        if node_kind != LEAF or base[n] != floor or n in dated:
+            continue
+        parent = parent_in[n]
+        while parent >= 0 and parent not in linked:
+            parent = parent_in[parent]
+        if parent >= 0:
+            base[n] = relaxed
 
 
 def _valid_links(

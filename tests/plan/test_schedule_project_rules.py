@@ -5,7 +5,7 @@ reproduces, as Microsoft documents it; none is keyed to a file. The helpers
 are test_schedule.py's.
 """
 
-from projsync.plan.model import Task
+from projsync.plan.model import ConstraintType, Task
 from tests.plan.test_schedule import DAY, MONDAY, at, dates, link, project
 
 
@@ -87,3 +87,23 @@ def test_schedule__a_summary_spans_its_childrens_dates_as_shown() -> None:
     ]
     got = dates(tasks)
     assert got["A"].start == got["S"].start == at("2024-01-01 07:00")
+
+
+def test_schedule__a_subtask_follows_its_summarys_link_before_the_project_start() -> None:
+    # Project: a link into a summary applies to every task under it, and a
+    # task with predecessors is placed by them alone, even before the project
+    # start (here after a milestone constrained to start earlier).
+    tasks = [
+        Task(
+            id="M",
+            milestone=True,
+            constraint=ConstraintType.SNET,
+            constraint_date=at("2023-12-27 08:00"),
+        ),
+        Task(id="S"),
+        Task(id="A", parent_id="S", duration=DAY),
+        Task(id="B", duration=DAY),
+    ]
+    got = dates(tasks, [link("M", "S")])
+    assert got["A"].start == got["S"].start == at("2023-12-27 08:00")
+    assert got["B"].start == at(MONDAY)
