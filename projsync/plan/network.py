@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import pairwise, repeat
 from operator import add, and_, eq, ge, itemgetter, lt, mul, not_, sub
+from typing import cast
 
 from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, moment_of
@@ -775,6 +776,11 @@ class TaskNetwork:
             manual = task.manual and task.start is not None
             start = task.actual_start or (task.start if manual else None) or start
             finish = task.actual_finish or (task.finish if manual else None) or finish
+        elif duration == 0 and self._held_by_its_date(n):
+            # A milestone needs no working time: Project leaves one placed by
+            # its start- or finish-no-earlier-than date at that very moment
+            # (Friday 17:00, or 08:00 on a calendar that opens at 09:00).
+            start = finish = cast(datetime, task.constraint_date)
         return TaskDates(
             task_id=task.id,
             summary=False,
@@ -790,6 +796,23 @@ class TaskNetwork:
             free_slack=max(0, min(total, finish_gap, start_gap)),
             critical=total <= 0,
         )
+
+    def _held_by_its_date(self, n: int) -> bool:
+        """Whether the detail task at `n`, not started, starts where its SNET or
+        FNET date puts it (no link holds it later)."""
+        task = self.tasks[self.task_of[n]]
+        if (
+            task.constraint not in _EARLIEST
+            or task.constraint_date is None
+            or task.actual_start is not None
+            or task.actual_finish is not None
+            or n not in self.dated
+        ):
+            return False
+        earliest, ops = self.base[n], self.ops[n]
+        if ops is not None:
+            earliest = ops.snap_start(earliest)
+        return self.scheduled[2 * n] == earliest
 
     def _pinned_at_finish(self, n: int) -> bool:
         """Whether the milestone at `n` is pinned by a must-start/finish-on date at
@@ -835,6 +858,7 @@ class TaskNetwork:
 
 
 _PINNING = frozenset((ConstraintType.MSO, ConstraintType.MFO))
+_EARLIEST = frozenset((ConstraintType.SNET, ConstraintType.FNET))
 _START = itemgetter(TaskDates._fields.index("start"))
 _FINISH = itemgetter(TaskDates._fields.index("finish"))
 

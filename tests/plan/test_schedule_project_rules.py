@@ -107,3 +107,22 @@ def test_schedule__a_subtask_follows_its_summarys_link_before_the_project_start(
     got = dates(tasks, [link("M", "S")])
     assert got["A"].start == got["S"].start == at("2023-12-27 08:00")
     assert got["B"].start == at(MONDAY)
+
+
+def test_schedule__a_milestone_stays_at_its_no_earlier_than_date() -> None:
+    # Project: a milestone needs no working time; one placed by its start- or
+    # finish-no-earlier-than date stays at that moment, even at a day's end or
+    # before the calendar opens, rather than moving to the next working moment.
+    def milestone(task_id: str, constraint: ConstraintType, when: str) -> Task:
+        return Task(id=task_id, milestone=True, constraint=constraint, constraint_date=at(when))
+
+    tasks = [
+        milestone("F", ConstraintType.FNET, "2024-01-05 17:00"),
+        milestone("S", ConstraintType.SNET, "2024-01-03 07:00"),
+        Task(id="P", duration=4 * DAY),
+        milestone("L", ConstraintType.SNET, "2024-01-02 17:00"),
+    ]
+    got = dates(tasks, [link("P", "L")])
+    assert (got["F"].start, got["F"].finish) == (at("2024-01-05 17:00"), at("2024-01-05 17:00"))
+    assert got["S"].start == at("2024-01-03 07:00")
+    assert got["L"].start == at("2024-01-04 17:00")  # held later by its link
