@@ -44,7 +44,13 @@ What is implemented, exactly:
   complete without an actual start is ignored (the service layer should give
   the actual start).
 - manual tasks with a `start` stay at `start`..`finish` (finish defaults to
-  start + duration) whatever their links say.
+  start + duration) whatever their links say. A manual summary with a `start`
+  shows its typed dates, its successors and its own summary see them, and
+  its auto-scheduled subtasks start from its start (not the project start).
+- summaries: a link into a summary applies to every task under it, which is
+  then placed by its links alone (as a task with links of its own). A
+  summary spans its children's dates as shown (an actual start outside
+  working time included).
 - duration: a milestone keeps its duration (Project lets any task be marked a
   milestone); a zero-duration one stays zero whatever work it carries. Otherwise,
   with assignments of positive units, an effort-driven task (or one
@@ -68,7 +74,9 @@ What is implemented, exactly:
   except a zero-duration task placed by a predecessor's finish or pinned by an
   MSO/MFO date at an end of day (shown there), and a finish held by a
   predecessor's start through an SF link without lag (shown at that start). A
-  summary over milestones only finishes where it starts.
+  summary over milestones only finishes where it starts. A zero-duration task
+  placed by its SNET/FNET date is shown at that very date (a milestone needs
+  no working time).
 """
 
 from __future__ import annotations
