@@ -54,6 +54,7 @@ def rolled_up(
     scheduled: list[int],
     late: list[int],
     work: list[int],
+    pins: dict[int, tuple[int, int]],
 ) -> dict[int, list[int]]: ...
 def outline_nodes(
     has_children: list[bool], parents: _Ints

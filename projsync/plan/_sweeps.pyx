@@ -129,8 +129,14 @@ def forward(network, list order, list indegree):
             early[2 * n + 1] = finish
             _roll_up(early, parent_out[n], start, finish)
         elif kind[n] == SUMMARY_OUT:
+            if pinned[n]:  # a manually scheduled summary: its typed dates
+                early[2 * n], early[2 * n + 1] = pins[n]
             start, finish = early[2 * n], early[2 * n + 1]
             _roll_up(early, parent_out[n], start, finish)
+        elif pinned[n]:  # a manually scheduled summary's in node: its own start
+            start, finish = pins[n]
+            early[2 * n] = start
+            early[2 * n + 1] = finish
         else:  # a summary's in node: the bounds on its children
             start = _later(base[n], bound[2 * n])
             finish = bound[2 * n + 1]
@@ -500,9 +506,12 @@ def task_columns(
     return columns[0:4], columns[4:8], columns[8:10]
 
 
-def rolled_up(list order, list kind, list parent_out, list scheduled, list late, list work):
+def rolled_up(
+    list order, list kind, list parent_out, list scheduled, list late, list work, dict pins
+):
     """Per summary out node: min start, max finish, min late start, max late finish,
-    work of its children (as `TaskNetwork._rolled_up`)."""
+    work of its children (as `TaskNetwork._rolled_up`); a pinned one (a manually
+    scheduled summary) rolls up its own start and finish."""
     cdef Py_ssize_t n, parent, size = len(kind)
     cdef dict up = {}
     cdef list values, rolled
@@ -517,6 +526,8 @@ def rolled_up(list order, list kind, list parent_out, list scheduled, list late,
             continue
         if <time_t>kind[n] == LEAF:
             values = [scheduled[2 * n], scheduled[2 * n + 1], late[2 * n], late[2 * n + 1], work[n]]
+        elif n in pins:
+            values = [*pins[n], *up[n][2:]]
         else:
             values = up[n]
         rolled = up[parent]

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import pairwise, repeat
 from operator import add, and_, eq, ge, itemgetter, lt, mul, not_, sub
+from typing import cast
 
 from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, moment_of
@@ -179,6 +181,9 @@ class TaskNetwork:
         early = self.early
         kind = self.kind[n]
         if kind == SUMMARY_OUT:
+            pin = self.pins.get(n)  # a manually scheduled summary: its typed dates
+            if pin is not None:
+                early[2 * n], early[2 * n + 1] = pin
             self._roll_up(n, early[2 * n], early[2 * n + 1])
             return
         start, finish = self.early_dates(n)
@@ -581,7 +586,7 @@ class TaskNetwork:
         kind, scheduled, late, parent_out = self.kind, self.scheduled, self.late, self.parent_out
         if compiled.sweeps is not None:
             return compiled.sweeps.rolled_up(
-                self.order, kind, parent_out, scheduled, late, self.work
+                self.order, kind, parent_out, scheduled, late, self.work, self.pins
             )
         up = {n: [INF, NEG, INF, NEG, 0] for n in range(len(kind)) if kind[n] == SUMMARY_OUT}
         if not up:
@@ -593,6 +598,8 @@ class TaskNetwork:
             if kind[n] == LEAF:
                 values = [scheduled[2 * n], scheduled[2 * n + 1], late[2 * n], late[2 * n + 1]]
                 values.append(self.work[n])
+            elif n in self.pins:  # a manually scheduled summary rolls up its typed dates
+                values = [*self.pins[n], *up[n][2:]]
             else:
                 values = up[n]
             rolled = up[parent]
@@ -644,12 +651,44 @@ class TaskNetwork:
                 moment = moment_of(value)
                 i = self.task_of[n]
                 shown[i] = shown[i]._replace(finish=moment, early_finish=moment)
+        if held or any(kind[nodes[i]] == LEAF for i in special):
+            # (Only pinned, zero-duration or held detail tasks, or any on the clock
+            # axis, may show dates other than their swept ones.)
+            self._summaries_span_their_children(shown)
         project_start = axis.start_moment(axis.value(self.project.start))
         return Schedule(
             start=min(map(_START, shown), default=project_start),
             finish=max(map(_FINISH, shown), default=project_start),
             tasks=tuple(shown),
         )
+
+    def _summaries_span_their_children(self, shown: list[TaskDates]) -> None:
+        """Each summary from its children's dates as shown, not as swept.
+
+        Project's summary starts at its earliest child's Start and finishes at
+        its latest child's Finish: an actual start typed outside working time
+        (Monday 08:00 on a calendar that opens at 09:00) is its summary's start
+        too. A manually scheduled summary keeps its own dates.
+        """
+        kind, task_of, parent_out, pins = self.kind, self.task_of, self.parent_out, self.pins
+        spans: dict[int, list[datetime]] = {}
+        for n in self.order:
+            if kind[n] == SUMMARY_IN:
+                continue
+            i = task_of[n]
+            if kind[n] == SUMMARY_OUT and n in spans and n not in pins:
+                start, finish = spans[n]
+                if shown[i].start != start or shown[i].finish != finish:
+                    shown[i] = shown[i]._replace(start=start, finish=finish)
+            parent = parent_out[n]
+            if parent >= 0:
+                dates = shown[i]
+                span = spans.get(parent)
+                if span is None:
+                    spans[parent] = [dates.start, dates.finish]
+                else:
+                    span[0] = min(span[0], dates.start)
+                    span[1] = max(span[1], dates.finish)
 
     def _common_rows(self, special: list[int], held: dict[int, int]) -> list[TaskDates]:
         """A row per task as if every task were a common one (see `result`); the
@@ -737,6 +776,11 @@ class TaskNetwork:
             manual = task.manual and task.start is not None
             start = task.actual_start or (task.start if manual else None) or start
             finish = task.actual_finish or (task.finish if manual else None) or finish
+        elif duration == 0 and self._held_by_its_date(n):
+            # A milestone needs no working time: Project leaves one placed by
+            # its start- or finish-no-earlier-than date at that very moment
+            # (Friday 17:00, or 08:00 on a calendar that opens at 09:00).
+            start = finish = cast(datetime, task.constraint_date)
         return TaskDates(
             task_id=task.id,
             summary=False,
@@ -752,6 +796,23 @@ class TaskNetwork:
             free_slack=max(0, min(total, finish_gap, start_gap)),
             critical=total <= 0,
         )
+
+    def _held_by_its_date(self, n: int) -> bool:
+        """Whether the detail task at `n`, not started, starts where its SNET or
+        FNET date puts it (no link holds it later)."""
+        task = self.tasks[self.task_of[n]]
+        if (
+            task.constraint not in _EARLIEST
+            or task.constraint_date is None
+            or task.actual_start is not None
+            or task.actual_finish is not None
+            or n not in self.dated
+        ):
+            return False
+        earliest, ops = self.base[n], self.ops[n]
+        if ops is not None:
+            earliest = ops.snap_start(earliest)
+        return self.scheduled[2 * n] == earliest
 
     def _pinned_at_finish(self, n: int) -> bool:
         """Whether the milestone at `n` is pinned by a must-start/finish-on date at
@@ -774,6 +835,11 @@ class TaskNetwork:
         start = axis.start_moment(rolled[0])
         # Over milestones only, the summary is a milestone too: it finishes where it starts.
         finish = start if rolled[1] == rolled[0] else axis.finish_moment(rolled[1])
+        task = self.tasks[self.task_of[n]]
+        if task.manual and task.start is not None:
+            # A manually scheduled summary keeps the dates typed on it (Project
+            # shows its children's span beside it, but its Start and Finish are these).
+            start, finish = task.start, task.finish or finish
         return TaskDates(
             task_id=self.tasks[self.task_of[n]].id,
             summary=True,
@@ -792,6 +858,7 @@ class TaskNetwork:
 
 
 _PINNING = frozenset((ConstraintType.MSO, ConstraintType.MFO))
+_EARLIEST = frozenset((ConstraintType.SNET, ConstraintType.FNET))
 _START = itemgetter(TaskDates._fields.index("start"))
 _FINISH = itemgetter(TaskDates._fields.index("finish"))
 

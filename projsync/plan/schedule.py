@@ -44,7 +44,13 @@ What is implemented, exactly:
   complete without an actual start is ignored (the service layer should give
   the actual start).
 - manual tasks with a `start` stay at `start`..`finish` (finish defaults to
-  start + duration) whatever their links say.
+  start + duration) whatever their links say. A manual summary with a `start`
+  shows its typed dates, its successors and its own summary see them, and
+  its auto-scheduled subtasks start from its start (not the project start).
+- summaries: a link into a summary applies to every task under it, which is
+  then placed by its links alone (as a task with links of its own). A
+  summary spans its children's dates as shown (an actual start outside
+  working time included).
 - duration: a milestone keeps its duration (Project lets any task be marked a
   milestone); a zero-duration one stays zero whatever work it carries. Otherwise,
   with assignments of positive units, a task lasts its stored duration when
@@ -70,7 +76,9 @@ What is implemented, exactly:
   except a zero-duration task placed by a predecessor's finish or pinned by an
   MSO/MFO date at an end of day (shown there), and a finish held by a
   predecessor's start through an SF link without lag (shown at that start). A
-  summary over milestones only finishes where it starts.
+  summary over milestones only finishes where it starts. A zero-duration task
+  placed by its SNET/FNET date is shown at that very date (a milestone needs
+  no working time).
 """
 
 from __future__ import annotations
@@ -308,6 +316,7 @@ def compile_network(
     )
     network = TaskNetwork(project, tasks, Axis(calendar_index(project_calendar), working=working))
     _add_nodes(network, parents, has_children, assigned, problems)
+    _hold_under_manual_summaries(network, parents, has_children)
     _add_links(network, dependencies, position, problems)
     if problems:
         raise ScheduleError(tuple(problems))
@@ -508,6 +517,47 @@ def _set_up_task(
     network.cap[n] = cap
 
 
+def _hold_under_manual_summaries(
+    network: TaskNetwork, parents: list[int], has_children: list[bool]
+) -> None:
+    """Auto-scheduled subtasks of a manually scheduled summary start from its start.
+
+    Microsoft Project (2010 and later) keeps the dates typed on a manually
+    scheduled summary task, and schedules its auto-scheduled subtasks from the
+    summary's start instead of the project start (before or after it), as it
+    schedules a subproject from its own start. The summary's in node holds that
+    start, whatever links the summary has (they cannot move it); its subtasks
+    without a date constraint or progress lose the project start as their
+    floor (the status date still holds work not started).
+    """
+    tasks, axis, base, node_in = network.tasks, network.axis, network.base, network.node_in
+    held = [
+        i
+        for i, summary in enumerate(has_children)
+        if summary and tasks[i].manual and tasks[i].start is not None
+    ]
+    if not held:
+        return
+    for i in held:
+        start = tasks[i].start
+        assert start is not None  # (held only with a start)
+        # Pinned: neither the summary's links nor its parent's move it, and its
+        # successors and its own summary see its typed dates, not its subtasks'.
+        network.pins[node_in[i]] = (axis.value(start), NEG)
+        finish = tasks[i].finish
+        if finish is not None:
+            network.pins[network.node_out[i]] = (axis.value(start), axis.value(finish))
+    under = set(held)
+    floor, relaxed, dated, kind = network.floor, network.relaxed_floor, network.dated, network.kind
+    for i in range(len(tasks)):
+        j = parents[i]
+        while j >= 0 and j not in under:
+            j = parents[j]
+        n = node_in[i]
+        if j >= 0 and kind[n] == LEAF and base[n] == floor and n not in dated:
+            base[n] = relaxed
+
+
 def _add_links(
     network: TaskNetwork,
     dependencies: Sequence[Dependency],
@@ -636,6 +686,8 @@ def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
     if network.relaxed_floor >= network.floor:
         return
     kind, dated = network.kind, network.dated
+    if len(kind) > len(network.tasks):
+        _relax_floor_under_linked_summaries(network, targets)
     if compiled.sweeps is not None:
         compiled.sweeps.relax_floor(targets, kind, dated, network.base, network.relaxed_floor)
         return
@@ -645,6 +697,29 @@ def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
     # Every other detail task starts at the floor (a started one is pinned anyway):
     # set them all by a C-level map, a large project has 100,000 of them.
     deque(map(network.base.__setitem__, linked, repeat(network.relaxed_floor)), maxlen=0)
+
+
+def _relax_floor_under_linked_summaries(network: TaskNetwork, targets: list[int]) -> None:
+    """A summary's predecessors are its subtasks' too: they place them alone.
+
+    Microsoft Project applies a link into a summary task to every task under
+    it, so a subtask of a linked summary is a task with predecessors: it
+    follows them even before the project start (after a milestone constrained
+    to start earlier), rather than being held at the project start.
+    """
+    kind, parent_in = network.kind, network.parent_in
+    linked = {n for n in targets if kind[n] == SUMMARY_IN}
+    if not linked:
+        return
+    base, dated, floor, relaxed = network.base, network.dated, network.floor, network.relaxed_floor
+    for n, node_kind in enumerate(kind):
+        if node_kind != LEAF or base[n] != floor or n in dated:
+            continue
+        parent = parent_in[n]
+        while parent >= 0 and parent not in linked:
+            parent = parent_in[parent]
+        if parent >= 0:
+            base[n] = relaxed
 
 
 def _valid_links(
