@@ -126,6 +126,7 @@ def template(
                 dataclasses.replace(a, actual_work=0, actual_cost=a.cost * 0)
                 for a in document.assignments
             ),
+            actuals=(),
         )
         path = _template_path(name, creating=True)
         write_mspdi(clean, path)

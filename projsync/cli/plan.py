@@ -78,6 +78,7 @@ def project_add(
     calendar: Annotated[str, typer.Option()] = "Standard",
     status_date: Annotated[str | None, typer.Option()] = None,
     timezone: Annotated[str, typer.Option(help="IANA zone of the project's dates.")] = "UTC",
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. EUR.")] = None,
     as_json: Json = False,
 ) -> None:
     """Add an enterprise project."""
@@ -89,6 +90,7 @@ def project_add(
             calendar=calendar,
             status_date=_moment(status_date, "--status-date", end=True),
             timezone=_zone(timezone),
+            currency=currency.upper() if currency else None,
         )
         emit(_service().add_project(project), as_json=as_json, title="project")
 
@@ -100,6 +102,7 @@ def project_update(
     start: Annotated[str | None, typer.Option()] = None,
     calendar: Annotated[str | None, typer.Option()] = None,
     status_date: Annotated[str | None, typer.Option()] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. EUR.")] = None,
     as_json: Json = False,
 ) -> None:
     """Change a project; only the options given change."""
@@ -109,6 +112,7 @@ def project_update(
             "start": _moment(start, "--start"),
             "calendar": calendar,
             "status_date": _moment(status_date, "--status-date", end=True),
+            "currency": currency.upper() if currency else None,
         }
         given = {k: v for k, v in changes.items() if v is not None}
         emit(_service().update_project(project_id, **given), as_json=as_json, title="project")
@@ -662,6 +666,7 @@ def show(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Js
                     "status_date": record.status_date,
                     "calendar": record.calendar,
                     "timezone": record.timezone,
+                    "currency": record.currency,
                     "custom_fields": custom,
                     "tasks": rows,
                 },

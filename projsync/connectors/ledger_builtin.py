@@ -52,6 +52,7 @@ class LedgerConnector:
         self.store = store
         self.service = LedgerService(store)
         self.today = today
+        self._currencies: dict[str, str] = {}
 
     def kinds(self) -> tuple[EntityKind, ...]:
         return (
@@ -72,6 +73,14 @@ class LedgerConnector:
         with self.store.read() as conn:
             return current_version(conn)
 
+    def _currency_of(self, record: object) -> str | None:
+        """A project's currency, its company's (a company's never changes)."""
+        if not isinstance(record, Project):
+            return None
+        if record.company not in self._currencies:
+            self._currencies.update((c.id, c.currency) for c in self.service.companies())
+        return self._currencies.get(record.company)
+
     # -- reading -------------------------------------------------------------------
 
     def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
@@ -91,7 +100,7 @@ class LedgerConnector:
                 if record.kind is ForecastKind.HOUR:
                     yield _forecast_record(record, change.version)
             else:
-                yield _record(kind, record, change.version)
+                yield _record(kind, record, change.version, self._currency_of(record))
 
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
         now = self.high_water()
@@ -111,7 +120,7 @@ class LedgerConnector:
         if kind is EntityKind.PROJECT:
             for project in self.service.projects():
                 if project.id in wanted:
-                    yield _record(kind, project, version)
+                    yield _record(kind, project, version, self._currency_of(project))
             return
         if kind is not EntityKind.TASK:
             yield from (r for r in self.snapshot(kind) if r.key in wanted)
@@ -299,9 +308,12 @@ def _days(given: object) -> tuple[tuple[dt.date, Decimal], ...]:
     )
 
 
-def _record(kind: EntityKind, record: object, version: int) -> SyncRecord:
+def _record(
+    kind: EntityKind, record: object, version: int, currency: str | None = None
+) -> SyncRecord:
     fields = fields_of(record)
     if isinstance(record, Project):
+        fields["currency"] = currency
         return SyncRecord(
             kind=kind, key=record.id, version=version, fields=fields, parent=record.parent
         )

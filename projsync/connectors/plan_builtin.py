@@ -228,7 +228,9 @@ class PlanConnector:
             if exists:
                 self.service.delete_project(key)
             return None
-        given = {k: v for k, v in fields.items() if k in ("name", "start") and v is not None}
+        given = {
+            k: v for k, v in fields.items() if k in ("name", "start", "currency") and v is not None
+        }
         if not exists:
             with self.store.write() as conn:
                 self._add_in(conn, operation, self._defaults)
@@ -385,7 +387,11 @@ class PlanConnector:
         if start is None:  # the plan needs a start
             start = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(8))
         chosen[key] = {"start": start}
-        self.service.add_project_in(conn, PlanProject(id=key, name=name, start=start))  # type: ignore[arg-type]
+        currency = fields.get("currency")
+        self.service.add_project_in(
+            conn,
+            PlanProject(id=key, name=name, start=start, currency=currency),  # type: ignore[arg-type]
+        )
 
     def _project_exists(self, project: str) -> bool:
         try:
@@ -491,7 +497,7 @@ class PlanConnector:
 
 
 _TAKES = {
-    EntityKind.PROJECT: frozenset({"name", "start", "custom_fields"}),
+    EntityKind.PROJECT: frozenset({"name", "start", "currency", "custom_fields"}),
     EntityKind.TASK: frozenset({"name", "parent", "budget_work", "budget_cost", "custom_fields"}),
     EntityKind.RESOURCE: frozenset({"name", "standard_rate", "custom_fields"}),
     EntityKind.ASSIGNMENT: frozenset({"work"}),

@@ -1,23 +1,30 @@
 """A stored plan project as a ``ProjectDocument``, ready to be written as a file.
 
 It takes the project's tasks, links, assignments, the resources and calendars
-they use, and its task custom fields with their values. Read-only.
+they use, its actuals, and its task custom fields with their values. A summary
+task goes out with the duration Microsoft Project computes for it, the working
+time of the project calendar between its start and finish (the plan keeps its
+own, the basis of percent lags on it), except where its dates carry no time of
+day (a file that keeps days only, such as old MPX): there the duration the
+file gave is the better one. Read-only.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from sqlalchemy import Connection, select
 
 from projsync.db import Store
 from projsync.msproject.document import FieldValue, FileCalendar, ProjectDocument
+from projsync.plan.calendar import day_intervals, working_minutes_between
 from projsync.plan.calendars import load_calendar
-from projsync.plan.entities import FieldEntity
+from projsync.plan.entities import ActualEntry, FieldEntity, PlanTask
 from projsync.plan.fields import field_in
 from projsync.plan.model import Calendar
 from projsync.plan.service import PlanService
-from projsync.plan.tables import custom_values
+from projsync.plan.tables import actuals, custom_values
 
 __all__ = ["document_from_store"]
 
@@ -44,6 +51,8 @@ def document_from_store(store: Store, project_id: str) -> ProjectDocument:
         ]
         raw = _raw_values(conn, keys)
         links = service.links_in(conn, project_id)
+        tasks = _with_summary_durations(tasks, load_calendar(conn, project.calendar))
+        entries = _actuals_in(conn, project_id)
     # Calendars go out under the names they had in their file ("X:Standard" → "Standard").
     prefix = f"{project_id}:"
 
@@ -66,6 +75,7 @@ def document_from_store(store: Store, project_id: str) -> ProjectDocument:
             FieldValue(field=name, key=key.split("/", 1)[1], value=value)
             for key, name, value in raw
         ),
+        actuals=tuple(entries),
     )
 
 
@@ -81,6 +91,48 @@ def _flatten(calendar: Calendar, found: dict[str, FileCalendar]) -> None:
             base=calendar.base.name if calendar.base else None,
         ),
     )
+
+
+def _with_summary_durations(tasks: list[PlanTask], calendar: Calendar) -> list[PlanTask]:
+    summaries = {t.parent for t in tasks if t.parent is not None}
+    return [
+        dataclasses.replace(
+            t, duration=max(0, working_minutes_between(calendar, t.start, t.finish)), elapsed=False
+        )
+        if t.id in summaries
+        and t.start is not None
+        and t.finish is not None
+        and not (_day_only(t.start, calendar) and _day_only(t.finish, calendar))
+        else t
+        for t in tasks
+    ]
+
+
+def _day_only(moment: dt.datetime, calendar: Calendar) -> bool:
+    """A date without its time: midnight, on a day the calendar does not work at midnight."""
+    if moment.time() != dt.time(0):
+        return False
+    return all(start > 0 for start, _ in day_intervals(calendar, moment.date()))
+
+
+def _actuals_in(conn: Connection, project_id: str) -> list[ActualEntry]:
+    rows = conn.execute(
+        select(actuals)
+        .where(actuals.c.project_id == project_id)
+        .order_by(actuals.c.task_id, actuals.c.resource_id, actuals.c.day)
+    )
+    return [
+        ActualEntry(
+            project=r.project_id,
+            task=r.task_id,
+            resource=r.resource_id or None,
+            day=r.day,
+            actual_work=r.actual_work,
+            actual_cost=r.actual_cost,
+            revenue=r.revenue,
+        )
+        for r in rows
+    ]
 
 
 def _field_names(conn: Connection, keys: list[str]) -> set[str]:

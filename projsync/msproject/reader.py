@@ -307,7 +307,7 @@ class _Converter(ColumnTasks):
             links = list(self._links([in_file[i] for i in kept], [uids[i] for i in kept], ids))
         else:
             links = list(self._links_at(table, uids, set(kept), ids))
-        resources = self._resources()
+        resources, pool_ids = self._resources()
         return ProjectDocument(
             source=self.path.name,
             project=self._project(),
@@ -322,6 +322,7 @@ class _Converter(ColumnTasks):
             values=tuple(values),
             minutes_per_day=self.minutes_per_day,
             blank_rows=len(numbered) - len(kept),
+            pool_ids=pool_ids,
         )
 
     def _populated(self, *, columns: bool) -> Any:
@@ -342,12 +343,14 @@ class _Converter(ColumnTasks):
         title = _str(self.properties.getProjectTitle()) or self.path.stem
         start = self._start(self.properties.getStartDate()) or dt.datetime(2000, 1, 3, 8)  # noqa: DTZ001
         calendar = self.file.getDefaultCalendar()
+        currency = (_str(self.properties.getCurrencyCode()) or "").strip().upper()
         return PlanProject(
             id="",
             name=title[:200],
             start=start,
             calendar=(_str(calendar.getName()) if calendar is not None else None) or "Standard",
             status_date=self._finish(self.properties.getStatusDate()),
+            currency=currency if len(currency) == 3 and currency.isalpha() else None,
         )
 
     def _calendars(self) -> Iterator[FileCalendar]:
@@ -403,10 +406,13 @@ class _Converter(ColumnTasks):
 
     # -- tasks ---------------------------------------------------------------------
 
-    def _projsync_id_field(self) -> Any:
+    def _projsync_id_field(self, kind: str = "TASK") -> Any:
+        """The task (or resource) field aliased ProjsyncId, if the file has one."""
         for field in self.file.getCustomFields():
             if _str(field.getAlias()) == PROJSYNC_ID_FIELD:
-                return field.getFieldType()
+                field_type = field.getFieldType()
+                if _str(field_type.getFieldTypeClass().name()) == kind:
+                    return field_type
         return None
 
     def _task_id(self, task: Any, uid: int, id_field: Any) -> str:
@@ -591,15 +597,22 @@ class _Converter(ColumnTasks):
 
     # -- resources and assignments -------------------------------------------------
 
-    def _resources(self) -> dict[int, PlanResource]:
+    def _resources(self) -> tuple[dict[int, PlanResource], frozenset[str]]:
+        """The file's resources by unique id, and the ids among them that are
+        projsync's (from the ProjsyncId field); the others take their name."""
         found: dict[int, PlanResource] = {}
         used: set[str] = set()
+        id_field = self._projsync_id_field("RESOURCE")
+        given: set[str] = set()
         for resource in self.file.getResources():
             unique = _int(resource.getUniqueID())
             name = (_str(resource.getName()) or "").strip()
             if unique == 0 and not name:
                 continue
-            resource_id = name.replace("/", "-")[:60] or f"R{unique}"
+            own = (_str(resource.get(id_field)) or "").strip()[:60] if id_field else ""
+            if own and own not in used:
+                given.add(own)
+            resource_id = own or name.replace("/", "-")[:60] or f"R{unique}"
             while resource_id in used:
                 resource_id = f"{resource_id[:50]}#{unique}"
             used.add(resource_id)
@@ -617,7 +630,7 @@ class _Converter(ColumnTasks):
                 max_units=max(1, round(_number(resource.getMaxUnits()) or 100)),
                 calendar=_str(calendar.getName()) if calendar is not None else None,
             )
-        return found
+        return found, frozenset(given)
 
     def _assignments(
         self, ids: dict[int, str], resources: dict[int, PlanResource]

@@ -193,9 +193,14 @@ _MPP_FOLDERS = {9: "   19", 12: "   112", 14: "   114"}
 _MPP_TABLES = {
     "tasks": "TBkndTask",
     "resources": "TBkndRsc",
-    "assignments": "TBkndAssn",
     "calendars": "TBkndCal",
 }
+"""Tables whose every entry is an entity. Not the assignments' (TBkndAssn):
+Project keeps there the assignments of tasks since deleted, which are no one's
+(MPXJ drops an assignment whose task is gone; a real plan has them)."""
+_FLAGGED = 1 << 31
+"""An id with its top bit set is an entry Project marks, not an entity's unique
+id (real plans list such entries beside their tasks; no task carries one)."""
 _VAR_META_MAGIC = 0xFADFADBA
 
 
@@ -229,5 +234,7 @@ def _var_meta_ids(stream: bytes, *, wide: bool) -> frozenset[int]:
     ids = set()
     for item in range(items):
         at = 24 + item * size
-        ids.add(int.from_bytes(stream[at : at + (4 if wide else 3)], "little"))
+        uid = int.from_bytes(stream[at : at + (4 if wide else 3)], "little")
+        if uid < _FLAGGED:
+            ids.add(uid)
     return frozenset(ids)

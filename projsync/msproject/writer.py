@@ -1,12 +1,14 @@
 """Writing a plan project as MSPDI XML, the format Microsoft Project opens.
 
-Everything the plan server models goes out: the outline, durations, work,
-task types and effort-driven switches, links with their lags, constraints,
-deadlines, progress, baselines, the calendars in use, resources with their
-rates, assignments, custom fields (under their names, as aliases of Text,
-Number, Cost, Date, Flag and Duration fields), the category of leaf tasks,
-and each task's projsync id, so that a file saved back from Microsoft Project
-finds its tasks again.
+Everything the plan server models goes out: the outline, durations (a
+summary's as Project computes it), work, task types and effort-driven
+switches, links with their lags, constraints,
+deadlines, progress, baselines, budgets, the project's currency, the calendars
+in use, resources with their rates, assignments, actual work and cost (the
+work day by day, as time-phased data), custom fields (under their names, as
+aliases of Text, Number, Cost, Date, Flag and Duration fields), the category
+of leaf tasks, and each task's and resource's projsync id, so that a file
+saved back from Microsoft Project finds its tasks and resources again.
 """
 
 from __future__ import annotations
@@ -18,10 +20,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from projsync.msproject.document import PROJSYNC_ID_FIELD, FileCalendar, ProjectDocument
+from projsync.msproject.document import (
+    BUDGET_COST_FIELD,
+    BUDGET_WORK_FIELD,
+    PROJSYNC_ID_FIELD,
+    FileCalendar,
+    ProjectDocument,
+)
 from projsync.msproject.importer import CATEGORY_FIELD
 from projsync.msproject.jvm import java_classes, start_jvm
-from projsync.plan.entities import FieldType, PlanAssignment, PlanTask
+from projsync.plan.entities import ActualEntry, FieldType, PlanAssignment, PlanTask
 from projsync.plan.model import ConstraintType, DependencyType, LagKind
 
 __all__ = ["WriteReport", "write_mspdi"]
@@ -42,15 +50,25 @@ _RELATIONS = {
     DependencyType.FF: "FINISH_FINISH",
     DependencyType.SF: "START_FINISH",
 }
-# Slots of Microsoft Project's custom task fields; Text29 and Text30 are ours.
+# Slots of Microsoft Project's custom task fields; Text29, Text30, Cost10 and
+# Duration10 are ours.
 _SLOTS = {
     FieldType.TEXT: (("TEXT", 28), ("ENTERPRISE_TEXT", 40)),
     FieldType.NUMBER: (("NUMBER", 20), ("ENTERPRISE_NUMBER", 40)),
-    FieldType.COST: (("COST", 10), ("ENTERPRISE_COST", 10)),
+    FieldType.COST: (("COST", 9), ("ENTERPRISE_COST", 10)),
     FieldType.DATE: (("DATE", 10), ("ENTERPRISE_DATE", 30)),
     FieldType.FLAG: (("FLAG", 20), ("ENTERPRISE_FLAG", 20)),
-    FieldType.DURATION: (("DURATION", 10), ("ENTERPRISE_DURATION", 10)),
+    FieldType.DURATION: (("DURATION", 9), ("ENTERPRISE_DURATION", 10)),
 }
+# Symbols of the currencies whose symbol is not their code (Project shows amounts
+# with the symbol); any other currency shows its code.
+_SYMBOLS = {
+    "EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩",
+    "RUB": "₽", "TRY": "₺", "ILS": "₪", "VND": "₫", "NGN": "₦", "UAH": "₴", "PLN": "zł",
+    "CZK": "Kč", "SEK": "kr", "NOK": "kr", "DKK": "kr", "ISK": "kr", "BRL": "R$",
+    "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "HKD": "HK$", "SGD": "S$", "MXN": "MX$",
+    "ZAR": "R", "CHF": "CHF",
+}  # fmt: skip
 _DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -69,11 +87,11 @@ def write_mspdi(document: ProjectDocument, path: Path) -> WriteReport:
     start_jvm()
     writer = _Writer(document)
     project_file = writer.build()
-    (universal, file_format) = java_classes(
-        "org.mpxj.writer.UniversalProjectWriter", "org.mpxj.writer.FileFormat"
-    )
+    (mspdi_writer,) = java_classes("org.mpxj.mspdi.MSPDIWriter")
     partial = path.with_name(path.name + ".partial")
-    universal(file_format.MSPDI).write(project_file, str(partial))
+    mspdi = mspdi_writer()
+    mspdi.setWriteTimephasedData(True)  # the actual work day by day (only where given)
+    mspdi.write(project_file, str(partial))
     partial.replace(path)
     writer.report.path = str(path)
     return writer.report
@@ -91,7 +109,8 @@ class _Writer:
             "org.mpxj.Availability", "org.mpxj.common.LocalDateTimeHelper", "org.mpxj.DayType",
             "org.mpxj.LocalTimeRange", "java.time.LocalDateTime", "java.time.LocalDate",
             "java.time.LocalTime", "java.time.DayOfWeek", "java.lang.Double",
-            "org.mpxj.WorkContour", "org.mpxj.TaskType",
+            "org.mpxj.WorkContour", "org.mpxj.TaskType", "org.mpxj.ResourceField",
+            "org.mpxj.TimephasedWork",
         )  # fmt: skip
         (
             self.ProjectFile, self.Duration, self.TimeUnit, self.RelationType, self.RelationBuilder,
@@ -99,7 +118,11 @@ class _Writer:
             self.Rate, self.CostRateTable, self.CostRateTableEntry, self.Availability,
             self.DateHelper, self.DayType, self.LocalTimeRange, self.LocalDateTime, self.LocalDate,
             self.LocalTime, self.DayOfWeek, self.Double, self.WorkContour, self.TaskType,
+            self.ResourceField, self.TimephasedWork,
         ) = java_classes(*names)  # fmt: skip
+        self.actuals: dict[str, list[ActualEntry]] = {}
+        for entry in document.actuals:
+            self.actuals.setdefault(entry.task, []).append(entry)
 
     def build(self) -> Any:
         document = self.document
@@ -111,6 +134,11 @@ class _Writer:
             properties.setStatusDate(self._moment(document.project.status_date))
         properties.setMinutesPerDay(self.Double(document.minutes_per_day).intValue())
         properties.setMinutesPerWeek(self.Double(document.minutes_per_day * 5).intValue())
+        if document.project.currency:
+            properties.setCurrencyCode(document.project.currency)
+            properties.setCurrencySymbol(
+                _SYMBOLS.get(document.project.currency, document.project.currency)
+            )
         calendars = self._calendars(project_file, document.calendars)
         default = calendars.get(document.project.calendar)
         if default is not None:
@@ -167,10 +195,14 @@ class _Writer:
     # -- tasks ---------------------------------------------------------------------
 
     def _custom_fields(self, project_file: Any) -> dict[str, Any]:
-        """Our task fields → MPXJ fields, named by alias; Text29 category, Text30 id."""
+        """Our task fields → MPXJ fields, named by alias; Text29 category, Text30 id,
+        Cost10 and Duration10 budget; a resource's Text30 its id."""
         container = project_file.getCustomFields()
         container.getOrCreate(self.TaskField.TEXT30).setAlias(PROJSYNC_ID_FIELD)
         container.getOrCreate(self.TaskField.TEXT29).setAlias(CATEGORY_FIELD)
+        container.getOrCreate(self.TaskField.COST10).setAlias(BUDGET_COST_FIELD)
+        container.getOrCreate(self.TaskField.DURATION10).setAlias(BUDGET_WORK_FIELD)
+        container.getOrCreate(self.ResourceField.TEXT30).setAlias(PROJSYNC_ID_FIELD)
         free = {kind: [f"{family}{n}" for family, count in families for n in range(1, count + 1)]
                 for kind, families in _SLOTS.items()}  # fmt: skip
         slots: dict[str, Any] = {}
@@ -194,6 +226,7 @@ class _Writer:
         ids = {t.id for t in self.document.tasks}
         for task in sorted(self.document.tasks, key=lambda t: t.position):
             children.setdefault(task.parent if task.parent in ids else None, []).append(task)
+        self.rolled_actuals = self._rolled_actuals()
         next_unique = 1
         stack: list[tuple[Any, PlanTask]] = [
             (project_file, t) for t in reversed(children.get(None, []))
@@ -223,6 +256,15 @@ class _Writer:
         java_task.setDuration(duration)
         if task.work:
             java_task.setWork(self._duration(task.work, False))
+        if task.budget_work:
+            java_task.set(self.TaskField.DURATION10, self._duration(task.budget_work, False))
+        if task.budget_cost:
+            java_task.set(self.TaskField.COST10, self.Double(float(task.budget_cost)))
+        actual_work, actual_cost = self.rolled_actuals.get(task.id, (0, Decimal(0)))
+        if actual_work:
+            java_task.setActualWork(self._duration(actual_work, False))
+        if actual_cost:
+            java_task.setActualCost(self.Double(float(actual_cost)))
         java_task.setMilestone(task.milestone)
         java_task.setType(getattr(self.TaskType, task.type.name))
         java_task.setEffortDriven(task.effort_driven)
@@ -263,6 +305,23 @@ class _Writer:
         done = task.duration * task.percent_complete // 100
         java_task.setActualDuration(self._duration(done, task.elapsed))
         java_task.setRemainingDuration(self._duration(task.duration - done, task.elapsed))
+
+    def _rolled_actuals(self) -> dict[str, tuple[int, Decimal]]:
+        """Actual work and cost of each task, a summary's its subtasks' (all
+        actuals: of assigned resources, of others, and costs of no resource)."""
+        parents = {t.id: t.parent for t in self.document.tasks}
+        rolled: dict[str, tuple[int, Decimal]] = {}
+        for task_id, entries in self.actuals.items():
+            work = sum(e.actual_work for e in entries)
+            cost = sum((e.actual_cost for e in entries), Decimal(0))
+            place: str | None = task_id
+            seen: set[str] = set()
+            while place is not None and place in parents and place not in seen:
+                seen.add(place)
+                before = rolled.get(place, (0, Decimal(0)))
+                rolled[place] = (before[0] + work, before[1] + cost)
+                place = parents[place]
+        return rolled
 
     def _links(self, made: dict[str, Any]) -> None:
         for link in self.document.links:
@@ -309,6 +368,7 @@ class _Writer:
             )
             if resource.calendar and resource.calendar in calendars:
                 java_resource.setCalendar(calendars[resource.calendar])
+            java_resource.setText(30, resource.id)
             made[resource.id] = java_resource
         self.report.resources = len(made)
         return made
@@ -326,6 +386,7 @@ class _Writer:
             made.setCost(self.Double(float(assignment.cost)))
             made.setActualCost(self.Double(float(assignment.actual_cost)))
             self._contour(made, assignment)
+            self._actual_days(made, assignment)
             count += 1
         self.report.assignments = count
 
@@ -343,6 +404,48 @@ class _Writer:
                 start, self.Duration.getInstance(assignment.span, self.TimeUnit.MINUTES)
             )
         )
+
+    def _actual_days(self, made: Any, assignment: PlanAssignment) -> None:
+        """The assignment's actual work day by day (MSPDI's time-phased actual
+        work), each day's from the first working moment of that day on the
+        assignment's calendar (08:00 on a day without working time)."""
+        days = sorted(
+            (e.day, e.actual_work)
+            for e in self.actuals.get(assignment.task, ())
+            if e.resource == assignment.resource and e.actual_work > 0
+        )
+        if not days:
+            return
+        calendar = made.getEffectiveCalendar()
+        raw = made.getRawTimephasedActualRegularWork()
+        for day, minutes in days:
+            start, finish = self._worked(calendar, day, minutes)
+            item = self.TimephasedWork()
+            item.setStart(start)
+            item.setFinish(finish)
+            item.setTotalAmount(self.Duration.getInstance(minutes, self.TimeUnit.MINUTES))
+            span = max(1, _minutes_between(start, finish))
+            item.setAmountPerHour(
+                self.Duration.getInstance(minutes * 60 / span, self.TimeUnit.MINUTES)
+            )
+            raw.add(item)
+        made.setActualStart(raw.get(0).getStart())
+
+    def _worked(self, calendar: Any, day: dt.date, minutes: int) -> tuple[Any, Any]:
+        """When a day's actual work was done: from the day's first working moment
+        for as long as it takes, within the day (a day of more work than it has
+        working time: until its end)."""
+        midnight = self.LocalDateTime.of(day.year, day.month, day.day, 0, 0)
+        if calendar is not None and calendar.isWorkingDate(self._day(day)):
+            start = calendar.getNextWorkStart(midnight)
+            finish = calendar.getDate(
+                start, self.Duration.getInstance(minutes, self.TimeUnit.MINUTES)
+            )
+            if finish.toLocalDate().equals(start.toLocalDate()):
+                return start, finish
+            return start, self.LocalDateTime.of(day.year, day.month, day.day, 23, 59)
+        start = midnight.plusHours(8)
+        return start, start.plusMinutes(min(minutes, 16 * 60 - 1))
 
     # -- values --------------------------------------------------------------------
 
@@ -380,3 +483,12 @@ class _Writer:
         if kind is FieldType.DURATION:
             return self._duration(int(text.rstrip("m")), False)
         return text
+
+
+def _minutes_between(start: Any, finish: Any) -> int:
+    """Clock minutes between two Java LocalDateTimes of one day."""
+    return (
+        (int(finish.getHour()) - int(start.getHour())) * 60
+        + int(finish.getMinute())
+        - int(start.getMinute())
+    )

@@ -86,6 +86,8 @@ class PlanProject:
     timezone: str = "UTC"
     finish: dt.datetime | None = None
     """Set by the scheduler."""
+    currency: str | None = None
+    """ISO 4217 code of the project's money (a ledger project's: its company's)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

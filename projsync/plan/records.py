@@ -65,6 +65,7 @@ def project_from_row(row: Row[Any]) -> PlanProject:
         status_date=row.status_date,
         calendar=row.calendar_name,
         timezone=row.timezone,
+        currency=row.currency,
     )
 
 
@@ -77,6 +78,7 @@ def project_values(project: PlanProject) -> dict[str, object]:
         "status_date": project.status_date,
         "calendar_name": project.calendar,
         "timezone": project.timezone,
+        "currency": project.currency,
     }
 
 

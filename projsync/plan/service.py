@@ -135,6 +135,10 @@ class PlanService:
             raise refusal(where, "name is empty")
         if project.calendar not in calendar_names(conn):
             raise refusal(where, f"unknown calendar {project.calendar}")
+        if project.currency is not None and not (
+            len(project.currency) == 3 and project.currency.isascii() and project.currency.isupper()
+        ):
+            raise refusal(where, f"currency {project.currency!r} is not an ISO 4217 code")
 
     # -- tasks and links ---------------------------------------------------
 

@@ -81,6 +81,7 @@ projects = Table(
     Column("status_date", DateTime),
     Column("calendar_name", String(100), ForeignKey("calendars.name"), nullable=False),
     Column("timezone", String(60), nullable=False),
+    Column("currency", String(3)),
     Column("version", BigInteger, nullable=False, index=True),
 )
 

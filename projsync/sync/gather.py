@@ -313,12 +313,16 @@ def _current_names(
     kind: EntityKind, base: dict[str, object] | None
 ) -> dict[str, object] | None:
     """A merge base written before a project's own dates were named apart from
-    the plan's (``start``, ``end``), in today's names."""
-    if base is None or kind is not EntityKind.PROJECT or "project_start" in base:
+    the plan's (``start``, ``end``), in today's names; one written before the
+    currency went across, with none (the plan had none), so that the ledger's
+    goes across rather than being held as a conflict."""
+    if base is None or kind is not EntityKind.PROJECT:
         return base
-    renamed = {k: v for k, v in base.items() if k not in ("start", "end")}
-    renamed["project_start"] = base.get("start")
-    return renamed
+    if "project_start" not in base:
+        renamed = {k: v for k, v in base.items() if k not in ("start", "end")}
+        renamed["project_start"] = base.get("start")
+        base = renamed
+    return base if "currency" in base else {**base, "currency": None}
 
 
 def _ledger_now(run: Run, kind: EntityKind, keys: list[str]) -> dict[str, SyncRecord]:

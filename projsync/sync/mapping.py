@@ -102,6 +102,7 @@ CUSTOM_FIELDS: tuple[PlanField, ...] = (
         lookup=True,
     ),
     PlanField(number=14, name="SalesPrice", entity="resource", type="cost", source="sales_price"),
+    PlanField(number=20, name="Currency", entity="project", type="text", source="currency"),
 )
 """Every ledger fact the plan side keeps in a custom field (README lists them)."""
 
@@ -110,6 +111,7 @@ NEUTRAL: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.PROJECT: (
         "name", "company", "parent", "type", "status",
         "customer", "contract", "group", "project_start", "projected_start", "projected_end",
+        "currency",
     ),
     EntityKind.TASK: (
         "name", "parent", "category", "start", "end", "planned_hours", "budget_cost",
@@ -183,6 +185,8 @@ def plan_fields_of_ledger(
             plan["finish"] = _moment(value, DAY_END)
         elif kind is EntityKind.PROJECT and name == "project_start":
             plan["start"] = _moment(value, DAY_START)
+        elif kind is EntityKind.PROJECT and name == "currency":
+            plan["currency"] = value  # the plan project's own, beside the custom field
         elif kind is EntityKind.RESOURCE and name == "cost_price":
             if show_rates:
                 plan["standard_rate"] = value

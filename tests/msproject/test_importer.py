@@ -14,9 +14,10 @@ from projsync.msproject.exporter import document_from_store
 from projsync.msproject.importer import import_document
 from projsync.msproject.reader import read_document
 from projsync.msproject.writer import write_mspdi
-from projsync.plan.entities import PlanTask
+from projsync.plan.entities import PlanAssignment, PlanProject, PlanResource, PlanTask
 from projsync.plan.service import PlanService
 from tests.msproject.conftest import CORPUS
+from tests.plan.conftest import MONDAY
 
 SAMPLE = CORPUS / "legacy" / "sample.mpp"
 
@@ -116,3 +117,59 @@ def test_import__blank_rows_are_not_tasks(plan_store: Store) -> None:
     import_document(plan_store, document, as_project="N")
     names = [t.name for t in PlanService(plan_store).tasks("N")]
     assert names == ["Task 1", "Task 2", "Task 3", "Task 4", "Task 5"]
+
+
+def _file(
+    resources: list[PlanResource], *, pool_ids: frozenset[str] = frozenset()
+) -> ProjectDocument:
+    """A file of one task, every resource of it on that task."""
+    return ProjectDocument(
+        source="f.xml",
+        project=PlanProject(id="", name="F", start=MONDAY, currency="GBP"),
+        calendars=(),
+        tasks=(PlanTask(project="", id="1", name="Survey", work=480 * len(resources)),),
+        links=(),
+        resources=tuple(resources),
+        assignments=tuple(
+            PlanAssignment(project="", task="1", resource=r.id, work=480) for r in resources
+        ),
+        pool_ids=pool_ids,
+    )
+
+
+def test_import__resources_are_the_pools_by_projsync_id_then_by_name_and_never_doubled(
+    plan_store: Store,
+) -> None:
+    service = PlanService(plan_store)
+    service.add_resource(PlanResource(id="W-001", name="Ada Lovelace"))
+    service.add_resource(PlanResource(id="BOB", name="Bob"))
+    document = _file(
+        [
+            PlanResource(id="W-001", name="Ada L."),  # renamed in Project, its id kept
+            PlanResource(id="Bob", name="Bob"),  # typed in Project: a name only
+            PlanResource(id="Carl", name="Carl"),  # new
+        ],
+        pool_ids=frozenset({"W-001"}),
+    )
+
+    first = import_document(plan_store, document, as_project="F")
+    again = import_document(plan_store, document, as_project="G")
+
+    assert (first.resources, again.resources) == (1, 0)
+    assert [(r.id, r.name) for r in service.resources()] == [
+        ("BOB", "Bob"), ("Carl", "Carl"), ("W-001", "Ada Lovelace"),
+    ]  # fmt: skip
+    assert sorted(a.resource for a in service.assignments("G")) == ["BOB", "Carl", "W-001"]
+    assert service.project("F").currency == "GBP"
+
+
+def test_import__a_new_resource_never_takes_the_id_of_another(plan_store: Store) -> None:
+    service = PlanService(plan_store)
+    service.add_resource(PlanResource(id="Dana", name="Dana Scully"))
+
+    import_document(plan_store, _file([PlanResource(id="Dana", name="Dana")]), as_project="F")
+
+    assert [(r.id, r.name) for r in service.resources()] == [
+        ("Dana", "Dana Scully"), ("Dana-2", "Dana"),
+    ]  # fmt: skip
+    assert [a.resource for a in service.assignments("F")] == ["Dana-2"]

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from projsync.connectors.base import (
     Applied,
@@ -27,10 +28,13 @@ from projsync.ledger.service import LedgerService
 from projsync.plan.fields import field_values
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
+from projsync.plan.tables import custom_values, projects
 from projsync.plan.views import project_view
 from projsync.sync import settings
 from projsync.sync.engine import SyncEngine
+from projsync.sync.links import base_fields, base_text
 from projsync.sync.log import LogStatus, entries
+from projsync.sync.tables import merge_bases
 from tests.ledger.conftest import ledger
 from tests.sync.conftest import D, engine, integrate, stores
 
@@ -77,7 +81,46 @@ def test_sync__an_integrated_project_becomes_a_plan_project_with_its_wbs(
     }  # fmt: skip
     _, _, custom = project_view(plan, "P1")
     assert custom["DAX_03_Company"] == "DEMO"
+    # the company's currency: the plan project's own, and carried as a field
+    assert (service.project("P1").currency, custom["DAX_20_Currency"]) == ("EUR", "EUR")
     assert [r.id for r in service.resources()] == ["W1"]
+
+
+def test_sync__a_project_linked_before_its_currency_went_across_gets_it_at_its_next_change(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    with sync.write() as conn:  # the project's merge base as an earlier version wrote it
+        for key in ("P1", "P1-1"):
+            row = conn.execute(
+                select(merge_bases.c.fields).where(
+                    merge_bases.c.kind == "project", merge_bases.c.ledger_key == key
+                )
+            ).one()
+            old = {k: v for k, v in base_fields(row.fields).items() if k != "currency"}
+            conn.execute(
+                merge_bases.update()
+                .where(merge_bases.c.kind == "project", merge_bases.c.ledger_key == key)
+                .values(fields=base_text(old))
+            )
+    with plan.write() as conn:  # ... and the plan as it was then (no change of its own)
+        conn.execute(projects.update().where(projects.c.id == "P1").values(currency=None))
+        conn.execute(
+            custom_values.delete().where(
+                custom_values.c.entity_key == "P1", custom_values.c.field_name == "DAX_20_Currency"
+            )
+        )
+    ledger.update_project("P1", name="Plant upgrade, phase 2")
+    ledger.update_project("P1-1", name="Civil works, phase 2")  # a summary task in P1
+
+    report = engine(ledger, plan, sync).run()
+
+    assert (report.conflicts, report.failed) == (0, 0)
+    assert PlanService(plan).project("P1").currency == "EUR"
+    again = engine(ledger, plan, sync).run()
+    assert (again.created, again.updated, again.conflicts, again.failed) == (0, 0, 0, 0)
 
 
 def test_sync__a_second_run_with_nothing_new_does_nothing(
