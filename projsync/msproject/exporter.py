@@ -20,11 +20,12 @@ from projsync.db import Store
 from projsync.msproject.document import FieldValue, FileCalendar, ProjectDocument
 from projsync.plan.calendar import day_intervals, working_minutes_between
 from projsync.plan.calendars import load_calendar
-from projsync.plan.entities import ActualEntry, FieldEntity, PlanTask
+from projsync.plan.entities import FieldEntity, PlanTask
 from projsync.plan.fields import field_in
 from projsync.plan.model import Calendar
+from projsync.plan.progress import actuals_in
 from projsync.plan.service import PlanService
-from projsync.plan.tables import actuals, custom_values
+from projsync.plan.tables import custom_values
 
 __all__ = ["document_from_store"]
 
@@ -52,7 +53,7 @@ def document_from_store(store: Store, project_id: str) -> ProjectDocument:
         raw = _raw_values(conn, keys)
         links = service.links_in(conn, project_id)
         tasks = _with_summary_durations(tasks, load_calendar(conn, project.calendar))
-        entries = _actuals_in(conn, project_id)
+        entries = actuals_in(conn, project_id, by_resource=True)
     # Calendars go out under the names they had in their file ("X:Standard" → "Standard").
     prefix = f"{project_id}:"
 
@@ -113,26 +114,6 @@ def _day_only(moment: dt.datetime, calendar: Calendar) -> bool:
     if moment.time() != dt.time(0):
         return False
     return all(start > 0 for start, _ in day_intervals(calendar, moment.date()))
-
-
-def _actuals_in(conn: Connection, project_id: str) -> list[ActualEntry]:
-    rows = conn.execute(
-        select(actuals)
-        .where(actuals.c.project_id == project_id)
-        .order_by(actuals.c.task_id, actuals.c.resource_id, actuals.c.day)
-    )
-    return [
-        ActualEntry(
-            project=r.project_id,
-            task=r.task_id,
-            resource=r.resource_id or None,
-            day=r.day,
-            actual_work=r.actual_work,
-            actual_cost=r.actual_cost,
-            revenue=r.revenue,
-        )
-        for r in rows
-    ]
 
 
 def _field_names(conn: Connection, keys: list[str]) -> set[str]:

@@ -29,6 +29,7 @@ from projsync.plan.tables import actuals, assignments, resources, tasks
 
 __all__ = [
     "actual_totals",
+    "actuals_in",
     "actuals_of",
     "record_actuals",
     "save_baseline",
@@ -225,26 +226,39 @@ def _update_actuals(conn: Connection, entries: list[ActualEntry]) -> None:
 
 
 def actuals_of(store: Store, project_id: str) -> list[ActualEntry]:
-    """Every actual of a project, by task, resource and day."""
+    """Every actual of a project, by task, day and resource."""
     with store.read() as conn:
         PlanService(store).project_in(conn, project_id)
-        rows = conn.execute(
-            select(actuals)
-            .where(actuals.c.project_id == project_id)
-            .order_by(actuals.c.task_id, actuals.c.day, actuals.c.resource_id)
+        return actuals_in(conn, project_id)
+
+
+def actuals_in(
+    conn: Connection, project_id: str, *, by_resource: bool = False
+) -> list[ActualEntry]:
+    """Every actual of a project, by task, then day and resource (or, with
+    ``by_resource``, resource and day: an assignment's days together)."""
+    after_task = (
+        (actuals.c.resource_id, actuals.c.day)
+        if by_resource
+        else (actuals.c.day, actuals.c.resource_id)
+    )
+    rows = conn.execute(
+        select(actuals)
+        .where(actuals.c.project_id == project_id)
+        .order_by(actuals.c.task_id, *after_task)
+    )
+    return [
+        ActualEntry(
+            project=r.project_id,
+            task=r.task_id,
+            resource=r.resource_id or None,
+            day=r.day,
+            actual_work=r.actual_work,
+            actual_cost=r.actual_cost,
+            revenue=r.revenue,
         )
-        return [
-            ActualEntry(
-                project=r.project_id,
-                task=r.task_id,
-                resource=r.resource_id or None,
-                day=r.day,
-                actual_work=r.actual_work,
-                actual_cost=r.actual_cost,
-                revenue=r.revenue,
-            )
-            for r in rows
-        ]
+        for r in rows
+    ]
 
 
 def actual_totals(conn: Connection, project_id: str) -> dict[str, Totals]:
