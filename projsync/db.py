@@ -292,9 +292,24 @@ def _say_when_out_of_reach(engine: Engine, part: str, busy_timeout: float) -> No
     def _on_error(context: ExceptionContext) -> None:
         if context.is_pre_ping:  # the pool reconnects by itself
             return
-        reason = _out_of_reach(context.original_exception, busy_timeout)
+        error = context.original_exception
+        if _not_a_database(error):
+            raise ConfigurationError(
+                f"{part} store: the file is not a projsync database, or is damaged ({error})"
+            ) from context.sqlalchemy_exception
+        reason = _out_of_reach(error, busy_timeout)
         if reason is not None:
             raise RetriableError(f"{part} store: {reason}") from context.sqlalchemy_exception
+
+
+def _not_a_database(error: BaseException) -> bool:
+    """A SQLite file that is no database (a text file, random bytes) or a damaged one:
+    the setting points at the wrong file; waiting will not help."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return isinstance(error, sqlite3.DatabaseError) and code in (
+        sqlite3.SQLITE_NOTADB,
+        sqlite3.SQLITE_CORRUPT,
+    )
 
 
 def _out_of_reach(error: BaseException, busy_timeout: float) -> str | None:

@@ -6,6 +6,7 @@ A store locked by another process's writer is exit 4, saying so."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -286,3 +287,25 @@ print("locked", flush=True)
 sys.stdin.read()
 conn.execute("ROLLBACK")
 """
+
+
+def test_hostile_input__a_ledger_file_that_is_no_database_is_exit_3_naming_the_store(
+    tmp_path: Path,
+) -> None:
+    # a text file where the ledger's database should be printed a 149-line traceback
+    junk = tmp_path / "junk.db"
+    junk.write_text("hello, not a database\n")
+    answer = subprocess.run(
+        [sys.executable, "-m", "projsync.cli.main", "ledger", "company", "list"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PROJSYNC_HOME": str(tmp_path / "home"),
+            "PROJSYNC_LEDGER_URL": f"sqlite:///{junk}",
+        },
+        check=False,
+    )
+    assert answer.returncode == 3, answer.stderr
+    assert "ledger store: the file is not a projsync database" in answer.stderr
+    assert "Traceback" not in answer.stderr

@@ -286,3 +286,18 @@ def test_pages__a_timesheet_number_not_plain_or_beyond_the_range_is_refused_on_i
     assert _refused_cells(unreadable_rows.text) == {}
     for week in ("9999-12-31", "0001-01-01"):  # the calendar's ends: this week instead
         assert client.get(f"/portal?week={week}").status_code == 200
+
+
+def test_pages__the_log_filters_refuse_a_key_longer_than_the_api_takes_with_a_message(
+    stage: Stage,
+) -> None:
+    # a 50,000-character filter made SQLite's LIKE give up ("pattern too complex"): a 500
+    admin = _logged_in(stage, "admin")
+    for query, said in (
+        ("entity=" + "x" * 50_000, "entity key: at most 200 characters, not 50000"),
+        ("entity_type=" + "y" * 31, "entity type: at most 30 characters, not 31"),
+    ):
+        answer = admin.get(f"/log?{query}")
+        assert answer.status_code == 200
+        assert said in answer.text
+    assert admin.get("/log?entity=" + "x" * 200).status_code == 200

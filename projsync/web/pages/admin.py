@@ -58,6 +58,9 @@ def log_page(
     for name, text in (("since", since), ("until", until)):
         if text and _date(text) is None:
             problems.append(f"{name} {text!r} is not a date (YYYY-MM-DD)")
+    for name, text, most in (("entity key", entity, 200), ("entity type", entity_type, 30)):
+        if len(text) > most:  # the API's bounds (web/api/bounds.py), said on the page
+            problems.append(f"{name}: at most {most} characters, not {len(text)}")
     context = context_of(request)
     found = (
         filtered_log(
