@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
 from projsync.errors import InputError
 from projsync.ledger.changes import reserve_versions
@@ -69,25 +69,7 @@ def test_daily_limit__a_journal_on_more_days_than_lock_slots_takes_at_most_that_
     days = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(LOCK_SLOTS + 500)]
     with ledger.store.write() as conn:
         first = reserve_versions(conn, len(days))
-        conn.execute(
-            insert(transactions),
-            [
-                {
-                    "journal_id": 7,
-                    "kind": TransactionKind.HOUR.value,
-                    "project_id": "P1",
-                    "activity_number": "A2",
-                    "worker_id": "W1",
-                    "date": day,
-                    "hours": Decimal("8"),
-                    "cost": Decimal("400"),
-                    "revenue": Decimal("960"),
-                    "category_id": "Hours",
-                    "version": first + number,
-                }
-                for number, day in enumerate(days)
-            ],
-        )
+        _journal_7_written_raw(conn, days, first, hours="8", cost="400", revenue="960")
         over = days_over_limit(conn, journal=7, first_version=first)
         held = conn.execute(
             text(
@@ -106,27 +88,37 @@ def test_daily_limit__the_days_over_the_limit_come_in_the_order_of_the_journals_
     post_journal(ledger.store, [hours("20", later), hours("20", earlier)], source="first")
     with ledger.store.write() as conn:
         first = reserve_versions(conn, 2)
-        conn.execute(
-            insert(transactions),
-            [
-                {
-                    "journal_id": 7,
-                    "kind": TransactionKind.HOUR.value,
-                    "project_id": "P1",
-                    "activity_number": "A2",
-                    "worker_id": "W1",
-                    "date": day,
-                    "hours": Decimal("5"),
-                    "cost": Decimal("250"),
-                    "revenue": Decimal("600"),
-                    "category_id": "Hours",
-                    "version": first + number,
-                }
-                for number, day in enumerate([later, earlier])
-            ],
+        _journal_7_written_raw(
+            conn, [later, earlier], first, hours="5", cost="250", revenue="600"
         )
         over = days_over_limit(conn, journal=7, first_version=first)
     assert [(day.date, day.hours, day.last_version - first) for day in over] == [
         (later, 2500, 0),
         (earlier, 2500, 1),
     ]
+
+
+def _journal_7_written_raw(
+    conn: Connection, days: list[dt.date], first: int, *, hours: str, cost: str, revenue: str
+) -> None:
+    """Journal 7's hour lines for W1 on A2, one a day, written without the posting's
+    checks (as a writer inside its transaction has them), versions from ``first``."""
+    conn.execute(
+        insert(transactions),
+        [
+            {
+                "journal_id": 7,
+                "kind": TransactionKind.HOUR.value,
+                "project_id": "P1",
+                "activity_number": "A2",
+                "worker_id": "W1",
+                "date": day,
+                "hours": Decimal(hours),
+                "cost": Decimal(cost),
+                "revenue": Decimal(revenue),
+                "category_id": "Hours",
+                "version": first + number,
+            }
+            for number, day in enumerate(days)
+        ],
+    )
