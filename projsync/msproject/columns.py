@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from projsync.msproject.jvm import java_classes
+from projsync.plan.effort import nearest
 from projsync.plan.entities import PlanLink, PlanTask, TaskType
 from projsync.plan.model import ConstraintType, DependencyType, LagKind
 
@@ -27,21 +28,23 @@ __all__ = [
     "WIDTH",
     "ColumnTasks",
     "Columns",
+    "actual_duration",
     "as_duration",
     "as_minutes",
     "populated_among",
     "read_columns",
 ]
 
-WIDTH = 34
+WIDTH = 36
 """Numbers a task; the layout is TaskColumns.numbers()'s."""
 (
     UID, PARENT, DURATION, CONSTRAINT, CONSTRAINT_DATE, DELAY, WORK, MANUAL,
     MILESTONE, EFFORT_DRIVEN, DEADLINE, PERCENT, ACTUAL_START, ACTUAL_FINISH, PRIORITY,
     BASELINE_START, BASELINE_FINISH, BASELINE_DURATION, BASELINE_WORK, BASELINE_COST,
     START, FINISH, EARLY_START, EARLY_FINISH, LATE_START, LATE_FINISH, CRITICAL, BLANK, TYPE,
+    ACTUAL_DURATION,
 ) = (0, 1, 2, 4, 5, 6, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 24,
-     25, 26, 27, 28, 29, 30, 31, 32, 33)  # fmt: skip
+     25, 26, 27, 28, 29, 30, 31, 32, 33, 34)  # fmt: skip
 """Offsets in a task's numbers; a duration takes two (amount, unit ordinal)."""
 
 _EPOCH = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - a file's dates are local, as they read
@@ -67,6 +70,8 @@ class Columns:
     links: array.array[float]
     """Five numbers a link: successor's index, predecessor's unique id,
     type ordinal, lag, lag unit ordinal."""
+    splits: dict[int, tuple[tuple[dt.datetime, dt.datetime], ...]]
+    """The parts of work of each split task, by its index."""
 
     def __len__(self) -> int:
         return len(self.names)
@@ -119,6 +124,8 @@ class ColumnTasks:
         delay, delay_elapsed = as_duration(*measured(DELAY))
         percent, priority, baseline_cost = row[PERCENT], row[PRIORITY], row[BASELINE_COST]
         kind = TaskType.FIXED_UNITS if row[TYPE] < 0 else self.task_types[int(row[TYPE])]
+        done, _ = as_duration(*measured(ACTUAL_DURATION))
+        percent_complete = 0 if math.isnan(percent) else min(100, max(0, round(percent)))
         return PlanTask(
             project="",
             id=task_id,
@@ -141,13 +148,15 @@ class ColumnTasks:
             if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
             else None,
             deadline=self._at_finish(at(DEADLINE)),
-            percent_complete=0 if math.isnan(percent) else min(100, max(0, round(percent))),
+            percent_complete=percent_complete,
             actual_start=self._at_start(at(ACTUAL_START)),
             actual_finish=self._at_finish(at(ACTUAL_FINISH)),
             calendar=table.calendars[index],
             priority=500 if math.isnan(priority) else min(1000, max(0, int(priority))),
             leveling_delay=max(0, delay),
             leveling_delay_elapsed=delay_elapsed and delay > 0,
+            actual_duration=actual_duration(done, max(0, duration), percent_complete),
+            splits=table.splits.get(index, ()),
             budget_work=0,
             baseline_start=at(BASELINE_START),
             baseline_finish=at(BASELINE_FINISH),
@@ -191,6 +200,14 @@ class ColumnTasks:
             )
 
 
+def actual_duration(done: int, duration: int, percent: int) -> int | None:
+    """The actual duration worth keeping: None where it is only the percent of
+    the duration (Project's percent is the actual duration's share, rounded)."""
+    if done <= 0 or done == nearest(duration * percent, 100):
+        return None
+    return min(done, duration)
+
+
 def as_duration(minutes: int, kind: LagKind) -> tuple[int, bool]:
     return (0, False) if kind is LagKind.PERCENT else (minutes, kind is LagKind.ELAPSED)
 
@@ -229,7 +246,21 @@ def read_columns(tasks: Any, populated: Any) -> Columns | None:
         names=strings[0::2],
         calendars=strings[1::2],
         links=_floats(helper.links(tasks)),
+        splits=_splits(_floats(helper.splits(tasks))),
     )
+
+
+def _splits(flat: array.array[float]) -> dict[int, tuple[tuple[dt.datetime, dt.datetime], ...]]:
+    """TaskColumns.splits()'s numbers as parts of work by task index."""
+    found: dict[int, tuple[tuple[dt.datetime, dt.datetime], ...]] = {}
+    at = 0
+    while at < len(flat):
+        index, count = int(flat[at]), int(flat[at + 1])
+        values = flat[at + 2 : at + 2 + 2 * count]
+        moments = [_EPOCH + dt.timedelta(microseconds=int(v)) for v in values]
+        found[index] = tuple(zip(moments[0::2], moments[1::2], strict=True))
+        at += 2 + 2 * count
+    return found
 
 
 _HELPER: list[Any] = []

@@ -29,6 +29,7 @@ from projsync.msproject.columns import (
     TASK_TYPES,
     UID,
     ColumnTasks,
+    actual_duration,
     as_duration,
     as_minutes,
     populated_among,
@@ -105,6 +106,7 @@ _GATED = frozenset(
     {
         "NULL", "CALENDAR_UNIQUE_ID", "LEVELING_DELAY", "WORK", "TASK_MODE", "MILESTONE",
         "EFFORT_DRIVEN", "DEADLINE", "PERCENT_COMPLETE", "ACTUAL_START", "ACTUAL_FINISH",
+        "ACTUAL_DURATION",
         "BASELINE_START", "BASELINE_FINISH", "BASELINE_DURATION", "BASELINE_WORK",
         "BASELINE_COST", "START", "FINISH", "EARLY_START", "EARLY_FINISH", "LATE_START",
         "LATE_FINISH",
@@ -448,6 +450,13 @@ class _Converter(ColumnTasks):
             self._duration(task.getLevelingDelay()) if has("LEVELING_DELAY") else (0, False)
         )
         java_type = task.getType()  # always: MPXJ may leave it out of the populated fields
+        done, _ = self._duration(task.getActualDuration()) if has("ACTUAL_DURATION") else (0, False)
+        splits = _splits(task)
+        percent = (
+            min(100, max(0, round(_number(task.getPercentageComplete()))))
+            if has("PERCENT_COMPLETE")
+            else 0
+        )
         task_type = (
             TaskType.FIXED_UNITS if java_type is None else self.task_types[int(java_type.ordinal())]
         )
@@ -474,9 +483,7 @@ class _Converter(ColumnTasks):
             if constraint not in (ConstraintType.ASAP, ConstraintType.ALAP)
             else None,
             deadline=input_moment("DEADLINE", task.getDeadline, finish=True),
-            percent_complete=min(100, max(0, round(_number(task.getPercentageComplete()))))
-            if has("PERCENT_COMPLETE")
-            else 0,
+            percent_complete=percent,
             actual_start=input_moment("ACTUAL_START", task.getActualStart, finish=False),
             actual_finish=input_moment("ACTUAL_FINISH", task.getActualFinish, finish=True),
             calendar=_str(calendar.getName()) if calendar is not None else None,
@@ -485,6 +492,8 @@ class _Converter(ColumnTasks):
             ),
             leveling_delay=max(0, delay),
             leveling_delay_elapsed=delay_elapsed and delay > 0,
+            actual_duration=actual_duration(done, max(0, duration), percent),
+            splits=splits,
             budget_work=0,
             baseline_start=moment("BASELINE_START", task.getBaselineStart),
             baseline_finish=moment("BASELINE_FINISH", task.getBaselineFinish),
@@ -655,6 +664,7 @@ class _Converter(ColumnTasks):
                 actual_work=max(0, self._minutes(assignment.getActualWork())),
                 cost=_money(assignment.getCost()) or Decimal("0.00"),
                 actual_cost=_money(assignment.getActualCost()) or Decimal("0.00"),
+                overtime_work=max(0, self._minutes(assignment.getOvertimeWork())),
                 **self._contour(assignment),
             )
 
@@ -719,6 +729,31 @@ def _per_hour(rate: Any) -> Decimal:
     units = _str(rate.getUnits().name()) or "HOURS"
     factor = Decimal(str(_RATE_PER_HOUR.get(units, 1)))
     return (Decimal(str(float(rate.getAmount()))) * factor).quantize(Decimal("0.0001"))
+
+
+def _splits(task: Any) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    """A split task's parts of work: TaskColumns.splitParts's rule, asked here.
+
+    MPXJ's work splits, when they span more working time than the task's
+    duration (which counts work only); else none: one part, or the days a
+    hand-edited contour put work on; none for a started task either (its parts
+    are where its actual work was done, day by day)."""
+    if task.getActualStart() is not None:
+        return ()
+    parts, duration = task.getWorkSplits(), task.getDuration()
+    calendar = task.getEffectiveCalendar()
+    if parts is None or parts.size() < 2 or duration is None or calendar is None:
+        return ()
+    first, last = parts.get(0).getStart(), parts.get(parts.size() - 1).getEnd()
+    if first is None or last is None:
+        return ()
+    (time_unit,) = java_classes("org.mpxj.TimeUnit")
+    span = float(calendar.getWork(first, last, time_unit.MINUTES).getDuration())
+    properties = task.getParentFile().getProjectProperties()
+    if span <= float(duration.convertUnits(time_unit.MINUTES, properties).getDuration()) + 0.5:
+        return ()
+    found = [(_moment(p.getStart()), _moment(p.getEnd())) for p in parts]
+    return tuple((start, end) for start, end in found if start is not None and end is not None)
 
 
 def _moment(value: Any) -> dt.datetime | None:

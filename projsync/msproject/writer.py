@@ -29,6 +29,7 @@ from projsync.msproject.document import (
 )
 from projsync.msproject.importer import CATEGORY_FIELD
 from projsync.msproject.jvm import java_classes, start_jvm
+from projsync.plan.effort import nearest
 from projsync.plan.entities import ActualEntry, FieldType, PlanAssignment, PlanTask
 from projsync.plan.model import ConstraintType, DependencyType, LagKind
 
@@ -302,7 +303,11 @@ class _Writer:
             java_task.setBaselineCost(self.Double(float(task.baseline_cost)))
         if task.calendar and task.calendar in calendars:
             java_task.setCalendar(calendars[task.calendar])
-        done = task.duration * task.percent_complete // 100
+        done = (
+            nearest(task.duration * task.percent_complete, 100)
+            if task.actual_duration is None
+            else task.actual_duration
+        )
         java_task.setActualDuration(self._duration(done, task.elapsed))
         java_task.setRemainingDuration(self._duration(task.duration - done, task.elapsed))
 
@@ -385,6 +390,8 @@ class _Writer:
             made.setRemainingWork(self._duration(assignment.remaining_work, False))
             made.setCost(self.Double(float(assignment.cost)))
             made.setActualCost(self.Double(float(assignment.actual_cost)))
+            if assignment.overtime_work:
+                made.setOvertimeWork(self._duration(assignment.overtime_work, False))
             self._contour(made, assignment)
             self._actual_days(made, assignment)
             count += 1

@@ -118,6 +118,11 @@ class PlanTask:
     priority: int = 500
     leveling_delay: int = 0
     leveling_delay_elapsed: bool = False
+    actual_duration: int | None = None
+    """Working minutes done, as Project keeps them (None: percent x duration)."""
+    splits: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    """A split task's parts of work as Project stored them: the gaps between
+    them keep their working time when the task moves (see plan/schedule.py)."""
     category: str | None = None
     budget_work: int = 0
     budget_cost: Decimal = ZERO
@@ -179,6 +184,8 @@ class PlanAssignment:
     contour: WorkContour = WorkContour.FLAT
     span: int | None = None
     """Working minutes a hand-edited (contoured) assignment's work spreads over."""
+    overtime_work: int = 0
+    """The part of `work` done as overtime: it shortens the task (Project's rule)."""
 
     @property
     def remaining_work(self) -> int:

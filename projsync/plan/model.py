@@ -214,7 +214,12 @@ class Task:
     `apply_schedule`). `leveling_delay` is working minutes added to the start
     by levelling (clock minutes when `leveling_delay_elapsed`, Project's
     "edays", the start then resuming at the next working moment). `priority`
-    is 0..1000; 1000 means "never delay when levelling".
+    is 0..1000; 1000 means "never delay when levelling". `actual_duration`
+    is the working minutes done, as Project keeps them (its percent complete
+    is that share of the duration, rounded to a whole percent); None: the
+    percent of the duration. `splits` are a split task's parts of work as
+    Project stored them (start, finish): the gaps between them keep their
+    working time, at the same point of the work, wherever the task moves.
     """
 
     id: str
@@ -237,6 +242,8 @@ class Task:
     priority: int = 500
     leveling_delay: int = 0
     leveling_delay_elapsed: bool = False
+    actual_duration: int | None = None
+    splits: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,7 +264,9 @@ class Assignment:
     `calendar` is the resource's: its work is done in that calendar's working
     time (None: the task's calendar). A patterned `contour` stretches the span
     the work needs (a bell-shaped 40 hours at 100% takes 80 working hours); a
-    hand-edited one keeps its `span`, in working minutes.
+    hand-edited one keeps its `span`, in working minutes. `overtime_work` is
+    the part of `work` done in overtime, beyond the calendar's working time:
+    it shortens the span the work needs, as in Project.
     """
 
     task_id: str
@@ -267,6 +276,7 @@ class Assignment:
     calendar: Calendar | None = None
     contour: WorkContour = WorkContour.FLAT
     span: int | None = None
+    overtime_work: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -90,6 +90,7 @@ class TaskNetwork:
         self.delay: list[int] = []
         self.ops: list[ClockTask | None] = []
         self.pins: dict[int, tuple[int, int]] = {}
+        self.splits: dict[int, int] = {}  # a split task's node: the gaps its span holds
         self.floor = NEG  # the earliest start of a task without links or date constraint
         self.relaxed_floor = NEG  # the earliest start of a linked one (the status date)
         self.dated: set[int] = set()  # nodes whose earliest start is a date constraint's

@@ -5,6 +5,7 @@ The only place where the plan store's column names meet its vocabulary.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -99,6 +100,7 @@ def task_values(task: PlanTask) -> dict[str, object]:
     values = {column: getattr(task, name) for name, column in _TASK_FIELDS}
     values["constraint_type"] = task.constraint.value
     values["type"] = task.type.value
+    values["splits"] = _splits_text(task.splits)
     return values
 
 
@@ -107,7 +109,24 @@ def task_from_row(row: Row[Any]) -> PlanTask:
     values = {name: data[_TASK_COLUMNS.get(name, name)] for name in PlanTask.__dataclass_fields__}
     values["constraint"] = ConstraintType(values["constraint"])
     values["type"] = TaskType(values["type"])
+    values["splits"] = _splits_of(values["splits"])
     return PlanTask(**values)
+
+
+def _splits_text(splits: tuple[tuple[dt.datetime, dt.datetime], ...]) -> str | None:
+    """A split task's parts as stored: JSON pairs of ISO dates (None: not split)."""
+    if not splits:
+        return None
+    return json.dumps([[start.isoformat(), finish.isoformat()] for start, finish in splits])
+
+
+def _splits_of(text: str | None) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    if not text:
+        return ()
+    return tuple(
+        (dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(finish))
+        for start, finish in json.loads(text)
+    )
 
 
 def link_from_row(row: Row[Any]) -> PlanLink:
@@ -159,4 +178,5 @@ def assignment_from_row(row: Row[Any]) -> PlanAssignment:
         actual_cost=row.actual_cost,
         contour=WorkContour(row.contour),
         span=row.span,
+        overtime_work=row.overtime_work,
     )

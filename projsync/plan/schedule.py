@@ -36,13 +36,17 @@ What is implemented, exactly:
 - deadlines cap the late finish (so slack, and the late dates of
   predecessors) and never move a task, except an ALAP one, as in Project.
 - progress: a task with an actual start keeps it; with an actual finish (or 100
-  percent complete) it keeps both ends; otherwise its completed part
-  (percent x duration) runs from the actual start and the remaining part starts
-  at the later of where the completed part ends and the status date. A task
-  with progress is not moved by its predecessors. A task not started cannot
-  start before the status date (whatever its links and constraint). Percent
-  complete without an actual start is ignored (the service layer should give
-  the actual start).
+  percent complete) it keeps both ends; otherwise its completed part (its
+  actual duration, else percent x duration) runs from the actual start and the
+  remaining part starts at the later of where the completed part ends and the
+  status date. A task with progress is not moved by its predecessors. The
+  status date moves no task not started (as in Project, where moving one is
+  "Update Project", a person's choice). Percent complete without an actual
+  start is ignored (the service layer should give the actual start).
+- splits: a split task's gaps keep their working time and their place in its
+  work wherever it moves; its duration counts work only (see `_split_gaps`).
+- overtime: an assignment's overtime work is done beyond the calendar, so the
+  span it needs is (work - overtime work) / units.
 - manual tasks with a `start` stay at `start`..`finish` (finish defaults to
   start + duration) whatever their links say. A manual summary with a `start`
   shows its typed dates, its successors and its own summary see them, and
@@ -88,13 +92,14 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import compress, count, repeat
+from datetime import datetime, timedelta
+from itertools import compress, count, pairwise, repeat
 from operator import attrgetter, eq, is_, itemgetter
 from typing import cast
 
 from projsync.plan import compiled
 from projsync.plan.axes import Axis, ClockTask, Shift, StaffedTask
-from projsync.plan.calendar import calendar_index
+from projsync.plan.calendar import CalendarIndex, calendar_index
 from projsync.plan.effort import length_of, nearest, stands, stretched
 from projsync.plan.model import (
     Assignment,
@@ -107,6 +112,7 @@ from projsync.plan.model import (
     Schedule,
     ScheduleError,
     Task,
+    WorkContour,
 )
 from projsync.plan.network import INF, LEAF, NEG, SUMMARY_IN, SUMMARY_OUT, TaskNetwork
 
@@ -131,10 +137,26 @@ def schedule(
         network = compile_network(project, tasks, dependencies, assignments)
         network.run()
         result = network.result()
+        if network.splits:
+            result = _worked_durations(network, result)
         # Freed while the collector is held: once it resumes, its first pass
         # walks every container made meanwhile that is still alive.
         del network
     return result
+
+
+def _worked_durations(network: TaskNetwork, result: Schedule) -> Schedule:
+    """A split task's duration is its work's, without the gaps its span holds."""
+    split = {network.tasks[network.task_of[n]].id: gap for n, gap in network.splits.items()}
+    return replace(
+        result,
+        tasks=tuple(
+            dates._replace(duration=dates.duration - split[dates.task_id])
+            if dates.task_id in split
+            else dates
+            for dates in result.tasks
+        ),
+    )
 
 
 @contextmanager
@@ -180,6 +202,7 @@ _TYPE, _LAG, _LAG_KIND = attrgetter("type"), attrgetter("lag"), attrgetter("lag_
 _ASAP, _ALAP = ConstraintType.ASAP, ConstraintType.ALAP
 _WORKING, _ELAPSED, _PERCENT = LagKind.WORKING, LagKind.ELAPSED, LagKind.PERCENT
 _DATED = frozenset(ConstraintType) - {_ASAP, _ALAP}
+_MINUTE = timedelta(minutes=1)
 _FAR = 1 << 28  # minutes: five centuries of clock time, more on the working axis
 
 
@@ -189,7 +212,7 @@ _divide = nearest
 def _duration(task: Task, assigned: list[Assignment], own_calendars: bool) -> int:
     if task.milestone and not task.duration:
         return 0  # a zero-duration milestone stays one, whatever work it carries
-    staff = ((a.units, a.work, a.contour) for a in assigned)
+    staff = ((a.units, _regular(a), a.contour) for a in assigned)
     if not own_calendars and stands(task.duration, staff):
         return task.duration  # what its work and units give, to their rounding
     lengths = _lengths(task, assigned)
@@ -208,13 +231,65 @@ def _lengths(task: Task, assigned: list[Assignment]) -> dict[int, int]:
     staffed = [(i, a) for i, a in enumerate(assigned) if a.units > 0]
     if not staffed:
         return {}
-    with_work = [(i, a) for i, a in staffed if a.work > 0]
+    with_work = [(i, a) for i, a in staffed if _regular(a) > 0]
     if with_work:
-        return {i: length_of(a.work, a.units, a.contour, a.span) for i, a in with_work}
+        return {i: length_of(_regular(a), a.units, a.contour, a.span) for i, a in with_work}
     if task.work > 0 and not any(a.work for a in assigned):
         shared = _divide(task.work * 100, sum(a.units for _, a in staffed))
         return {i: stretched(shared, a.contour, a.span) for i, a in staffed}
     return {}
+
+
+def _regular(assignment: Assignment) -> int:
+    """An assignment's work in working time: Project does overtime work beyond
+    the calendar, so it shortens the span (duration = (work - overtime) / units)."""
+    return max(0, assignment.work - assignment.overtime_work)
+
+
+def _split_gaps(
+    task: Task, worked: int, axis: Axis, index: CalendarIndex | None
+) -> list[tuple[int, int]]:
+    """A split task's gaps, as (working minutes of work before it, its working minutes).
+
+    Project keeps a split task's interruptions in working time: when the task
+    moves, each gap moves with it, after the same share of work, and the
+    task's duration counts its work only (so its parts span more than it).
+    Parts that span no more than the duration are not interruptions but the
+    days a hand-edited contour puts work on. A gap in non-working time only
+    (a lunch break) is none, nor one under a minute (time-phased work's
+    rounding). Measured on the task's time: the task calendar on the clock
+    axis, the project calendar's working minutes on the working axis, clock
+    minutes for an elapsed task.
+    """
+    if len(task.splits) < 2:
+        return []
+    if task.elapsed:
+
+        def measure(first: datetime, second: datetime) -> int:
+            return int((second - first).total_seconds()) // 60
+    elif index is None:
+
+        def measure(first: datetime, second: datetime) -> int:
+            return axis.value(second) - axis.value(first)
+    else:
+        to_offset = index.to_offset
+
+        def measure(first: datetime, second: datetime) -> int:
+            return to_offset(second) - to_offset(first)
+
+    parts = sorted(task.splits)
+    if measure(parts[0][0], parts[-1][1]) <= worked:
+        return []
+    gaps: list[tuple[int, int]] = []
+    done = 0
+    for (start, finish), (following, _) in pairwise(parts):
+        done += max(0, measure(start, finish))
+        if following - finish < _MINUTE:
+            continue
+        gap = measure(finish, following)
+        if gap > 0 and done > 0:
+            gaps.append((done, gap))
+    return gaps
 
 
 def _own(calendar: Calendar) -> Calendar:
@@ -400,9 +475,6 @@ def _set_up_tasks(
     # No floor for linked tasks, but as a small int, far enough before the start
     # that no link reaches it: NEG, a three-digit int, slows every comparison.
     network.relaxed_floor = start - _FAR
-    if project.status_date is not None:
-        network.relaxed_floor = axis.value(project.status_date)
-        start = max(start, network.relaxed_floor)
     network.floor = start
     duration, work, base, kind = network.duration, network.work, network.base, network.kind
     for n, i in enumerate(network.task_of):
@@ -418,6 +490,7 @@ def _set_up_tasks(
             and not task.manual
             and not task.leveling_delay
             and i not in assigned
+            and not task.splits
         ):
             duration[n] = task.duration
             work[n] = task.work
@@ -434,22 +507,31 @@ def _set_up_task(
     project, axis = network.project, network.axis
     # (resources on calendars of their own put the whole project on the clock axis)
     own_calendars = not axis.working and _staff_calendars(task, assigned, project.calendar)
-    duration = _duration(task, assigned, own_calendars)
-    if duration < 0:
+    worked = _duration(task, assigned, own_calendars)
+    if worked < 0:
         problems.append(f"task {task.id!r}: negative duration")
+    index = None if axis.working else calendar_index(task.calendar or project.calendar)
+    # A hand-edited contour's span runs from the assignment's start to its
+    # finish: the gaps are in it already (days without work in its time-phased work).
+    edited = any(a.contour is WorkContour.CONTOURED and a.span is not None for a in assigned)
+    gaps = _split_gaps(task, worked, axis, index) if worked > 0 and not edited else []
+    split = sum(gap for _, gap in gaps)
+    duration = worked + split  # the task's span: its work and the gaps between
+    if split:
+        network.splits[n] = split
     network.duration[n] = duration
     network.work[n] = task.work or sum(a.work for a in assigned)
     network.delay[n] = task.leveling_delay
     ops: ClockTask | None = None
-    if not axis.working:
-        index = calendar_index(task.calendar or project.calendar)
+    if index is not None:
         if duration and own_calendars:
             lengths = _lengths(task, assigned)
             staff = [
-                (calendar_index(_own(a.calendar or project.calendar)), lengths.get(i, duration))
+                (calendar_index(_own(a.calendar or project.calendar)), lengths.get(i, worked))
                 for i, a in enumerate(assigned)
                 if a.units > 0
             ]
+            staff = [(calendar, minutes + split) for calendar, minutes in staff]
             ops = network.ops[n] = StaffedTask(index, duration, staff)
         else:
             ops = network.ops[n] = ClockTask(index, duration, elapsed=task.elapsed)
@@ -471,10 +553,8 @@ def _set_up_task(
         value = axis.value(when)
         if constraint is ConstraintType.SNET or constraint is ConstraintType.FNET:
             # The constraint, not the project start, is the earliest start (it may
-            # come before the project start); only the status date still holds it.
+            # come before the project start, or the status date).
             base = value if constraint is ConstraintType.SNET else start_of(value)
-            if status is not None and not started:
-                base = max(base, status)
             network.dated.add(n)
         elif constraint is ConstraintType.SNLT:
             cap = advance(value if ops is None else ops.snap_start(value), duration)
@@ -495,11 +575,18 @@ def _set_up_task(
         elif task.percent_complete >= 100:
             pin = (start, advance(start, duration))
         else:
-            done = _divide(duration * task.percent_complete, 100)
-            resume = advance(start, done)
+            # Done: the actual duration Project keeps, else the percent of the
+            # duration (Project's percent is the actual duration's share, rounded).
+            if task.actual_duration is not None:
+                done = min(worked, max(0, task.actual_duration))
+            else:
+                done = _divide(worked * task.percent_complete, 100)
+            # The gaps within the completed part, and the one where it stops.
+            before = sum(gap for at, gap in gaps if at <= done)
+            resume = advance(start, done + before)
             if status is not None and status > resume:
                 resume = status  # the remaining part moves after the status date
-            pin = (start, advance(resume, duration - done))
+            pin = (start, advance(resume, duration - done - before))
     elif task.actual_finish is not None:
         finish = axis.value(task.actual_finish)
         pin = (start_of(finish), finish)
@@ -528,7 +615,7 @@ def _hold_under_manual_summaries(
     schedules a subproject from its own start. The summary's in node holds that
     start, whatever links the summary has (they cannot move it); its subtasks
     without a date constraint or progress lose the project start as their
-    floor (the status date still holds work not started).
+    floor.
     """
     tasks, axis, base, node_in = network.tasks, network.axis, network.base, network.node_in
     held = [
@@ -680,8 +767,7 @@ def _relax_floor(network: TaskNetwork, targets: list[int]) -> None:
 
     Microsoft Project starts a task without predecessors or date constraint at
     the project start; a task with predecessors follows them, even before the
-    project start (after a task constrained to start earlier). The status date
-    still holds back work not started.
+    project start (after a task constrained to start earlier).
     """
     if network.relaxed_floor >= network.floor:
         return

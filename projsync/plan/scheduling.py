@@ -116,6 +116,7 @@ def scheduler_inputs(
             calendar=own.get(a.resource),
             contour=a.contour,
             span=a.span,
+            overtime_work=a.overtime_work,
         )
         for a in assignments
     ]
@@ -208,6 +209,8 @@ def _core_task(task: PlanTask, calendars: dict[str, Calendar]) -> Task:
         priority=task.priority,
         leveling_delay=task.leveling_delay,
         leveling_delay_elapsed=task.leveling_delay_elapsed,
+        actual_duration=task.actual_duration,
+        splits=task.splits,
     )
 
 

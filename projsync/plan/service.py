@@ -741,6 +741,7 @@ def _assignment_values(assignment: PlanAssignment) -> dict[str, object]:
         "actual_cost": assignment.actual_cost,
         "contour": assignment.contour.value,
         "span": assignment.span,
+        "overtime_work": assignment.overtime_work,
     }
 
 

@@ -110,6 +110,8 @@ tasks = Table(
     Column("priority", Integer, nullable=False),
     Column("leveling_delay", Integer, nullable=False),
     Column("leveling_delay_elapsed", Boolean, nullable=False),
+    Column("actual_duration", Integer),
+    Column("splits", Text),
     Column("category", String(60)),
     Column("budget_work", BigInteger, nullable=False),
     Column("budget_cost", MONEY, nullable=False),
@@ -174,6 +176,7 @@ assignments = Table(
     Column("actual_cost", MONEY, nullable=False),
     Column("contour", String(20), nullable=False),
     Column("span", BigInteger),
+    Column("overtime_work", BigInteger, nullable=False, server_default="0"),
     Column("version", BigInteger, nullable=False, index=True),
     ForeignKeyConstraint(["project_id", "task_id"], ["tasks.project_id", "tasks.id"]),
 )

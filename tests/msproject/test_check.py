@@ -29,7 +29,7 @@ def _corpus_file(name: str) -> Path:
 
 # The share of tasks whose start and finish our scheduler reproduces exactly.
 # It only ever goes up: raise it as the scheduler improves (target 0.99).
-AGREEMENT_FLOOR = 0.996
+AGREEMENT_FLOOR = 0.998
 
 
 def test_check__every_file_is_scheduled_or_refused_with_a_reason(
@@ -69,14 +69,39 @@ def test_check__a_file_without_times_gets_default_times_and_is_compared_by_day()
     assert sum(stored == ours for _, stored, ours in pairs) == len(pairs)
 
 
+def test_check__splits_actual_durations_and_overtime_are_read_from_the_files() -> None:
+    # What Project keeps that the schedule needs: a split task's parts of work,
+    # a started task's actual duration (its percent is that, rounded), and an
+    # assignment's overtime work; each file is then scheduled as Project did.
+    splits = read_document(_corpus_file("mpp9splittask.mpp"))
+    split = [t for t in splits.tasks if t.splits]
+    assert [len(t.splits) for t in split] == [2, 3]
+    assert all(a[1] < b[0] for t in split for a, b in zip(t.splits, t.splits[1:], strict=False))
+    # a started task's parts are where its actual work was done: not read as splits
+    started_splits = read_document(_corpus_file("splits9a.mpp"))
+    assert all(not t.splits for t in started_splits.tasks if t.actual_start is not None)
+    started = read_document(_corpus_file("mpp14baseline.mpp"))
+    done = {t.name: (t.percent_complete, t.actual_duration) for t in started.tasks}
+    assert done["Base Task"] == (57, 4341)  # of 7,680 minutes: 56.5 %, shown as 57
+    # kept only where it says more than the percent (Task 6: 60 % of 4,500 minutes)
+    timephased = read_document(_corpus_file("mpp9timephased.mpp"))
+    assert {
+        (t.percent_complete, t.actual_duration) for t in timephased.tasks if t.name == "Task 6"
+    } == {(60, None)}
+    overtime = read_document(_corpus_file("mspdiassignmentfields.xml"))
+    assert [a.overtime_work for a in overtime.assignments if a.overtime_work]
+    for document in (splits, started, timephased, overtime):
+        assert all(stored == ours for _, stored, ours in check_document(document))
+
+
 # -- MPXJ's scheduler beside ours, and the classes of misses -----------------------
 
 # Small files whose tasks both schedulers get, or miss, for a known reason.
 BESIDE_MPXJ = (
     "mspdinulltasks.xml",  # 8 rows, 3 of them blank: 5 tasks
     "mspdirelations.xml",  # MPXJ misses one task we get
-    "mspdisplittask.xml",  # split tasks: both miss them
-    "mspdiassignmentfields.xml",  # overtime: both miss it
+    "mspdisplittask.xml",  # split tasks: MPXJ misses them
+    "mspdiassignmentfields.xml",  # overtime: MPXJ misses it
 )
 
 
@@ -103,9 +128,10 @@ def test_check__mpxj_is_compared_on_the_same_tasks_as_ours() -> None:
         assert sum(n for _, n in checked.mpxj_misses or ()) == (
             checked.tasks - (checked.mpxj_identical or 0)
         )
-    assert dict(by_file["mspdisplittask.xml"].misses or ()) == {MissClass.SPLIT: 2}
-    assert dict(by_file["mspdiassignmentfields.xml"].mpxj_misses or ()) == {MissClass.OVERTIME: 1}
-    assert summary["misses"] == {"split": 2, "overtime": 1}
+    split, overtime = by_file["mspdisplittask.xml"], by_file["mspdiassignmentfields.xml"]
+    assert (split.identical, dict(split.mpxj_misses or ())) == (2, {MissClass.SPLIT: 2})
+    assert (overtime.identical, dict(overtime.mpxj_misses or ())) == (1, {MissClass.OVERTIME: 1})
+    assert summary["misses"] == {}
 
 
 def test_check__a_file_mpxj_cannot_schedule_is_reported_not_fatal() -> None:
@@ -154,7 +180,7 @@ def test_check__per_file_prints_a_line_per_file_then_the_summary(
         "mpxj_misses": {"other": 1},
         "mpxj_error": None,
     }
-    assert files[1]["misses"] == files[1]["mpxj_misses"] == {"split": 2}
+    assert (files[1]["misses"], files[1]["mpxj_misses"]) == ({}, {"split": 2})
     assert files[2]["mpxj_error"] == "NullPointerException"
     assert summary["tasks"] == sum(f["tasks"] for f in files)
     assert summary["mpxj_identical"] == sum(f["mpxj_identical"] for f in files)

@@ -210,7 +210,9 @@ def test_schedule__a_finish_to_finish_link_may_start_a_task_before_the_project_s
     assert (got["B"].start, got["B"].finish) == (at("2023-12-29 08:00"), at("2024-01-01 17:00"))
 
 
-def test_schedule__the_status_date_still_holds_a_linked_task_not_started() -> None:
+def test_schedule__the_status_date_does_not_move_a_task_not_started() -> None:
+    # Project leaves work not started where its links put it, before the status
+    # date too (moving it is "Update Project", a person's choice, not the schedule).
     plan = project(status="2024-01-03 08:00")
     done = Task(
         id="A",
@@ -220,7 +222,7 @@ def test_schedule__the_status_date_still_holds_a_linked_task_not_started() -> No
         actual_finish=at("2023-12-26 17:00"),
     )
     got = dates([done, Task(id="B", duration=DAY)], [link("A", "B")], plan=plan)
-    assert got["B"].start == at("2024-01-03 08:00")
+    assert got["B"].start == at("2023-12-27 08:00")
 
 
 def test_schedule__must_start_on_pins_the_task_even_against_its_links() -> None:
@@ -435,7 +437,7 @@ def test_schedule__progress_keeps_actuals_and_moves_remaining_work_after_status_
     assert got["Half"].start == at("2024-01-02 08:00")
     # two days done by 3 January; the two remaining days resume after the status date
     assert got["Half"].finish == at("2024-01-12 17:00")
-    assert got["Next"].start == at("2024-01-11 08:00")
+    assert got["Next"].start == at("2024-01-02 08:00")  # not started: not moved
 
 
 def test_schedule__remaining_work_not_behind_schedule_stays_put() -> None:

@@ -5,7 +5,9 @@ reproduces, as Microsoft documents it; none is keyed to a file. The helpers
 are test_schedule.py's.
 """
 
-from projsync.plan.model import ConstraintType, Task
+import pytest
+
+from projsync.plan.model import Assignment, ConstraintType, Task
 from tests.plan.test_schedule import DAY, MONDAY, at, dates, link, project
 
 
@@ -51,15 +53,15 @@ def test_schedule__a_link_into_a_manual_summary_moves_neither_it_nor_its_subtask
     assert got["B"].start == at("2024-01-02 08:00")
 
 
-def test_schedule__the_status_date_still_holds_subtasks_of_a_manual_summary() -> None:
-    # Project: work not started is not scheduled before the status date, under
-    # a manual summary as anywhere.
+def test_schedule__the_status_date_moves_no_subtask_of_a_manual_summary() -> None:
+    # Project: the status date moves no work not started (only "Update Project",
+    # a person's choice, does), under a manual summary as anywhere.
     tasks = [
         Task(id="S", manual=True, start=at("2024-01-01 08:00"), finish=at("2024-01-05 17:00")),
         Task(id="A", parent_id="S", duration=DAY),
     ]
     got = dates(tasks, plan=project(status="2024-01-03 08:00"))
-    assert got["A"].start == at("2024-01-03 08:00")
+    assert got["A"].start == at("2024-01-01 08:00")
 
 
 def test_schedule__successors_and_the_summary_of_a_manual_summary_see_its_typed_dates() -> None:
@@ -126,3 +128,112 @@ def test_schedule__a_milestone_stays_at_its_no_earlier_than_date() -> None:
     assert (got["F"].start, got["F"].finish) == (at("2024-01-05 17:00"), at("2024-01-05 17:00"))
     assert got["S"].start == at("2024-01-03 07:00")
     assert got["L"].start == at("2024-01-04 17:00")  # held later by its link
+
+
+@pytest.mark.parametrize("axis", ["working", "clock"])
+def test_schedule__a_split_keeps_its_working_time_when_the_task_moves(axis: str) -> None:
+    # Project: a split task's duration is its work only; the split (here two
+    # working days after the first day of work) moves with the task, after the
+    # same share of work, so the task finishes that much later.
+    split = Task(
+        id="S",
+        duration=3 * DAY,
+        splits=(
+            (at("2024-01-01 08:00"), at("2024-01-01 17:00")),
+            (at("2024-01-04 08:00"), at("2024-01-05 17:00")),
+        ),
+    )
+    tasks = [Task(id="P", duration=2 * DAY), split, Task(id="N", duration=DAY)]
+    if axis == "clock":  # an elapsed task puts the schedule on the clock axis
+        tasks.append(Task(id="E", duration=60, elapsed=True))
+    got = dates(tasks, [link("P", "S"), link("S", "N")])
+    # one day on Wednesday, Thursday and Friday split off, two days from Monday
+    assert (got["S"].start, got["S"].finish) == (at("2024-01-03 08:00"), at("2024-01-09 17:00"))
+    assert got["S"].duration == 3 * DAY  # the gaps are not duration
+    assert got["N"].start == at("2024-01-10 08:00")
+
+
+def test_schedule__a_task_in_progress_resumes_after_its_split() -> None:
+    # Project: a started task split where its completed part stops (its Stop and
+    # Resume dates) resumes its remaining work after the split.
+    task = Task(
+        id="H",
+        duration=4 * DAY,
+        percent_complete=50,
+        actual_start=at(MONDAY),
+        splits=(
+            (at("2024-01-01 08:00"), at("2024-01-02 17:00")),
+            (at("2024-01-05 08:00"), at("2024-01-08 17:00")),
+        ),
+    )
+    got = dates([task])
+    assert (got["H"].start, got["H"].finish) == (at(MONDAY), at("2024-01-08 17:00"))
+
+
+def test_schedule__parts_within_the_duration_or_across_a_break_are_no_split() -> None:
+    # Project: a lunch break between parts is no working time, so no split; and
+    # parts spanning no more than the duration are only the days a hand-edited
+    # contour puts work on (the duration already covers their gaps).
+    lunch = Task(
+        id="L",
+        duration=DAY,
+        splits=(
+            (at("2024-01-01 08:00"), at("2024-01-01 12:00")),
+            (at("2024-01-01 13:00"), at("2024-01-01 17:00")),
+        ),
+    )
+    days = Task(
+        id="C",
+        duration=5 * DAY,
+        splits=tuple((at(f"2024-01-0{d} 08:00"), at(f"2024-01-0{d} 17:00")) for d in (1, 3, 5)),
+    )
+    got = dates([lunch, days])
+    assert got["L"].finish == at("2024-01-01 17:00")
+    assert got["C"].finish == at("2024-01-05 17:00")
+
+
+def test_schedule__overtime_work_shortens_the_task() -> None:
+    # Project: overtime work is done outside the calendar's working time, so the
+    # duration is (work - overtime work) / units: 40 hours with 8 in overtime
+    # take four days, not five.
+    staff = [Assignment(task_id="O", resource_id="R", units=100, work=5 * DAY, overtime_work=DAY)]
+    for duration in (4 * DAY, 5 * DAY):  # as Project stored it, or before the overtime
+        got = dates([Task(id="O", duration=duration)], assignments=staff)
+        assert (got["O"].finish, got["O"].duration) == (at("2024-01-04 17:00"), 4 * DAY)
+
+
+def test_schedule__remaining_duration_is_the_duration_less_the_actual_duration() -> None:
+    # Project: a task's percent complete is its actual duration's share of the
+    # duration, rounded to a whole percent; the remaining duration is the
+    # duration less the actual duration, not less the rounded percent. Here
+    # 1,000 of 1,440 minutes are done (69 %); the remaining 440 minutes resume
+    # at the status date.
+    plan = project(status="2024-01-03 12:00")
+
+    def task(actual: int | None) -> Task:
+        return Task(
+            id="T",
+            duration=3 * DAY,
+            percent_complete=69,
+            actual_start=at(MONDAY),
+            actual_duration=actual,
+        )
+
+    assert dates([task(1000)], plan=plan)["T"].finish == at("2024-01-04 11:20")
+    assert dates([task(None)], plan=plan)["T"].finish == at("2024-01-04 11:26")  # 994 done
+
+
+def test_schedule__the_status_date_moves_only_the_remaining_work_of_tasks_in_progress() -> None:
+    # Project: the status date moves no work not started (a task stays where its
+    # links put it, before the status date too: moving it is "Update Project",
+    # a person's choice); the remaining work of a task in progress and behind
+    # schedule resumes at the status date, where Project's "reschedule
+    # uncompleted work" leaves it.
+    plan = project(status="2024-01-05 08:00")
+    tasks = [
+        Task(id="N", duration=DAY),
+        Task(id="H", duration=2 * DAY, percent_complete=50, actual_start=at(MONDAY)),
+    ]
+    got = dates(tasks, plan=plan)
+    assert (got["N"].start, got["N"].finish) == (at(MONDAY), at("2024-01-01 17:00"))
+    assert (got["H"].start, got["H"].finish) == (at(MONDAY), at("2024-01-05 17:00"))

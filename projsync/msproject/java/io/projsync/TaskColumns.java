@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.Set;
 import org.mpxj.Duration;
 import org.mpxj.FieldType;
+import org.mpxj.LocalDateTimeRange;
 import org.mpxj.Priority;
 import org.mpxj.ProjectCalendar;
 import org.mpxj.Relation;
 import org.mpxj.Task;
 import org.mpxj.TaskField;
 import org.mpxj.TaskMode;
+import org.mpxj.TimeUnit;
 
 /**
  * The task fields projsync reads, for a whole file in three arrays: one call
@@ -29,7 +31,7 @@ import org.mpxj.TaskMode;
  */
 public final class TaskColumns {
     /** Numbers a task. */
-    public static final int WIDTH = 34;
+    public static final int WIDTH = 36;
 
     private static final double NONE = Double.NaN;
 
@@ -110,6 +112,7 @@ public final class TaskColumns {
         boolean percent = populated.contains(TaskField.PERCENT_COMPLETE);
         boolean actualStart = populated.contains(TaskField.ACTUAL_START);
         boolean actualFinish = populated.contains(TaskField.ACTUAL_FINISH);
+        boolean actualDuration = populated.contains(TaskField.ACTUAL_DURATION);
         boolean baselineStart = populated.contains(TaskField.BASELINE_START);
         boolean baselineFinish = populated.contains(TaskField.BASELINE_FINISH);
         boolean baselineDuration = populated.contains(TaskField.BASELINE_DURATION);
@@ -157,6 +160,7 @@ public final class TaskColumns {
             out[i + 31] = task.getCritical() ? 1 : 0;
             out[i + 32] = blank && task.getNull() ? 1 : 0;
             out[i + 33] = task.getType() == null ? -1 : task.getType().ordinal();
+            duration(out, i + 34, actualDuration ? task.getActualDuration() : null);
             i += WIDTH;
         }
         return out;
@@ -202,6 +206,69 @@ public final class TaskColumns {
             index++;
         }
         return out;
+    }
+
+    /**
+     * The parts of work of each split task: its index in the list, the number
+     * of parts, then each part's start and finish (as moment() gives them). A
+     * task is split when its parts of work span more working time than its
+     * duration, which counts work only (see splitParts).
+     */
+    public static double[] splits(List<Task> tasks) {
+        List<double[]> found = new ArrayList<>();
+        int size = 0;
+        int index = 0;
+        for (Task task : tasks) {
+            List<LocalDateTimeRange> parts = splitParts(task);
+            if (parts != null) {
+                double[] row = new double[2 + 2 * parts.size()];
+                row[0] = index;
+                row[1] = parts.size();
+                int at = 2;
+                for (LocalDateTimeRange part : parts) {
+                    row[at] = moment(part.getStart());
+                    row[at + 1] = moment(part.getEnd());
+                    at += 2;
+                }
+                found.add(row);
+                size += row.length;
+            }
+            index++;
+        }
+        double[] out = new double[size];
+        int at = 0;
+        for (double[] row : found) {
+            System.arraycopy(row, 0, out, at, row.length);
+            at += row.length;
+        }
+        return out;
+    }
+
+    /**
+     * A split task's parts of work (MPXJ's work splits), or null: for a task
+     * of one part, or whose parts span no more working time than its duration
+     * (days a hand-edited contour put work on, not interruptions of the task),
+     * or a started one (its parts are where its actual work was done, day by
+     * day: the schedule keeps its actual start and counts its actual duration).
+     */
+    public static List<LocalDateTimeRange> splitParts(Task task) {
+        if (task.getActualStart() != null) {
+            return null;
+        }
+        List<LocalDateTimeRange> parts = task.getWorkSplits();
+        Duration duration = task.getDuration();
+        ProjectCalendar calendar = task.getEffectiveCalendar();
+        if (parts == null || parts.size() < 2 || duration == null || calendar == null) {
+            return null;
+        }
+        LocalDateTime first = parts.get(0).getStart();
+        LocalDateTime last = parts.get(parts.size() - 1).getEnd();
+        if (first == null || last == null) {
+            return null;
+        }
+        double span = calendar.getWork(first, last, TimeUnit.MINUTES).getDuration();
+        double minutes = duration.convertUnits(TimeUnit.MINUTES, task.getParentFile().getProjectProperties()).getDuration();
+        return span > minutes + 0.5 ? parts : null;
     }
 
     private static void duration(double[] out, int at, Duration value) {
