@@ -736,10 +736,17 @@ def _splits(task: Any) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
 
     MPXJ's work splits, when they span more working time than the task's
     duration (which counts work only); else none: one part, or the days a
-    hand-edited contour put work on; none for a started task either (its parts
-    are where its actual work was done, day by day)."""
-    if task.getActualStart() is not None:
+    hand-edited contour put work on; none either for a started task whose file
+    does not say where its completed part stops (Project's Stop, kept for every
+    task in progress: without it the parts are only the days actual work was
+    recorded on, as in our own export)."""
+    if task.getActualStart() is not None and task.getStop() is None:
         return ()
+    if any(
+        a.getResource() is not None and _str(a.getWorkContour()) == "CONTOURED"
+        for a in task.getResourceAssignments()
+    ):
+        return ()  # its parts are the hand-edited contour's
     parts, duration = task.getWorkSplits(), task.getDuration()
     calendar = task.getEffectiveCalendar()
     if parts is None or parts.size() < 2 or duration is None or calendar is None:

@@ -380,6 +380,11 @@ class _Writer:
 
     def _assignments(self, tasks: dict[str, Any], resources: dict[str, Any]) -> None:
         count = 0
+        split = {
+            t.id: placed
+            for t in self.document.tasks
+            if t.splits and t.id in tasks and (placed := self._placed(tasks[t.id], t))
+        }
         for assignment in self.document.assignments:
             if assignment.task not in tasks or assignment.resource not in resources:
                 continue
@@ -394,8 +399,85 @@ class _Writer:
                 made.setOvertimeWork(self._duration(assignment.overtime_work, False))
             self._contour(made, assignment)
             self._actual_days(made, assignment)
+            if assignment.task in split and assignment.units > 0:
+                self._split_work(made, assignment.units, split[assignment.task])
             count += 1
         self.report.assignments = count
+        # A split task without resources keeps its parts as Project does: on an
+        # assignment to no resource (MSPDI's resource -65535), of no work.
+        staffed = {a.task for a in self.document.assignments if a.units > 0}
+        for task_id, placed in split.items():
+            if task_id not in staffed:
+                self._split_work(tasks[task_id].addResourceAssignment(None), 100, placed)
+
+    def _placed(self, java_task: Any, task: PlanTask) -> list[tuple[Any, Any, Any]]:
+        """A split task's parts placed from its start, as (start, finish, working
+        minutes): each part and each gap as long, in working time, as the parts
+        the plan holds. A started task also gets Project's Stop and Resume (where
+        its completed part stops, where the rest resumes), which the reader
+        needs to take a started task's parts as splits."""
+        calendar, cursor = java_task.getEffectiveCalendar(), java_task.getStart()
+        if calendar is None or cursor is None:
+            return []
+        minutes = self.TimeUnit.MINUTES
+        placed: list[tuple[Any, Any, Any]] = []
+        parts = task.splits
+        for i, (start, finish) in enumerate(parts):
+            first, last = self._moment(start), self._moment(finish)
+            work = calendar.getWork(first, last, minutes)
+            if task.start == parts[0][0]:  # not moved: the parts as they are
+                placed.append((first, last, work))
+                continue
+            end = calendar.getDate(cursor, work)
+            placed.append((cursor, end, work))
+            if i + 1 < len(parts):
+                gap = calendar.getWork(last, self._moment(parts[i + 1][0]), minutes)
+                cursor = calendar.getNextWorkStart(calendar.getDate(end, gap))
+        if task.actual_finish is not None:  # done: Project stops and resumes at its finish
+            java_task.setStop(self._moment(task.actual_finish))
+            java_task.setResume(self._moment(task.actual_finish))
+        elif task.actual_start is not None:
+            done = (
+                nearest(task.duration * task.percent_complete, 100)
+                if task.actual_duration is None
+                else task.actual_duration
+            )
+            stop, resume = self._stop_and_resume(calendar, placed, done)
+            java_task.setStop(stop)
+            java_task.setResume(resume)
+        return placed
+
+    def _stop_and_resume(
+        self, calendar: Any, placed: list[tuple[Any, Any, Any]], done: int
+    ) -> tuple[Any, Any]:
+        left = done
+        for i, (start, end, work) in enumerate(placed):
+            minutes = round(float(work.getDuration()))
+            if left < minutes:
+                stop = calendar.getDate(
+                    start, self.Duration.getInstance(left, self.TimeUnit.MINUTES)
+                )
+                return stop, calendar.getNextWorkStart(stop) if left else start
+            left -= minutes
+            if left == 0 and i + 1 < len(placed):
+                return end, placed[i + 1][0]
+        return placed[-1][1], placed[-1][1]
+
+    def _split_work(self, made: Any, units: int, placed: list[tuple[Any, Any, Any]]) -> None:
+        """A split task's parts as the assignment's time-phased work: MSPDI keeps
+        splits nowhere else."""
+        minutes = self.TimeUnit.MINUTES
+        raw = made.getRawTimephasedRemainingRegularWork()
+        per_hour = self.Duration.getInstance(60 * units / 100, minutes)
+        for start, end, work in placed:
+            item = self.TimephasedWork()
+            item.setStart(start)
+            item.setFinish(end)
+            item.setTotalAmount(
+                self.Duration.getInstance(float(work.getDuration()) * units / 100, minutes)
+            )
+            item.setAmountPerHour(per_hour)
+            raw.add(item)
 
     def _contour(self, made: Any, assignment: PlanAssignment) -> None:
         """The work contour; a hand-edited one keeps its span as the assignment's

@@ -32,3 +32,11 @@ def corpus() -> list[dict[str, Any]]:
     if not entries:
         pytest.skip(f"the Microsoft Project corpus is not at {CORPUS} (set PROJSYNC_CORPUS)")
     return entries
+
+
+def corpus_file(name: str) -> Path:
+    """One file of the corpus (the test is skipped, saying where, without it)."""
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"the Microsoft Project corpus is not at {CORPUS} (set PROJSYNC_CORPUS)")
+    return path

@@ -17,19 +17,11 @@ from projsync.msproject.misses import MissClass, TaskFacts, classify, task_facts
 from projsync.msproject.mpxj_scheduler import run_mpxj
 from projsync.msproject.reader import read_document
 from projsync.plan.model import ConstraintType, DependencyType
-from tests.msproject.conftest import CORPUS
-
-
-def _corpus_file(name: str) -> Path:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus not at {CORPUS}")
-    return path
-
+from tests.msproject.conftest import CORPUS, corpus_file
 
 # The share of tasks whose start and finish our scheduler reproduces exactly.
 # It only ever goes up: raise it as the scheduler improves (target 0.99).
-AGREEMENT_FLOOR = 0.998
+AGREEMENT_FLOOR = 0.999
 
 
 def test_check__every_file_is_scheduled_or_refused_with_a_reason(
@@ -49,7 +41,7 @@ def test_check__every_file_is_scheduled_or_refused_with_a_reason(
 
 
 def test_check__link_types_are_read_from_the_file() -> None:
-    document = read_document(_corpus_file("generated/task-links/task-links-project2010-mpp12.mpp"))
+    document = read_document(corpus_file("generated/task-links/task-links-project2010-mpp12.mpp"))
     types = {link.successor: link.type for link in document.links}
     assert (types["12"], types["14"], types["16"]) == (
         DependencyType.SF,
@@ -62,7 +54,7 @@ def test_check__link_types_are_read_from_the_file() -> None:
 def test_check__a_file_without_times_gets_default_times_and_is_compared_by_day() -> None:
     # Project 98's MPX dates carry no time: the project start takes the default start
     # time, and the tasks are compared by the day the file stores.
-    document = read_document(_corpus_file("generated/task-durations/task-durations-project98.mpx"))
+    document = read_document(corpus_file("generated/task-durations/task-durations-project98.mpx"))
     assert document.project.start == dt.datetime(2014, 10, 17, 8)  # noqa: DTZ001
     pairs = check_document(document)
     assert all(ours[0] is None or ours[0].time() == dt.time(0) for _, _, ours in pairs)
@@ -73,24 +65,25 @@ def test_check__splits_actual_durations_and_overtime_are_read_from_the_files() -
     # What Project keeps that the schedule needs: a split task's parts of work,
     # a started task's actual duration (its percent is that, rounded), and an
     # assignment's overtime work; each file is then scheduled as Project did.
-    splits = read_document(_corpus_file("mpp9splittask.mpp"))
+    splits = read_document(corpus_file("mpp9splittask.mpp"))
     split = [t for t in splits.tasks if t.splits]
     assert [len(t.splits) for t in split] == [2, 3]
     assert all(a[1] < b[0] for t in split for a, b in zip(t.splits, t.splits[1:], strict=False))
-    # a started task's parts are where its actual work was done: not read as splits
-    started_splits = read_document(_corpus_file("splits9a.mpp"))
-    assert all(not t.splits for t in started_splits.tasks if t.actual_start is not None)
-    started = read_document(_corpus_file("mpp14baseline.mpp"))
+    # started ones too, where Project says where the completed part stops (our
+    # own export, which does not, is read without: see test_replace.py)
+    started_splits = read_document(corpus_file("splits9a.mpp"))
+    assert sum(1 for t in started_splits.tasks if t.actual_start and t.splits) >= 8
+    started = read_document(corpus_file("mpp14baseline.mpp"))
     done = {t.name: (t.percent_complete, t.actual_duration) for t in started.tasks}
     assert done["Base Task"] == (57, 4341)  # of 7,680 minutes: 56.5 %, shown as 57
     # kept only where it says more than the percent (Task 6: 60 % of 4,500 minutes)
-    timephased = read_document(_corpus_file("mpp9timephased.mpp"))
+    timephased = read_document(corpus_file("mpp9timephased.mpp"))
     assert {
         (t.percent_complete, t.actual_duration) for t in timephased.tasks if t.name == "Task 6"
     } == {(60, None)}
-    overtime = read_document(_corpus_file("mspdiassignmentfields.xml"))
+    overtime = read_document(corpus_file("mspdiassignmentfields.xml"))
     assert [a.overtime_work for a in overtime.assignments if a.overtime_work]
-    for document in (splits, started, timephased, overtime):
+    for document in (splits, started_splits, started, timephased, overtime):
         assert all(stored == ours for _, stored, ours in check_document(document))
 
 
@@ -106,7 +99,7 @@ BESIDE_MPXJ = (
 
 
 def test_check__mpxj_is_compared_on_the_same_tasks_as_ours() -> None:
-    paths = [_corpus_file(name) for name in BESIDE_MPXJ]
+    paths = [corpus_file(name) for name in BESIDE_MPXJ]
     checked_files: list[FileCheck] = []
     report = check_paths(paths, root=CORPUS, mpxj=True, each=checked_files.append)
     summary = json.loads(report.as_json())
@@ -136,10 +129,10 @@ def test_check__mpxj_is_compared_on_the_same_tasks_as_ours() -> None:
 
 def test_check__a_file_mpxj_cannot_schedule_is_reported_not_fatal() -> None:
     # MicrosoftScheduler throws on this MPX file (an assignment without remaining work).
-    path = _corpus_file("legacy/sample1.mpx")
+    path = corpus_file("legacy/sample1.mpx")
     checked_files: list[FileCheck] = []
     report = check_paths(
-        [path, _corpus_file("mspdirelations.xml")],
+        [path, corpus_file("mspdirelations.xml")],
         root=CORPUS,
         mpxj=True,
         each=checked_files.append,
@@ -162,7 +155,7 @@ def test_check__per_file_prints_a_line_per_file_then_the_summary(
 ) -> None:
     for name in ("mspdirelations.xml", "mspdisplittask.xml", "legacy/sample1.mpx"):
         (tmp_path / "files" / Path(name).name).parent.mkdir(exist_ok=True)
-        (tmp_path / "files" / Path(name).name).write_bytes(_corpus_file(name).read_bytes())
+        (tmp_path / "files" / Path(name).name).write_bytes(corpus_file(name).read_bytes())
     monkeypatch.setenv("PROJSYNC_HOME", str(tmp_path / "home"))
     result = CliRunner().invoke(
         app, ["plan", "check", str(tmp_path / "files"), "--json", "--mpxj", "--per-file"]
@@ -200,7 +193,7 @@ def test_misses__a_task_takes_the_first_class_that_fits() -> None:
 
 
 def test_misses__facts_come_from_the_task_its_links_and_the_summaries_above_it() -> None:
-    document = read_document(_corpus_file("mspdirelations.xml"))
+    document = read_document(corpus_file("mspdirelations.xml"))
     task = document.tasks[-1]
     parent = dataclasses.replace(document.tasks[0], manual=True)
     child = dataclasses.replace(task, parent=parent.id, constraint=ConstraintType.SNET)

@@ -8,13 +8,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from projsync.db import Store
+from projsync.msproject.check import check_document
 from projsync.msproject.exporter import document_from_store
+from projsync.msproject.importer import import_document
 from projsync.msproject.jvm import java_classes
+from projsync.msproject.reader import read_document
 from projsync.msproject.writer import write_mspdi
 from projsync.plan.entities import ActualEntry
 from projsync.plan.progress import record_actuals, set_budget
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
+from tests.msproject.conftest import corpus_file
 from tests.plan.conftest import DAY, plan
 
 __all__ = ["plan"]
@@ -103,3 +110,22 @@ def test_export__carries_actual_work_day_by_day_and_actual_cost(
         for item in assignment.getRawTimephasedActualRegularWork()
     ]
     assert days == [("2026-03-02T08:00", 360), ("2026-03-03T08:00", 240)]
+
+
+@pytest.mark.parametrize("name", ["mpp9splittask.mpp", "splits9a.mpp", "mspdisplittask.xml"])
+def test_export__split_tasks_keep_their_parts_and_their_dates(
+    name: str, plan_store: Store, tmp_path: Path
+) -> None:
+    # MSPDI keeps splits only as time-phased work (on an assignment to no
+    # resource where a task has none), and a started task's Stop and Resume:
+    # the export writes both, so the parts read back are the parts written and
+    # the file reschedules to the dates it stores (those Project stored).
+    source = corpus_file(name)
+    original = read_document(source)
+    assert any(t.splits for t in original.tasks)
+    project = import_document(plan_store, original, as_project="S").project
+    exported = tmp_path / "split.xml"
+    write_mspdi(document_from_store(plan_store, project), exported)
+    again = read_document(exported)
+    assert {t.name: t.splits for t in again.tasks} == {t.name: t.splits for t in original.tasks}
+    assert all(stored == ours for _, stored, ours in check_document(again))

@@ -61,12 +61,6 @@ def _snapshot(store: Store, project_id: str) -> dict[str, Any]:
     }
 
 
-NOT_EXPORTED = {"splits"}
-"""Task fields the export does not write yet: MSPDI keeps a split task's parts
-only in its assignments' time-phased work (a task without assignments has
-none to keep them in), which the export writes for actual work only."""
-
-
 def _differences(file: str, first: dict[str, Any], second: dict[str, Any]) -> list[tuple[str, ...]]:
     found = [
         (file, part)
@@ -79,8 +73,6 @@ def _differences(file: str, first: dict[str, Any], second: dict[str, Any]) -> li
             found.append((file, task_id, "missing"))
             continue
         for field in dataclasses.fields(task):
-            if field.name in NOT_EXPORTED:
-                continue
             before, after = getattr(task, field.name), getattr(again, field.name)
             if before != after and before is not None:
                 found.append((file, task_id, field.name))

@@ -15,10 +15,12 @@ import org.mpxj.LocalDateTimeRange;
 import org.mpxj.Priority;
 import org.mpxj.ProjectCalendar;
 import org.mpxj.Relation;
+import org.mpxj.ResourceAssignment;
 import org.mpxj.Task;
 import org.mpxj.TaskField;
 import org.mpxj.TaskMode;
 import org.mpxj.TimeUnit;
+import org.mpxj.WorkContour;
 
 /**
  * The task fields projsync reads, for a whole file in three arrays: one call
@@ -247,13 +249,20 @@ public final class TaskColumns {
     /**
      * A split task's parts of work (MPXJ's work splits), or null: for a task
      * of one part, or whose parts span no more working time than its duration
-     * (days a hand-edited contour put work on, not interruptions of the task),
-     * or a started one (its parts are where its actual work was done, day by
-     * day: the schedule keeps its actual start and counts its actual duration).
+     * (days a hand-edited contour put work on, not interruptions of the task:
+     * nor are the parts of a task with a hand-edited contour),
+     * or a started one whose file does not say where its completed part stops
+     * (Project's Stop, kept for every task in progress: without it the parts
+     * are only the days actual work was recorded on, as in our own export).
      */
     public static List<LocalDateTimeRange> splitParts(Task task) {
-        if (task.getActualStart() != null) {
+        if (task.getActualStart() != null && task.getStop() == null) {
             return null;
+        }
+        for (ResourceAssignment assignment : task.getResourceAssignments()) {
+            if (assignment.getResource() != null && assignment.getWorkContour() == WorkContour.CONTOURED) {
+                return null;  // its parts are the hand-edited contour's
+            }
         }
         List<LocalDateTimeRange> parts = task.getWorkSplits();
         Duration duration = task.getDuration();
