@@ -220,6 +220,8 @@ class Task:
     percent of the duration. `splits` are a split task's parts of work as
     Project stored them (start, finish): the gaps between them keep their
     working time, at the same point of the work, wherever the task moves.
+    A `fixed_duration` task lasts its duration whatever its assignments'
+    work and units say (Project recalculates them, never the duration).
     """
 
     id: str
@@ -244,6 +246,7 @@ class Task:
     leveling_delay_elapsed: bool = False
     actual_duration: int | None = None
     splits: tuple[tuple[datetime, datetime], ...] = ()
+    fixed_duration: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

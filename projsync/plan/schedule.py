@@ -212,6 +212,8 @@ _divide = nearest
 def _duration(task: Task, assigned: list[Assignment], own_calendars: bool) -> int:
     if task.milestone and not task.duration:
         return 0  # a zero-duration milestone stays one, whatever work it carries
+    if task.fixed_duration and task.duration > 0 and not own_calendars:
+        return task.duration  # Project keeps it, whatever the work and units say
     staff = ((a.units, _regular(a), a.contour) for a in assigned)
     if not own_calendars and stands(task.duration, staff):
         return task.duration  # what its work and units give, to their rounding

@@ -17,7 +17,14 @@ from sqlalchemy import Connection
 from projsync.db import Store
 from projsync.errors import InputError, Problem
 from projsync.plan.calendars import load_calendar
-from projsync.plan.entities import PlanAssignment, PlanLink, PlanProject, PlanResource, PlanTask
+from projsync.plan.entities import (
+    PlanAssignment,
+    PlanLink,
+    PlanProject,
+    PlanResource,
+    PlanTask,
+    TaskType,
+)
 from projsync.plan.level import level, overallocations
 from projsync.plan.model import (
     Assignment,
@@ -211,6 +218,7 @@ def _core_task(task: PlanTask, calendars: dict[str, Calendar]) -> Task:
         leveling_delay_elapsed=task.leveling_delay_elapsed,
         actual_duration=task.actual_duration,
         splits=task.splits,
+        fixed_duration=task.type is TaskType.FIXED_DURATION,
     )
 
 

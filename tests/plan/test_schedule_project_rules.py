@@ -237,3 +237,17 @@ def test_schedule__the_status_date_moves_only_the_remaining_work_of_tasks_in_pro
     got = dates(tasks, plan=plan)
     assert (got["N"].start, got["N"].finish) == (at(MONDAY), at("2024-01-01 17:00"))
     assert (got["H"].start, got["H"].finish) == (at(MONDAY), at("2024-01-05 17:00"))
+
+
+def test_schedule__a_fixed_duration_task_lasts_its_duration_whatever_its_work() -> None:
+    # Project: a fixed-duration task keeps its duration; more work on it than
+    # its duration and units give changes its units (or work), never the
+    # duration, and its successors follow that duration.
+    staff = [Assignment(task_id="F", resource_id="R", units=100, work=5 * DAY)]
+    tasks = [Task(id="F", duration=3 * DAY, fixed_duration=True), Task(id="N", duration=DAY)]
+    got = dates(tasks, [link("F", "N")], staff)
+    assert (got["F"].finish, got["F"].duration) == (at("2024-01-03 17:00"), 3 * DAY)
+    assert got["N"].start == at("2024-01-04 08:00")
+    # a fixed-units task with the same work lasts as long as the work takes
+    units = dates([Task(id="F", duration=3 * DAY)], assignments=staff)
+    assert units["F"].finish == at("2024-01-05 17:00")
