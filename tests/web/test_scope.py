@@ -173,3 +173,21 @@ def test_scope__pages_of_another_company_are_not_found_and_lists_name_none_of_it
         assert not acme.findall(shown), (login, path, acme.findall(shown))
     assert "No log entries match." in scoped.get("ben", "/log?entity=PA")
     assert "PB · 1 Work" in scoped.get("bill", "/portal")  # the sheet offers BETA's own activity
+
+
+def test_scope__sync_runs_count_only_the_entries_of_the_users_companies(scoped: Scoped) -> None:
+    # A run covers both companies; BETA's people see its counts over BETA's
+    # entries only (and no error text), an administrator the run's own.
+    ours = scoped.get("bea", "/api/v1/sync/runs")
+    everything = scoped.get("ann", "/api/v1/sync/runs")
+    assert [r["run"] for r in ours] == [r["run"] for r in everything]
+    entries = scoped.get("bea", "/api/v1/sync/log")
+    for mine, full in zip(ours, everything, strict=True):
+        done = [e for e in entries if e["run"] == mine["run"] and e["status"] == "completed"]
+        created = sum(1 for e in done if e["action"] == "create")
+        assert mine["created"] == created, mine
+        assert "error" not in mine
+        for count in ("created", "updated", "deleted", "failed", "refused", "conflicts"):
+            assert mine[count] <= full[count], (count, mine, full)
+    assert sum(r["created"] for r in ours) == 3  # PB, its activity, WB
+    assert sum(r["created"] for r in everything) > 3  # ACME's too

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from projsync.cli.output import plain
 from projsync.connectors.ledger_builtin import LedgerConnector
@@ -18,6 +18,7 @@ from projsync.sync.log import LogEntry, LogStatus, cancel_entry, entries, resync
 from projsync.sync.reconcile import reconcile as reconcile_sides
 from projsync.sync.requests import request_resync, resolve_conflict
 from projsync.sync.tables import entity_status, runs
+from projsync.sync.tables import log as log_table
 from projsync.web.api.bounds import Day, EntityKey, EntityType, LogEntryId, ProjectId, text
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
@@ -98,19 +99,56 @@ def run_list(
     limit: int = Query(20, ge=1, le=1000),
     user: User = Depends(require(Right.SYNC_READ)),
 ) -> list[dict[str, Any]]:
-    with context_of(request).sync.read() as conn:
-        rows = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(limit))
-        return [
-            {
-                "run": r.id,
-                "started_at": plain(r.started_at),
-                "finished_at": plain(r.finished_at),
-                "status": r.status,
-                "dry_run": bool(r.dry_run),
-                **json.loads(r.counts),
-            }
-            for r in rows
-        ]
+    """The latest runs. A run covers every company: a user of some companies
+    gets its counts over the run's log entries in those companies (by their
+    state now), and no error text, which may name another company's entity."""
+    context = context_of(request)
+    visible = entity_filter(context, user)
+    with context.sync.read() as conn:
+        rows = list(conn.execute(select(runs).order_by(runs.c.id.desc()).limit(limit)))
+        scoped = None if visible is None else _counts_in_scope(conn, [r.id for r in rows], visible)
+    return [
+        {
+            "run": r.id,
+            "started_at": plain(r.started_at),
+            "finished_at": plain(r.finished_at),
+            "status": r.status,
+            "dry_run": bool(r.dry_run),
+            **(json.loads(r.counts) if scoped is None else scoped.get(r.id, _no_counts())),
+        }
+        for r in rows
+    ]
+
+
+_COUNTED = {"create": "created", "update": "updated", "move": "updated", "delete": "deleted"}
+_HELD = {"failed": "failed", "refused": "refused", "conflict": "conflicts"}
+
+
+def _no_counts() -> dict[str, int]:
+    return dict.fromkeys(("created", "updated", "deleted", "failed", "refused", "conflicts"), 0)
+
+
+def _counts_in_scope(
+    conn: Connection, run_ids: list[int], visible: EntityScope
+) -> dict[int, dict[str, int]]:
+    """Per run, the counts of a run report over its log entries the user sees:
+    done entries by action, held ones by status."""
+    found: dict[int, dict[str, int]] = {}
+    if not run_ids:
+        return found
+    columns = log_table.c
+    query = select(
+        columns.run_id, columns.entity_type, columns.entity_key, columns.action, columns.status
+    )
+    for row in conn.execute(query.where(columns.run_id.in_(run_ids))):
+        if not visible.entity(row.entity_type, row.entity_key):
+            continue
+        counts = found.setdefault(row.run_id, _no_counts())
+        if row.status == LogStatus.COMPLETED.value and row.action in _COUNTED:
+            counts[_COUNTED[row.action]] += 1
+        elif row.status in _HELD:
+            counts[_HELD[row.status]] += 1
+    return found
 
 
 @router.get("/sync/status")
