@@ -74,9 +74,15 @@ def _where(loc: tuple[Any, ...]) -> str:
         return "request"
     part, *path = loc
     field = ""
-    for step in path:
-        field += f"[{step}]" if isinstance(step, int) else f".{step}"
-    return str(writable(f"{part} {field.lstrip('.')}".strip()))
+    for before, step in zip([None, *path], path, strict=False):
+        if isinstance(step, int) and before == "lines":
+            # a journal's lines are numbered from 1, as its refusals name them
+            field = field.removesuffix("lines").rstrip(".") + f" line {step + 1},"
+        elif isinstance(step, int):
+            field += f"[{step}]"
+        else:
+            field += f" {step}" if field.endswith(",") else f".{step}"
+    return str(writable(f"{part} {field.strip(' .,')}".strip()))
 
 
 def _what(error: Any) -> str:

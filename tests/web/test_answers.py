@@ -45,7 +45,7 @@ def test_answers__request_problems_say_where_in_the_request_and_what() -> None:
          "input": "0", "ctx": {"error": ValueError("must be a day written YYYY-MM-DD")}},
     ]  # fmt: skip
     assert request_problems(errors) == [
-        {"where": "body lines[0].hours", "what": "Input should be a finite number",
+        {"where": "body line 1, hours", "what": "Input should be a finite number",
          "loc": ["body", "lines", 0, "hours"]},
         {"where": "query entity", "what": "must not contain control characters",
          "loc": ["query", "entity"]},

@@ -107,7 +107,7 @@ def test_api_bounds__a_number_past_the_float_range_in_a_journal_is_422(
     problems = _refused(_send(client, "POST", "/api/v1/journals", body))
     assert problems == [
         {
-            "where": "body lines[0].hours",
+            "where": "body line 1, hours",
             "what": "'1e400' is not a plain decimal number",
             "loc": ["body", "lines", 0, "hours"],
         }
