@@ -31,7 +31,12 @@ from projsync.ledger.model import (
     WorkerPrice,
 )
 from projsync.ledger.numbers import HOURS, MONEY, PRICE
-from projsync.ledger.posting import PostingResult, post_journal, reverse_transaction
+from projsync.ledger.posting import (
+    PostingResult,
+    post_journal,
+    reverse_journal,
+    reverse_transaction,
+)
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.seed import SeedPlan, seed_ledger
 from projsync.ledger.service import LedgerService
@@ -509,23 +514,42 @@ def journal_post(
 @app.command("reverse")
 def reverse(
     transaction_id: Annotated[
-        int, typer.Argument(metavar="TRANSACTION_ID", min=1, max=LARGEST_KEY)
-    ],
+        int | None, typer.Argument(metavar="[TRANSACTION_ID]", min=1, max=LARGEST_KEY)
+    ] = None,
+    journal: Annotated[
+        int | None,
+        typer.Option(
+            "--journal", min=1, max=LARGEST_KEY, help="Reverse every line of this journal."
+        ),
+    ] = None,
     date: Annotated[
         str | None, typer.Option(help="Date of the reversal (default: the original's).")
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Reverse a posted transaction with one of opposite sign."""
+    """Reverse a posted transaction, or a whole journal (--journal), with lines of
+    opposite sign: all in one journal, all or nothing."""
     with fail_cleanly():
-        reversal = reverse_transaction(
-            ledger_store(), transaction_id, date=_optional_date(date, "--date")
-        )
+        if (transaction_id is None) == (journal is None):
+            raise refusal("reverse", "give a TRANSACTION_ID or --journal, not both or neither")
+        on = _optional_date(date, "--date")
+        if journal is not None:
+            reversals = reverse_journal(ledger_store(), journal, date=on)
+            emit_stream(
+                reversals,
+                as_json=as_json,
+                columns=_TRANSACTION_COLUMNS,
+                title=f"reversal of journal {journal}",
+            )
+            return
+        assert transaction_id is not None
+        reversal = reverse_transaction(ledger_store(), transaction_id, date=on)
         emit(reversal, as_json=as_json, title="reversal")
 
 
 _TRANSACTION_COLUMNS = (
     "id",
+    "journal",
     "kind",
     "project",
     "activity",

@@ -47,7 +47,14 @@ from projsync.ledger.validation import (
     category_fits,
 )
 
-__all__ = ["BATCH_SIZE", "Line", "PostingResult", "post_journal", "reverse_transaction"]
+__all__ = [
+    "BATCH_SIZE",
+    "Line",
+    "PostingResult",
+    "post_journal",
+    "reverse_journal",
+    "reverse_transaction",
+]
 
 BATCH_SIZE = 20_000
 MAX_PROBLEMS = 1_000
@@ -143,32 +150,74 @@ def reverse_transaction(
     store: Store, transaction_id: int, *, date: dt.date | None = None
 ) -> Transaction:
     """Post the opposite of a transaction; the original stays as it was."""
-    where = f"transaction {transaction_id}"
     with store.write() as conn:
         # Locked: a reversal of it at the same moment waits, then finds this one.
-        row = conn.execute(
-            select(transactions, journals.c.posted_at)
-            .join(journals, journals.c.id == transactions.c.journal_id)
-            .where(transactions.c.id == transaction_id)
-            .with_for_update(of=transactions, key_share=True)
-        ).first()
-        if row is None:
-            raise refusal(where, "unknown transaction")
-        original = records.transaction_from_row(row)
-        if original.reverses is not None:
-            raise InputError(
-                [Problem(where=where, what=f"is itself the reversal of {original.reverses}")]
+        found = _locked(conn, transactions.c.id == transaction_id)
+        if not found:
+            raise refusal(f"transaction {transaction_id}", "unknown transaction")
+        (reversal,) = _reverse(conn, store, found, date, f"reversal of {transaction_id}")
+        return reversal
+
+
+def reverse_journal(
+    store: Store, journal_id: int, *, date: dt.date | None = None
+) -> list[Transaction]:
+    """Post the opposite of every line of a journal, in one journal of their
+    own, all or nothing: a line already reversed, itself a reversal, or on a
+    finished project refuses the whole (every such line named)."""
+    with store.write() as conn:
+        found = _locked(conn, transactions.c.journal_id == journal_id)
+        if not found:
+            known = conn.execute(select(journals.c.id).where(journals.c.id == journal_id)).first()
+            raise refusal(f"journal {journal_id}", "no lines" if known else "unknown journal")
+        return _reverse(conn, store, found, date, f"reversal of journal {journal_id}")
+
+
+def _locked(conn: Connection, condition: Any) -> list[Transaction]:
+    rows = conn.execute(
+        select(transactions, journals.c.posted_at)
+        .join(journals, journals.c.id == transactions.c.journal_id)
+        .where(condition)
+        .order_by(transactions.c.id)
+        .with_for_update(of=transactions, key_share=True)
+    )
+    return [records.transaction_from_row(row) for row in rows]
+
+
+def _reverse(
+    conn: Connection,
+    store: Store,
+    originals: list[Transaction],
+    date: dt.date | None,
+    source: str,
+) -> list[Transaction]:
+    ids = [t.id for t in originals]
+    already = dict(
+        conn.execute(
+            select(transactions.c.reverses_id, transactions.c.id).where(
+                transactions.c.reverses_id.in_(ids)
             )
-        already = conn.execute(
-            select(transactions.c.id).where(transactions.c.reverses_id == transaction_id)
-        ).scalar()
-        if already is not None:
-            raise refusal(where, f"was already reversed by {already}")
-        project = LedgerService(store).project_in(conn, original.project)
-        if project.status == "finished":
-            raise refusal(where, f"project {project.id} is finished")
-        journal_id = _open_journal(conn, f"reversal of {transaction_id}", lines=1)
-        new_id = conn.execute(
+        ).all()
+    )
+    service = LedgerService(store)
+    problems: list[Problem] = []
+    for original in originals:
+        where = f"transaction {original.id}"
+        if original.reverses is not None:
+            problems.append(
+                Problem(where=where, what=f"is itself the reversal of {original.reverses}")
+            )
+        elif original.id in already:
+            problems.append(
+                Problem(where=where, what=f"was already reversed by {already[original.id]}")
+            )
+        elif service.project_in(conn, original.project).status == "finished":
+            problems.append(Problem(where=where, what=f"project {original.project} is finished"))
+    if problems:
+        raise InputError(problems)
+    journal_id = _open_journal(conn, source, lines=len(originals))
+    new_ids = [
+        conn.execute(
             insert(transactions)
             .values(
                 journal_id=journal_id,
@@ -181,17 +230,20 @@ def reverse_transaction(
                 cost=-original.cost,
                 revenue=-original.revenue,
                 category_id=original.category,
-                reverses_id=transaction_id,
+                reverses_id=original.id,
                 version=reserve_versions(conn),
             )
             .returning(transactions.c.id)
         ).scalar_one()
-        reversed_row = conn.execute(
-            select(transactions, journals.c.posted_at)
-            .join(journals, journals.c.id == transactions.c.journal_id)
-            .where(transactions.c.id == new_id)
-        ).one()
-        return records.transaction_from_row(reversed_row)
+        for original in originals
+    ]
+    rows = conn.execute(
+        select(transactions, journals.c.posted_at)
+        .join(journals, journals.c.id == transactions.c.journal_id)
+        .where(transactions.c.id.in_(new_ids))
+        .order_by(transactions.c.id)
+    )
+    return [records.transaction_from_row(row) for row in rows]
 
 
 def _open_journal(conn: Connection, source: str, lines: int = 0) -> int:

@@ -204,6 +204,26 @@ def test_cli__reverse_then_totals_are_zero(projsync: Run) -> None:
     assert again.exit_code == 1 and "already reversed" in again.stderr
 
 
+def test_cli__reverse_a_whole_journal(projsync: Run, tmp_path: Path) -> None:
+    setup(projsync)
+    journal = tmp_path / "week.csv"
+    journal.write_text(
+        "kind,project,activity,worker,date,hours,amount,category\n"
+        "hour,P1,A1,W1,2026-03-02,8,,\n"
+        "hour,P1,A1,W1,2026-03-03,4,,\n"
+    )
+    posted = projsync("ledger", "journal", "post", str(journal), "--json").json()
+    listed = projsync("ledger", "transactions", "--project", "P1", "--json").json()
+    assert {t["journal"] for t in listed} == {posted["journal"]}
+    reversed_ = projsync("ledger", "reverse", "--journal", str(posted["journal"]), "--json").json()
+    assert sorted(r["reverses"] for r in reversed_) == sorted(t["id"] for t in listed)
+    assert projsync("ledger", "totals", "--project", "P1", "--json").json()["hours"] == "0.00"
+    again = projsync("ledger", "reverse", "--journal", str(posted["journal"]))
+    assert again.exit_code == 1 and "already reversed" in again.stderr
+    neither = projsync("ledger", "reverse")
+    assert neither.exit_code == 1 and "TRANSACTION_ID or --journal" in neither.stderr
+
+
 def test_cli__finished_project_refuses_postings(projsync: Run) -> None:
     setup(projsync)
     assert projsync("ledger", "project", "update", "P1", "--status", "finished").exit_code == 0

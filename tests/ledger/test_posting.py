@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from projsync.db import Store
 from projsync.errors import InputError
 from projsync.ledger.model import JournalLine, ProjectStatus, TransactionKind, WorkerPrice
-from projsync.ledger.posting import post_journal, reverse_transaction
+from projsync.ledger.posting import post_journal, reverse_journal, reverse_transaction
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
 from projsync.ledger.sources import AlreadyPosted
@@ -153,6 +153,37 @@ def test_posting__a_transaction_is_reversed_at_most_once(ledger: LedgerService) 
         reverse_transaction(ledger.store, reversal.id)
     with pytest.raises(InputError, match="unknown transaction"):
         reverse_transaction(ledger.store, 999)
+
+
+def test_posting__a_journal_is_reversed_whole_in_one_journal_of_its_own(
+    ledger: LedgerService,
+) -> None:
+    store = ledger.store
+    posted = post_journal(store, [hours("8"), hours("2", worker="W2")], source="test")
+    originals = list(iter_transactions(store))
+    reversals = reverse_journal(store, posted.journal, date=dt.date(2026, 3, 31))
+    assert [r.reverses for r in reversals] == [t.id for t in originals]
+    assert {r.journal for r in reversals} == {reversals[0].journal} != {posted.journal}
+    assert {r.date for r in reversals} == {dt.date(2026, 3, 31)}
+    assert [r.cost for r in reversals] == [-t.cost for t in originals]
+    totals = project_totals(store, "P1")
+    assert (totals.hours, totals.cost, totals.revenue) == (Decimal("0.00"),) * 3
+
+
+def test_posting__a_journal_with_a_line_already_reversed_is_refused_whole(
+    ledger: LedgerService,
+) -> None:
+    # all or nothing: every line that cannot be reversed is named, none is
+    store = ledger.store
+    posted = post_journal(store, [hours("8"), hours("2", worker="W2")], source="test")
+    _, second = list(iter_transactions(store))
+    reverse_transaction(store, second.id)
+    before = list(iter_transactions(store))
+    with pytest.raises(InputError, match=f"transaction {second.id}: was already reversed"):
+        reverse_journal(store, posted.journal)
+    assert list(iter_transactions(store)) == before
+    with pytest.raises(InputError, match="journal 999: unknown journal"):
+        reverse_journal(store, 999)
 
 
 @pytest.mark.parametrize(
