@@ -419,6 +419,11 @@ def _report_posting(result: PostingResult, as_json: bool) -> None:
         )
 
 
+PostingText = Annotated[
+    str, typer.Option("--text", help="What the line is for (at most 250 characters).")
+]
+
+
 @post_app.command("hours")
 def post_hours(
     project: Annotated[str, typer.Option()],
@@ -427,6 +432,7 @@ def post_hours(
     date: Annotated[str, typer.Option()],
     hours: Annotated[str, typer.Option()],
     category: Annotated[str | None, typer.Option(help="Hour category (default: Hours).")] = None,
+    text: PostingText = "",
     as_json: Json = False,
 ) -> None:
     """Post hours of a worker on an activity, priced at the worker's prices of that date."""
@@ -440,6 +446,7 @@ def post_hours(
             date=parse_date(date, "--date"),
             hours=parse_decimal(hours, "--hours", HOURS),
             category=category,
+            text=text,
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
 
@@ -453,6 +460,7 @@ def post_expense(
     category: Annotated[
         str | None, typer.Option(help="Expense category (default: Expense).")
     ] = None,
+    text: PostingText = "",
     as_json: Json = False,
 ) -> None:
     """Post an expense (a cost) on an activity."""
@@ -465,6 +473,7 @@ def post_expense(
             date=parse_date(date, "--date"),
             amount=parse_decimal(amount, "--amount", MONEY),
             category=category,
+            text=text,
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
 
@@ -476,6 +485,7 @@ def post_fee(
     date: Annotated[str, typer.Option()],
     amount: Annotated[str, typer.Option()],
     category: Annotated[str | None, typer.Option(help="Fee category (default: Fee).")] = None,
+    text: PostingText = "",
     as_json: Json = False,
 ) -> None:
     """Post a fee (revenue) on an activity."""
@@ -488,6 +498,7 @@ def post_fee(
             date=parse_date(date, "--date"),
             amount=parse_decimal(amount, "--amount", MONEY),
             category=category,
+            text=text,
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
 
@@ -560,6 +571,7 @@ _TRANSACTION_COLUMNS = (
     "revenue",
     "category",
     "reverses",
+    "text",
 )
 
 

@@ -1,7 +1,8 @@
 """Journal files: CSV lines → posting lines, or problems saying what and where.
 
 The header names the columns, in any order:
-``kind,project,activity,worker,date,hours,amount,category``. ``kind`` is
+``kind,project,activity,worker,date,hours,amount,category``, and ``text``
+(what the line is for) where the file has it. ``kind`` is
 ``hour``, ``expense`` or ``fee``; hours and amounts are read as every number
 entering the ledger is (``numbers.py``: plain decimals, at most two places);
 dates are ISO (``2026-03-02``). The file is read as a stream, a line at a
@@ -23,6 +24,7 @@ from projsync.ledger.validation import Line
 __all__ = ["COLUMNS", "read_journal"]
 
 COLUMNS = ("kind", "project", "activity", "worker", "date", "hours", "amount", "category")
+OPTIONAL = ("text",)
 _KINDS = {kind.value: kind for kind in TransactionKind}
 
 
@@ -50,9 +52,9 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
         return
     names = [name.strip().lower() for name in header]
     missing = [c for c in COLUMNS if c not in names]
-    extra = [n for n in names if n not in COLUMNS]
+    extra = [n for n in names if n not in COLUMNS and n not in OPTIONAL]
     if missing or extra or len(set(names)) != len(names):
-        what = "the header must name the columns " + ",".join(COLUMNS)
+        what = "the header must name the columns " + ",".join(COLUMNS) + " (text may follow)"
         if missing:
             what += f"; missing: {', '.join(missing)}"
         if extra:
@@ -60,6 +62,7 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
         yield Problem(where="line 1", what=what)
         return
     index = [names.index(c) for c in COLUMNS]
+    text_at = names.index("text") if "text" in names else None
     in_order = index == list(range(len(COLUMNS)))
     width = len(names)
     dates: dict[str, tuple[dt.date, int]] = {}
@@ -71,11 +74,14 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
                 where=f"line {number}", what=f"has {len(fields)} fields, the header {width}"
             )
             continue
-        ordered = fields if in_order else [fields[i] for i in index]
-        yield _parse(number, list(map(str.strip, ordered)), dates)
+        ordered = fields[: len(COLUMNS)] if in_order else [fields[i] for i in index]
+        text = "" if text_at is None else fields[text_at].strip()
+        yield _parse(number, list(map(str.strip, ordered)), dates, text)
 
 
-def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]) -> Line | Problem:
+def _parse(
+    number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]], text: str = ""
+) -> Line | Problem:
     kind_text, project, activity, worker, date_text, hours_text, amount_text, category = fields
     where = f"line {number}"
     kind = _KINDS.get(kind_text) or _KINDS.get(kind_text.lower())
@@ -120,4 +126,5 @@ def _parse(number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]]
         hours=hours,
         amount=amount,
         category=category,
+        text=text,
     )

@@ -164,6 +164,12 @@ class JournalLine:
     hours: Decimal | None = None
     amount: Decimal | None = None
     category: str | None = None
+    text: str = ""
+    """What the line is for, in the poster's words (at most TEXT_LIMIT characters)."""
+
+
+TEXT_LIMIT = 250
+"""Characters of a posting's text."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,6 +190,7 @@ class Transaction:
     category: str
     reverses: int | None
     posted_at: dt.datetime
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

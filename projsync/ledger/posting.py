@@ -86,6 +86,7 @@ _COLUMNS = (
     "cost",
     "revenue",
     "category_id",
+    "text",
     "version",
 )
 
@@ -231,6 +232,7 @@ def _reverse(
                 revenue=-original.revenue,
                 category_id=original.category,
                 reverses_id=original.id,
+                text=original.text,
                 version=reserve_versions(conn),
             )
             .returning(transactions.c.id)
@@ -281,6 +283,7 @@ def _to_line(item: JournalLine) -> Line:
         hours=hours,
         amount=amount,
         category=item.category or "",
+        text=item.text,
     )
 
 
@@ -529,6 +532,7 @@ class _Poster:
                 cost,
                 revenue,
                 line.category,
+                line.text,
             )
         )
         if len(rows) >= BATCH_SIZE:

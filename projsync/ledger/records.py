@@ -150,6 +150,7 @@ def transaction_from_row(row: Row[Any]) -> Transaction:
         category=row.category_id,
         reverses=row.reverses_id,
         posted_at=posted_at,
+        text=row.text,
     )
 
 

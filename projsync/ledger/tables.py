@@ -178,6 +178,7 @@ transactions = Table(
     Column("revenue", MONEY, nullable=False),
     Column("category_id", String(60), nullable=False),
     Column("reverses_id", Integer, unique=True),
+    Column("text", String(250), nullable=False, server_default=""),
     Column("version", BigInteger, nullable=False),
     Index("ix_transactions_version", "version"),
     Index("ix_transactions_project_date", "project_id", "activity_number", "date"),

@@ -18,7 +18,13 @@ from typing import Any, cast
 from sqlalchemy import Connection, Executable, Result, func, select
 
 from projsync.columns import from_units
-from projsync.ledger.model import CategoryKind, ProjectStatus, TransactionKind, WorkerPrice
+from projsync.ledger.model import (
+    TEXT_LIMIT,
+    CategoryKind,
+    ProjectStatus,
+    TransactionKind,
+    WorkerPrice,
+)
 from projsync.ledger.numbers import MONEY
 from projsync.ledger.pricing import PriceList, amount_for_hours
 from projsync.ledger.tables import activities, categories, projects, transactions, worker_prices
@@ -80,6 +86,7 @@ class Line:
     """Cents (0 for hours)."""
     category: str
     """Empty until resolved: the line's own, else the activity's, else the kind's default."""
+    text: str = ""
 
 
 @dataclass(slots=True)
@@ -308,6 +315,17 @@ def category_fits(line: Line, facts: Facts) -> str | None:
     return None
 
 
+def text_within_limit(line: Line, facts: Facts) -> str | None:
+    """A posting's text fits its column, in one line of printable text."""
+    if not line.text:
+        return None
+    if len(line.text) > TEXT_LIMIT:
+        return f"text has {len(line.text)} characters; at most {TEXT_LIMIT}"
+    if not line.text.isprintable():
+        return "text holds a line break or another control character"
+    return None
+
+
 PLACE_RULES: tuple[Rule, ...] = (
     known_project,
     project_open,
@@ -327,7 +345,8 @@ LINE_RULES: tuple[Rule, ...] = (
     positive_quantity,
     priced_on_date,
     priced_within_range,
+    text_within_limit,
 )
-"""Rules that look at the line's own date and quantity."""
+"""Rules that look at the line's own date, quantity and text."""
 
 RULES: tuple[Rule, ...] = PLACE_RULES + WORKER_RULES + LINE_RULES

@@ -286,3 +286,20 @@ def test_cli__seed_posts_the_asked_number_of_lines(projsync: Run) -> None:
     assert outcome.json()["lines"] == 500
     assert len(projsync("ledger", "project", "list", "--json").json()) == 8
     assert len(projsync("ledger", "transactions", "--json").json()) == 500
+
+
+def test_cli__a_posting_keeps_its_text_and_its_reversal_too(projsync: Run) -> None:
+    setup(projsync)
+    base = ("--project", "P1", "--activity", "A1", "--date", "2026-03-02")
+    posted = projsync(
+        "ledger", "post", "expense", *base, "--amount", "80", "--text", "Train to site, return"
+    )
+    assert posted.exit_code == 0, posted.stderr
+    (line,) = projsync("ledger", "transactions", "--project", "P1", "--json").json()
+    assert line["text"] == "Train to site, return"
+    reversal = projsync("ledger", "reverse", str(line["id"]), "--json").json()
+    assert reversal["text"] == "Train to site, return"
+    long = projsync("ledger", "post", "fee", *base, "--amount", "1", "--text", "x" * 251)
+    assert long.exit_code == 1 and "text has 251 characters; at most 250" in long.stderr
+    broken = projsync("ledger", "post", "fee", *base, "--amount", "1", "--text", "two\nlines")
+    assert broken.exit_code == 1 and "line break" in broken.stderr

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from projsync.errors import Problem
+import pytest
+
+from projsync.errors import InputError, Problem
 from projsync.ledger.journal_csv import read_journal
+from projsync.ledger.posting import post_journal
+from projsync.ledger.reports import iter_transactions
+from projsync.ledger.service import LedgerService
 from projsync.ledger.validation import Line
 
 HEADER = "kind,project,activity,worker,date,hours,amount,category\n"
@@ -64,8 +69,27 @@ def test_journal_csv__malformed_values_are_named_with_their_line(tmp_path: Path)
 def test_journal_csv__bad_header_is_refused(tmp_path: Path) -> None:
     assert problems(tmp_path / "j.csv", "kind,project,hours\nhour,P1,1\n") == [
         "line 1: the header must name the columns kind,project,activity,worker,date,hours,"
-        "amount,category; missing: activity, worker, date, amount, category"
+        "amount,category (text may follow); missing: activity, worker, date, amount, category"
     ]
+
+
+def test_journal_csv__a_text_column_gives_each_line_its_text(
+    ledger: LedgerService, tmp_path: Path
+) -> None:
+    path = tmp_path / "texts.csv"
+    path.write_text(
+        "text,kind,project,activity,worker,date,hours,amount,category\n"
+        '"Survey, north field",hour,P1,A1,W1,2026-03-02,8,,\n'
+        ",hour,P1,A1,W1,2026-03-03,2,,\n"
+    )
+    post_journal(ledger.store, read_journal(path), source="texts")
+    assert [t.text for t in iter_transactions(ledger.store)] == ["Survey, north field", ""]
+    long = tmp_path / "long.csv"
+    long.write_text(
+        HEADER.rstrip("\n") + ",text\n" + "hour,P1,A1,W1,2026-03-04,1,,," + "x" * 251 + "\n"
+    )
+    with pytest.raises(InputError, match="line 2: text has 251 characters; at most 250"):
+        post_journal(ledger.store, read_journal(long), source="long")
 
 
 def test_journal_csv__empty_file_and_broken_quoting_and_bad_encoding(tmp_path: Path) -> None:

@@ -442,3 +442,22 @@ def test_api__a_ledger_locked_by_another_writer_is_503_saying_so(tmp_path: Path)
         other.execute("ROLLBACK")
         other.close()
         context.dispose()
+
+
+def test_api__a_journal_line_keeps_its_text_in_the_transactions(stage: Stage) -> None:
+    line = {"kind": "expense", "project": "PA", "activity": "1", "date": "2026-03-27"}
+    posted = stage.client.post(
+        "/api/v1/journals",
+        headers=stage.as_("acct"),
+        json={"lines": [{**line, "amount": "12.50", "text": "Parking, site visit"}]},
+    )
+    assert posted.status_code == 201, posted.text
+    listed = stage.client.get("/api/v1/transactions?project=PA", headers=stage.as_("acct")).json()
+    assert [t["text"] for t in listed if t["date"] == "2026-03-27"] == ["Parking, site visit"]
+    too_long = stage.client.post(
+        "/api/v1/journals",
+        headers=stage.as_("acct"),
+        json={"lines": [{**line, "amount": "1", "text": "x" * 251}]},
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["where"] == "body line 1, text"

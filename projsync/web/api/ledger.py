@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from projsync.cli.output import plain
 from projsync.ledger.forecasts import list_forecasts
-from projsync.ledger.model import JournalLine, Project, TransactionKind
+from projsync.ledger.model import TEXT_LIMIT, JournalLine, Project, TransactionKind
 from projsync.ledger.posting import post_journal
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
@@ -133,6 +133,9 @@ def transactions(
     return listed
 
 
+PostingText = Annotated[str, text(TEXT_LIMIT)]
+
+
 class LineIn(BaseModel):
     """One journal line: an hour needs a worker and hours; an expense or fee an amount."""
 
@@ -144,6 +147,8 @@ class LineIn(BaseModel):
     hours: Hours | None = None
     amount: Money | None = None
     category: CategoryId | None = None
+    text: PostingText = ""
+    """What the line is for."""
 
 
 class JournalIn(BaseModel):
@@ -181,6 +186,7 @@ def post(journal: JournalIn, request: Request, user: User = Depends(api_user)) -
             hours=item.hours,
             amount=item.amount,
             category=item.category,
+            text=item.text,
         )
         for number, item in enumerate(journal.lines, start=1)
     ]
