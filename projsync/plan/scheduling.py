@@ -29,6 +29,7 @@ from projsync.plan.level import level, overallocations
 from projsync.plan.model import (
     Assignment,
     Calendar,
+    CalendarError,
     Dependency,
     Overallocation,
     PlanError,
@@ -136,7 +137,7 @@ def schedule_project(store: Store, project_id: str) -> ScheduleOutcome:
     with store.write() as conn:
         loaded = _load(conn, service, project_id)
         project, tasks, dependencies, assigned = loaded.inputs()
-        result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id)
+        result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id, loaded)
         return _store_result(conn, service, loaded, result, {})
 
 
@@ -147,7 +148,9 @@ def level_project(store: Store, project_id: str) -> ScheduleOutcome:
         loaded = _load(conn, service, project_id)
         project, tasks, dependencies, assigned = loaded.inputs()
         pool = [Resource(id=r.id, max_units=r.max_units) for r in _resources(conn, service, loaded)]
-        levelled = _run(lambda: level(project, tasks, dependencies, assigned, pool), project_id)
+        levelled = _run(
+            lambda: level(project, tasks, dependencies, assigned, pool), project_id, loaded
+        )
         delays = {t.id: t.leveling_delay for t in levelled.tasks}
         return _store_result(conn, service, loaded, levelled.schedule, delays)
 
@@ -158,20 +161,47 @@ def project_overallocations(store: Store, project_id: str) -> tuple[Overallocati
     with store.read() as conn:
         loaded = _load(conn, service, project_id)
         project, tasks, dependencies, assigned = loaded.inputs()
-        result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id)
+        result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id, loaded)
         pool = [Resource(id=r.id, max_units=r.max_units) for r in _resources(conn, service, loaded)]
         return overallocations(result, assigned, pool)
 
 
-def _run(work: Callable[[], _T], project_id: str) -> _T:
+def _run(work: Callable[[], _T], project_id: str, loaded: _Loaded) -> _T:
     """Run the scheduler; its data problems become the person's input errors."""
     try:
         return work()
+    except CalendarError as exc:
+        raise InputError(_beyond_calendars(project_id, loaded, exc)) from exc
     except PlanError as exc:
         problems = getattr(exc, "problems", None) or (str(exc),)
         raise InputError(
             [Problem(where=f"project {project_id}", what=p) for p in problems]
         ) from exc
+
+
+def _beyond_calendars(project_id: str, loaded: _Loaded, exc: CalendarError) -> list[Problem]:
+    """A schedule that runs off its calendars (two centuries of days each way):
+    the tasks most likely to blame, the longest by duration or work, named."""
+    longest = sorted(loaded.tasks, key=lambda t: max(t.duration, t.work), reverse=True)[:3]
+    problems = [
+        Problem(
+            where=f"project {project_id} task {task.id}",
+            what=f"{_hours_text(max(task.duration, task.work))} of "
+            f"{'duration' if task.duration >= task.work else 'work'} may take the schedule "
+            "past the two centuries a calendar reaches",
+        )
+        for task in longest
+        if max(task.duration, task.work) >= _LONG
+    ]
+    return problems or [Problem(where=f"project {project_id}", what=str(exc))]
+
+
+_LONG = 60 * 8 * 250 * 20
+"""Minutes of duration or work worth naming: twenty years of working days."""
+
+
+def _hours_text(minutes: int) -> str:
+    return f"{minutes // 60:,} hours"
 
 
 def _load(conn: Connection, service: PlanService, project_id: str) -> _Loaded:

@@ -141,3 +141,16 @@ def test_schedule__an_assignment_works_on_its_resources_calendar(plan: PlanServi
     schedule_project(plan.store, "X")
     # Monday, Tuesday, (no Wednesday), Thursday
     assert dates(plan)["T1"] == (dt.datetime(2026, 3, 2, 8), dt.datetime(2026, 3, 5, 17))
+
+
+def test_schedule__a_task_too_long_for_the_calendar_is_named(plan: PlanService) -> None:
+    # 999,999 hours of an 8-hour day run past the two centuries a calendar
+    # reaches: the refusal names the task and what makes it long, not an offset.
+    plan.update_task("X", "T3", duration=59_999_940)
+    with pytest.raises(InputError) as refused:
+        schedule_project(plan.store, "X")
+    assert [str(p) for p in refused.value.problems] == [
+        "project X task T3: 999,999 hours of duration may take the schedule past the two "
+        "centuries a calendar reaches"
+    ]
+    assert dates(plan)["T3"] == (None, None)  # nothing stored
