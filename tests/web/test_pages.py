@@ -14,6 +14,7 @@ from projsync.ledger.forecasts import add_forecast
 from projsync.ledger.model import ForecastKind
 from projsync.ledger.reports import iter_transactions
 from projsync.ledger.service import LedgerService
+from projsync.plan.entities import PlanProject, PlanTask
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from projsync.sync.settings import project_settings_of, set_company, set_project
@@ -301,3 +302,22 @@ def test_pages__the_log_filters_refuse_a_key_longer_than_the_api_takes_with_a_me
         assert answer.status_code == 200
         assert said in answer.text
     assert admin.get("/log?entity=" + "x" * 200).status_code == 200
+
+
+def test_pages__a_project_that_cannot_be_scheduled_hides_no_other_on_the_resource_center(
+    stage: Stage,
+) -> None:
+    # One project whose task runs past the calendars used to turn the whole
+    # resource center into an error; now that project is named, with why.
+    plan = PlanService(stage.context.plan)
+    monday = dt.datetime(2026, 3, 2, 8)  # noqa: DTZ001 - a plan's dates are local
+    plan.add_project(PlanProject(id="HUGE", name="Huge", start=monday))
+    plan.add_tasks("HUGE", [PlanTask(project="HUGE", id="T1", name="Forever", duration=59_999_940)])
+    try:
+        answer = _logged_in(stage, "admin").get("/resources")
+        assert answer.status_code == 200
+        assert "cannot be scheduled" in answer.text
+        assert "task T1: 999,999 hours of duration" in answer.text
+        assert 'id="overallocations"' in answer.text
+    finally:
+        plan.delete_project("HUGE")

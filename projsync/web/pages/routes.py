@@ -369,6 +369,7 @@ def resource_center(
     resources = visible_resources(context, user)
     allocation: dict[str, dict[dt.date, int]] = {}
     over: list[Any] = []
+    unscheduled: list[tuple[str, str]] = []
     companies = plan_companies(context)
     for project in service.projects():
         if not user.all_companies and not user.sees(companies.get(project.id, "")):
@@ -379,7 +380,10 @@ def resource_center(
             mine = allocation.setdefault(resource_id, {})
             for week, minutes in per_week.items():
                 mine[week] = mine.get(week, 0) + minutes
-        over.extend((project.id, o) for o in project_overallocations(context.plan, project.id))
+        try:
+            over.extend((project.id, o) for o in project_overallocations(context.plan, project.id))
+        except InputError as exc:  # one project that cannot be scheduled hides no other
+            unscheduled.extend((project.id, str(p)) for p in exc.problems)
     weeks = sorted({w for found in allocation.values() for w in found})
     if weeks:
         first, last = weeks[0], weeks[-1]
@@ -406,5 +410,6 @@ def resource_center(
         rows=rows,
         weeks=weeks,
         overallocations=over,
+        unscheduled=unscheduled,
         this_week=monday(dt.datetime.now(dt.UTC).date()),
     )
