@@ -69,6 +69,7 @@ PLAIN: dict[str, Any] = {
     "sales_price": "1",
     "planned_hours": "1",
     "category": OMIT,
+    "text": "scope probe",
     "customer": OMIT,
     "contract": OMIT,
     "group": OMIT,
