@@ -48,6 +48,10 @@ __all__ = ["create_app"]
 _STATIC = Path(__file__).parent / "static"
 
 
+_UNPARSED = "There was an error parsing the body"
+_UNPARSED_WHY = "cannot be read as JSON: a number of more than 4,300 digits is refused"
+
+
 def create_app(
     context: Context, *, background_sync: bool = True, sync_interval: float | None = None
 ) -> FastAPI:
@@ -114,6 +118,12 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == _UNPARSED:
+            # FastAPI's answer when the JSON reader raises what is not a
+            # JSON error: Python refuses to read an integer of more than
+            # 4,300 digits. Said as every other body problem is.
+            problem = {"where": "body", "what": _UNPARSED_WHY, "loc": ["body"]}
+            return SafeJSONResponse({"detail": [problem]}, status_code=422)
         if request.url.path.startswith("/api/") or exc.status_code == 401:
             return SafeJSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers

@@ -252,3 +252,21 @@ def test_api_bounds__the_log_pages_take_log_ids_within_the_same_bounds(
         answer = pages.post(f"/log/{BEYOND_64_BITS}/{action}", data={"keep": "plan"})
     # refused by the bound (422), or first for want of a cross-site token (403)
     assert answer.status_code in (403, 422)
+
+
+def test_api_bounds__an_integer_too_long_to_read_is_422_saying_so(
+    api: tuple[TestClient, Any],
+) -> None:
+    # Python reads no integer of more than 4,300 digits; FastAPI answered 400
+    # "There was an error parsing the body". Now as every body problem is said.
+    client, _ = api
+    line = '{"kind": "hour", "project": "PA", "activity": "1", "date": "2026-03-02", '
+    body = '{"lines": [' + line + '"worker": "WA", "hours": ' + "9" * 5000 + "}]}"
+    problems = _refused(_send(client, "POST", "/api/v1/journals", body))
+    assert problems == [
+        {
+            "where": "body",
+            "what": "cannot be read as JSON: a number of more than 4,300 digits is refused",
+            "loc": ["body"],
+        }
+    ]
