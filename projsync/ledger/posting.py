@@ -152,11 +152,14 @@ def reverse_transaction(
 ) -> Transaction:
     """Post the opposite of a transaction; the original stays as it was."""
     with store.write() as conn:
-        # Locked: a reversal of it at the same moment waits, then finds this one.
-        found = _locked(conn, transactions.c.id == transaction_id)
-        if not found:
-            raise refusal(f"transaction {transaction_id}", "unknown transaction")
-        (reversal,) = _reverse(conn, store, found, date, f"reversal of {transaction_id}")
+        (reversal,) = _reverse(
+            conn,
+            store,
+            transactions.c.id == transaction_id,
+            date,
+            f"reversal of {transaction_id}",
+            missing=(f"transaction {transaction_id}", "unknown transaction"),
+        )
         return reversal
 
 
@@ -167,40 +170,55 @@ def reverse_journal(
     own, all or nothing: a line already reversed, itself a reversal, or on a
     finished project refuses the whole (every such line named)."""
     with store.write() as conn:
-        found = _locked(conn, transactions.c.journal_id == journal_id)
-        if not found:
-            known = conn.execute(select(journals.c.id).where(journals.c.id == journal_id)).first()
-            raise refusal(f"journal {journal_id}", "no lines" if known else "unknown journal")
-        return _reverse(conn, store, found, date, f"reversal of journal {journal_id}")
+        known = conn.execute(select(journals.c.id).where(journals.c.id == journal_id)).first()
+        return _reverse(
+            conn,
+            store,
+            transactions.c.journal_id == journal_id,
+            date,
+            f"reversal of journal {journal_id}",
+            missing=(f"journal {journal_id}", "no lines" if known else "unknown journal"),
+        )
 
 
-def _locked(conn: Connection, condition: Any) -> list[Transaction]:
-    rows = conn.execute(
+def _transactions(conn: Connection, condition: Any, *, lock: bool = False) -> list[Transaction]:
+    """The transactions that meet ``condition``, by id; with ``lock``, locked
+    (a reversal of them at the same moment waits, then finds this one)."""
+    query = (
         select(transactions, journals.c.posted_at)
         .join(journals, journals.c.id == transactions.c.journal_id)
         .where(condition)
         .order_by(transactions.c.id)
-        .with_for_update(of=transactions, key_share=True)
     )
-    return [records.transaction_from_row(row) for row in rows]
+    if lock:
+        query = query.with_for_update(of=transactions, key_share=True)
+    return [records.transaction_from_row(row) for row in conn.execute(query)]
 
 
 def _reverse(
     conn: Connection,
     store: Store,
-    originals: list[Transaction],
+    condition: Any,
     date: dt.date | None,
     source: str,
+    *,
+    missing: tuple[str, str],
 ) -> list[Transaction]:
-    ids = [t.id for t in originals]
+    """Reverse every transaction that meets ``condition`` in one new journal,
+    or none (each that cannot be reversed named; ``missing`` when there is none)."""
+    originals = _transactions(conn, condition, lock=True)
+    if not originals:
+        raise refusal(*missing)
+    reversed_by = select(transactions.c.id).where(condition).scalar_subquery()
     already = dict(
         conn.execute(
             select(transactions.c.reverses_id, transactions.c.id).where(
-                transactions.c.reverses_id.in_(ids)
+                transactions.c.reverses_id.in_(reversed_by)
             )
         ).all()
     )
     service = LedgerService(store)
+    status = {p: service.project_in(conn, p).status for p in {t.project for t in originals}}
     problems: list[Problem] = []
     for original in originals:
         where = f"transaction {original.id}"
@@ -212,40 +230,34 @@ def _reverse(
             problems.append(
                 Problem(where=where, what=f"was already reversed by {already[original.id]}")
             )
-        elif service.project_in(conn, original.project).status == "finished":
+        elif status[original.project] == "finished":
             problems.append(Problem(where=where, what=f"project {original.project} is finished"))
     if problems:
         raise InputError(problems)
     journal_id = _open_journal(conn, source, lines=len(originals))
-    new_ids = [
-        conn.execute(
-            insert(transactions)
-            .values(
-                journal_id=journal_id,
-                kind=original.kind.value,
-                project_id=original.project,
-                activity_number=original.activity,
-                worker_id=original.worker,
-                date=date or original.date,
-                hours=-original.hours,
-                cost=-original.cost,
-                revenue=-original.revenue,
-                category_id=original.category,
-                reverses_id=original.id,
-                text=original.text,
-                version=reserve_versions(conn),
-            )
-            .returning(transactions.c.id)
-        ).scalar_one()
-        for original in originals
-    ]
-    rows = conn.execute(
-        select(transactions, journals.c.posted_at)
-        .join(journals, journals.c.id == transactions.c.journal_id)
-        .where(transactions.c.id.in_(new_ids))
-        .order_by(transactions.c.id)
+    first = reserve_versions(conn, len(originals))
+    conn.execute(
+        insert(transactions),
+        [
+            {
+                "journal_id": journal_id,
+                "kind": original.kind.value,
+                "project_id": original.project,
+                "activity_number": original.activity,
+                "worker_id": original.worker,
+                "date": date or original.date,
+                "hours": -original.hours,
+                "cost": -original.cost,
+                "revenue": -original.revenue,
+                "category_id": original.category,
+                "reverses_id": original.id,
+                "text": original.text,
+                "version": first + n,
+            }
+            for n, original in enumerate(originals)
+        ],
     )
-    return [records.transaction_from_row(row) for row in rows]
+    return _transactions(conn, transactions.c.journal_id == journal_id)
 
 
 def _open_journal(conn: Connection, source: str, lines: int = 0) -> int:
