@@ -29,7 +29,6 @@ from projsync.msproject.document import (
 )
 from projsync.msproject.importer import CATEGORY_FIELD
 from projsync.msproject.jvm import java_classes, start_jvm
-from projsync.plan.effort import nearest
 from projsync.plan.entities import ActualEntry, FieldType, PlanAssignment, PlanTask
 from projsync.plan.model import ConstraintType, DependencyType, LagKind
 
@@ -303,11 +302,7 @@ class _Writer:
             java_task.setBaselineCost(self.Double(float(task.baseline_cost)))
         if task.calendar and task.calendar in calendars:
             java_task.setCalendar(calendars[task.calendar])
-        done = (
-            nearest(task.duration * task.percent_complete, 100)
-            if task.actual_duration is None
-            else task.actual_duration
-        )
+        done = task.done_duration
         java_task.setActualDuration(self._duration(done, task.elapsed))
         java_task.setRemainingDuration(self._duration(task.duration - done, task.elapsed))
 
@@ -380,11 +375,11 @@ class _Writer:
 
     def _assignments(self, tasks: dict[str, Any], resources: dict[str, Any]) -> None:
         count = 0
-        split = {
-            t.id: placed
-            for t in self.document.tasks
-            if t.splits and t.id in tasks and (placed := self._placed(tasks[t.id], t))
-        }
+        split: dict[str, list[tuple[Any, Any, Any]]] = {}
+        for task in self.document.tasks:
+            if task.splits and task.id in tasks and (placed := self._placed(tasks[task.id], task)):
+                split[task.id] = placed
+                self._stop_and_resume(tasks[task.id], task, placed)
         for assignment in self.document.assignments:
             if assignment.task not in tasks or assignment.resource not in resources:
                 continue
@@ -412,56 +407,53 @@ class _Writer:
 
     def _placed(self, java_task: Any, task: PlanTask) -> list[tuple[Any, Any, Any]]:
         """A split task's parts placed from its start, as (start, finish, working
-        minutes): each part and each gap as long, in working time, as the parts
-        the plan holds. A started task also gets Project's Stop and Resume (where
-        its completed part stops, where the rest resumes), which the reader
-        needs to take a started task's parts as splits."""
+        minutes): where the plan holds them while the task starts there, else
+        each part and each gap as long, in working time, as those."""
         calendar, cursor = java_task.getEffectiveCalendar(), java_task.getStart()
         if calendar is None or cursor is None:
             return []
         minutes = self.TimeUnit.MINUTES
+        parts = [(self._moment(start), self._moment(finish)) for start, finish in task.splits]
+        works = [calendar.getWork(first, last, minutes) for first, last in parts]
+        if task.start == task.splits[0][0]:  # not moved: the parts as they are
+            return [(first, last, work) for (first, last), work in zip(parts, works, strict=True)]
         placed: list[tuple[Any, Any, Any]] = []
-        parts = task.splits
-        for i, (start, finish) in enumerate(parts):
-            first, last = self._moment(start), self._moment(finish)
-            work = calendar.getWork(first, last, minutes)
-            if task.start == parts[0][0]:  # not moved: the parts as they are
-                placed.append((first, last, work))
-                continue
+        for i, ((_, last), work) in enumerate(zip(parts, works, strict=True)):
             end = calendar.getDate(cursor, work)
             placed.append((cursor, end, work))
             if i + 1 < len(parts):
-                gap = calendar.getWork(last, self._moment(parts[i + 1][0]), minutes)
+                gap = calendar.getWork(last, parts[i + 1][0], minutes)
                 cursor = calendar.getNextWorkStart(calendar.getDate(end, gap))
-        if task.actual_finish is not None:  # done: Project stops and resumes at its finish
-            java_task.setStop(self._moment(task.actual_finish))
-            java_task.setResume(self._moment(task.actual_finish))
-        elif task.actual_start is not None:
-            done = (
-                nearest(task.duration * task.percent_complete, 100)
-                if task.actual_duration is None
-                else task.actual_duration
-            )
-            stop, resume = self._stop_and_resume(calendar, placed, done)
-            java_task.setStop(stop)
-            java_task.setResume(resume)
         return placed
 
     def _stop_and_resume(
-        self, calendar: Any, placed: list[tuple[Any, Any, Any]], done: int
-    ) -> tuple[Any, Any]:
-        left = done
+        self, java_task: Any, task: PlanTask, placed: list[tuple[Any, Any, Any]]
+    ) -> None:
+        """Project's Stop and Resume of a split task with progress (where its
+        completed part stops, where the rest resumes), which the reader needs to
+        take a started task's parts as splits."""
+        if task.actual_finish is not None:  # done: Project stops and resumes at its finish
+            java_task.setStop(self._moment(task.actual_finish))
+            java_task.setResume(self._moment(task.actual_finish))
+            return
+        if task.actual_start is None:
+            return
+        calendar = java_task.getEffectiveCalendar()
+        stop, resume = placed[-1][1], placed[-1][1]
+        left = task.done_duration
         for i, (start, end, work) in enumerate(placed):
             minutes = round(float(work.getDuration()))
             if left < minutes:
-                stop = calendar.getDate(
-                    start, self.Duration.getInstance(left, self.TimeUnit.MINUTES)
-                )
-                return stop, calendar.getNextWorkStart(stop) if left else start
+                length = self.Duration.getInstance(left, self.TimeUnit.MINUTES)
+                stop = calendar.getDate(start, length)
+                resume = calendar.getNextWorkStart(stop) if left else start
+                break
             left -= minutes
             if left == 0 and i + 1 < len(placed):
-                return end, placed[i + 1][0]
-        return placed[-1][1], placed[-1][1]
+                stop, resume = end, placed[i + 1][0]
+                break
+        java_task.setStop(stop)
+        java_task.setResume(resume)
 
     def _split_work(self, made: Any, units: int, placed: list[tuple[Any, Any, Any]]) -> None:
         """A split task's parts as the assignment's time-phased work: MSPDI keeps

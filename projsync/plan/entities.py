@@ -16,6 +16,7 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from projsync.plan.effort import nearest
 from projsync.plan.model import (
     ConstraintType,
     DependencyType,
@@ -140,6 +141,13 @@ class PlanTask:
     total_slack: int | None = None
     free_slack: int | None = None
     critical: bool = False
+
+    @property
+    def done_duration(self) -> int:
+        """Working minutes done: the actual duration, else the percent of the duration."""
+        if self.actual_duration is not None:
+            return self.actual_duration
+        return nearest(self.duration * self.percent_complete, 100)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
