@@ -290,13 +290,18 @@ def log_row(
     }
 
 
+def counted_as(action: str) -> str:
+    """The count of a run's report that an operation done (an Action, or its
+    value as the log keeps it) adds to."""
+    return _COUNTED_AS.get(action, "updated")
+
+
+_COUNTED_AS: dict[str, str] = {Action.CREATE: "created", Action.DELETE: "deleted"}
+
+
 def count(report: RunReport, action: Action, n: int = 1) -> None:
-    if action is Action.CREATE:
-        report.created += n
-    elif action is Action.DELETE:
-        report.deleted += n
-    else:
-        report.updated += n
+    name = counted_as(action)
+    setattr(report, name, getattr(report, name) + n)
 
 
 def count_failure(report: RunReport, status: LogStatus) -> None:

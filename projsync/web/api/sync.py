@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select
 from projsync.cli.output import plain
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.sync.log import LogEntry, LogStatus, cancel_entry, entries, resync_entry
+from projsync.sync.outcomes import counted_as
 from projsync.sync.reconcile import reconcile as reconcile_sides
 from projsync.sync.requests import request_resync, resolve_conflict
 from projsync.sync.tables import entity_status, runs
@@ -120,7 +121,6 @@ def run_list(
     ]
 
 
-_COUNTED = {"create": "created", "update": "updated", "move": "updated", "delete": "deleted"}
 _HELD = {"failed": "failed", "refused": "refused", "conflict": "conflicts"}
 
 
@@ -132,7 +132,7 @@ def _counts_in_scope(
     conn: Connection, run_ids: list[int], visible: EntityScope
 ) -> dict[int, dict[str, int]]:
     """Per run, the counts of a run report over its log entries the user sees:
-    done entries by action, held ones by status."""
+    done entries by action (as the run counts them), held ones by status."""
     found: dict[int, dict[str, int]] = {}
     if not run_ids:
         return found
@@ -144,8 +144,8 @@ def _counts_in_scope(
         if not visible.entity(row.entity_type, row.entity_key):
             continue
         counts = found.setdefault(row.run_id, _no_counts())
-        if row.status == LogStatus.COMPLETED.value and row.action in _COUNTED:
-            counts[_COUNTED[row.action]] += 1
+        if row.status == LogStatus.COMPLETED.value:
+            counts[counted_as(row.action)] += 1
         elif row.status in _HELD:
             counts[_HELD[row.status]] += 1
     return found
