@@ -182,26 +182,24 @@ def _run(work: Callable[[], _T], project_id: str, loaded: _Loaded) -> _T:
 def _beyond_calendars(project_id: str, loaded: _Loaded, exc: CalendarError) -> list[Problem]:
     """A schedule that runs off its calendars (two centuries of days each way):
     the tasks most likely to blame, the longest by duration or work, named."""
-    longest = sorted(loaded.tasks, key=lambda t: max(t.duration, t.work), reverse=True)[:3]
-    problems = [
-        Problem(
-            where=f"project {project_id} task {task.id}",
-            what=f"{_hours_text(max(task.duration, task.work))} of "
-            f"{'duration' if task.duration >= task.work else 'work'} may take the schedule "
-            "past the two centuries a calendar reaches",
+    problems: list[Problem] = []
+    for task in sorted(loaded.tasks, key=lambda t: max(t.duration, t.work), reverse=True)[:3]:
+        what, minutes = (
+            ("duration", task.duration) if task.duration >= task.work else ("work", task.work)
         )
-        for task in longest
-        if max(task.duration, task.work) >= _LONG
-    ]
+        if minutes >= _LONG:
+            problems.append(
+                Problem(
+                    where=f"project {project_id} task {task.id}",
+                    what=f"{minutes // 60:,} hours of {what} may take the schedule past the "
+                    "two centuries a calendar reaches",
+                )
+            )
     return problems or [Problem(where=f"project {project_id}", what=str(exc))]
 
 
 _LONG = 60 * 8 * 250 * 20
 """Minutes of duration or work worth naming: twenty years of working days."""
-
-
-def _hours_text(minutes: int) -> str:
-    return f"{minutes // 60:,} hours"
 
 
 def _load(conn: Connection, service: PlanService, project_id: str) -> _Loaded:
