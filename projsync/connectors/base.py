@@ -20,6 +20,7 @@ Errors a connector raises, grouped by what the engine must do::
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,10 +42,15 @@ __all__ = [
     "ConnectorUnavailable",
     "DeletionsByComparison",
     "EntityKind",
+    "HourLine",
+    "HoursPosted",
     "Operation",
+    "PostsHours",
     "ReadsByKey",
     "SyncRecord",
     "TakesFields",
+    "TimesheetLine",
+    "TimesheetSource",
     "actual_fields",
     "actual_operation",
     "actual_row",
@@ -323,4 +329,91 @@ class TakesFields(Protocol):
     def takes(self, kind: EntityKind) -> frozenset[str] | None:
         """The fields, in this side's terms, that an update of ``kind`` sets
         (None: every field it is given)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimesheetLine:
+    """Hours a person recorded on one task and day, as their side holds them:
+    approved (a plan server's timesheet), or simply logged (Redmine)."""
+
+    key: str
+    """The side's own key of the line: a timesheet line's id, a time entry's id."""
+    version: int
+    """The side's change version of this state; a line changed after it was
+    posted comes again with a higher one."""
+    task: str | None
+    """The side's task key (``project/task``), None when the line is on no task."""
+    resource: str | None
+    """The side's resource key of the person, None for a person the sync did not make."""
+    person: str
+    """Who recorded the hours, as their side names them (for messages)."""
+    day: dt.date
+    hours: Decimal
+    text: str = ""
+    withdrawn: bool = False
+    """Approved once, not any more (reopened, rejected, deleted): whatever was
+    posted of it is reversed."""
+
+
+@runtime_checkable
+class TimesheetSource(Protocol):
+    """A side whose people record their hours: each line becomes one hour
+    posting in the ledger, through a side that ``PostsHours``."""
+
+    timesheet_source: str
+    """How the ledger names a journal of this side's lines: ``"redmine time
+    entry"``, posted as ``"redmine time entry 42"``."""
+    timesheets_whole: bool
+    """True when ``timesheet_lines`` gives every line whatever it is asked (the
+    side cannot tell which changed): a line posted before and not given now
+    was deleted."""
+
+    def timesheet_lines(self, since: int, until: int) -> Iterator[TimesheetLine]:
+        """The lines whose version is after ``since`` up to ``until``: the
+        approved ones, and those withdrawn since they were approved."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HourLine:
+    """One timesheet line in the ledger's terms."""
+
+    project: str
+    activity: str
+    worker: str
+    day: dt.date
+    hours: Decimal
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoursPosted:
+    """What became of a timesheet line in the ledger."""
+
+    journal: int | None
+    """The journal that holds the line now (None when it was withdrawn)."""
+    reversed: tuple[int, ...] = ()
+    """The transactions of an earlier state of the line reversed now."""
+    changed: bool = True
+    """False when the ledger held the line as it is already (a replay)."""
+
+
+@runtime_checkable
+class PostsHours(Protocol):
+    """A side that posts outside timesheets as hour transactions: the ledger.
+
+    Each line is posted under a ``source`` that names it for good; posting a
+    line again as it stands changes nothing, and a line that changed replaces
+    its earlier posting (reversed, then posted anew) in one transaction, so a
+    crash or a second run at the same moment never posts a line twice."""
+
+    def post_hours(self, source: str, line: HourLine) -> HoursPosted:
+        """Post the line, priced at the worker's prices on its day; raise
+        ``ConnectorRefused`` with the ledger's reasons, nothing changed,
+        when the ledger refuses it."""
+        ...
+
+    def withdraw_hours(self, source: str) -> HoursPosted:
+        """Reverse what stands posted under ``source`` (nothing: a replay)."""
         ...

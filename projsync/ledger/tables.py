@@ -135,6 +135,7 @@ workers = Table(
     Column("name", String(200), nullable=False),
     Column("calendar", String(60), nullable=False),
     Column("integrated", Boolean, nullable=False),
+    Column("end_date", Date),
     Column("version", BigInteger, nullable=False, index=True),
 )
 

@@ -160,6 +160,7 @@ resources = Table(
     Column("cost_per_use", MONEY, nullable=False),
     Column("max_units", Integer, nullable=False),
     Column("calendar_name", String(100), ForeignKey("calendars.name")),
+    Column("available_until", Date),
     Column("version", BigInteger, nullable=False, index=True),
 )
 
