@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from projsync.cli.output import EXIT_CONFIG, emit, fail_cleanly, stderr, stdout
-from projsync.cli.stores import ledger_store, plan_store, sync_store
+from projsync.cli.stores import plan_store, sync_store
 from projsync.config import Settings, load_settings
 from projsync.connectors.base import Connector
 from projsync.errors import ConfigurationError
@@ -16,7 +16,7 @@ app = typer.Typer(help="Redmine as the plan side.", no_args_is_help=True)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
-__all__ = ["app", "plan_connector", "post_redmine_time_entries"]
+__all__ = ["app", "plan_connector"]
 
 
 def plan_connector() -> Connector:
@@ -27,17 +27,6 @@ def plan_connector() -> Connector:
     from projsync.connectors.plan_builtin import PlanConnector
 
     return PlanConnector(plan_store())
-
-
-def post_redmine_time_entries() -> None:
-    """With Redmine as the plan side, post its new time entries in the ledger
-    (before a run, so their cost goes back to the issues in the same run)."""
-    from projsync.connectors.redmine import RedmineConnector
-    from projsync.redmine.timesheets import post_time_entries
-
-    connector = plan_connector()
-    if isinstance(connector, RedmineConnector):
-        post_time_entries(connector, ledger_store(), sync_store())
 
 
 def _redmine(settings: Settings) -> Connector:
@@ -77,21 +66,3 @@ def setup(as_json: Json = False) -> None:
         if report.missing:
             (stderr if as_json else stdout).print(report.instructions, highlight=False)
             raise typer.Exit(EXIT_CONFIG)
-
-
-@app.command("time-entries")
-def time_entries(as_json: Json = False) -> None:
-    """Post Redmine's new time entries in the ledger now (a sync run does it too)."""
-    from projsync.connectors.redmine import RedmineConnector
-    from projsync.redmine.timesheets import post_time_entries
-
-    with fail_cleanly():
-        connector = plan_connector()
-        if not isinstance(connector, RedmineConnector):
-            raise ConfigurationError("the plan side is not Redmine (PROJSYNC_PLAN=redmine)")
-        report = post_time_entries(connector, ledger_store(), sync_store())
-        emit(
-            {"run": report.run, "posted": report.posted,
-             "failed": [{"time_entry": k, "error": v} for k, v in report.failed.items()]},
-            as_json=as_json, title="time entries",
-        )  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, stdout
 from projsync.cli.parsing import LARGEST_KEY
-from projsync.cli.redmine import plan_connector, post_redmine_time_entries
+from projsync.cli.redmine import plan_connector
 from projsync.cli.stores import ledger_store, plan_store, sync_store
 from projsync.config import load_settings
 from projsync.connectors.ledger_builtin import LedgerConnector
@@ -43,8 +43,6 @@ def run(
 ) -> None:
     """Synchronize once: ledger changes go to the plan server."""
     with fail_cleanly():
-        if not dry_run:
-            post_redmine_time_entries()
         report = _engine().run(dry_run=dry_run)
         emit(report.summary(), as_json=as_json, title="sync run")
 
@@ -162,7 +160,6 @@ def watch(
         done = 0
         try:
             while runs_ is None or done < runs_:
-                post_redmine_time_entries()
                 report = _engine().run()
                 done += 1
                 counts = report.summary()

@@ -54,10 +54,9 @@ def serve(
     with fail_cleanly():
         context = open_context()
         if load_settings().plan_side == "redmine":  # the plan side the sync talks to
-            from projsync.cli.redmine import plan_connector, post_redmine_time_entries
+            from projsync.cli.redmine import plan_connector
 
             context.plan_side = lambda _store: plan_connector()
-            context.before_run = post_redmine_time_entries
         if context.access.is_empty():
             password = secrets.token_urlsafe(12)
             context.access.add_user(

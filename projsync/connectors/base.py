@@ -366,12 +366,19 @@ class TimesheetSource(Protocol):
     entry"``, posted as ``"redmine time entry 42"``."""
     timesheets_whole: bool
     """True when ``timesheet_lines`` gives every line whatever it is asked (the
-    side cannot tell which changed): a line posted before and not given now
-    was deleted."""
+    side cannot tell which changed, nor keeps what it deleted): a line posted
+    before and not given now is asked after with ``vanished_lines``."""
 
     def timesheet_lines(self, since: int, until: int) -> Iterator[TimesheetLine]:
         """The lines whose version is after ``since`` up to ``until``: the
         approved ones, and those withdrawn since they were approved."""
+        ...
+
+    def vanished_lines(self, keys: Sequence[str]) -> list[str]:
+        """Of these keys of lines not given now, those the side no longer
+        holds (a side whose lines are not ``timesheets_whole`` says none: it
+        gives a withdrawn line instead). A line the side cannot see is never
+        said to have vanished."""
         ...
 
 

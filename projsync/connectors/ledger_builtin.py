@@ -15,7 +15,10 @@ from decimal import Decimal
 from projsync.connectors.base import (
     Action,
     Applied,
+    ConnectorRefused,
     EntityKind,
+    HourLine,
+    HoursPosted,
     Operation,
     SyncRecord,
     apply_one,
@@ -26,7 +29,17 @@ from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import forecasts as forecast_service
 from projsync.ledger.actuals import DaySums, changed_daily_sums, daily_sums
 from projsync.ledger.changes import changes_since, current_version
-from projsync.ledger.model import Activity, Forecast, ForecastKind, Project, Worker
+from projsync.ledger.model import (
+    TEXT_LIMIT,
+    Activity,
+    Forecast,
+    ForecastKind,
+    JournalLine,
+    Project,
+    TransactionKind,
+    Worker,
+)
+from projsync.ledger.posting import post_in_place_of, withdraw_source
 from projsync.ledger.service import LedgerService
 
 __all__ = ["LedgerConnector"]
@@ -280,6 +293,34 @@ class LedgerConnector:
                 )
             )
         return key
+
+    # -- outside timesheets --------------------------------------------------------
+
+    def post_hours(self, source: str, line: HourLine) -> HoursPosted:
+        """Post a timesheet line as one hour transaction, priced at the worker's
+        prices on its day, in place of what stands posted under ``source``."""
+        journal_line = JournalLine(
+            line=1,
+            kind=TransactionKind.HOUR,
+            project=line.project,
+            activity=line.activity,
+            worker=line.worker,
+            date=line.day,
+            hours=line.hours,
+            text=" ".join(line.text.split())[:TEXT_LIMIT],  # as a posting's text may be
+        )
+        try:
+            done = post_in_place_of(self.store, journal_line, source=source)
+        except InputError as exc:  # the line's problems, named by its source
+            raise ConnectorRefused("\n".join(f"{source}: {p.what}" for p in exc.problems)) from exc
+        return HoursPosted(journal=done.journal, reversed=done.reversed, changed=done.changed)
+
+    def withdraw_hours(self, source: str) -> HoursPosted:
+        try:
+            done = withdraw_source(self.store, source)
+        except InputError as exc:
+            raise ConnectorRefused(str(exc)) from exc
+        return HoursPosted(journal=None, reversed=done.reversed, changed=done.changed)
 
 
 _TAKES = {

@@ -29,7 +29,14 @@ from decimal import Decimal
 from typing import Any
 
 from projsync.columns import money
-from projsync.connectors.base import Action, Applied, EntityKind, Operation, SyncRecord
+from projsync.connectors.base import (
+    Action,
+    Applied,
+    EntityKind,
+    Operation,
+    SyncRecord,
+    TimesheetLine,
+)
 from projsync.errors import ConfigurationError, InputError, refusal
 from projsync.redmine import fields as rf
 from projsync.redmine.client import (
@@ -39,7 +46,7 @@ from projsync.redmine.client import (
     RedmineUnavailable,
 )
 
-__all__ = ["RedmineConnector", "TimeEntry"]
+__all__ = ["RedmineConnector"]
 
 DAY_START = dt.time(8, 0)
 DAY_END = dt.time(17, 0)
@@ -277,9 +284,15 @@ class RedmineConnector:
             if name.startswith(self.prefix)
         }
 
-    def time_entries(self) -> Iterator[TimeEntry]:
-        """Every time entry on the projects projsync made (Redmine cannot say
-        which changed: the caller compares by id)."""
+    # -- time entries: a timesheet source ---------------------------------------------
+
+    timesheet_source = "redmine time entry"
+    timesheets_whole = True
+    """Redmine cannot say which time entries changed: every one is given."""
+
+    def timesheet_lines(self, since: int, until: int) -> Iterator[TimesheetLine]:
+        """Every time entry on the projects projsync made, versioned by when it
+        was last updated."""
         projects = {pid: key.split("/", 1)[0] for key, pid in self._project_keys().items()}
         workers = {}
         key_field = rf.own_field(self.prefix, rf.WORKER_ID)
@@ -295,14 +308,27 @@ class RedmineConnector:
             if entry.get("issue"):
                 task_id = self._task_of(project, int(entry["issue"]["id"]))
                 task = f"{project}/{task_id}"
-            yield TimeEntry(
-                id=int(entry["id"]),
+            yield TimesheetLine(
+                key=str(entry["id"]),
+                version=_epoch(entry.get("updated_on") or entry["created_on"]),
                 task=task,
-                worker=workers.get(int(entry["user"]["id"])),
-                user=str(entry["user"].get("name", entry["user"]["id"])),
+                resource=workers.get(int(entry["user"]["id"])),
+                person=str(entry["user"].get("name", entry["user"]["id"])),
                 day=dt.date.fromisoformat(entry["spent_on"]),
                 hours=Decimal(str(entry["hours"])).quantize(_CENT),
+                text=str(entry.get("comments") or ""),
             )
+
+    def vanished_lines(self, keys: Sequence[str]) -> list[str]:
+        """Of these time entries, those Redmine no longer holds (a 404; one it
+        hides from projsync's user is not said to have vanished)."""
+        gone = []
+        for key in keys:
+            try:
+                self.client.get(f"/time_entries/{int(key)}.json")
+            except RedmineNotFound:
+                gone.append(key)
+        return gone
 
     # -- writing -------------------------------------------------------------------
 
@@ -673,18 +699,3 @@ def _iso_day(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimeEntry:
-    """Hours a person logged in Redmine, in the plan's terms."""
-
-    id: int
-    task: str | None
-    """The plan key of the issue's task (``project/task``), or None when the
-    entry is not on an issue of a projsync project."""
-    worker: str | None
-    """The resource (worker) key of the user, or None for a user projsync did not make."""
-    user: str
-    day: dt.date
-    hours: Decimal

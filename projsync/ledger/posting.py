@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from projsync.columns import from_units
 from projsync.db import Store
@@ -35,7 +35,7 @@ from projsync.ledger.model import CategoryKind, JournalLine, Transaction, Transa
 from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, checked_units
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
-from projsync.ledger.sources import claim_source
+from projsync.ledger.sources import claim_source, family, lock_source, revision_of
 from projsync.ledger.tables import journals, transactions
 from projsync.ledger.validation import (
     LINE_RULES,
@@ -51,9 +51,12 @@ __all__ = [
     "BATCH_SIZE",
     "Line",
     "PostingResult",
+    "Replaced",
+    "post_in_place_of",
     "post_journal",
     "reverse_journal",
     "reverse_transaction",
+    "withdraw_source",
 ]
 
 BATCH_SIZE = 20_000
@@ -120,24 +123,34 @@ def post_journal(
     with store.write() as conn:
         if once:
             claim_source(conn, source)
-        journal_id = _open_journal(conn, source)
-        seen = 0
-        with _Poster(conn, journal_id) as poster:
-            for item in lines:
-                seen += 1
-                if progress is not None and seen % BATCH_SIZE == 0:
-                    progress(seen)
-                poster.take(item)
-            if poster.problems:
-                raise InputError(poster.report())
-            if seen == 0:
-                raise refusal(source, "the journal has no lines")
-        poster.hold_daily_limit()
+        return _post(conn, lines, source, progress)
+
+
+def _post(
+    conn: Connection,
+    lines: Iterable[JournalLine | Line | Problem],
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> PostingResult:
+    """Post a journal in the caller's transaction, or raise ``InputError``."""
+    journal_id = _open_journal(conn, source)
+    seen = 0
+    with _Poster(conn, journal_id) as poster:
+        for item in lines:
+            seen += 1
+            if progress is not None and seen % BATCH_SIZE == 0:
+                progress(seen)
+            poster.take(item)
         if poster.problems:
             raise InputError(poster.report())
-        conn.execute(update(journals).where(journals.c.id == journal_id).values(lines=seen))
-        if progress is not None:
-            progress(seen)
+        if seen == 0:
+            raise refusal(source, "the journal has no lines")
+    poster.hold_daily_limit()
+    if poster.problems:
+        raise InputError(poster.report())
+    conn.execute(update(journals).where(journals.c.id == journal_id).values(lines=seen))
+    if progress is not None:
+        progress(seen)
     return PostingResult(
         journal=journal_id,
         lines=seen,
@@ -145,6 +158,79 @@ def post_journal(
         cost=from_units(poster.cost, 2),
         revenue=from_units(poster.revenue, 2),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Replaced:
+    """What posting an outside entry in place of its earlier state did."""
+
+    journal: int | None
+    """The journal that holds the entry now (None: withdrawn)."""
+    reversed: tuple[int, ...] = ()
+    """The transactions of its earlier state, reversed now."""
+    changed: bool = True
+    """False when the ledger held the entry as it is already."""
+
+
+def post_in_place_of(store: Store, line: JournalLine, *, source: str) -> Replaced:
+    """Post the line of the outside entry that ``source`` names, in place of
+    what stands posted under it: nothing when the very line stands already (a
+    replay); else the standing transactions reversed and the line posted, in
+    one transaction, so that a refusal of either changes nothing."""
+    with store.write() as conn:
+        source = lock_source(conn, source)
+        standing, earlier = _standing(conn, source)
+        if len(standing) == 1 and _same(standing[0], line):
+            return Replaced(journal=standing[0].journal, changed=False)
+        undone = _reverse_standing(conn, store, source, standing)
+        posted = _post(conn, [line], revision_of(source, earlier))
+        return Replaced(journal=posted.journal, reversed=undone)
+
+
+def withdraw_source(store: Store, source: str) -> Replaced:
+    """Reverse what stands posted under the outside entry ``source`` names
+    (nothing standing: nothing changes)."""
+    with store.write() as conn:
+        source = lock_source(conn, source)
+        standing, _ = _standing(conn, source)
+        undone = _reverse_standing(conn, store, source, standing)
+        return Replaced(journal=None, reversed=undone, changed=bool(undone))
+
+
+def _standing(conn: Connection, source: str) -> tuple[list[Transaction], int]:
+    """The transactions posted under ``source`` (any revision) that no
+    reversal undid, and how many journals it has had."""
+    posted = select(journals.c.id).where(family(source)).scalar_subquery()
+    undone = select(transactions.c.reverses_id).where(transactions.c.reverses_id.is_not(None))
+    journal_count = conn.execute(
+        select(func.count()).select_from(journals).where(family(source))
+    ).scalar_one()
+    standing = _transactions(
+        conn,
+        transactions.c.journal_id.in_(posted)
+        & transactions.c.reverses_id.is_(None)
+        & transactions.c.id.not_in(undone),
+    )
+    return standing, int(journal_count)
+
+
+def _same(posted: Transaction, line: JournalLine) -> bool:
+    return (
+        posted.kind is line.kind
+        and (posted.project, posted.activity, posted.worker, posted.date, posted.text)
+        == (line.project, line.activity, line.worker, line.date, line.text)
+        and posted.hours == (line.hours or Decimal(0))
+    )
+
+
+def _reverse_standing(
+    conn: Connection, store: Store, source: str, standing: list[Transaction]
+) -> tuple[int, ...]:
+    if not standing:
+        return ()
+    condition = transactions.c.id.in_([t.id for t in standing])
+    done = _reverse(conn, store, condition, None, f"reversal of {source}", missing=("", ""))
+    return tuple(t.reverses for t in done if t.reverses is not None)
 
 
 def reverse_transaction(

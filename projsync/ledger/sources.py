@@ -1,20 +1,26 @@
-"""Journals by their source: how an outside timesheet (a Redmine time entry)
-is posted once only. The source names the entry; a journal of that source
+"""Journals by their source: how an outside timesheet line (a Redmine time
+entry, a plan server's timesheet line) is posted once only. The source names
+the entry; a journal of that source (or of a later revision of the entry)
 posted already means the entry is in the ledger. Two postings of one entry at
 the same moment (two runs at once) post it once: the second waits for the
 first and is refused with ``AlreadyPosted``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from projsync.db import Store
 from projsync.errors import InputError, Problem
 from projsync.ledger.tables import journals
 
-__all__ = ["AlreadyPosted", "claim_source", "posted_sources"]
+__all__ = [
+    "AlreadyPosted",
+    "claim_source",
+    "family",
+    "lock_source",
+    "revision_of",
+]
 
 _CHUNK = 500
 
@@ -36,21 +42,6 @@ class AlreadyPosted(InputError):
         self.journal = journal
 
 
-def posted_sources(store: Store, sources: Iterable[str]) -> set[str]:
-    """Those of ``sources`` that some posted journal carries."""
-    wanted = list(dict.fromkeys(sources))
-    found: set[str] = set()
-    with store.read() as conn:
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            found.update(
-                conn.execute(
-                    select(journals.c.source).where(journals.c.source.in_(chunk))
-                ).scalars()
-            )
-    return found
-
-
 def claim_source(conn: Connection, source: str) -> None:
     """Raise ``AlreadyPosted`` when a journal carries the source already.
 
@@ -59,11 +50,32 @@ def claim_source(conn: Connection, source: str) -> None:
     then find this one; on SQLite the writer's lock on the store does as much.
     Taken first in a transaction, before any other lock, so no two postings
     ever wait on each other in a circle."""
-    source = source[:500]  # as the journal keeps it
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK_SOURCE, {"space": _SOURCE_LOCKS, "source": source})
+    source = lock_source(conn, source)
     posted = conn.execute(
         select(journals.c.id).where(journals.c.source == source).order_by(journals.c.id).limit(1)
     ).scalar()
     if posted is not None:
         raise AlreadyPosted(source, int(posted))
+
+
+def lock_source(conn: Connection, source: str) -> str:
+    """Hold the source until the transaction ends (on PostgreSQL; SQLite's
+    writer lock holds the whole store); the source as a journal keeps it."""
+    source = source[:500]
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK_SOURCE, {"space": _SOURCE_LOCKS, "source": source})
+    return source
+
+
+def revision_of(source: str, earlier: int) -> str:
+    """The source of a journal that replaces ``earlier`` postings of the same
+    outside entry: ``redmine time entry 42 (revision 2)``."""
+    return source if earlier == 0 else f"{source} (revision {earlier + 1})"
+
+
+def family(source: str) -> Any:
+    """The journals of an outside entry: its first posting and every revision."""
+    escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (journals.c.source == source) | journals.c.source.like(
+        f"{escaped} (revision %)", escape="\\"
+    )

@@ -16,7 +16,9 @@ actuals):
 Within a kind, entities born in the plan go first (parents first, a parent
 born in the same run included), so that a task moved under a new one finds
 it; then the ledger's changes with the plan's side of them; then what changed
-only in the plan. Actuals take a path of their own (``sync/actuals.py``).
+only in the plan. Actuals take a path of their own (``sync/actuals.py``), and
+before them the plan side's timesheet lines go to the ledger as hour postings
+(``sync/timesheets.py``), so that their actuals come back in the same run.
 
 A run killed at any point and run again converges with nothing done twice:
 applying is idempotent on both sides, and cursors move only after what they
@@ -39,6 +41,7 @@ from projsync.connectors.base import (
     EntityKind,
     SyncRecord,
     TakesFields,
+    TimesheetSource,
 )
 from projsync.db import Store
 from projsync.sync import mapping
@@ -63,6 +66,8 @@ from projsync.sync.scope import project_of_key, read_scope
 from projsync.sync.settings import load_global, settings_version
 from projsync.sync.status import mark_in_progress, record_divergence, settle
 from projsync.sync.tables import cursors, log, runs
+from projsync.sync.timesheets import CURSOR as TIMESHEETS
+from projsync.sync.timesheets import sync_timesheets
 
 __all__ = ["OPERATIONS_PER_APPLY", "TWO_WAY", "RunReport", "SyncEngine"]
 
@@ -173,6 +178,14 @@ class SyncEngine:
                 if kind in TWO_WAY and not run.ledger_only:
                     self._set_cursor(conn, kind, run.plan_until, self.plan.side)
 
+    def _timesheets(self, run: Run) -> None:
+        """The plan side's timesheet lines posted in the ledger; their cursor
+        moves once every line up to the run's start is done."""
+        sync_timesheets(run, self._cursor(TIMESHEETS, self.plan.side))
+        if not run.dry_run:
+            with self.store.write() as conn:
+                self._set_cursor(conn, TIMESHEETS, run.plan_until, self.plan.side)
+
     def _ledger_pass(self, run: Run, until: int) -> None:
         """What the ledger changed while the run wrote to it goes across in the
         same run: what it derived from the plan's changes (the budget cost of
@@ -187,6 +200,8 @@ class SyncEngine:
 
     def _sync_kind(self, run: Run, kind: EntityKind) -> None:
         if kind is EntityKind.ACTUAL:  # one way, by the million: rows, not operations
+            if not run.ledger_only:  # outside timesheets first: their actuals go in this run
+                self._timesheets(run)
             sync_actuals(run, self._cursor(kind))
             return
         changes = (
@@ -349,6 +364,8 @@ class SyncEngine:
             return False
         if self._cursor(_SETTINGS_SEEN, "sync") != seen_settings:
             return False
+        if isinstance(self.plan, TimesheetSource) and self.plan.timesheets_whole:
+            return False  # its lines change with no version to tell: read them each time
         now = dt.datetime.now(dt.UTC)
         with self.store.read() as conn:
             due = conn.execute(

@@ -50,9 +50,6 @@ class Context:
     plan_url: Callable[[str], str] | None = None
     """Where the plan side shows a plan project, by its plan key (Redmine's
     Gantt chart of the project), when it is not this server."""
-    before_run: Callable[[], None] | None = None
-    """Called before each sync run (with Redmine as the plan side: its new time
-    entries are posted in the ledger first)."""
     logins: LoginThrottle = field(default_factory=LoginThrottle)
     """Failed logins, held back after too many (see projsync.web.throttle)."""
     _sync_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -123,8 +120,6 @@ class Context:
     def run_sync(self, *, dry_run: bool = False) -> RunReport:
         """One sync run; runs never overlap (the background loop and a request)."""
         with self._sync_lock:
-            if self.before_run is not None and not dry_run:
-                self.before_run()
             return self.engine().run(dry_run=dry_run)
 
     def dispose(self) -> None:

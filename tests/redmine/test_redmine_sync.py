@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from projsync.redmine.client import RedmineClient
@@ -111,8 +112,8 @@ def test_redmine__time_entry_is_posted_once_and_its_cost_comes_back_to_the_issue
     assert run["failed"] == 0
     posted = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
     new = [t for t in posted if t["date"] == "2026-04-13"]
-    assert [(t["worker"], t["activity"], t["hours"], t["cost"]) for t in new] == [
-        ("W-004", "1", "2.50", "120.00")
+    assert [(t["worker"], t["activity"], t["hours"], t["cost"], t["text"]) for t in new] == [
+        ("W-004", "1", "2.50", "120.00", "portal review")
     ]
     after = custom(rest.get(f"/issues/{issue['id']}.json")["issue"])
     assert money(after["DAX_15_ActualHours"]) == money(before["DAX_15_ActualHours"]) + Decimal(
@@ -126,7 +127,38 @@ def test_redmine__time_entry_is_posted_once_and_its_cost_comes_back_to_the_issue
     assert len(again) == len(posted)
 
 
-def test_redmine__time_entry_the_ledger_refuses_is_logged_failed_once_with_the_reason(
+def test_redmine__time_entry_changed_or_deleted_after_posting_is_reversed_and_posted_again(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    issue = issues_of(rest, f"{namespace}prj-3000")["1"]
+    edsger = user_id(rest, f"{namespace}w-004")  # W-004 costs 48.00 an hour
+    entry = rest.post(
+        "/time_entries.json",
+        {"time_entry": {"issue_id": issue["id"], "user_id": edsger, "hours": 2.5,
+                        "spent_on": "2026-04-15"}},
+    )["time_entry"]  # fmt: skip
+    projsync("sync", "run", "--json")
+
+    def on_the_day() -> list[tuple[str, str]]:
+        posted = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
+        return [(t["hours"], t["cost"]) for t in posted if t["date"] == "2026-04-15"]
+
+    assert on_the_day() == [("2.50", "120.00")]
+    time.sleep(1.1)  # Redmine tells an entry's changes by the second
+    rest.put(f"/time_entries/{entry['id']}.json", {"time_entry": {"hours": 3}})
+    projsync("sync", "run", "--json")
+    assert on_the_day() == [("2.50", "120.00"), ("-2.50", "-120.00"), ("3.00", "144.00")]
+
+    rest.delete(f"/time_entries/{entry['id']}.json")
+    projsync("sync", "run", "--json")
+    projsync("sync", "run", "--json")
+    assert on_the_day()[3:] == [("-3.00", "-144.00")]
+    assert len(on_the_day()) == 4
+    assert projsync("reconcile", "--json").json()["differences"] == []
+
+
+def test_redmine__time_entry_the_ledger_refuses_is_held_once_with_the_reason(
     projsync: Run, rest: RedmineClient, namespace: str
 ) -> None:
     assert projsync("demo", "--json").exit_code == 0
@@ -140,9 +172,9 @@ def test_redmine__time_entry_the_ledger_refuses_is_logged_failed_once_with_the_r
     projsync("sync", "run", "--json")
     projsync("sync", "run", "--json")
 
-    failed = projsync("sync", "log", "--status", "failed", "--json").json()
+    failed = projsync("sync", "log", "--status", "refused", "--json").json()
     assert [(f["entity_type"], f["origin"], f["destination"]) for f in failed] == [
-        ("time entry", "plan", "ledger")
+        ("timesheet line", "plan", "ledger")
     ]
     assert "is no integrated worker" in failed[0]["error"]
     after = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()

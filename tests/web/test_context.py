@@ -31,19 +31,6 @@ def test_context__the_background_loop_syncs_on_its_interval_and_stops(tmp_path: 
     context.dispose()
 
 
-def test_context__a_run_is_preceded_by_the_sides_own_step_but_not_a_dry_run(
-    tmp_path: Path,
-) -> None:
-    context = open_context(tmp_path)
-    called: list[str] = []
-    context.before_run = lambda: called.append("before")
-    context.run_sync(dry_run=True)
-    assert called == []
-    context.run_sync()
-    assert called == ["before"]
-    context.dispose()
-
-
 def test_context__knows_the_plan_side_of_the_settings(tmp_path: Path) -> None:
     from projsync.config import Settings
     from projsync.web.context import open_context as open_configured
