@@ -45,14 +45,28 @@ def import_file(
     template_name: Annotated[
         str | None, typer.Option("--template", help="Start from a saved template instead of FILE.")
     ] = None,
+    company: Annotated[
+        str | None,
+        typer.Option(help="With --as-project: the ledger company it becomes a project of."),
+    ] = None,
+    contract: Annotated[str | None, typer.Option(help="With --company: its contract.")] = None,
+    customer: Annotated[str | None, typer.Option(help="With --company: its customer.")] = None,
+    project_type: Annotated[
+        str | None, typer.Option("--type", help="With --company: its project type.")
+    ] = None,
     as_json: Json = False,
 ) -> None:
-    """Publish a Microsoft Project file as a new project, or replace a project's WBS."""
+    """Publish a Microsoft Project file as a new project, or replace a project's
+    WBS. With --company, the new project becomes a ledger project of that
+    company at the next sync run, its tasks the project's activities."""
     with fail_cleanly():
         if as_project and replace:
             raise InputError(
                 [Problem(where="--replace", what="give --as-project or --replace, not both")]
             )
+        ledger_facts = _ledger_facts(
+            as_project, company=company, contract=contract, customer=customer, kind=project_type
+        )
         if template_name:
             source = _template_path(template_name)
         elif path is not None:
@@ -61,7 +75,9 @@ def import_file(
             raise refusal("FILE", "name a file, or --template NAME")
         with progress_bar("reading", None) as advance:
             document = read_document(source, progress=lambda done, _total: advance(done))
-        result = import_document(plan_store(), document, as_project=as_project, replace=replace)
+        result = import_document(
+            plan_store(), document, as_project=as_project, replace=replace, fields=ledger_facts
+        )
         emit(
             {
                 "project": result.project,
@@ -76,6 +92,45 @@ def import_file(
             as_json=as_json,
             title="imported",
         )
+
+
+def _ledger_facts(
+    as_project: str | None,
+    *,
+    company: str | None,
+    contract: str | None,
+    customer: str | None,
+    kind: str | None,
+) -> dict[str, str]:
+    """The plan project's fields that make it a ledger project at the next
+    sync run (the integration's custom fields, by their names)."""
+    from projsync.cli.stores import sync_store
+    from projsync.ledger.model import ProjectType
+    from projsync.sync.mapping import CUSTOM_FIELDS, field_name
+    from projsync.sync.settings import load_global
+
+    given = {"company": company, "contract": contract, "customer": customer, "type": kind}
+    named = {k: v for k, v in given.items() if v is not None}
+    if not named:
+        return {}
+    problems = []
+    if company is None:
+        problems.append(
+            Problem(where="--company", what="--contract, --customer and --type need it")
+        )
+    if as_project is None:
+        problems.append(Problem(where="--company", what="a new project (--as-project) takes it"))
+    if kind is not None and kind not in {t.value for t in ProjectType}:
+        known = ", ".join(t.value for t in ProjectType)
+        problems.append(Problem(where="--type", what=f"must be one of {known}"))
+    for source, value in named.items():
+        if not value or len(value) > 100 or not value.isprintable() or value != value.strip():
+            problems.append(Problem(where=f"--{source}", what="1 to 100 printable characters"))
+    if problems:
+        raise InputError(problems)
+    prefix = load_global(sync_store()).custom_field_prefix
+    fields = {f.source: field_name(prefix, f) for f in CUSTOM_FIELDS if f.entity == "project"}
+    return {fields[source]: value for source, value in named.items()}
 
 
 def export_file(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from projsync.cli.output import emit, fail_cleanly
 from projsync.cli.stores import ledger_store, sync_store
 from projsync.errors import InputError, Problem, refusal
+from projsync.ledger.model import ProjectType
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
 
@@ -72,24 +74,37 @@ def global_settings(
 def company(
     company_id: Annotated[str, typer.Argument(metavar="COMPANY")],
     integrate: OnOff = None,
+    project_type: Annotated[
+        str | None,
+        typer.Option(help="Type of a project born on the plan side that names none ('' clears)."),
+    ] = None,
+    contract: Annotated[
+        str | None, typer.Option(help="Its contract where it names none ('' clears).")
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Its customer where it names none ('' clears).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
-    """Integrate a company's projects and workers (or stop)."""
+    """Integrate a company's projects and workers (or stop), and say what a
+    project born on the plan side takes where its plan says nothing."""
     with fail_cleanly():
         known = {c.id for c in LedgerService(ledger_store()).companies()}
         if company_id not in known:
             raise refusal(f"company {company_id}", "unknown company")
+        if project_type and project_type not in {t.value for t in ProjectType}:
+            raise refusal(
+                "--project-type", f"must be one of {', '.join(t.value for t in ProjectType)}"
+            )
         switch = _switch(integrate, "--integrate")
-        if switch is not None:
-            sync_settings.set_company(sync_store(), company_id, integrate=switch)
-        emit(
-            {
-                "company": company_id,
-                "integrate": sync_settings.company_integrated(sync_store(), company_id),
-            },
-            as_json=as_json,
-            title="company",
-        )
+        defaults = {"project_type": project_type, "contract": contract, "customer": customer}
+        if switch is None and all(v is None for v in defaults.values()):
+            found = sync_settings.company_settings_of(sync_store(), company_id)
+        else:
+            found = sync_settings.set_company(
+                sync_store(), company_id, integrate=switch, **defaults
+            )
+        emit(dataclasses.asdict(found), as_json=as_json, title="company")
 
 
 @app.command("project")

@@ -9,7 +9,7 @@ worker and day. It uses the ledger's services only, never its tables.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from projsync.connectors.base import (
@@ -36,6 +36,7 @@ from projsync.ledger.model import (
     ForecastKind,
     JournalLine,
     Project,
+    ProjectType,
     TransactionKind,
     Worker,
 )
@@ -257,6 +258,9 @@ class LedgerConnector:
             )
         fields = operation.fields
         if operation.kind is EntityKind.PROJECT:
+            if operation.action is Action.CREATE and not self._has_project(key):
+                self.service.add_project(_born_project(key, fields))
+                return key
             changes = {k: fields[k] for k in _PROJECT_FIELDS_TAKEN if k in fields}
             if changes and operation.action is not Action.DELETE:
                 self.service.update_project(key, **changes)
@@ -294,6 +298,9 @@ class LedgerConnector:
             )
         return key
 
+    def _has_project(self, key: str) -> bool:
+        return any(p.id == key for p in self.service.projects())
+
     # -- outside timesheets --------------------------------------------------------
 
     def post_hours(self, source: str, line: HourLine) -> HoursPosted:
@@ -321,6 +328,36 @@ class LedgerConnector:
         except InputError as exc:
             raise ConnectorRefused(str(exc)) from exc
         return HoursPosted(journal=None, reversed=done.reversed, changed=done.changed)
+
+
+def _born_project(key: str, fields: Mapping[str, object]) -> Project:
+    """A project born on the plan side, as the ledger keeps it."""
+
+    def text(name: str) -> str | None:
+        value = fields.get(name)
+        return None if value in (None, "") else str(value)
+
+    kind = text("type") or ProjectType.TIME_MATERIAL.value
+    if kind not in {t.value for t in ProjectType}:
+        known = ", ".join(t.value for t in ProjectType)
+        raise refusal(f"project {key}", f"type {kind!r} is none of {known}")
+    return Project(
+        id=key,
+        company=str(text("company")),
+        name=text("name") or key,
+        type=ProjectType(kind),
+        customer=text("customer"),
+        contract=text("contract"),
+        group=text("group"),
+        start=_date(fields.get("start")),
+        end=_date(fields.get("end")),
+        projected_start=_date(fields.get("projected_start")),
+        projected_end=_date(fields.get("projected_end")),
+    )
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
 
 
 _TAKES = {

@@ -46,6 +46,7 @@ from projsync.plan.fields import (
     add_lookup_value_in,
     field_in,
     field_values,
+    fields_changed,
     set_field_values_in,
 )
 from projsync.plan.phasing import WorkByDay
@@ -99,6 +100,10 @@ class PlanConnector:
             return  # actuals only ever come from the ledger; they are read whole
         found = changes_since(self.store, _FEEDS[kind], since, until)
         keys = ["/".join(c.key) for c in found if c.record is not None]
+        if kind is EntityKind.PROJECT:  # a project whose fields alone changed changed too
+            seen = {"/".join(c.key) for c in found}
+            edited = fields_changed(self.store, FieldEntity.PROJECT, since, until)
+            yield from self.read(kind, [k for k in edited if k not in seen])
         with self.store.read() as conn:
             custom = field_values(conn, keys)
         days = self._work_by_day([c.record for c in found]) if kind is EntityKind.ASSIGNMENT else {}

@@ -37,7 +37,15 @@ from projsync.msproject.document import (
 )
 from projsync.plan import calendars as calendar_store
 from projsync.plan.changes import reserve_versions, tombstone
-from projsync.plan.entities import CalendarRecord, PlanAssignment, PlanLink, PlanTask
+from projsync.plan.entities import (
+    CalendarRecord,
+    CustomField,
+    FieldEntity,
+    FieldType,
+    PlanAssignment,
+    PlanLink,
+    PlanTask,
+)
 from projsync.plan.fields import add_field_in, field_in, set_field_value_in
 from projsync.plan.schedule import collector_paused
 from projsync.plan.service import PlanService
@@ -77,8 +85,11 @@ def import_document(
     as_project: str | None = None,
     replace: str | None = None,
     progress: Callable[[str], None] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Store a file's project as a new project, or replace an existing project's WBS."""
+    """Store a file's project as a new project, or replace an existing project's
+    WBS; ``fields``: text values of the project's own custom fields, set in
+    the same transaction (defined where they are not yet)."""
     service = PlanService(store)
     with collector_paused(), store.write() as conn:
         project_id = replace or as_project or project_id_for(document)
@@ -124,6 +135,12 @@ def import_document(
             insert_many(conn, actuals, saved)
         service.add_assignments_in(conn, new_assignments, tasks_hold_work=True)
         _store_values(conn, project_id, document, {t.id for t in new_tasks})
+        for name, value in (fields or {}).items():
+            if field_in(conn, name) is None:
+                add_field_in(
+                    conn, CustomField(name=name, entity=FieldEntity.PROJECT, type=FieldType.TEXT)
+                )
+            set_field_value_in(conn, name, project_id, value)
     return ImportResult(
         project=project_id,
         tasks=len(new_tasks),

@@ -36,6 +36,7 @@ __all__ = [
     "field_in",
     "field_values",
     "fields",
+    "fields_changed",
     "set_field_value",
     "set_field_value_in",
     "set_field_values_in",
@@ -109,6 +110,21 @@ def fields(store: Store, entity: FieldEntity | None = None) -> list[CustomField]
         if entity is not None:
             query = query.where(custom_fields.c.entity == entity.value)
         return [f for name in conn.execute(query).scalars() if (f := _field(conn, name))]
+
+
+def fields_changed(store: Store, entity: FieldEntity, since: int, until: int) -> list[str]:
+    """Keys of the entities whose field values changed after ``since`` up to ``until``."""
+    with store.read() as conn:
+        keys = conn.execute(
+            select(custom_values.c.entity_key)
+            .join(custom_fields, custom_fields.c.name == custom_values.c.field_name)
+            .where(
+                custom_fields.c.entity == entity.value,
+                custom_values.c.version > since,
+                custom_values.c.version <= until,
+            )
+        ).scalars()
+        return sorted(set(keys))
 
 
 def set_field_value(store: Store, name: str, key: str, value: str | None) -> None:

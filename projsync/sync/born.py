@@ -1,5 +1,11 @@
 """Entities born in the plan, placed in the ledger: part of reading a run's changes.
 
+A plan project that names a company (its company field, ``DAX_03_Company``)
+becomes the ledger project of the same id in that company, its name and
+dates the plan's, its type, contract and customer its fields' or, where it
+names none, the company's defaults; refused, with the reason held in the
+log, when the company is not integrated or the ledger has that id already
+(save when that is the sync's own creation of an earlier run).
 A task created in the plan becomes an activity of the ledger project of its
 plan project (or of the subproject node it sits under), numbered by the
 task's id, under the activity of its parent task. Tasks born together are
@@ -14,12 +20,16 @@ left to the ledger's side, which links it, rather than copied back.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from projsync.connectors.base import EntityKind, SyncRecord, read_now
+from projsync.sync import mapping
 from projsync.sync.context import Run
 from projsync.sync.links import ledger_keys_of, plan_keys_of
 from projsync.sync.scope import plan_key, project_of_key
+from projsync.sync.settings import company_settings_of
 
 __all__ = ["Born", "placed"]
 
@@ -37,6 +47,10 @@ class Born:
     """The ledger key of the activity it hangs under (tasks), or its activity
     (assignments)."""
     worker: str | None = None
+    values: Mapping[str, object] | None = None
+    """A project's values in the ledger's terms."""
+    refusal: str | None = None
+    """Why the ledger cannot take it (held in the log, not sent)."""
 
 
 def placed(run: Run, kind: EntityKind, born: list[SyncRecord]) -> list[Born]:
@@ -50,6 +64,8 @@ def placed(run: Run, kind: EntityKind, born: list[SyncRecord]) -> list[Born]:
     before it could record them: the ledger's side takes them over."""
     if kind is EntityKind.ASSIGNMENT:
         return _placed_assignments(run, born)
+    if kind is EntityKind.PROJECT:
+        return _placed_projects(run, born)
     if kind is not EntityKind.TASK or not born:
         return []
     wanted = set()
@@ -87,6 +103,78 @@ def placed(run: Run, kind: EntityKind, born: list[SyncRecord]) -> list[Born]:
             )
         )
     return found
+
+
+def _placed_projects(run: Run, born: list[SyncRecord]) -> list[Born]:
+    """Plan projects that name a company, as ledger projects of the same id;
+    those that name none stay the plan's own."""
+    named = []
+    for record in born:
+        neutral = mapping.ledger_fields_of_plan(
+            EntityKind.PROJECT, record.fields or {}, prefix=run.settings.custom_field_prefix
+        )
+        if neutral.get("company"):
+            named.append((record, neutral))
+    if not named:
+        return []
+    keys = [record.key for record, _ in named]
+    held = read_now(run.ledger, EntityKind.PROJECT, keys)
+    with run.store.read() as conn:
+        linked = plan_keys_of(conn, EntityKind.PROJECT.value, keys)
+    found = []
+    for record, neutral in named:
+        company = str(neutral["company"])
+        values = _project_values(run, record, neutral, company)
+        ledger = held[record.key]
+        refusal = None
+        if company not in run.scope.companies:
+            refusal = f"company {company} is not integrated"
+        elif not ledger.deleted and (
+            record.key in linked
+            or {k: (ledger.fields or {}).get(k) for k in ("company", "name")}
+            != {"company": company, "name": values["name"]}
+        ):  # the same company and name, unlinked: the sync's own, from a run cut short
+            refusal = f"the ledger has a project {record.key} already"
+        found.append(
+            Born(
+                record=record,
+                key=record.key,
+                project=record.key,
+                parent=None,
+                values=values,
+                refusal=refusal,
+            )
+        )
+        if refusal is None:
+            run.born_projects.add(record.key)
+    return found
+
+
+def _project_values(
+    run: Run, record: SyncRecord, neutral: Mapping[str, object], company: str
+) -> dict[str, object]:
+    """A plan project's values in the ledger: its own, else its company's defaults."""
+    fields = record.fields or {}
+    defaults = company_settings_of(run.store, company)
+    start, finish = _day(fields.get("start")), _day(fields.get("finish"))
+    return {
+        "name": fields.get("name"),
+        "company": company,
+        "type": neutral.get("type") or defaults.project_type,
+        "contract": neutral.get("contract") or defaults.contract,
+        "customer": neutral.get("customer") or defaults.customer,
+        "group": neutral.get("group"),
+        "start": start,
+        "end": finish,
+        "projected_start": start,
+        "projected_end": finish,
+    }
+
+
+def _day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def _sync_made(run: Run, born: list[SyncRecord]) -> set[str]:

@@ -47,6 +47,9 @@ class Run:
     """The compound entities (projects, resources) this run has worked on."""
     echoes: list[Operation] = field(default_factory=list)
     """Values the plan chose itself, to write back to the ledger once recorded."""
+    born_projects: set[str] = field(default_factory=set)
+    """Plan projects that become ledger projects in this run: their tasks and
+    assignments are read whole, whenever they were made."""
     conflicts_seen: set[tuple[str, str, str]] = field(default_factory=set)
     """(kind, ledger key, field) of the conflicts this run has held."""
     failed_now: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)

@@ -158,19 +158,23 @@ def decide(
 
 
 def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
-    """Entities born in the plan, created in the ledger: a task as an activity
-    (no category, planned hours or forecasts of its own yet), an assignment as
-    hour forecasts of its worker."""
+    """Entities born in the plan, created in the ledger: a project as a project
+    of its company, a task as an activity (no category, planned hours or
+    forecasts of its own yet), an assignment as hour forecasts of its worker."""
     found = Decisions()
     for place in born:
         fields = place.record.fields or {}
-        if kind is EntityKind.ASSIGNMENT:
+        values: dict[str, object]
+        record_fields: dict[str, object]
+        if kind is EntityKind.PROJECT:
+            values = dict(place.values or {})
+            record_fields = {**values, "id": place.key}
+            base = mapping.neutral_fields(kind, record_fields)
+        elif kind is EntityKind.ASSIGNMENT:
             hours = mapping.ledger_fields_of_plan(kind, fields, prefix="")["hours"]
             project, activity = str(place.parent).split("/", 1)
-            values: dict[str, object] = _with_days(
-                {"hours": hours}, mapping.ledger_days_of_plan(fields)
-            )
-            record_fields: dict[str, object] = {
+            values = _with_days({"hours": hours}, mapping.ledger_days_of_plan(fields))
+            record_fields = {
                 "project": project,
                 "activity": activity,
                 "worker": place.worker,
@@ -205,7 +209,9 @@ def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
             parent=place.parent if kind is EntityKind.ASSIGNMENT else None,
             fields=record_fields,
         )
-        found.to_ledger.append(Planned(record, operation, base, False, place.record.key))
+        found.to_ledger.append(
+            Planned(record, operation, base, False, place.record.key, refusal=place.refusal)
+        )
     found.planned = [_told(kind, p, to="ledger") for p in found.to_ledger]
     return found
 

@@ -63,7 +63,7 @@ from projsync.sync.notify import notify_failures
 from projsync.sync.outcomes import count, record_outcomes, store_bases
 from projsync.sync.pending import read_pending
 from projsync.sync.scope import project_of_key, read_scope
-from projsync.sync.settings import load_global, settings_version
+from projsync.sync.settings import load_global, set_project, settings_version
 from projsync.sync.status import mark_in_progress, record_divergence, settle
 from projsync.sync.tables import cursors, log, runs
 from projsync.sync.timesheets import CURSOR as TIMESHEETS
@@ -113,6 +113,8 @@ def _takes(side: Connector, kind: EntityKind, *, plan_side: bool) -> frozenset[s
     if own is None or not plan_side:
         return own
     return mapping.neutral_names(kind, own)
+
+
 """The cursor that remembers which version of the settings the last run saw."""
 
 
@@ -180,9 +182,10 @@ class SyncEngine:
 
     def _timesheets(self, run: Run) -> None:
         """The plan side's timesheet lines posted in the ledger; their cursor
-        moves once every line up to the run's start is done."""
-        sync_timesheets(run, self._cursor(TIMESHEETS, self.plan.side))
-        if not run.dry_run:
+        moves once every line up to the run's start is done (a side that
+        cannot be reached now is read next run)."""
+        read = sync_timesheets(run, self._cursor(TIMESHEETS, self.plan.side))
+        if read and not run.dry_run:
             with self.store.write() as conn:
                 self._set_cursor(conn, TIMESHEETS, run.plan_until, self.plan.side)
 
@@ -289,10 +292,15 @@ class SyncEngine:
             operation = one.operation
             if operation.action is Action.UNLINK:
                 applied = Applied(operation=operation, target_key=None)
+            elif one.refusal is not None:
+                applied = Applied(operation=operation, target_key=None, error=one.refusal)
             else:
                 (applied,) = self.ledger.apply([operation])
             with self.store.write() as conn:
                 record_outcomes(run, conn, kind, [Outcome(one, applied)], origin="plan")
+            if kind is EntityKind.PROJECT and operation.action is Action.CREATE and applied.ok:
+                # born in the plan, integrated from now on, as its own plan project
+                set_project(self.store, str(applied.target_key), integrate=True)
 
     # -- resynchronization ---------------------------------------------------------
 

@@ -75,15 +75,15 @@ def plan_changes(run: Run, kind: EntityKind, since: int) -> PlanChanges:
     changed = [only_fields_read(r) for r in run.plan.changes(kind, since, run.plan_until)]
     if kind is EntityKind.TASK and isinstance(run.plan, DeletionsByComparison):
         changed += _vanished(run, run.plan, kind, {r.key for r in changed})
+    if run.born_projects and kind in (EntityKind.TASK, EntityKind.ASSIGNMENT):
+        changed += _whole(run, kind, run.born_projects, {r.key for r in changed})
     forced = _resynced(run, kind, changed) if run.resync else set()
     again = run.pending.plan_keys.get(kind, {})
     if again:  # entries that name their plan side, due again: read as they are now
         have = {r.key for r in changed}
         missing = [key for key in again.values() if key not in have]
         changed += [
-            only_fields_read(r)
-            for r in read_now(run.plan, kind, missing).values()
-            if not r.deleted
+            only_fields_read(r) for r in read_now(run.plan, kind, missing).values() if not r.deleted
         ]
     with run.store.read() as conn:
         back = ledger_keys_of(conn, kind.value, [r.key for r in changed])
@@ -98,16 +98,20 @@ def plan_changes(run: Run, kind: EntityKind, since: int) -> PlanChanges:
     return PlanChanges(linked=linked, born=born, forced=forced)
 
 
+def _whole(run: Run, kind: EntityKind, projects: set[str], have: set[str]) -> list[SyncRecord]:
+    """The records of these plan projects not among ``have``."""
+    return [
+        only_fields_read(r)
+        for r in run.plan.snapshot(kind)
+        if r.key.split("/", 1)[0] in projects and r.key not in have
+    ]
+
+
 def _resynced(run: Run, kind: EntityKind, changed: list[SyncRecord]) -> set[str]:
     """Read the plan projects being resynchronized whole (into ``changed``), a
     linked entity they no longer hold as a tombstone; the ledger keys of their
     linked entities, which are merged as resynchronized."""
-    have = {r.key for r in changed}
-    changed += [
-        only_fields_read(r)
-        for r in run.plan.snapshot(kind)
-        if r.key.split("/", 1)[0] in run.resync and r.key not in have
-    ]
+    changed += _whole(run, kind, set(run.resync), {r.key for r in changed})
     seen = {r.key for r in changed}
     with run.store.read() as conn:
         linked_all = links_of(conn, kind.value)
@@ -309,9 +313,7 @@ def whole_projects(
         yield batch
 
 
-def _current_names(
-    kind: EntityKind, base: dict[str, object] | None
-) -> dict[str, object] | None:
+def _current_names(kind: EntityKind, base: dict[str, object] | None) -> dict[str, object] | None:
     """A merge base written before a project's own dates were named apart from
     the plan's (``start``, ``end``), in today's names; one written before the
     currency went across, with none (the plan had none), so that the ledger's

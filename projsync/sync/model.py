@@ -120,6 +120,8 @@ class Planned(NamedTuple):
     """The merge base it was decided against: where the entity's operation to
     the other side fails, the fields that one would have written keep their
     values from here, so that the base never claims what a side does not hold."""
+    refusal: str | None = None
+    """Why the side cannot take it, known before it is sent: it is held as refused."""
 
 
 class Outcome(NamedTuple):

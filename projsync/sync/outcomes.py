@@ -67,7 +67,7 @@ def record_outcomes(
     done: collections.Counter[Action] = collections.Counter()
     retry_at = now + dt.timedelta(minutes=1)
     for planned, applied in outcomes:
-        record, operation, agreed, held, plan_key, resolved, sent, before = planned
+        record, operation, agreed, held, plan_key, resolved, sent, before, _ = planned
         if armed:
             failpoint("record")
         new_base = agreed

@@ -28,9 +28,11 @@ __all__ = [
     "OWNABLE_FIELDS",
     "SIDES",
     "WHOLE_SETTINGS",
+    "CompanySettings",
     "GlobalSettings",
     "ProjectSettings",
     "company_integrated",
+    "company_settings_of",
     "integrated_companies",
     "load_global",
     "project_settings_of",
@@ -208,11 +210,66 @@ def _check_global(settings: GlobalSettings) -> None:
         raise InputError(problems)
 
 
-def set_company(store: Store, company: str, *, integrate: bool) -> None:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompanySettings:
+    company: str
+    integrate: bool = False
+    project_type: str | None = None
+    """A project born on the plan side takes this type where its plan names none."""
+    contract: str | None = None
+    customer: str | None = None
+
+
+def set_company(
+    store: Store,
+    company: str,
+    *,
+    integrate: bool | None = None,
+    project_type: str | None = None,
+    contract: str | None = None,
+    customer: str | None = None,
+) -> CompanySettings:
+    """Integrate a company (or stop), and set what a project born on the plan
+    side takes where its plan says nothing (empty text clears a default)."""
+    problems = []
+    given = (("--project-type", project_type, 20), ("--contract", contract, 100),
+             ("--customer", customer, 100))  # fmt: skip
+    for where, value, limit in given:
+        if value and (len(value) > limit or not value.isprintable() or value != value.strip()):
+            problems.append(Problem(where=where, what=f"1 to {limit} printable characters"))
+    if problems:
+        raise InputError(problems)
     with store.write() as conn:
+        current = _company(conn, company)
+        defaults = {"project_type": project_type, "contract": contract, "customer": customer}
+        changes: dict[str, Any] = {k: (v or None) for k, v in defaults.items() if v is not None}
+        if integrate is not None:
+            changes["integrate"] = integrate
+        updated = dataclasses.replace(current, **changes)
         conn.execute(company_settings.delete().where(company_settings.c.company == company))
-        conn.execute(company_settings.insert().values(company=company, integrate=integrate))
+        conn.execute(company_settings.insert().values(**dataclasses.asdict(updated)))
         _bump(conn)
+    return updated
+
+
+def company_settings_of(store: Store, company: str) -> CompanySettings:
+    with store.read() as conn:
+        return _company(conn, company)
+
+
+def _company(conn: Connection, company: str) -> CompanySettings:
+    row = conn.execute(
+        select(company_settings).where(company_settings.c.company == company)
+    ).first()
+    if row is None:
+        return CompanySettings(company=company)
+    return CompanySettings(
+        company=company,
+        integrate=bool(row.integrate),
+        project_type=row.project_type,
+        contract=row.contract,
+        customer=row.customer,
+    )
 
 
 def company_integrated(store: Store, company: str) -> bool:

@@ -54,6 +54,10 @@ company_settings = Table(
     metadata,
     Column("company", String(40), primary_key=True),
     Column("integrate", Boolean, nullable=False),
+    # what a project born on the plan side takes where its plan says nothing
+    Column("project_type", String(20)),
+    Column("contract", String(100)),
+    Column("customer", String(100)),
 )
 
 project_settings = Table(

@@ -72,23 +72,27 @@ class _Logged:
     """The task it was last posted on (a deleted line's log entry names it)."""
 
 
-def sync_timesheets(run: Run, since: int) -> None:
+def sync_timesheets(run: Run, since: int) -> bool:
     """Post the side's timesheet lines changed after ``since``, and retry the
-    ones held; the caller moves the cursor once this returns."""
+    ones held. False when the side could not be read (the run goes on
+    without them; the caller moves the cursor only on True)."""
     side, ledger = run.plan, run.ledger
     if not isinstance(side, TimesheetSource) or not isinstance(ledger, PostsHours):
-        return
+        return True
     prefix = side.timesheet_source
-    lines = {line.key: line for line in side.timesheet_lines(since, run.plan_until)}
-    logged = _read_log(run, prefix, lines, whole=side.timesheets_whole)
-    for key, state in logged.items():
-        if key not in lines and state.held is not None:
-            lines[key] = state.held
-    if side.timesheets_whole:  # a line posted and not given now may be deleted
-        missing = [key for key, state in logged.items() if key not in lines and state.standing]
-        for key in side.vanished_lines(missing) if missing else ():
-            state = logged[key]
-            lines[key] = _deleted(key, state.version or 0, state.task)
+    try:
+        lines = {line.key: line for line in side.timesheet_lines(since, run.plan_until)}
+        logged = _read_log(run, prefix, lines, whole=side.timesheets_whole)
+        for key, state in logged.items():
+            if key not in lines and state.held is not None:
+                lines[key] = state.held
+        if side.timesheets_whole:  # a line posted and not given now may be deleted
+            missing = [k for k, state in logged.items() if k not in lines and state.standing]
+            for key in side.vanished_lines(missing) if missing else ():
+                state = logged[key]
+                lines[key] = _deleted(key, state.version or 0, state.task)
+    except ConnectorUnavailable:
+        return False
     places = _places(run, lines.values())
     for key, line in sorted(lines.items(), key=lambda item: _order(item[0])):
         state = logged.get(key, _Logged())
@@ -99,6 +103,7 @@ def sync_timesheets(run: Run, since: int) -> None:
         ):
             continue  # in the ledger as it is (Redmine gives every line every time)
         _carry(run, ledger, f"{prefix} {key}", line, places, state)
+    return True
 
 
 def _carry(

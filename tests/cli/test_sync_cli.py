@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from tests.cli.conftest import Run
 
@@ -125,3 +126,51 @@ def test_cli__a_conflict_shown_resolved_and_a_project_resynchronized(projsync: R
 def statuses_of(projsync: Run) -> dict[str, str]:
     listed = projsync("sync", "status", "--entities", "--json").json()
     return {s["key"]: s["status"] for s in listed}
+
+
+def test_cli__a_file_published_as_a_new_project_of_a_company_becomes_its_ledger_project(
+    projsync: Run, tmp_path: Path
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    plan = tmp_path / "plan.xml"
+    assert projsync("plan", "export", "PRJ-2000", str(plan), "--json").exit_code == 0
+    tasks = projsync("plan", "show", "PRJ-2000", "--json").json()["tasks"]
+
+    published = projsync(
+        "plan", "import", str(plan), "--as-project", "PUB-1", "--company", "DEMO",
+        "--type", "fixed-price", "--contract", "CT-0057", "--json",
+    )  # fmt: skip
+    assert published.exit_code == 0, published.stderr
+    run = projsync("sync", "run", "--json").json()
+
+    assert run["refused"] == 0 and run["failed"] == 0
+    shown = projsync("ledger", "project", "show", "PUB-1", "--json").json()
+    assert (shown["company"], shown["type"], shown["contract"]) == (
+        "DEMO",
+        "fixed-price",
+        "CT-0057",
+    )
+    activities = projsync("ledger", "activity", "list", "PUB-1", "--json").json()
+    assert len(activities) == len(tasks)
+    projsync("sync", "run", "--json")
+    assert projsync("reconcile", "--json").json()["differences"] == []
+
+
+def test_cli__ledger_facts_of_a_published_file_are_checked_before_anything_is_stored(
+    projsync: Run, tmp_path: Path
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    plan = tmp_path / "plan.xml"
+    assert projsync("plan", "export", "PRJ-2000", str(plan), "--json").exit_code == 0
+
+    alone = projsync("plan", "import", str(plan), "--company", "DEMO")
+    typed = projsync(
+        "plan", "import", str(plan), "--as-project", "PUB-2", "--company", "DEMO", "--type", "gift"
+    )
+
+    assert (
+        alone.exit_code != 0 and "--company: a new project (--as-project) takes it" in alone.stderr
+    )
+    assert typed.exit_code != 0 and "--type: must be one of time-material" in typed.stderr
+    listed = [p["id"] for p in projsync("plan", "project", "list", "--json").json()]
+    assert "PUB-2" not in listed and "PUB-3" not in listed
