@@ -134,13 +134,24 @@ class RedmineConnector:
     def _our_projects(self) -> dict[str, dict[str, Any]]:
         """The projects and subprojects projsync made (their ProjectId is set)
         in this namespace, by plan key: a subproject's is its top project's key
-        and its own, ``<root>/<subproject>``, however deep it sits."""
+        and its own, ``<root>/<subproject>``, however deep it sits. And the
+        top projects people made that name a company (its Company field) and
+        no ProjectId yet: born in Redmine, keyed by their identifier (upper
+        case, as ledger ids are written), which becomes their ProjectId."""
         mark = rf.identifier_of(self.namespace, "x")[:-1]
         key_field = rf.own_field(self.prefix, rf.PROJECT_ID)
+        company_field = rf.own_field(self.prefix, rf.COMPANY)
         ours: dict[int, dict[str, Any]] = {}
+        born: dict[str, dict[str, Any]] = {}
         for project in self.client.pages("/projects.json", "projects"):
-            if _custom(project).get(key_field) and str(project["identifier"]).startswith(mark):
+            identifier = str(project["identifier"])
+            if not identifier.startswith(mark):
+                continue
+            custom = _custom(project)
+            if custom.get(key_field):
                 ours[int(project["id"])] = project
+            elif custom.get(company_field) and not project.get("parent"):
+                born[identifier[len(mark) :].upper()] = project
         found: dict[str, dict[str, Any]] = {}
         for project_id, project in ours.items():
             own = str(_custom(project)[key_field])
@@ -150,6 +161,10 @@ class RedmineConnector:
             key = own if top is project else f"{_custom(top)[key_field]}/{own}"
             found[key] = project
             self._project_ids[key] = project_id
+        for key, project in born.items():
+            if key and key not in found:
+                found[key] = project
+                self._project_ids[key] = int(project["id"])
         self._listed = True
         return found
 

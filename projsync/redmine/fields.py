@@ -43,12 +43,14 @@ REDMINE_FIELDS: tuple[RedmineField, ...] = (
 so that a day sent again replaces itself) and its budget cost."""
 
 PROJECT_ID = 1
+COMPANY = 3
 ACTIVITY_NUMBER = 9
 WORKER_ID = 12
 ACTUAL_HOURS, ACTUAL_COST, BUDGET_COST, REVENUE, ACTUALS_BY_DAY = 15, 16, 17, 18, 19
 
 _NAMES = {
     PROJECT_ID: "ProjectId",
+    COMPANY: "Company",
     ACTIVITY_NUMBER: "ActivityNumber",
     WORKER_ID: "WorkerId",
     **{f.number: f.name for f in REDMINE_FIELDS},

@@ -299,8 +299,11 @@ class SyncEngine:
             with self.store.write() as conn:
                 record_outcomes(run, conn, kind, [Outcome(one, applied)], origin="plan")
             if kind is EntityKind.PROJECT and operation.action is Action.CREATE and applied.ok:
-                # born in the plan, integrated from now on, as its own plan project
-                set_project(self.store, str(applied.target_key), integrate=True)
+                # born in the plan, integrated from now on as its own plan project:
+                # what the ledger made of it goes back in this run's ledger pass
+                key = str(applied.target_key)
+                set_project(self.store, key, integrate=True)
+                run.scope.root_of[key] = key
 
     # -- resynchronization ---------------------------------------------------------
 

@@ -230,3 +230,41 @@ def test_redmine__issue_deleted_in_redmine_unlinks_its_activity(
     assert "4" not in issues_of(rest, f"{namespace}prj-2000")  # and not made again
     settled = projsync("sync", "run", "--json").json()
     assert (settled["created"], settled["updated"], settled["failed"]) == (0, 0, 0)
+
+
+def test_redmine__a_project_made_in_redmine_naming_a_company_becomes_a_ledger_project(
+    projsync: Run, rest: RedmineClient, namespace: str
+) -> None:
+    assert projsync("demo", "--json").exit_code == 0
+    fields = {f["name"]: f["id"] for f in rest.get("/custom_fields.json")["custom_fields"]}
+    made = rest.post(
+        "/projects.json",
+        {"project": {"name": "Depot move", "identifier": f"{namespace}depot",
+                     "enabled_module_names": ["issue_tracking", "time_tracking"],
+                     "custom_fields": [{"id": fields["DAX_03_Company"], "value": "DEMO"}]}},
+    )["project"]  # fmt: skip
+    tracker = rest.get("/trackers.json")["trackers"][0]["id"]
+    for subject in ("Pack", "Carry"):
+        rest.post(
+            "/issues.json",
+            {"issue": {"project_id": made["id"], "subject": subject, "tracker_id": tracker,
+                       "start_date": "2026-05-04", "due_date": "2026-05-08"}},
+        )  # fmt: skip
+
+    run = projsync("sync", "run", "--json").json()
+
+    assert (run["failed"], run["refused"]) == (0, 0)
+    shown = projsync("ledger", "project", "show", "DEPOT", "--json").json()
+    assert (shown["company"], shown["name"], shown["type"]) == (
+        "DEMO",
+        "Depot move",
+        "time-material",
+    )
+    activities = projsync("ledger", "activity", "list", "DEPOT", "--json").json()
+    assert sorted(a["name"] for a in activities) == ["Carry", "Pack"]
+    projsync("sync", "run", "--json")
+    marked = custom(rest.get(f"/projects/{made['id']}.json")["project"])
+    assert marked["DAX_01_ProjectId"] == "DEPOT"
+    settled = projsync("sync", "run", "--json").json()
+    assert (settled["created"], settled["updated"], settled["failed"]) == (0, 0, 0)
+    assert projsync("reconcile", "--json").json()["differences"] == []

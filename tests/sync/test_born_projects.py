@@ -12,7 +12,7 @@ from projsync.db import Store
 from projsync.ledger.model import ProjectType
 from projsync.ledger.service import LedgerService
 from projsync.plan.entities import CustomField, FieldEntity, FieldType, PlanProject, PlanTask
-from projsync.plan.fields import add_field, set_field_value
+from projsync.plan.fields import add_field, field_values, set_field_value
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from projsync.sync import settings
@@ -94,6 +94,9 @@ def test_born__a_born_project_settles_and_edits_flow_both_ways_after(
     assert (settled.created, settled.updated, settled.failed, settled.refused) == (0, 0, 0, 0)
     check = reconcile(sync, LedgerConnector(ledger.store), PlanConnector(plan), project="NEW")
     assert check.differences == ()
+    with plan.read() as conn:
+        marked = field_values(conn, ["NEW"])["NEW"]
+    assert (marked["DAX_01_ProjectId"], marked["DAX_07_ProjectStatus"]) == ("NEW", "created")
 
     PlanService(plan).update_task("NEW", "3", name="Lighting and power")
     ledger.update_activity("NEW", "2", name="Pallet racks")
