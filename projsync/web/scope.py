@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 RESOURCE_KINDS = frozenset({"resource", "resource header"})
+TIMESHEET_LINE = "timesheet line"
 """The sync's words for a worker's resource: a status's kind, a log entry's
 entity type. Every other kind is keyed by its project."""
 
@@ -208,9 +209,12 @@ class EntityScope:
     def project(self, key: str) -> bool:
         return key.split("/", 1)[0] in self.projects
 
-    def entity(self, kind: str, key: str) -> bool:
+    def entity(self, kind: str, key: str, plan_key: str | None = None) -> bool:
         """Whether the entity of ``kind`` (a status's kind or a log entry's
-        entity type) and ``key`` lies in the user's companies."""
+        entity type) and ``key`` lies in the user's companies. A timesheet
+        line is named by its source, and lies where its task (``plan_key``) does."""
+        if kind == TIMESHEET_LINE:
+            return plan_key is not None and self.project(plan_key)
         return key in self.workers if kind in RESOURCE_KINDS else self.project(key)
 
 

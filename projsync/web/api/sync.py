@@ -65,7 +65,11 @@ def filtered_log(
             before=before,
             limit=_PAGE,
         )
-        found += [e for e in page if visible is None or visible.entity(e.entity_type, e.entity_key)]
+        found += [
+            e
+            for e in page
+            if visible is None or visible.entity(e.entity_type, e.entity_key, e.plan_key)
+        ]
         if len(page) < _PAGE:
             break
         before = page[-1].id
@@ -138,10 +142,11 @@ def _counts_in_scope(
         return found
     columns = log_table.c
     query = select(
-        columns.run_id, columns.entity_type, columns.entity_key, columns.action, columns.status
-    )
+        columns.run_id, columns.entity_type, columns.entity_key, columns.plan_key,
+        columns.action, columns.status,
+    )  # fmt: skip
     for row in conn.execute(query.where(columns.run_id.in_(run_ids))):
-        if not visible.entity(row.entity_type, row.entity_key):
+        if not visible.entity(row.entity_type, row.entity_key, row.plan_key):
             continue
         counts = found.setdefault(row.run_id, _no_counts())
         if row.status == LogStatus.COMPLETED.value:
@@ -208,10 +213,13 @@ def log_entry(context: Context, entry_id: int, user: User) -> LogEntry:
     with context.sync.read() as conn:
         from projsync.sync.tables import log as log_table
 
-        wanted = select(log_table.c.entity_type, log_table.c.entity_key)
+        wanted = select(log_table.c.entity_type, log_table.c.entity_key, log_table.c.plan_key)
         row = conn.execute(wanted.where(log_table.c.id == entry_id)).first()
     visible = entity_filter(context, user)
-    if row is None or (visible is not None and not visible.entity(row.entity_type, row.entity_key)):
+    seen = visible is None or (
+        row is not None and visible.entity(row.entity_type, row.entity_key, row.plan_key)
+    )
+    if row is None or not seen:
         raise not_found(f"log entry {entry_id}")
     found = entries(context.sync, entity=row.entity_key, before=entry_id + 1, limit=1)
     if not found or found[0].id != entry_id:
