@@ -313,6 +313,7 @@ def worker_add(
     sales_price: Annotated[str, typer.Option(help="Sales price per hour.")],
     from_: Annotated[str, typer.Option("--from", help="Prices valid from, YYYY-MM-DD.")],
     calendar: Annotated[str, typer.Option()] = "Standard",
+    end: Annotated[str | None, typer.Option("--end", help="Last working day, YYYY-MM-DD.")] = None,
     as_json: Json = False,
 ) -> None:
     """Add a worker with a first price."""
@@ -323,8 +324,46 @@ def worker_add(
             cost_price=parse_decimal(cost_price, "--cost-price", PRICE),
             sales_price=parse_decimal(sales_price, "--sales-price", PRICE),
         )
-        worker = Worker(id=worker_id, company=company, name=name, calendar=calendar)
+        worker = Worker(
+            id=worker_id,
+            company=company,
+            name=name,
+            calendar=calendar,
+            end_date=_optional_date(end, "--end"),
+        )
         emit(_service().add_worker(worker, price), as_json=as_json, title="worker")
+
+
+_NO_END = "none"
+"""What ``--end`` takes to clear a worker's end date."""
+
+
+@worker_app.command("update")
+def worker_update(
+    worker_id: Annotated[str, typer.Argument(metavar="ID")],
+    end: Annotated[
+        str,
+        typer.Option(
+            "--end",
+            help=f"Last working day, YYYY-MM-DD: no hours are posted after it and the "
+            f"plan's resource is available until it; '{_NO_END}' clears it.",
+        ),
+    ],
+    as_json: Json = False,
+) -> None:
+    """Change a worker's end date. Hours posted before stay as they are."""
+    with fail_cleanly():
+        last = None if end.strip().lower() == _NO_END else parse_date(end, "--end")
+        emit(_service().set_worker_end_date(worker_id, last), as_json=as_json, title="worker")
+
+
+@worker_app.command("show")
+def worker_show(
+    worker_id: Annotated[str, typer.Argument(metavar="ID")], as_json: Json = False
+) -> None:
+    """One worker: company, calendar, whether integrated, end date."""
+    with fail_cleanly():
+        emit(_service().worker(worker_id), as_json=as_json, title="worker")
 
 
 @worker_app.command("price")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -306,6 +307,10 @@ def resource_add(
     ] = 100,
     type_: Annotated[ResourceType, typer.Option("--type")] = ResourceType.WORK,
     calendar: Annotated[str | None, typer.Option()] = None,
+    available_until: Annotated[
+        str | None,
+        typer.Option(help="Last available day, YYYY-MM-DD (a worker's end date)."),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Add an enterprise resource."""
@@ -319,6 +324,9 @@ def resource_add(
             cost_per_use=parse_decimal(cost_per_use, "--cost-per-use", MONEY),
             max_units=max_units,
             calendar=calendar,
+            available_until=None
+            if available_until is None
+            else parse_date(available_until, "--available-until"),
         )
         emit(_service().add_resource(resource), as_json=as_json, title="resource")
 
@@ -334,7 +342,7 @@ def resource_list(as_json: Json = False) -> None:
         emit(
             rows,
             as_json=as_json,
-            columns=("id", "name", "type", "standard_rate", "max_units"),
+            columns=("id", "name", "type", "standard_rate", "max_units", "available_until"),
             title="resources",
         )
 
@@ -530,13 +538,34 @@ def level(
 def overallocations(
     project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False
 ) -> None:
-    """Where resources are asked for more than they have, without levelling."""
+    """Where resources are asked for more than they have, without levelling:
+    periods over a resource's maximum units, and work assigned after a
+    resource's last available day (its worker's end date)."""
     with fail_cleanly():
+        report = project_overallocations(plan_store(), project)
+        beyond = [
+            {**plain(b), "project": report.project, "hours": str(_hours(b.work))}
+            for b in report.beyond_availability
+        ]
+        if as_json:
+            emit({**plain(report), "beyond_availability": beyond}, as_json=True)
+            return
+        emit(list(report.periods), as_json=False, title="over-allocations")
         emit(
-            list(project_overallocations(plan_store(), project)),
-            as_json=as_json,
-            title="over-allocations",
+            beyond,
+            as_json=False,
+            columns=_BEYOND_COLUMNS,
+            title="work after the last available day",
         )
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+_BEYOND_COLUMNS = (
+    "project", "resource_id", "task_id", "available_until", "first_day", "days", "hours",
+)  # fmt: skip
 
 
 # -- progress and budget ---------------------------------------------------------

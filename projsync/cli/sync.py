@@ -232,7 +232,8 @@ def reconcile_command(
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Posted hours, cost and revenue against the plan side's actuals, to the cent.
+    """Posted hours, cost and revenue against the plan side's actuals, to the cent,
+    and workers' end dates against their resources' availability.
     Exit code 1 when there are differences, 0 when there are none."""
     with fail_cleanly():
         if project is not None:
@@ -245,7 +246,7 @@ def reconcile_command(
         if as_json:
             sys.stdout.write(json.dumps(payload) + "\n")
         else:
-            stdout.print(f"{len(report.differences)} difference(s)")
+            stdout.print(f"{len(report.differences) + len(report.resources)} difference(s)")
             if report.differences:
                 emit(
                     payload["differences"],
@@ -253,8 +254,10 @@ def reconcile_command(
                     columns=("project", "reason", "key", "ledger_key"),
                     title="differences",
                 )
+            if report.resources:
+                emit(payload["resources"], as_json=False, title="end dates")
             emit(payload["totals"], as_json=False, title="totals")
-    if report.differences:
+    if not report.agrees:
         raise typer.Exit(EXIT_DIFFERENT)
 
 

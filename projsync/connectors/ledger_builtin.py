@@ -230,6 +230,7 @@ class LedgerConnector:
                 "calendar": worker.calendar,
                 "cost_price": current.cost_price if current else Decimal("0"),
                 "sales_price": current.sales_price if current else Decimal("0"),
+                "end_date": worker.end_date,
             },
         )
 

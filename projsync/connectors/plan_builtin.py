@@ -382,11 +382,13 @@ class PlanConnector:
         key, fields = str(operation.target_key), operation.fields
         name = str(fields.get("name") or key)
         if operation.kind is EntityKind.RESOURCE:
-            rate = fields.get("standard_rate") or Decimal("0")
-            self.service.add_resource_in(
-                conn,
-                PlanResource(id=key, name=name, standard_rate=rate),  # type: ignore[arg-type]
+            resource = PlanResource(
+                id=key,
+                name=name,
+                standard_rate=fields.get("standard_rate") or Decimal("0"),  # type: ignore[arg-type]
+                available_until=fields.get("available_until"),  # type: ignore[arg-type]
             )
+            self.service.add_resource_in(conn, resource)
             return
         start = fields.get("start")
         if start is None:  # the plan needs a start
@@ -424,6 +426,8 @@ class PlanConnector:
         changes = {
             k: v for k, v in fields.items() if k in ("name", "standard_rate") and v is not None
         }
+        if "available_until" in fields:  # None clears it: the worker's end date was cleared
+            changes["available_until"] = fields["available_until"]
         if not exists:
             with self.store.write() as conn:
                 self._add_in(conn, operation, self._defaults)
@@ -504,7 +508,7 @@ class PlanConnector:
 _TAKES = {
     EntityKind.PROJECT: frozenset({"name", "start", "currency", "custom_fields"}),
     EntityKind.TASK: frozenset({"name", "parent", "budget_work", "budget_cost", "custom_fields"}),
-    EntityKind.RESOURCE: frozenset({"name", "standard_rate", "custom_fields"}),
+    EntityKind.RESOURCE: frozenset({"name", "standard_rate", "available_until", "custom_fields"}),
     EntityKind.ASSIGNMENT: frozenset({"work"}),
 }
 

@@ -140,6 +140,10 @@ class Worker:
     calendar: str = "Standard"
     integrated: bool = False
     """Offered to the plan side as a resource."""
+    end_date: dt.date | None = None
+    """The worker's last working day: no hours are posted on a later day, and
+    the plan's resource is available until it. Hour forecasts after it are
+    taken all the same: they are what the plan's over-allocation report shows."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

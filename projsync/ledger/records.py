@@ -120,6 +120,7 @@ def worker_from_row(row: Row[Any]) -> Worker:
         name=row.name,
         calendar=row.calendar,
         integrated=bool(row.integrated),
+        end_date=row.end_date,
     )
 
 

@@ -13,6 +13,7 @@ reaches another part's store.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -475,6 +476,8 @@ class LedgerService:
                 raise refusal(where, f"unknown company {worker.company}")
             if not worker.name.strip():
                 raise refusal(where, "name is empty")
+            if worker.end_date is not None and (what := date_out_of_range(worker.end_date)):
+                raise refusal(where, f"end date: {what}")
             if not _inserted_new(
                 conn,
                 workers,
@@ -483,6 +486,7 @@ class LedgerService:
                 name=worker.name,
                 calendar=worker.calendar,
                 integrated=worker.integrated,
+                end_date=worker.end_date,
                 version=reserve_versions(conn),
             ):
                 raise refusal(where, "already exists")
@@ -525,14 +529,27 @@ class LedgerService:
         )
 
     def set_worker_integrated(self, worker_id: str, integrated: bool) -> Worker:
+        return self._change_worker(worker_id, integrated=integrated)
+
+    def set_worker_end_date(self, worker_id: str, end_date: dt.date | None) -> Worker:
+        """Set the worker's last working day, or clear it with ``None``. Hours
+        posted before are kept as they are, on whatever day: the end date
+        refuses only the postings that come after it is set."""
+        if end_date is not None and (what := date_out_of_range(end_date)):
+            raise refusal(f"worker {worker_id}", f"end date: {what}")
+        return self._change_worker(worker_id, end_date=end_date)
+
+    def _change_worker(self, worker_id: str, **changes: object) -> Worker:
+        """Change fields of a worker named as its columns are; a change that
+        changes nothing writes nothing (and stamps no version)."""
         with self.store.write() as conn:
             current = self.worker_in(conn, worker_id, lock=True)
-            updated = dataclasses.replace(current, integrated=integrated)
+            updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
             if updated != current:
                 conn.execute(
                     update(workers)
                     .where(workers.c.id == worker_id)
-                    .values(integrated=integrated, version=reserve_versions(conn))
+                    .values(**changes, version=reserve_versions(conn))
                 )
         return updated
 

@@ -27,7 +27,14 @@ from projsync.ledger.model import (
 )
 from projsync.ledger.numbers import MONEY
 from projsync.ledger.pricing import PriceList, amount_for_hours
-from projsync.ledger.tables import activities, categories, projects, transactions, worker_prices
+from projsync.ledger.tables import (
+    activities,
+    categories,
+    projects,
+    transactions,
+    worker_prices,
+    workers,
+)
 
 __all__ = [
     "EARLIEST_DATE",
@@ -107,6 +114,7 @@ class Facts:
         self._projects: dict[str, _ProjectFacts | None] = {}
         self._prices: dict[str, PriceList | None] = {}
         self._categories: dict[str, CategoryKind | None] = {}
+        self._last_days: dict[str, int | None] = {}
         self._day_hours: dict[str, dict[int, int]] = {}
 
     @property
@@ -167,6 +175,16 @@ class Facts:
                 else None
             )
         return self._prices[worker_id]
+
+    def last_day(self, worker_id: str) -> int | None:
+        """The worker's end date as an ordinal (``date.toordinal()``), or
+        ``None`` for a worker without one (or unknown)."""
+        if worker_id not in self._last_days:
+            end = self._execute(
+                select(workers.c.end_date).where(workers.c.id == worker_id)
+            ).scalar()
+            self._last_days[worker_id] = None if end is None else end.toordinal()
+        return self._last_days[worker_id]
 
     def category(self, category_id: str) -> CategoryKind | None:
         if category_id not in self._categories:
@@ -257,6 +275,18 @@ def dated_within_range(line: Line, facts: Facts) -> str | None:
     return date_out_of_range(line.date)
 
 
+def worked_by_end_date(line: Line, facts: Facts) -> str | None:
+    """No hours on a day after the worker's end date (its last working day)."""
+    if line.kind is not _HOUR or not line.worker:
+        return None
+    last = facts.last_day(line.worker)
+    if last is None or line.day <= last:
+        return None
+    return (
+        f"worker {line.worker}'s last day is {dt.date.fromordinal(last)}; no hours on {line.date}"
+    )
+
+
 def positive_quantity(line: Line, facts: Facts) -> str | None:
     if line.kind is _HOUR:
         return None if line.hours > 0 else "hours must be more than zero"
@@ -342,6 +372,7 @@ WORKER_RULES: tuple[Rule, ...] = (worker_fits_kind,)
 
 LINE_RULES: tuple[Rule, ...] = (
     dated_within_range,
+    worked_by_end_date,
     positive_quantity,
     priced_on_date,
     priced_within_range,

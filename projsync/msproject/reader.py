@@ -638,6 +638,7 @@ class _Converter(ColumnTasks):
                 cost_per_use=_money(resource.getCostPerUse()) or Decimal("0.00"),
                 max_units=max(1, round(_number(resource.getMaxUnits()) or 100)),
                 calendar=_str(calendar.getName()) if calendar is not None else None,
+                available_until=_available_until(resource.getAvailability()),
             )
         return found, frozenset(given)
 
@@ -767,6 +768,21 @@ def _moment(value: Any) -> dt.datetime | None:
     if value is None:
         return None
     return dt.datetime.fromisoformat(str(value.toString()))
+
+
+_NO_END = dt.datetime(2049, 12, 31)  # noqa: DTZ001 - a file's dates are local
+"""Project's "NA" end of an availability period (December 2049): no end."""
+
+
+def _available_until(periods: Any) -> dt.date | None:
+    """A resource's last available day: the end of its last period of
+    availability (a period ending at midnight ends the day before); None when
+    it has no periods, or one without an end."""
+    ends = [_moment(p.getRange().getEnd()) for p in periods if _number(p.getUnits()) > 0]
+    if not ends or any(end is None or end >= _NO_END for end in ends):
+        return None
+    last = max(end for end in ends if end is not None)
+    return last.date() - dt.timedelta(days=1) if last.time() == dt.time(0) else last.date()
 
 
 def _time(value: Any, default: dt.time) -> dt.time:

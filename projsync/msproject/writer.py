@@ -4,7 +4,8 @@ Everything the plan server models goes out: the outline, durations (a
 summary's as Project computes it), work, task types and effort-driven
 switches, links with their lags, constraints,
 deadlines, progress, baselines, budgets, the project's currency, the calendars
-in use, resources with their rates, assignments, actual work and cost (the
+in use, resources with their rates and last available day (the end of their
+availability), assignments, actual work and cost (the
 work day by day, as time-phased data), custom fields (under their names, as
 aliases of Text, Number, Cost, Date, Flag and Duration fields), the category
 of leaf tasks, and each task's and resource's projsync id, so that a file
@@ -359,10 +360,13 @@ class _Writer:
                 )
             )
             java_resource.setCostRateTable(0, table)
+            last = resource.available_until  # to the end of that day
             java_resource.getAvailability().add(
                 self.Availability(
                     self.DateHelper.START_DATE_NA,
-                    self.DateHelper.END_DATE_NA,
+                    self.DateHelper.END_DATE_NA
+                    if last is None
+                    else self._moment(dt.datetime.combine(last, dt.time(23, 59))),
                     self.Double(float(resource.max_units)),
                 )
             )

@@ -175,6 +175,9 @@ class PlanResource:
     cost_per_use: Decimal = ZERO
     max_units: int = 100
     calendar: str | None = None
+    available_until: dt.date | None = None
+    """The resource's last available day (a worker's end date): work assigned
+    after it is reported by the over-allocation report."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -49,6 +49,7 @@ __all__ = [
     "ScheduleError",
     "Task",
     "TaskDates",
+    "WorkBeyondAvailability",
     "WorkContour",
     "WorkingIntervals",
 ]
@@ -341,6 +342,22 @@ class Overallocation:
     peak_units: int
     max_units: int
     task_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkBeyondAvailability:
+    """An assignment with work after its resource's last available day."""
+
+    resource_id: str
+    task_id: str
+    available_until: date
+    """The resource's last available day."""
+    first_day: date
+    """The first day of work after it."""
+    days: int
+    """Days with work after it."""
+    work: int
+    """Minutes of work after it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -150,6 +150,7 @@ def resource_from_row(row: Row[Any]) -> PlanResource:
         cost_per_use=row.cost_per_use,
         max_units=row.max_units,
         calendar=row.calendar_name,
+        available_until=row.available_until,
     )
 
 
@@ -163,6 +164,7 @@ def resource_values(resource: PlanResource) -> dict[str, object]:
         "cost_per_use": resource.cost_per_use,
         "max_units": resource.max_units,
         "calendar_name": resource.calendar,
+        "available_until": resource.available_until,
     }
 
 

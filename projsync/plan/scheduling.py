@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem
+from projsync.plan.availability import work_beyond_availability
 from projsync.plan.calendars import load_calendar
 from projsync.plan.entities import (
     PlanAssignment,
@@ -38,11 +39,13 @@ from projsync.plan.model import (
     Schedule,
     Task,
     TaskDates,
+    WorkBeyondAvailability,
 )
 from projsync.plan.schedule import schedule
 from projsync.plan.service import PlanService
 
 __all__ = [
+    "OverallocationReport",
     "ScheduleOutcome",
     "level_project",
     "project_overallocations",
@@ -65,6 +68,17 @@ class ScheduleOutcome:
     critical: int
     delayed: tuple[tuple[str, int], ...] = ()
     """Levelling delays in working minutes, by task."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverallocationReport:
+    """Where a project, as scheduled, asks of its resources what they cannot give."""
+
+    project: str
+    periods: tuple[Overallocation, ...]
+    """Periods when a resource is asked for more than its maximum units."""
+    beyond_availability: tuple[WorkBeyondAvailability, ...]
+    """Assignments with work after their resource's last available day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +169,22 @@ def level_project(store: Store, project_id: str) -> ScheduleOutcome:
         return _store_result(conn, service, loaded, levelled.schedule, delays)
 
 
-def project_overallocations(store: Store, project_id: str) -> tuple[Overallocation, ...]:
-    """Periods when a resource is asked for more than its maximum units, as scheduled."""
+def project_overallocations(store: Store, project_id: str) -> OverallocationReport:
+    """Periods when a resource is asked for more than its maximum units, and
+    work after a resource's last available day, as scheduled."""
     service = PlanService(store)
     with store.read() as conn:
         loaded = _load(conn, service, project_id)
         project, tasks, dependencies, assigned = loaded.inputs()
         result = _run(lambda: schedule(project, tasks, dependencies, assigned), project_id, loaded)
-        pool = [Resource(id=r.id, max_units=r.max_units) for r in _resources(conn, service, loaded)]
-        return overallocations(result, assigned, pool)
+        resources = _resources(conn, service, loaded)
+    pool = [Resource(id=r.id, max_units=r.max_units) for r in resources]
+    until = {r.id: r.available_until for r in resources if r.available_until is not None}
+    return OverallocationReport(
+        project=project_id,
+        periods=overallocations(result, assigned, pool),
+        beyond_availability=work_beyond_availability(project, tasks, result, assigned, until),
+    )
 
 
 def _run(work: Callable[[], _T], project_id: str, loaded: _Loaded) -> _T:

@@ -317,7 +317,10 @@ def _current_names(kind: EntityKind, base: dict[str, object] | None) -> dict[str
     """A merge base written before a project's own dates were named apart from
     the plan's (``start``, ``end``), in today's names; one written before the
     currency went across, with none (the plan had none), so that the ledger's
-    goes across rather than being held as a conflict."""
+    goes across rather than being held as a conflict; likewise a resource's
+    written before a worker's end date went across, with none."""
+    if base is not None and kind is EntityKind.RESOURCE and "end_date" not in base:
+        return {**base, "end_date": None}
     if base is None or kind is not EntityKind.PROJECT:
         return base
     if "project_start" not in base:

@@ -11,7 +11,9 @@ A project's dates travel one way each. Its own start (neutral
 ``project_start``) goes to the plan project's start, which the plan schedules
 from; the plan's scheduled start and finish come back as ``projected_start``
 and ``projected_end``. Its own end, the contract's, has no plan counterpart
-and is never compared. Tasks keep ``start`` and ``end`` both ways.
+and is never compared. Tasks keep ``start`` and ``end`` both ways. A
+worker's end date (neutral ``end_date``) goes to its resource's
+``available_until``, ledger to plan only, as every field of a resource.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ NEUTRAL: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.TASK: (
         "name", "parent", "category", "start", "end", "planned_hours", "budget_cost",
     ),
-    EntityKind.RESOURCE: ("name", "company", "cost_price", "sales_price"),
+    EntityKind.RESOURCE: ("name", "company", "cost_price", "sales_price", "end_date"),
     EntityKind.ASSIGNMENT: ("project", "activity", "worker", "date", "hours"),
 }  # fmt: skip
 
@@ -138,7 +140,7 @@ def neutral_fields(kind: EntityKind, ledger: Mapping[str, object]) -> dict[str, 
     return found
 
 
-_DATES = frozenset({"start", "end", "date", "projected_start", "projected_end"})
+_DATES = frozenset({"start", "end", "date", "projected_start", "projected_end", "end_date"})
 _AMOUNTS = frozenset({"planned_hours", "budget_cost", "hours", "cost_price", "sales_price"})
 
 
@@ -190,6 +192,8 @@ def plan_fields_of_ledger(
         elif kind is EntityKind.RESOURCE and name == "cost_price":
             if show_rates:
                 plan["standard_rate"] = value
+        elif kind is EntityKind.RESOURCE and name == "end_date":
+            plan["available_until"] = value
         elif kind is EntityKind.ASSIGNMENT and name == "hours":
             plan["work"] = round(Decimal(str(value or 0)) * 60)
         elif name in ("name", "parent"):
@@ -229,7 +233,7 @@ PLAN_FIELDS_READ = frozenset(
     {
         "project", "id", "task", "resource", "parent",
         "name", "start", "finish", "budget_work", "budget_cost", "standard_rate", "work",
-        "custom_fields", "work_by_day",
+        "custom_fields", "work_by_day", "available_until",
     }
 )  # fmt: skip
 """Every field of a plan record that the sync reads (here and to place new
@@ -270,6 +274,8 @@ def ledger_fields_of_plan(
         found["name"] = plan.get("name")
         if "standard_rate" in plan:
             found["cost_price"] = plan.get("standard_rate")
+        if "available_until" in plan:  # a side that keeps no availability says nothing
+            found["end_date"] = _day(plan["available_until"])
     elif kind is EntityKind.ASSIGNMENT:
         found["hours"] = _hours(plan.get("work"))
     return {name: _plain(found.get(name)) for name in NEUTRAL.get(kind, ()) if name in found}
@@ -281,6 +287,7 @@ _NEUTRAL_NAME = {
     (EntityKind.TASK, "finish"): "end",
     (EntityKind.TASK, "budget_work"): "planned_hours",
     (EntityKind.RESOURCE, "standard_rate"): "cost_price",
+    (EntityKind.RESOURCE, "available_until"): "end_date",
     (EntityKind.ASSIGNMENT, "work"): "hours",
 }
 

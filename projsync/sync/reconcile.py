@@ -1,5 +1,6 @@
 """Reconciliation: posted hours, cost and revenue in the ledger against the
-plan side's actuals, per plan task, resource and day, to the cent.
+plan side's actuals, per plan task, resource and day, to the cent; and each
+linked worker's end date against its resource's last available day.
 
 It is the check on the sync's actuals, so it shares none of the engine's
 path for them: it reads both sides whole through the connectors' snapshots,
@@ -9,8 +10,11 @@ fault in the engine's folding or placing shows here as a difference instead
 of being repeated. Only projects the sync has linked are compared (one
 integrated but never synchronized has nothing on the plan yet). Every
 difference says why and which ledger project it belongs to, so a person can
-act on it and the sync can mark that project. Read-only: it never writes
-either side nor the sync's store.
+act on it and the sync can mark that project. End dates are compared over the
+whole portfolio only (a resource belongs to no project), and only where the
+plan side keeps a resource's availability: a side that keeps none (Redmine)
+says nothing, as it does to the sync. Read-only: it never writes either side
+nor the sync's store.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "ONLY_ON_PLAN",
     "Difference",
     "Reconciliation",
+    "ResourceDifference",
     "reconcile",
 ]
 
@@ -79,6 +84,27 @@ class Difference:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceDifference:
+    """A linked worker whose end date is not its resource's last available day."""
+
+    worker: str
+    resource: str
+    ledger: dt.date | None
+    """The worker's end date (None: none)."""
+    plan: dt.date | None
+    """The resource's ``available_until`` (None: none)."""
+
+    def summary(self) -> dict[str, object]:
+        """As JSON shows it: dates as ``YYYY-MM-DD`` or null."""
+        return {
+            "worker": self.worker,
+            "resource": self.resource,
+            "ledger_end_date": None if self.ledger is None else self.ledger.isoformat(),
+            "plan_available_until": None if self.plan is None else self.plan.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Reconciliation:
     differences: tuple[Difference, ...] = ()
     totals: Mapping[str, Mapping[str, Decimal]] = field(
@@ -87,6 +113,13 @@ class Reconciliation:
     """``ledger`` and ``plan``: the compared projects' hours, cost and revenue."""
     projects: tuple[str, ...] = ()
     """The ledger projects and subprojects compared."""
+    resources: tuple[ResourceDifference, ...] = ()
+    """Workers whose end date differs from their resource's availability."""
+
+    @property
+    def agrees(self) -> bool:
+        """No difference of figures nor of end dates."""
+        return not (self.differences or self.resources)
 
     def by_project(self) -> dict[str, tuple[Difference, ...]]:
         """The differences of each ledger project (or subproject) that has some."""
@@ -104,6 +137,7 @@ class Reconciliation:
         """As JSON shows it: every difference, and the totals of both sides."""
         return {
             "differences": [d.summary() for d in self.differences],
+            "resources": [r.summary() for r in self.resources],
             "totals": {side: _texts(figures) for side, figures in self.totals.items()},
         }
 
@@ -185,8 +219,9 @@ def _reversed(mapping: Mapping[str, str]) -> dict[str, str]:
 def reconcile(
     sync: Store, ledger: Connector, plan: Connector, *, project: str | None = None
 ) -> Reconciliation:
-    """Compare the linked projects' actuals on both sides; with ``project``,
-    only that ledger project's and its subprojects'."""
+    """Compare the linked projects' actuals on both sides, and the linked
+    workers' end dates; with ``project``, only that ledger project's and its
+    subprojects' actuals."""
     with sync.read() as conn:
         linked = _Links.read(conn)
     compared = set(linked.projects)
@@ -198,7 +233,38 @@ def reconcile(
         projects=tuple(sorted(compared)),
         differences=_differences(expected, found),
         totals=MappingProxyType({"ledger": _sum(expected.values()), "plan": _sum(found.values())}),
+        resources=()
+        if project is not None
+        else _end_dates_differing(
+            ledger.snapshot(EntityKind.RESOURCE), plan.snapshot(EntityKind.RESOURCE), linked
+        ),
     )
+
+
+def _end_dates_differing(
+    workers: Iterable[SyncRecord], resources: Iterable[SyncRecord], linked: _Links
+) -> tuple[ResourceDifference, ...]:
+    """Each linked worker whose end date is not its resource's last available
+    day, where the plan side keeps one (a resource record without the field
+    says nothing)."""
+    available: dict[str, dt.date | None] = {}
+    for record in resources:
+        fields = record.fields or {}
+        if "available_until" in fields:
+            available[record.key] = _day_or_none(fields["available_until"])
+    found: list[ResourceDifference] = []
+    for record in workers:
+        resource = linked.resources.get(record.key)
+        if resource is None or resource not in available:
+            continue
+        mine = _day_or_none((record.fields or {}).get("end_date"))
+        if mine != available[resource]:
+            found.append(
+                ResourceDifference(
+                    worker=record.key, resource=resource, ledger=mine, plan=available[resource]
+                )
+            )
+    return tuple(sorted(found, key=lambda d: d.worker))
 
 
 def _project_and_below(ledger: Connector, project: str) -> set[str]:
@@ -336,6 +402,10 @@ def _sum(rows: Iterable[_Figures]) -> Mapping[str, Decimal]:
 
 def _decimal(value: object) -> Decimal:
     return _ZERO if value is None else Decimal(str(value))
+
+
+def _day_or_none(value: object) -> dt.date | None:
+    return None if value is None or value == "" else _as_date(value)
 
 
 def _as_date(value: object) -> dt.date:

@@ -303,3 +303,26 @@ def test_cli__a_posting_keeps_its_text_and_its_reversal_too(projsync: Run) -> No
     assert long.exit_code == 1 and "text has 251 characters; at most 250" in long.stderr
     broken = projsync("ledger", "post", "fee", *base, "--amount", "1", "--text", "two\nlines")
     assert broken.exit_code == 1 and "line break" in broken.stderr
+
+
+def test_cli__a_workers_end_date_is_set_shown_and_cleared_and_refuses_later_hours(
+    projsync: Run,
+) -> None:
+    setup(projsync)
+    updated = projsync("ledger", "worker", "update", "W1", "--end", "2026-03-31", "--json").json()
+    assert updated["end_date"] == "2026-03-31"
+    assert projsync("ledger", "worker", "show", "W1", "--json").json()["end_date"] == "2026-03-31"
+    assert [w["end_date"] for w in projsync("ledger", "worker", "list", "--json").json()] == [
+        "2026-03-31"
+    ]
+    assert "2026-03-31" in projsync("ledger", "worker", "show", "W1").stdout
+    post = ("ledger", "post", "hours", "--project", "P1", "--activity", "A1", "--worker", "W1")
+    outcome = projsync(*post, "--date", "2026-04-01", "--hours", "2")
+    assert outcome.exit_code == 1
+    assert "line 1: worker W1's last day is 2026-03-31; no hours on 2026-04-01" in outcome.stderr
+    assert projsync(*post, "--date", "2026-03-31", "--hours", "2").exit_code == 0
+    cleared = projsync("ledger", "worker", "update", "W1", "--end", "none", "--json").json()
+    assert cleared["end_date"] is None
+    assert projsync(*post, "--date", "2026-04-01", "--hours", "2").exit_code == 0
+    wrong = projsync("ledger", "worker", "update", "W1", "--end", "soon")
+    assert wrong.exit_code == 1 and "--end: 'soon' is not a date" in wrong.stderr

@@ -126,10 +126,14 @@ def test_cli__level_removes_over_allocation(projsync: Run) -> None:
     projsync("plan", "task", "update", "X", "T3", "--after", "")
     projsync("plan", "schedule", "X")
     over = projsync("plan", "overallocations", "X", "--json").json()
-    assert [o["resource_id"] for o in over] == ["R1"]
+    assert [o["resource_id"] for o in over["periods"]] == ["R1"]
     levelled = projsync("plan", "level", "X", "--json").json()
     assert levelled["delayed"]
-    assert projsync("plan", "overallocations", "X", "--json").json() == []
+    assert projsync("plan", "overallocations", "X", "--json").json() == {
+        "project": "X",
+        "periods": [],
+        "beyond_availability": [],
+    }
 
 
 def test_cli__listings_speak_json(projsync: Run) -> None:
@@ -226,3 +230,38 @@ def test_cli__task_type_and_effort_driven_are_set_and_shown(projsync: Run) -> No
     assert refused.exit_code == 1 and "always effort-driven" in refused.stderr
     table = projsync("plan", "show", "X")
     assert "fixed-work" in table.stdout
+
+
+def test_cli__overallocations_report_work_after_a_resources_last_available_day(
+    projsync: Run,
+) -> None:
+    """Ten days of 8 hours from Monday 2 March for a resource available until
+    Monday 9 (the sixth working day): 4 days, 32 hours beyond."""
+    for command in (
+        ("plan", "project", "add", "Y", "--name", "Tunnel", "--start", "2026-03-02"),
+        ("plan", "task", "add", "Y", "T", "--name", "Dig", "--duration", "10d"),
+        ("plan", "resource", "add", "R2", "--name", "Grace", "--available-until", "2026-03-09"),
+        ("plan", "assign", "Y", "T", "R2", "--units", "100"),
+    ):
+        outcome = projsync(*command)
+        assert outcome.exit_code == 0, (command, outcome.stderr)
+    listed = projsync("plan", "resource", "list", "--json").json()
+    assert [(r["id"], r["available_until"]) for r in listed] == [("R2", "2026-03-09")]
+    report = projsync("plan", "overallocations", "Y", "--json").json()
+    assert report["periods"] == []
+    assert report["beyond_availability"] == [
+        {
+            "project": "Y",
+            "resource_id": "R2",
+            "task_id": "T",
+            "available_until": "2026-03-09",
+            "first_day": "2026-03-10",
+            "days": 4,
+            "work": 1920,
+            "hours": "32.00",
+        }
+    ]
+    shown = projsync("plan", "overallocations", "Y")
+    assert shown.exit_code == 0
+    assert "work after the last available day" in shown.stdout
+    assert "2026-03-10" in shown.stdout and "32.00" in shown.stdout

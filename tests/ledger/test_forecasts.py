@@ -58,6 +58,17 @@ def test_forecasts__each_day_is_priced_at_its_own_prices(ledger: LedgerService) 
     assert ledger.activity("P1", "A1").budget_cost == Decimal("844.00")
 
 
+def test_forecasts__hours_after_the_workers_end_date_are_planned_all_the_same(
+    ledger: LedgerService,
+) -> None:
+    """What the plan asks of a worker beyond their last day is kept, priced as
+    any other: the plan's over-allocation report is where it shows."""
+    ledger.set_worker_end_date("W1", JUNE_30)
+    planned = _hours(ledger, "W1", JULY_1, "8")
+    assert (planned.date, planned.cost) == (JULY_1, Decimal("444.00"))
+    assert _on_a1(ledger) == [planned]
+
+
 def test_forecasts__a_replacement_takes_the_place_of_all_the_workers_forecasts(
     ledger: LedgerService,
 ) -> None:

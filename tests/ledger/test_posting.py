@@ -379,3 +379,29 @@ def test_posting__a_new_category_the_store_cannot_key_on_is_refused(
     (problem,) = refused(ledger.store, [amount(TransactionKind.EXPENSE, "5", category=category)])
     assert problem.startswith("line 1: category ")
     assert problem.endswith("is not a valid id (1-40 characters, no '/', no spaces at the ends)")
+
+
+def test_posting__hours_after_the_workers_end_date_are_refused_up_to_it_posted(
+    ledger: LedgerService,
+) -> None:
+    ledger.set_worker_end_date("W1", dt.date(2026, 3, 31))
+    post_journal(ledger.store, [hours("8", date=dt.date(2026, 3, 31))], source="last day")
+    problems = refused(
+        ledger.store,
+        [
+            hours("8", date=dt.date(2026, 3, 30), line=1),
+            hours("8", date=dt.date(2026, 4, 1), line=2),
+            hours("4", worker="W2", date=dt.date(2026, 4, 1), line=3),
+        ],
+    )
+    assert problems == ["line 2: worker W1's last day is 2026-03-31; no hours on 2026-04-01"]
+
+
+def test_posting__an_end_date_cleared_takes_hours_after_it_again(ledger: LedgerService) -> None:
+    ledger.set_worker_end_date("W1", dt.date(2026, 3, 31))
+    late = hours("8", date=dt.date(2026, 4, 1))
+    assert refused(ledger.store, [late]) == [
+        "line 1: worker W1's last day is 2026-03-31; no hours on 2026-04-01"
+    ]
+    ledger.set_worker_end_date("W1", None)
+    assert post_journal(ledger.store, [late], source="after").hours == Decimal("8.00")

@@ -235,6 +235,31 @@ def test_worker__integration_flag_is_kept(ledger: LedgerService) -> None:
     assert ledger.worker("W1").integrated
 
 
+def test_worker__end_date_is_kept_changed_and_cleared_each_change_a_new_version(
+    ledger: LedgerService,
+) -> None:
+    since = current_version_of(ledger)
+    assert ledger.set_worker_end_date("W1", dt.date(2026, 3, 31)).end_date == dt.date(2026, 3, 31)
+    assert ledger.worker("W1").end_date == dt.date(2026, 3, 31)
+    ledger.set_worker_end_date("W1", dt.date(2026, 3, 31))  # the same again: no change
+    ledger.set_worker_end_date("W1", dt.date(2026, 6, 30))
+    assert {w.id: w.end_date for w in ledger.workers()} == {"W1": dt.date(2026, 6, 30), "W2": None}
+    assert ledger.set_worker_end_date("W1", None).end_date is None
+    changed = changes_since(ledger.store, "worker", since)
+    assert [change.key for change in changed] == [("W1",)]  # the feed keeps the latest
+    assert current_version_of(ledger) == since + 3
+
+
+def test_worker__an_end_date_beyond_the_ledgers_dates_or_of_no_worker_is_refused(
+    ledger: LedgerService,
+) -> None:
+    with pytest.raises(InputError, match="worker W1: end date: date 3000-01-01 is outside"):
+        ledger.set_worker_end_date("W1", dt.date(3000, 1, 1))
+    with pytest.raises(InputError, match="worker W9: unknown worker"):
+        ledger.set_worker_end_date("W9", dt.date(2026, 3, 31))
+    assert ledger.worker("W1").end_date is None
+
+
 def test_master_data__numbers_and_dates_beyond_the_ledgers_range_are_refused(
     ledger: LedgerService,
 ) -> None:

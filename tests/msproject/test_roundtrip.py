@@ -4,6 +4,7 @@ over the whole corpus of real files."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,33 @@ def test_roundtrip__a_written_file_keeps_task_types_and_effort_driven(tmp_path: 
         (f"T{n}", 50, 240) for n in range(len(kinds))
     }
     store.dispose()
+
+
+def test_roundtrip__a_resources_last_available_day_is_its_availability_in_the_file(
+    tmp_path: Path,
+) -> None:
+    store = open_store("plan", f"sqlite:///{tmp_path / 'plan.db'}", "plan")
+    service = PlanService(store)
+    service.add_project(PlanProject(id="X", name="Leavers", start=MONDAY))
+    service.add_resource(PlanResource(id="ADA", name="Ada", available_until=dt.date(2026, 3, 31)))
+    service.add_resource(PlanResource(id="BOB", name="Bob", max_units=50))
+    service.add_tasks("X", [PlanTask(project="X", id="T1", name="Dig", duration=480)])
+    for resource in ("ADA", "BOB"):
+        service.assign("X", "T1", resource)
+    written = tmp_path / "X.xml"
+    write_mspdi(document_from_store(store, "X"), written)
+    periods = written.read_text().split("<AvailabilityPeriod>")[1:]
+    assert any("<AvailableTo>2026-03-31T23:59:00</AvailableTo>" in p for p in periods)
+    read = read_document(written)
+    assert {r.name: (r.available_until, r.max_units) for r in read.resources} == {
+        "Ada": (dt.date(2026, 3, 31), 100),
+        "Bob": (None, 50),
+    }
+    elsewhere = open_store("plan", f"sqlite:///{tmp_path / 'elsewhere.db'}", "plan")
+    import_document(elsewhere, read, as_project="Y")
+    assert {r.id: r.available_until for r in PlanService(elsewhere).resources()} == {
+        "ADA": dt.date(2026, 3, 31),
+        "BOB": None,
+    }
+    store.dispose()
+    elsewhere.dispose()

@@ -75,10 +75,10 @@ def test_schedule__levelling_moves_a_task_off_a_busy_resource(plan: PlanService)
     plan.assign("X", "T1", "ADA")
     plan.assign("X", "T3", "ADA")
     schedule_project(plan.store, "X")
-    assert [o.resource_id for o in project_overallocations(plan.store, "X")] == ["ADA"]
+    assert [o.resource_id for o in project_overallocations(plan.store, "X").periods] == ["ADA"]
     outcome = level_project(plan.store, "X")
     assert outcome.delayed
-    assert project_overallocations(plan.store, "X") == ()
+    assert project_overallocations(plan.store, "X").periods == ()
     t1, t3 = (dates(plan)[t] for t in ("T1", "T3"))
     assert t1[1] is not None and t3[0] is not None
     assert t3[0] >= t1[1] or t1[0] >= t3[1]  # type: ignore[operator]
@@ -154,3 +154,26 @@ def test_schedule__a_task_too_long_for_the_calendar_is_named(plan: PlanService) 
         "centuries a calendar reaches"
     ]
     assert dates(plan)["T3"] == (None, None)  # nothing stored
+
+
+def test_overallocations__work_after_a_resources_last_available_day_is_reported(
+    plan: PlanService,
+) -> None:
+    """T3 (5 days, Monday 9 to Friday 13 March) is Ada's, 40 hours; she is
+    available until Tuesday 10: Wednesday to Friday, 24 hours, are beyond."""
+    plan.assign("X", "T3", "ADA")
+    plan.assign("X", "T1", "BOB")
+    assert project_overallocations(plan.store, "X").beyond_availability == ()
+    plan.update_resource("ADA", available_until=dt.date(2026, 3, 10))
+    plan.update_resource("BOB", available_until=dt.date(2026, 3, 4))  # T1's last day
+    report = project_overallocations(plan.store, "X")
+    assert report.project == "X" and report.periods == ()
+    (found,) = report.beyond_availability
+    assert (found.resource_id, found.task_id, found.available_until) == (
+        "ADA",
+        "T3",
+        dt.date(2026, 3, 10),
+    )
+    assert (found.first_day, found.days, found.work) == (dt.date(2026, 3, 11), 3, 24 * 60)
+    assert plan.update_resource("ADA", available_until=None).available_until is None
+    assert project_overallocations(plan.store, "X").beyond_availability == ()

@@ -70,6 +70,23 @@ def test_redmine__demo_company_has_the_hierarchy_and_custom_field_values(
     assert (again["created"], again["updated"], again["failed"]) == (0, 0, 0)
 
 
+def test_redmine__a_workers_end_date_says_nothing_to_redmine_and_the_sync_stays_at_rest(
+    projsync: Run,
+) -> None:
+    """Redmine keeps no availability of a user (as it keeps no rate): the end
+    date goes nowhere, no run fails or holds a conflict over it, the next run
+    has nothing to do, and reconciliation finds nothing to say."""
+    assert projsync("demo", "--json").exit_code == 0
+    ended = projsync("ledger", "worker", "update", "W-001", "--end", "2026-03-31")
+    assert ended.exit_code == 0, ended.stderr
+    first = projsync("sync", "run", "--json").json()
+    assert (first["failed"], first["conflicts"]) == (0, 0)
+    again = projsync("sync", "run", "--json").json()
+    assert (again["created"], again["updated"], again["failed"]) == (0, 0, 0)
+    check = projsync("reconcile", "--json")
+    assert check.exit_code == 0 and check.json()["resources"] == []
+
+
 def test_redmine__issue_subject_and_dates_edited_in_redmine_come_back_to_the_activity(
     projsync: Run, rest: RedmineClient, namespace: str
 ) -> None:

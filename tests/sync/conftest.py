@@ -4,11 +4,13 @@ plan server, the sync's own store, and the engine between them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from projsync.connectors.base import Applied, EntityKind, Operation, SyncRecord
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.db import Store, open_store
@@ -36,6 +38,33 @@ def engine(ledger: LedgerService, plan: Store, sync: Store) -> SyncEngine:
     return SyncEngine(
         sync, LedgerConnector(ledger.store, today=dt.date(2026, 8, 1)), PlanConnector(plan)
     )
+
+
+class PlanBehind:
+    """The built-in plan server behind the face of another plan side: every
+    call handed on as it is. A story's stand-in for an outside side overrides
+    what that side does otherwise; it keeps only the protocol's core (no bulk
+    actuals, no fields it takes, no reading by key)."""
+
+    side = "plan"
+
+    def __init__(self, store: Store) -> None:
+        self.inner = PlanConnector(store)
+
+    def kinds(self) -> tuple[EntityKind, ...]:
+        return self.inner.kinds()
+
+    def high_water(self) -> int:
+        return self.inner.high_water()
+
+    def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
+        return self.inner.changes(kind, since, until)
+
+    def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
+        return self.inner.snapshot(kind)
+
+    def apply(self, operations: Sequence[Operation]) -> list[Applied]:
+        return self.inner.apply(operations)
 
 
 def integrate(ledger: LedgerService, sync: Store) -> None:

@@ -36,7 +36,7 @@ from projsync.sync.links import base_fields, base_text
 from projsync.sync.log import LogStatus, entries
 from projsync.sync.tables import merge_bases
 from tests.ledger.conftest import ledger
-from tests.sync.conftest import D, engine, integrate, stores
+from tests.sync.conftest import D, PlanBehind, engine, integrate, stores
 
 __all__ = ["ledger", "stores"]
 
@@ -228,29 +228,9 @@ def test_sync__posted_hours_become_actual_cost_on_the_task(
     assert by_id["A0"].actual_cost == Decimal("300.00")  # rolled up
 
 
-class OperationsOnly:
+class OperationsOnly(PlanBehind):
     """The plan connector as a side that takes actuals only as operations (no
     ``apply_actuals``), as Redmine does."""
-
-    side = "plan"
-
-    def __init__(self, store: Store) -> None:
-        self.inner = PlanConnector(store)
-
-    def kinds(self) -> tuple[EntityKind, ...]:
-        return self.inner.kinds()
-
-    def high_water(self) -> int:
-        return self.inner.high_water()
-
-    def changes(self, kind: EntityKind, since: int, until: int) -> Iterator[SyncRecord]:
-        return self.inner.changes(kind, since, until)
-
-    def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
-        return self.inner.snapshot(kind)
-
-    def apply(self, operations: Sequence[Operation]) -> list[Applied]:
-        return self.inner.apply(operations)
 
 
 def test_sync__actuals_reach_a_side_without_rows_as_operations(

@@ -17,6 +17,7 @@ from projsync.sync.mapping import (
     ledger_fields_of_plan,
     neutral_defaults,
     neutral_fields,
+    neutral_value,
     plan_fields_of_ledger,
 )
 
@@ -56,6 +57,23 @@ def test_mapping__worker_rates_go_across_only_when_shown() -> None:
         shown["standard_rate"] == Decimal("50")
         and shown["custom_fields"]["DAX_14_SalesPrice"] == "120"
     )
+
+
+def test_mapping__an_end_date_is_the_resources_availability_where_the_side_keeps_one() -> None:
+    last = dt.date(2026, 3, 31)
+    sent = plan_fields_of_ledger(
+        EntityKind.RESOURCE, {"end_date": last}, key="W1", prefix="DAX_", show_rates=False
+    )
+    assert sent["available_until"] == last
+    cleared = plan_fields_of_ledger(
+        EntityKind.RESOURCE, {"end_date": None}, key="W1", prefix="DAX_", show_rates=False
+    )
+    assert "available_until" in cleared and cleared["available_until"] is None
+    kept = {"name": "Ada", "available_until": last, "custom_fields": {}}
+    assert ledger_fields_of_plan(EntityKind.RESOURCE, kept, prefix="DAX_")["end_date"] == last
+    unkept = {"name": "Ada", "custom_fields": {}}  # as Redmine's users: nothing said of it
+    assert "end_date" not in ledger_fields_of_plan(EntityKind.RESOURCE, unkept, prefix="DAX_")
+    assert neutral_value("end_date", "2026-03-31") == last
 
 
 @given(

@@ -270,7 +270,7 @@ def test_api__the_log_status_and_reconciliation_are_scoped_too(stage: Stage) -> 
     keys = {s["key"] for s in stage.client.get("/api/v1/sync/status", headers=pm).json()}
     assert "PA" in keys and "PB" not in keys and "WB" not in keys
     check = stage.client.get("/api/v1/reconcile", headers=pm).json()
-    assert check == {"differences": [], "totals": None}
+    assert check == {"differences": [], "resources": [], "totals": None}
     assert stage.client.get("/api/v1/reconcile", headers=admin).json()["totals"] is not None
 
 

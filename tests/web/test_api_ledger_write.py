@@ -75,6 +75,18 @@ def test_api_ledger_write__an_accountant_creates_a_worker_with_a_first_price(
     ]
 
 
+def test_api_ledger_write__a_worker_created_with_an_end_date_lists_it(stage: Stage) -> None:
+    acct = stage.as_("acct")
+    body = {**_worker("WA3"), "end_date": "2026-03-31"}
+    answer = stage.client.post("/api/v1/workers", headers=acct, json=body)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["end_date"] == "2026-03-31"
+    listed = {w["id"]: w for w in stage.client.get("/api/v1/workers", headers=acct).json()}
+    assert (listed["WA3"]["end_date"], listed["WA"]["end_date"]) == ("2026-03-31", None)
+    late = {**_worker("WA4"), "end_date": "3000-01-01"}
+    assert stage.client.post("/api/v1/workers", headers=acct, json=late).status_code == 422
+
+
 @pytest.mark.parametrize(
     ("login", "path", "body"),
     [

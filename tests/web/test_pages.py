@@ -14,7 +14,7 @@ from projsync.ledger.forecasts import add_forecast
 from projsync.ledger.model import ForecastKind
 from projsync.ledger.reports import iter_transactions
 from projsync.ledger.service import LedgerService
-from projsync.plan.entities import PlanProject, PlanTask
+from projsync.plan.entities import PlanProject, PlanResource, PlanTask
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from projsync.sync.settings import project_settings_of, set_company, set_project
@@ -321,3 +321,27 @@ def test_pages__a_project_that_cannot_be_scheduled_hides_no_other_on_the_resourc
         assert 'id="overallocations"' in answer.text
     finally:
         plan.delete_project("HUGE")
+
+
+def test_pages__the_resource_center_shows_work_after_a_resources_last_available_day(
+    stage: Stage,
+) -> None:
+    """Ten days of 8 hours from Monday 2 March for a resource available until
+    Monday 9: 4 days from Tuesday 10, 32 hours, beyond."""
+    plan = PlanService(stage.context.plan)
+    monday = dt.datetime(2026, 3, 2, 8)  # noqa: DTZ001 - a plan's dates are local
+    plan.add_project(PlanProject(id="LATE", name="Late", start=monday))
+    plan.add_tasks("LATE", [PlanTask(project="LATE", id="T1", name="Dig", duration=10 * 480)])
+    plan.add_resource(PlanResource(id="RL", name="Leaver", available_until=dt.date(2026, 3, 9)))
+    plan.assign("LATE", "T1", "RL")
+    try:
+        answer = _logged_in(stage, "admin").get("/resources")
+        assert answer.status_code == 200
+        table = answer.text.split('id="beyond-availability"', 1)[1].split("</table>", 1)[0]
+        row = (
+            '<td><a href="/plan/LATE">LATE</a></td><td>RL</td><td>T1</td><td>2026-03-09</td>'
+            '<td>2026-03-10</td><td class="num">4</td><td class="num">32.00</td>'
+        )
+        assert row in table
+    finally:
+        plan.delete_project("LATE")

@@ -101,6 +101,8 @@ class NewWorker(BaseModel):
     cost_price: Price
     sales_price: Price
     valid_from: Day
+    end_date: Day | None = None
+    """The worker's last working day: no hours are posted after it."""
 
 
 def created(write: Callable[[], T]) -> T:
@@ -151,7 +153,13 @@ def add_worker(
     """Create a worker with a first cost and sales price."""
     context = context_of(request)
     visible_company(context, user, new.company)
-    worker = Worker(id=new.id, company=new.company, name=new.name, calendar=new.calendar)
+    worker = Worker(
+        id=new.id,
+        company=new.company,
+        name=new.name,
+        calendar=new.calendar,
+        end_date=new.end_date,
+    )
     price = WorkerPrice(
         worker=new.id,
         valid_from=new.valid_from,

@@ -155,7 +155,7 @@ def overallocations(
 ) -> list[dict[str, Any]]:
     context = context_of(request)
     visible_plan_project(context, user, project_id)
-    return [plain(o) for o in project_overallocations(context.plan, project_id)]
+    return [plain(o) for o in project_overallocations(context.plan, project_id).periods]
 
 
 @router.get("/resources")

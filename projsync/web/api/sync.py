@@ -314,8 +314,10 @@ def resync_project(
 def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) -> dict[str, Any]:
     """Posted hours, cost and revenue against the plan's actuals, to the cent:
     every difference (of the caller's companies' projects), each with its
-    reason and ledger project, and, for an administrator, the portfolio's
-    totals on both sides. 200 whether or not there are differences."""
+    reason and ledger project; the workers (of the caller's companies) whose
+    end date differs from their resource's availability; and, for an
+    administrator, the portfolio's totals on both sides. 200 whether or not
+    there are differences."""
     context = context_of(request)
     report = reconcile_sides(
         context.sync, LedgerConnector(context.ledger), context.plan_side(context.plan)
@@ -324,6 +326,9 @@ def reconcile(request: Request, user: User = Depends(require(Right.SYNC_READ))) 
     return {
         "differences": [
             d.summary() for d in report.differences if visible is None or visible.project(d.project)
+        ],
+        "resources": [
+            r.summary() for r in report.resources if visible is None or r.worker in visible.workers
         ],
         "totals": report.summary()["totals"] if visible is None else None,
     }

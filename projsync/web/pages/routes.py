@@ -369,6 +369,7 @@ def resource_center(
     resources = visible_resources(context, user)
     allocation: dict[str, dict[dt.date, int]] = {}
     over: list[Any] = []
+    beyond: list[Any] = []
     unscheduled: list[tuple[str, str]] = []
     companies = plan_companies(context)
     for project in service.projects():
@@ -381,9 +382,12 @@ def resource_center(
             for week, minutes in per_week.items():
                 mine[week] = mine.get(week, 0) + minutes
         try:
-            over.extend((project.id, o) for o in project_overallocations(context.plan, project.id))
+            report = project_overallocations(context.plan, project.id)
         except InputError as exc:  # one project that cannot be scheduled hides no other
             unscheduled.extend((project.id, str(p)) for p in exc.problems)
+            continue
+        over.extend((project.id, o) for o in report.periods)
+        beyond.extend((project.id, b) for b in report.beyond_availability)
     weeks = sorted({w for found in allocation.values() for w in found})
     if weeks:
         first, last = weeks[0], weeks[-1]
@@ -410,6 +414,7 @@ def resource_center(
         rows=rows,
         weeks=weeks,
         overallocations=over,
+        beyond_availability=beyond,
         unscheduled=unscheduled,
         this_week=monday(dt.datetime.now(dt.UTC).date()),
     )
