@@ -35,13 +35,14 @@ from projsync.connectors.base import (
     TimesheetLine,
     TimesheetSource,
 )
+from projsync.db import Store
 from projsync.sync.context import Run
 from projsync.sync.links import ledger_keys_of
 from projsync.sync.log import LogStatus, add_entry
 from projsync.sync.outcomes import count, count_failure
 from projsync.sync.tables import log
 
-__all__ = ["CURSOR", "ENTITY_TYPE", "sync_timesheets"]
+__all__ = ["CURSOR", "ENTITY_TYPE", "LineOutcome", "line_outcomes", "sync_timesheets"]
 
 ENTITY_TYPE = "timesheet line"
 """The integration log's entity type of a timesheet line."""
@@ -114,8 +115,13 @@ def _carry(
     places: Mapping[str, Mapping[str, str]],
     state: _Logged,
 ) -> None:
-    """Post or withdraw one line, and log what became of it."""
+    """Post or withdraw one line, and log what became of it (a dry run tells
+    what it would ask of the ledger)."""
     if run.dry_run:
+        run.report.planned.append(
+            {"kind": ENTITY_TYPE, "plan": line.task, "key": source,
+             "action": "withdraw" if line.withdrawn else "post"}
+        )  # fmt: skip
         return
     error: str | None = None
     status = LogStatus.REFUSED
@@ -357,3 +363,44 @@ def _places(run: Run, lines: Iterable[TimesheetLine]) -> dict[str, dict[str, str
 def _order(key: str) -> tuple[int, str]:
     """Lines in the order they were recorded, where their keys are numbers."""
     return (int(key), "") if key.isdigit() else (0, key)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineOutcome:
+    """What the sync last did with a timesheet line, for the people who approve it."""
+
+    state: str
+    """``posted``, ``withdrawn`` or ``held``."""
+    journal: int | None = None
+    """The ledger journal that holds it (posted)."""
+    reason: str | None = None
+    """Why the ledger refused it (held)."""
+
+
+def line_outcomes(store: Store, source: str, keys: Iterable[str]) -> dict[str, LineOutcome]:
+    """The latest outcome of each of these lines of ``source`` (``plan
+    timesheet line``) that the sync has met, by line key."""
+    named = {f"{source} {key}": key for key in keys}
+    found: dict[str, LineOutcome] = {}
+    names = list(named)
+    with store.read() as conn:
+        for start in range(0, len(names), 500):
+            rows = conn.execute(
+                select(log.c.entity_key, log.c.action, log.c.status, log.c.payload, log.c.error)
+                .where(
+                    log.c.entity_type == ENTITY_TYPE,
+                    log.c.entity_key.in_(names[start : start + 500]),
+                    log.c.status.in_((LogStatus.COMPLETED.value, *_OPEN)),
+                )
+                .order_by(log.c.id)
+            )
+            for row in rows:
+                key = named[row.entity_key]
+                if row.status != LogStatus.COMPLETED.value:
+                    found[key] = LineOutcome(state="held", reason=row.error)
+                elif row.action == "delete":
+                    found[key] = LineOutcome(state="withdrawn")
+                else:
+                    journal = json.loads(row.payload).get("journal")
+                    found[key] = LineOutcome(state="posted", journal=journal)
+    return found

@@ -295,3 +295,39 @@ def test_timesheets__a_run_that_ends_between_posting_and_logging_posts_nothing_t
     assert len(sheet_postings(ledger)) == 1
     logged = [e for e in entries(engine.store) if e.entity_type == "timesheet line"]
     assert [(e.action, e.status.value) for e in logged] == [("create", "completed")]
+
+
+def test_timesheets__a_dry_run_tells_the_lines_it_would_post_and_posts_none(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, side, engine = setup(stores)
+    side.put("7", hours=Decimal("2"))
+
+    told = engine.run(dry_run=True)
+
+    assert {"kind": "timesheet line", "plan": "P1/A1", "key": "test sheet line 7",
+            "action": "post"} in told.planned  # fmt: skip
+    assert sheet_postings(ledger) == []
+    engine.run()
+    assert standing(ledger) == Decimal("2.00")
+
+
+def test_timesheets__each_lines_outcome_reads_back_for_its_approver(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, side, engine = setup(stores)
+    post_hours(ledger, "A2", "20")
+    side.put("7", hours=Decimal("6"))
+    side.put("8", hours=Decimal("1"), day=D + dt.timedelta(days=1))
+    engine.run()
+
+    told = timesheets.line_outcomes(engine.store, "test sheet line", ["7", "8", "9"])
+
+    assert told["7"].state == "held" and "at most 24 per day" in (told["7"].reason or "")
+    assert told["8"].state == "posted" and told["8"].journal is not None
+    assert "9" not in told
+    side.put("8", withdrawn=True)
+    engine.run()
+    assert timesheets.line_outcomes(engine.store, "test sheet line", ["8"])["8"].state == (
+        "withdrawn"
+    )
