@@ -461,3 +461,30 @@ def test_api__a_journal_line_keeps_its_text_in_the_transactions(stage: Stage) ->
     )
     assert too_long.status_code == 422
     assert too_long.json()["detail"][0]["where"] == "body line 1, text"
+
+
+def test_api__work_after_a_resources_last_available_day_reads_back_to_those_who_see_the_project(
+    stage: Stage,
+) -> None:
+    """Ten days of 8 hours from Monday 2 March for a resource available until
+    Monday 9: 4 days from Tuesday 10, 1,920 minutes, beyond."""
+    from projsync.plan.entities import PlanProject, PlanResource, PlanTask
+    from projsync.plan.service import PlanService
+
+    plan = PlanService(stage.context.plan)
+    monday = dt.datetime(2026, 3, 2, 8)  # noqa: DTZ001 - a plan's dates are local
+    plan.add_project(PlanProject(id="LATER", name="Later", start=monday))
+    plan.add_tasks("LATER", [PlanTask(project="LATER", id="T1", name="Dig", duration=10 * 480)])
+    plan.add_resource(PlanResource(id="RL2", name="Leaver", available_until=dt.date(2026, 3, 9)))
+    plan.assign("LATER", "T1", "RL2")
+    try:
+        path = "/api/v1/plan/projects/LATER/beyond-availability"
+        answer = stage.client.get(path, headers=stage.as_("admin"))
+        assert answer.status_code == 200
+        assert answer.json() == [
+            {"resource_id": "RL2", "task_id": "T1", "available_until": "2026-03-09",
+             "first_day": "2026-03-10", "days": 4, "work": 1920}
+        ]  # fmt: skip
+        assert stage.client.get(path, headers=stage.as_("pm")).status_code == 404
+    finally:
+        plan.delete_project("LATER")

@@ -158,6 +158,17 @@ def overallocations(
     return [plain(o) for o in project_overallocations(context.plan, project_id).periods]
 
 
+@router.get("/projects/{project_id}/beyond-availability")
+def beyond_availability(
+    project_id: ProjectId, request: Request, user: User = Depends(require(Right.PLAN_READ))
+) -> list[dict[str, Any]]:
+    """Each assignment's work after its resource's last available day."""
+    context = context_of(request)
+    visible_plan_project(context, user, project_id)
+    report = project_overallocations(context.plan, project_id)
+    return [plain(o) for o in report.beyond_availability]
+
+
 @router.get("/resources")
 def resources(
     request: Request, user: User = Depends(require(Right.PLAN_READ))
