@@ -424,3 +424,9 @@ class PostsHours(Protocol):
     def withdraw_hours(self, source: str) -> HoursPosted:
         """Reverse what stands posted under ``source`` (nothing: a replay)."""
         ...
+
+    def hours_standing(self, prefix: str) -> set[str]:
+        """The sources starting with ``prefix`` under which hours stand posted
+        (not reversed): how a line deleted on a side that keeps nothing of it
+        is found, whatever the log says."""
+        ...

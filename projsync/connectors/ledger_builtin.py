@@ -40,7 +40,7 @@ from projsync.ledger.model import (
     TransactionKind,
     Worker,
 )
-from projsync.ledger.posting import post_in_place_of, withdraw_source
+from projsync.ledger.posting import post_in_place_of, sources_standing, withdraw_source
 from projsync.ledger.service import LedgerService
 
 __all__ = ["LedgerConnector"]
@@ -322,6 +322,9 @@ class LedgerConnector:
         except InputError as exc:  # the line's problems, named by its source
             raise ConnectorRefused("\n".join(f"{source}: {p.what}" for p in exc.problems)) from exc
         return HoursPosted(journal=done.journal, reversed=done.reversed, changed=done.changed)
+
+    def hours_standing(self, prefix: str) -> set[str]:
+        return sources_standing(self.store, prefix)
 
     def withdraw_hours(self, source: str) -> HoursPosted:
         try:

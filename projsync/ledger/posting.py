@@ -35,7 +35,7 @@ from projsync.ledger.model import CategoryKind, JournalLine, Transaction, Transa
 from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, checked_units
 from projsync.ledger.pricing import amount_for_hours
 from projsync.ledger.service import LedgerService
-from projsync.ledger.sources import claim_source, family, lock_source, revision_of
+from projsync.ledger.sources import base_source, claim_source, family, lock_source, revision_of
 from projsync.ledger.tables import journals, transactions
 from projsync.ledger.validation import (
     LINE_RULES,
@@ -56,6 +56,7 @@ __all__ = [
     "post_journal",
     "reverse_journal",
     "reverse_transaction",
+    "sources_standing",
     "withdraw_source",
 ]
 
@@ -195,6 +196,25 @@ def withdraw_source(store: Store, source: str) -> Replaced:
         standing, _ = _standing(conn, source)
         undone = _reverse_standing(conn, store, source, standing)
         return Replaced(journal=None, reversed=undone, changed=bool(undone))
+
+
+def sources_standing(store: Store, prefix: str) -> set[str]:
+    """The outside entries (their sources, without a revision's mark) whose
+    postings start with ``prefix`` and stand: not reversed."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    undone = select(transactions.c.reverses_id).where(transactions.c.reverses_id.is_not(None))
+    query = (
+        select(journals.c.source)
+        .join(transactions, transactions.c.journal_id == journals.c.id)
+        .where(
+            journals.c.source.like(f"{escaped}%", escape="\\"),
+            transactions.c.reverses_id.is_(None),
+            transactions.c.id.not_in(undone),
+        )
+        .distinct()
+    )
+    with store.read() as conn:
+        return {base_source(source) for source in conn.execute(query).scalars()}
 
 
 def _standing(conn: Connection, source: str) -> tuple[list[Transaction], int]:

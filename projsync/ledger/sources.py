@@ -16,6 +16,7 @@ from projsync.ledger.tables import journals
 
 __all__ = [
     "AlreadyPosted",
+    "base_source",
     "claim_source",
     "family",
     "lock_source",
@@ -71,6 +72,12 @@ def revision_of(source: str, earlier: int) -> str:
     """The source of a journal that replaces ``earlier`` postings of the same
     outside entry: ``redmine time entry 42 (revision 2)``."""
     return source if earlier == 0 else f"{source} (revision {earlier + 1})"
+
+
+def base_source(source: str) -> str:
+    """The source of an outside entry, without a revision's mark."""
+    head, mark, tail = source.rpartition(" (revision ")
+    return head if mark and tail.endswith(")") and tail[:-1].isdigit() else source
 
 
 def family(source: str) -> Any:

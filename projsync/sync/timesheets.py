@@ -87,10 +87,12 @@ def sync_timesheets(run: Run, since: int) -> bool:
         for key, state in logged.items():
             if key not in lines and state.held is not None:
                 lines[key] = state.held
-        if side.timesheets_whole:  # a line posted and not given now may be deleted
-            missing = [k for k, state in logged.items() if k not in lines and state.standing]
+        if side.timesheets_whole:  # a line the ledger holds and not given now may be deleted
+            named = f"{prefix} "
+            standing = ledger.hours_standing(named)
+            missing = sorted(s[len(named) :] for s in standing if s[len(named) :] not in lines)
             for key in side.vanished_lines(missing) if missing else ():
-                state = logged[key]
+                state = logged.get(key, _Logged())
                 lines[key] = _deleted(key, state.version or 0, state.task)
     except ConnectorUnavailable:
         return False

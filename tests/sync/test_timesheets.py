@@ -55,7 +55,7 @@ class Sheets(PlanConnector):
         }  # fmt: skip
         if old is not None:
             fields = {f.name: getattr(old, f.name) for f in dataclasses.fields(old)}
-        fields.update(changes)
+        fields.update({"withdrawn": False, **changes})  # a line put again is approved again
         fields["version"] = self._bump()
         line = TimesheetLine(**fields)  # type: ignore[arg-type]
         self.lines[key] = line
