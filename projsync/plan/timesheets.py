@@ -38,6 +38,8 @@ from projsync.plan.service import PlanService
 from projsync.plan.tables import assignments, resources, tasks, timesheet_lines, timesheet_weeks
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "MOST_HOURS",
     "NOTE_LENGTH",
     "TimesheetService",
@@ -50,6 +52,9 @@ __all__ = [
 MOST_HOURS = Decimal(24)
 """The most hours of one line, and of one resource's lines of one day."""
 NOTE_LENGTH = 250
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+"""The days a timesheet takes: the ledger's, which posts its hours."""
 _HUNDREDTH = Decimal("0.01")
 _ZERO = Decimal("0.00")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
@@ -73,24 +78,30 @@ def parse_week(text: str, where: str = "--week") -> dt.date:
     found = _WEEK.fullmatch(text.strip())
     if found is not None:
         try:
-            return dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
+            monday = dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
         except ValueError:
             pass
-    raise refusal(where, f"{text!r} is not an ISO week (YYYY-Www, e.g. 2026-W10)")
+        else:
+            if FIRST_DAY <= monday <= LAST_DAY:
+                return monday
+    raise refusal(where, f"{text!r} is not an ISO week from 1900 to 2999 (YYYY-Www, e.g. 2026-W10)")
 
 
 def cell_problems(cell: TimesheetCell) -> list[str]:
     """What is wrong with a cell's hours and note, seen without the store."""
     found = []
     hours = cell.hours
+    shown = f"{hours.normalize():f}" if hours.is_finite() else str(hours)  # 25, not 25.00
     if not hours.is_finite():
-        found.append(f"hours {hours} is not a number")
+        found.append(f"hours {shown} is not a number")
     elif hours < 0:
-        found.append(f"hours {hours} cannot be negative")
+        found.append(f"hours {shown} cannot be negative")
     elif hours > MOST_HOURS:
-        found.append(f"hours {hours} exceed {MOST_HOURS}")
+        found.append(f"hours {shown} exceed {MOST_HOURS}")
     elif hours != hours.quantize(_HUNDREDTH):
-        found.append(f"hours {hours} have more than 2 decimal places")
+        found.append(f"hours {shown} have more than 2 decimal places")
+    if not FIRST_DAY <= cell.day <= LAST_DAY:
+        found.append(f"day {cell.day} is outside the timesheets' days ({FIRST_DAY} to {LAST_DAY})")
     found += _text_problems("note", cell.note)
     return found
 

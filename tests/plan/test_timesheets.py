@@ -36,7 +36,7 @@ def test_week__names_and_parsing_round_trip() -> None:
     assert parse_week("2026-W10") == MONDAY
     assert week_name(MONDAY + dt.timedelta(days=6)) == "2026-W10"
     assert parse_week("2020-W53") == dt.date(2020, 12, 28)
-    for bad in ("2026-10", "2026-W54", "2026-W00", "W10", "2025-W53"):
+    for bad in ("2026-10", "2026-W54", "2026-W00", "W10", "2025-W53", "9999-W52", "0001-W01"):
         with pytest.raises(InputError, match="is not an ISO week"):
             parse_week(bad)
 
@@ -102,6 +102,8 @@ def test_record__unknown_resource_and_project_are_named(sheets: TimesheetService
     with pytest.raises(InputError) as caught:
         sheets.record("ADA", [TimesheetCell(project="Q", task="T1", day=MONDAY, hours=Decimal(1))])
     assert problems(caught) == ["line 2026-03-02 Q/T1: unknown project Q"]
+    with pytest.raises(InputError, match="day 9999-12-31 is outside the timesheets' days"):
+        sheets.record("ADA", [cell("T1", dt.date(9999, 12, 31), "1")])
     with pytest.raises(InputError, match="given twice"):
         sheets.record("ADA", [cell("T1", MONDAY, "1"), cell("T1", MONDAY, "2")])
 
