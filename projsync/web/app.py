@@ -36,6 +36,7 @@ from projsync.web.api import ledger_write as ledger_write_api
 from projsync.web.api import plan as plan_api
 from projsync.web.api import settings as settings_api
 from projsync.web.api import sync as sync_api
+from projsync.web.api import timesheets as timesheets_api
 from projsync.web.auth import LoginRequired
 from projsync.web.context import Context, SyncLoop
 from projsync.web.cross_site import CrossSiteGuard
@@ -80,7 +81,14 @@ def create_app(
     )
     app.state.context = context
     app.add_middleware(CrossSiteGuard)
-    for module in (ledger_api, ledger_write_api, plan_api, sync_api, settings_api):
+    for module in (
+        ledger_api,
+        ledger_write_api,
+        plan_api,
+        timesheets_api,
+        sync_api,
+        settings_api,
+    ):
         app.include_router(module.router)
     for pages_module in (pages, admin, portal):
         app.include_router(pages_module.router)

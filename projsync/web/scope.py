@@ -20,10 +20,10 @@ from projsync.ledger.model import Company, JournalLine, Project, Worker
 from projsync.ledger.service import LedgerService
 from projsync.plan.entities import PlanResource
 from projsync.plan.service import PlanService
-from projsync.sync.links import links_of
+from projsync.sync.links import links_of, plan_keys_of
 from projsync.sync.settings import project_settings_of
 from projsync.web.context import Context
-from projsync.web.model import User
+from projsync.web.model import Right, User
 
 __all__ = [
     "RESOURCE_KINDS",
@@ -31,9 +31,11 @@ __all__ = [
     "entity_filter",
     "journal_in_scope",
     "not_found",
+    "own_resource",
     "plan_companies",
     "plan_project_company",
     "resource_companies",
+    "timesheet_resources",
     "visible_company",
     "visible_plan_project",
     "visible_project",
@@ -192,6 +194,27 @@ def visible_resources(context: Context, user: User) -> list[PlanResource]:
         return found
     companies = resource_companies(context)
     return [r for r in found if user.sees(companies.get(r.id, ""))]
+
+
+def own_resource(context: Context, user: User) -> str | None:
+    """The plan resource of the user's worker, as the sync links them (None
+    for a user who is no worker, or whose worker has no resource)."""
+    if user.worker is None:
+        return None
+    with context.sync.read() as conn:
+        return plan_keys_of(conn, "resource", [user.worker]).get(user.worker)
+
+
+def timesheet_resources(context: Context, user: User) -> set[str] | None:
+    """The resources whose timesheets the user sees (None: every one): their
+    own, and those of their companies' workers for one who reads the plan."""
+    if user.all_companies:
+        return None
+    found = set()
+    if user.can(Right.PLAN_READ):
+        found = {r for r, company in resource_companies(context).items() if user.sees(company)}
+    own = own_resource(context, user)
+    return found | {own} if own is not None else found
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
