@@ -24,8 +24,9 @@ from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
 from projsync.web.scope import (
+    may_decide,
+    may_record,
     not_found,
-    own_resource,
     plan_companies,
     timesheet_resources,
     visible_plan_project,
@@ -68,27 +69,6 @@ def _seen(context: Context, user: User, resource: str | None) -> set[str] | None
     if scope is not None and resource not in scope:
         raise not_found(f"resource {resource}")
     return {resource}
-
-
-def _own(context: Context, user: User, resource: str) -> None:
-    """Only the resource's own person (or an administrator) records and submits its hours."""
-    if not user.all_companies and own_resource(context, user) != resource:
-        raise HTTPException(403, "only the resource's own person records and submits its hours")
-
-
-def _managed(context: Context, user: User, resource: str, week: str) -> dt.date:
-    """The Monday of a week whose lines the user may decide on: a resource of
-    their companies, with hours on their projects only."""
-    monday = parse_week(week, "week")
-    scope = timesheet_resources(context, user)
-    if scope is not None and resource not in scope:
-        raise not_found(f"resource {resource}")
-    if not user.all_companies:
-        companies = plan_companies(context)
-        lines = TimesheetService(context.plan).lines(resources=[resource], week=monday)
-        if any(not user.sees(companies.get(line.project, "")) for line in lines):
-            raise HTTPException(403, "the week holds hours on projects you do not see")
-    return monday
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,7 +131,7 @@ def set_line(
     why it is refused: a week submitted, more than 24 hours in a day, ...).
     ``line`` is null once the line is removed."""
     context = context_of(request)
-    _own(context, user, line.resource)
+    may_record(context, user, line.resource)
     visible_plan_project(context, user, line.project)
     cell = TimesheetCell(
         project=line.project, task=line.task, day=line.day, hours=line.hours, note=line.note
@@ -179,7 +159,7 @@ def submit(
 ) -> dict[str, Any]:
     """Hand one's draft or rejected week to a manager."""
     context = context_of(request)
-    _own(context, user, resource)
+    may_record(context, user, resource)
     return week_json(TimesheetService(context.plan).submit(resource, parse_week(week, "week")))
 
 
@@ -208,7 +188,8 @@ def review(
     """Approve a submitted week (its hours go to the ledger at the next sync),
     or reject it: the resource edits it and submits it again."""
     context = context_of(request)
-    monday = _managed(context, user, resource, week)
+    monday = parse_week(week, "week")
+    may_decide(context, user, resource, monday)
     sheets = TimesheetService(context.plan)
     if decision.decision is Decision.REJECT:
         return week_json(sheets.reject(resource, monday, decision.comment))
@@ -234,5 +215,6 @@ def reopen(
     """Make an approved week a draft again: its hours are withdrawn from the
     ledger until it is approved again."""
     context = context_of(request)
-    monday = _managed(context, user, resource, week)
+    monday = parse_week(week, "week")
+    may_decide(context, user, resource, monday)
     return week_json(TimesheetService(context.plan).reopen(resource, monday, reopening.comment))
