@@ -154,16 +154,21 @@ class TimesheetService:
         hours removes the line. All of them or, refused, none. The lines as
         they are now (those removed left out)."""
         with self.store.write() as conn:
-            self.plan.resource_in(conn, resource)
-            weeks = {m: self._week_in(conn, resource, m) for m in {week_of(c.day) for c in cells}}
-            have = self._cells_in(conn, resource, {c.day for c in cells})
-            problems = self._week_problems(resource, weeks)
-            problems += self._task_problems(conn, cells)
-            problems += self._day_problems(resource, cells, have)
-            if problems:
-                raise InputError(problems)
-            self._write(conn, resource, cells, have, weeks)
-            found = self._cells_in(conn, resource, {c.day for c in cells})
+            return self.record_in(conn, resource, cells)
+
+    def record_in(
+        self, conn: Connection, resource: str, cells: Sequence[TimesheetCell]
+    ) -> list[TimesheetEntry]:
+        _hold(conn, resource)
+        weeks = {m: self._week_in(conn, resource, m) for m in {week_of(c.day) for c in cells}}
+        have = self._cells_in(conn, resource, {c.day for c in cells})
+        problems = self._week_problems(resource, weeks)
+        problems += self._task_problems(conn, cells)
+        problems += self._day_problems(resource, cells, have)
+        if problems:
+            raise InputError(problems)
+        self._write(conn, resource, cells, have, weeks)
+        found = self._cells_in(conn, resource, {c.day for c in cells})
         wanted = {(c.day, c.project, c.task) for c in cells}
         return [
             e for key, e in sorted(found.items()) if key in wanted and e.status is not _S.DELETED
@@ -416,7 +421,7 @@ class TimesheetService:
         monday = week_of(monday)
         where = _week_where(resource, monday)
         with self.store.write() as conn:
-            self.plan.resource_in(conn, resource)
+            _hold(conn, resource)
             current = self._week_record(conn, resource, monday)
             allowed, refused = _MOVES[to]
             problems = []
@@ -533,6 +538,17 @@ class TimesheetService:
         )
         with self.store.read() as conn:
             return [(p, t) for p, t in conn.execute(query)]
+
+
+def _hold(conn: Connection, resource: str) -> None:
+    """Lock the resource's row until the transaction ends (on PostgreSQL; a
+    SQLite writer holds the whole store already): its writers queue, so each
+    reads the day totals and week statuses the previous one committed."""
+    held = conn.execute(
+        select(resources.c.id).where(resources.c.id == resource).with_for_update(key_share=True)
+    ).first()
+    if held is None:
+        raise refusal(f"resource {resource}", "unknown resource")
 
 
 def _with_sums(week: TimesheetWeek, hours: Decimal, lines: int) -> TimesheetWeek:

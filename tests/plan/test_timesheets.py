@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from projsync.plan.entities import PlanProject, PlanTask, TimesheetCell, Timeshe
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
 from projsync.plan.timesheets import TimesheetService, parse_week, week_name
+from tests.conftest import BACKENDS
 
 MONDAY = dt.date(2026, 3, 2)  # 2026-W10
 TUESDAY = MONDAY + dt.timedelta(days=1)
@@ -251,3 +253,30 @@ def test_assigned_tasks__those_whose_span_meets_the_week(
 def current_version_of(sheets: TimesheetService) -> int:
     with sheets.store.read() as conn:
         return current_version(conn)
+
+
+@pytest.mark.parametrize("plan_store", [BACKENDS[1]], indirect=True)
+def test_record__a_writer_waits_for_another_of_the_same_resource_and_counts_its_hours(
+    sheets: TimesheetService,
+) -> None:
+    """On PostgreSQL (a SQLite writer holds the whole store): 16 hours being
+    written on Monday, another 10 wait for them and are refused."""
+    refused: list[InputError] = []
+
+    def meanwhile() -> None:
+        try:
+            sheets.record("ADA", [cell("T3", MONDAY, "10")])
+        except InputError as exc:
+            refused.append(exc)
+
+    other = threading.Thread(target=meanwhile)
+    with sheets.store.write() as conn:
+        sheets.record_in(conn, "ADA", [cell("T1", MONDAY, "16")])
+        other.start()
+        other.join(timeout=1.0)
+        assert other.is_alive()  # waiting for this transaction
+    other.join(timeout=10.0)
+    assert [str(p) for e in refused for p in e.problems] == [
+        "day 2026-03-02 of ADA: hours add up to 26.00, more than 24"
+    ]
+    assert [line.hours for line in sheets.lines()] == [Decimal("16.00")]
