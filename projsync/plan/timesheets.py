@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
@@ -192,6 +192,9 @@ class TimesheetService:
             if key in seen:
                 found.append("given twice")
             seen.add(key)
+            if cell.hours == 0:  # a removal: the task may be gone since the line was recorded
+                problems += [Problem(where=where, what=what) for what in found]
+                continue
             if cell.project not in known:
                 known[cell.project] = self._leaves_in(conn, cell.project)
             leaves = known[cell.project]
@@ -314,6 +317,7 @@ class TimesheetService:
         """Lines by resource, day, project and task; tombstones only when
         ``status`` asks for them."""
         query = select(timesheet_lines)
+        week = None if week is None else week_of(week)
         if resources is not None:
             query = query.where(timesheet_lines.c.resource_id.in_(sorted(resources)))
         if week is not None:
@@ -350,6 +354,7 @@ class TimesheetService:
     ) -> list[TimesheetWeek]:
         """Weeks that hold lines or were ever submitted, by resource and week,
         with their hours and number of lines."""
+        week = None if week is None else week_of(week)
         with self.store.read() as conn:
             query = select(timesheet_weeks)
             if resources is not None:
@@ -383,19 +388,25 @@ class TimesheetService:
             return []
         first = min(w.week for w in weeks)
         last = max(w.week for w in weeks) + dt.timedelta(days=6)
+        day = timesheet_lines.c.day
         rows = conn.execute(
             select(
-                timesheet_lines.c.resource_id, timesheet_lines.c.day, timesheet_lines.c.hours
-            ).where(
+                timesheet_lines.c.resource_id,
+                day,
+                func.sum(timesheet_lines.c.hours),  # a Decimal: the column's type
+                func.count(),
+            )
+            .where(
                 timesheet_lines.c.resource_id.in_(sorted({w.resource for w in weeks})),
-                timesheet_lines.c.day.between(first, last),
+                day.between(first, last),
                 timesheet_lines.c.status != _S.DELETED.value,
             )
+            .group_by(timesheet_lines.c.resource_id, day)
         )
         sums: dict[tuple[str, dt.date], tuple[Decimal, int]] = {}
-        for who, day, hours in rows:
-            total, count = sums.get((who, week_of(day)), (_ZERO, 0))
-            sums[(who, week_of(day))] = (total + hours, count + 1)
+        for who, on, hours, count in rows:
+            total, lines = sums.get((who, week_of(on)), (_ZERO, 0))
+            sums[(who, week_of(on))] = (total + hours, lines + count)
         return [_with_sums(w, *sums.get((w.resource, w.week), (_ZERO, 0))) for w in weeks]
 
     def submit(self, resource: str, monday: dt.date) -> TimesheetWeek:

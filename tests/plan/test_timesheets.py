@@ -280,3 +280,15 @@ def test_record__a_writer_waits_for_another_of_the_same_resource_and_counts_its_
         "day 2026-03-02 of ADA: hours add up to 26.00, more than 24"
     ]
     assert [line.hours for line in sheets.lines()] == [Decimal("16.00")]
+
+
+def test_record__a_line_of_a_task_deleted_since_is_still_removed(
+    sheets: TimesheetService, plan: PlanService
+) -> None:
+    plan.add_task(PlanTask(project="X", id="T9", name="Scrapped"))
+    sheets.record("ADA", [cell("T9", MONDAY, "3")])
+    plan.delete_task("X", "T9")
+    with pytest.raises(InputError, match="unknown task T9"):
+        sheets.record("ADA", [cell("T9", MONDAY, "4")])
+    assert sheets.record("ADA", [cell("T9", MONDAY, "0")]) == []
+    assert sheets.lines() == []
