@@ -82,11 +82,23 @@ def test_timesheet_pages__a_week_refused_then_submitted_rejected_and_approved(
         Decimal("8.00"),
         TimesheetStatus.APPROVED,
     )
+    listed = manager.get("/approvals?show=approved").text
+    assert 'id="week-WB-2026-W10"' in listed and 'value="reopen"' in listed
+    reopened = manager.post("/approvals", data=decision | {"decision": "reopen"})
+    assert "Week 2026-W10 of WB reopened" in reopened.text
+    assert TimesheetService(context.plan).week("WB", MONDAY).status is TimesheetStatus.DRAFT
     forged_decision = manager.post(
         "/approvals", data=decision | {"resource": "WA", "decision": "approve"}
     )
     assert forged_decision.status_code == 404
     assert TimesheetService(context.plan).week("WA", MONDAY).status is TimesheetStatus.SUBMITTED
+    TimesheetService(context.plan).approve("WA", MONDAY)  # by ACME's manager
+    assert "WA" not in manager.get("/approvals?show=approved").text
+    forged_reopening = manager.post(
+        "/approvals", data=decision | {"resource": "WA", "decision": "reopen"}
+    )
+    assert forged_reopening.status_code == 404
+    assert TimesheetService(context.plan).week("WA", MONDAY).status is TimesheetStatus.APPROVED
 
 
 def test_timesheet_pages__who_opens_which(context: Context) -> None:

@@ -44,6 +44,8 @@ __all__ = ["WeekForm", "read_week", "router"]
 
 router = APIRouter(include_in_schema=False)
 BLANK_ROWS = 2
+APPROVED_SHOWN = 25
+"""Approved weeks listed to reopen, the latest first."""
 MOST_ROWS = 200
 _EDITABLE = {TimesheetStatus.DRAFT, TimesheetStatus.REJECTED}
 
@@ -289,14 +291,21 @@ def _place(sheet: WeekForm, refused: InputError) -> None:
 @router.get("/approvals", response_class=HTMLResponse)
 def approvals(
     request: Request,
+    show: str = "submitted",
     done: str = "",
     error: str = "",
     user: User = Depends(require(Right.PLAN_WRITE, page=True)),
 ) -> Response:
+    """The submitted weeks to decide on; with ``show=approved``, the latest
+    approved weeks, to reopen."""
     context = context_of(request)
     sheets = TimesheetService(context.plan)
     scope = timesheet_resources(context, user)
-    waiting = sheets.weeks(resources=scope, status=TimesheetStatus.SUBMITTED)
+    approved = show == "approved"
+    status = TimesheetStatus.APPROVED if approved else TimesheetStatus.SUBMITTED
+    waiting = sheets.weeks(resources=scope, status=status)
+    if approved:
+        waiting = sorted(waiting, key=lambda w: (w.week, w.resource), reverse=True)[:APPROVED_SHOWN]
     plan = PlanService(context.plan)
     names = {r.id: r.name for r in plan.resources()}
     task_names: dict[tuple[str, str], str] = {}
@@ -320,7 +329,16 @@ def approvals(
                 "rows": _grid(week.week, lines, task_names),
             }
         )
-    return page(request, "approvals.html", user, weeks=weeks, names=names, done=done, error=error)
+    return page(
+        request,
+        "approvals.html",
+        user,
+        weeks=weeks,
+        names=names,
+        approved=approved,
+        done=done,
+        error=error,
+    )
 
 
 def _grid(
@@ -355,10 +373,14 @@ def decide(
         if decision == "reject":
             sheets.reject(resource, monday, comment)
             said = f"Week {week} of {resource} sent back."
+        elif decision == "reopen":
+            sheets.reopen(resource, monday, comment)
+            said = f"Week {week} of {resource} reopened: a draft again."
         else:
             sheets.approve(resource, monday)
             said = f"Week {week} of {resource} approved."
     except InputError as exc:
         refused = "; ".join(str(p) for p in exc.problems)
         return RedirectResponse(f"/approvals?{urlencode({'error': refused})}", 303)
-    return RedirectResponse(f"/approvals?{urlencode({'done': said})}", 303)
+    back = {"show": "approved"} if decision == "reopen" else {}
+    return RedirectResponse(f"/approvals?{urlencode({**back, 'done': said})}", 303)
