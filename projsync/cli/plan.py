@@ -1,4 +1,4 @@
-"""``projsync plan``: projects, tasks, resources, calendars, scheduling."""
+"""``projsync plan``: projects, tasks, resources, calendars, scheduling, timesheets."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from projsync.cli import msproject
+from projsync.cli import msproject, timesheets
 from projsync.cli.output import emit, fail_cleanly, plain, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.plan_parsing import MOST_UNITS, parse_after, parse_minutes, parse_moment
@@ -55,6 +55,7 @@ for sub, name in (
     (field_app, "field"),
 ):
     app.add_typer(sub, name=name)
+app.add_typer(timesheets.app, name="timesheet")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 msproject.register(app)

@@ -2,9 +2,9 @@
 
 It reads the plan server's change feed and answers in the plan's terms:
 projects, tasks (with their custom field values), resources, assignments (with
-their work per day, ``work_by_day``), and the time-phased actuals the sync has
-written. It uses the plan server's
-services only, never its tables.
+their work per day, ``work_by_day``), the time-phased actuals the sync has
+written, and the timesheet lines approved (or withdrawn since) for the ledger
+to post. It uses the plan server's services only, never its tables.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from projsync.connectors.base import (
     EntityKind,
     Operation,
     SyncRecord,
+    TimesheetLine,
     actual_row,
     apply_one,
     fields_of,
@@ -40,6 +41,7 @@ from projsync.plan.entities import (
     PlanProject,
     PlanResource,
     PlanTask,
+    TimesheetStatus,
 )
 from projsync.plan.fields import (
     add_field_in,
@@ -53,6 +55,7 @@ from projsync.plan.phasing import WorkByDay
 from projsync.plan.progress import actuals_of, record_actuals
 from projsync.plan.service import PlanService
 from projsync.plan.spans import assignment_work_by_day
+from projsync.plan.timesheets import TimesheetService
 
 __all__ = ["PlanConnector"]
 
@@ -68,6 +71,8 @@ class PlanConnector:
     """The plan server of projsync's own store."""
 
     side = "plan"
+    timesheet_source = "plan timesheet line"
+    timesheets_whole = False
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -125,6 +130,24 @@ class PlanConnector:
         return {
             f"{a.project}/{a.task}/{a.resource}": d for a, d in zip(assigned, phased, strict=True)
         }
+
+    def timesheet_lines(self, since: int, until: int) -> Iterator[TimesheetLine]:
+        """Timesheet lines changed after ``since`` up to ``until``: the approved
+        ones as they are, and those approved once and no longer (reopened,
+        rejected, removed) as withdrawn. Keys are the lines' ids; tasks and
+        resources are keyed as ``changes`` keys them."""
+        for entry, name in TimesheetService(self.store).changed_lines(since, until):
+            yield TimesheetLine(
+                key=str(entry.id),
+                version=entry.version,
+                task=f"{entry.project}/{entry.task}",
+                resource=entry.resource,
+                person=name,
+                day=entry.day,
+                hours=entry.hours,
+                text=entry.note,
+                withdrawn=entry.status is not TimesheetStatus.APPROVED,
+            )
 
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
         now = self.high_water()

@@ -1,5 +1,5 @@
 """What the plan server stores: projects, tasks, links, resources, assignments,
-calendars, custom fields and time-phased actuals.
+calendars, custom fields, time-phased actuals and timesheets.
 
 These are the records of the store and its service; the scheduler works on the
 leaner records of ``model.py``, and ``service.py`` translates between the two.
@@ -40,6 +40,10 @@ __all__ = [
     "ResourceType",
     "TaskType",
     "TaskView",
+    "TimesheetCell",
+    "TimesheetEntry",
+    "TimesheetStatus",
+    "TimesheetWeek",
 ]
 
 ZERO = Decimal("0.00")
@@ -256,3 +260,65 @@ class TaskView:
     budget_work: int
     budget_cost: Decimal
     custom_fields: dict[str, object] = field(default_factory=dict)
+
+
+class TimesheetStatus(enum.StrEnum):
+    """Where a resource's week of hours stands. A line's status is its week's,
+    but for a line removed after it was approved (``DELETED``)."""
+
+    DRAFT = "draft"
+    """Being filled in by the resource."""
+    SUBMITTED = "submitted"
+    """Handed to a manager; the resource can no longer change it."""
+    APPROVED = "approved"
+    """Accepted by a manager: its hours go to the ledger."""
+    REJECTED = "rejected"
+    """Sent back with the manager's comment: editable, and to be submitted again."""
+    DELETED = "deleted"
+    """A line removed after it was once approved, kept so its posting is withdrawn."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimesheetCell:
+    """Hours to set on one task and day of a resource's timesheet; zero hours
+    removes the line."""
+
+    project: str
+    task: str
+    day: dt.date
+    hours: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimesheetEntry:
+    """One line of a timesheet: a resource's hours on one task and day."""
+
+    id: int
+    resource: str
+    project: str
+    task: str
+    day: dt.date
+    hours: Decimal
+    """Hours to the hundredth, more than 0 and at most 24."""
+    note: str
+    status: TimesheetStatus
+    version: int
+    """The plan's change version of this state of the line."""
+    approved_once: bool = False
+    """Whether the line was ever approved: once it was, a change that takes it
+    out of approval withdraws its posting."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimesheetWeek:
+    """A resource's ISO week of hours, with its status and what it holds."""
+
+    resource: str
+    week: dt.date
+    """The Monday of the week."""
+    status: TimesheetStatus = TimesheetStatus.DRAFT
+    comment: str = ""
+    """The manager's words on the last rejection or reopening."""
+    hours: Decimal = Decimal("0.00")
+    lines: int = 0

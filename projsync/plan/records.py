@@ -20,6 +20,9 @@ from projsync.plan.entities import (
     PlanTask,
     ResourceType,
     TaskType,
+    TimesheetEntry,
+    TimesheetStatus,
+    TimesheetWeek,
 )
 from projsync.plan.model import (
     ConstraintType,
@@ -39,6 +42,8 @@ __all__ = [
     "resource_values",
     "task_from_row",
     "task_values",
+    "timesheet_entry_from_row",
+    "timesheet_week_from_row",
     "week_from_text",
     "week_text",
 ]
@@ -181,4 +186,28 @@ def assignment_from_row(row: Row[Any]) -> PlanAssignment:
         contour=WorkContour(row.contour),
         span=row.span,
         overtime_work=row.overtime_work,
+    )
+
+
+def timesheet_entry_from_row(row: Row[Any]) -> TimesheetEntry:
+    return TimesheetEntry(
+        id=row.id,
+        resource=row.resource_id,
+        project=row.project_id,
+        task=row.task_id,
+        day=row.day,
+        hours=row.hours,
+        note=row.note,
+        status=TimesheetStatus(row.status),
+        version=row.version,
+        approved_once=bool(row.approved_once),
+    )
+
+
+def timesheet_week_from_row(row: Row[Any]) -> TimesheetWeek:
+    return TimesheetWeek(
+        resource=row.resource_id,
+        week=row.week,
+        status=TimesheetStatus(row.status),
+        comment=row.comment,
     )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from projsync.changefeed import sequence_table, tombstone_table
@@ -41,6 +42,8 @@ __all__ = [
     "projects",
     "resources",
     "tasks",
+    "timesheet_lines",
+    "timesheet_weeks",
     "tombstones",
 ]
 
@@ -223,5 +226,36 @@ custom_values = Table(
     Column("field_name", String(100), ForeignKey("custom_fields.name"), primary_key=True),
     Column("entity_key", String(120), primary_key=True),
     Column("value", Text, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+# A resource's hours on one task and day. A line outlives its task: hours
+# recorded are facts the ledger may have posted. A line removed after it was
+# approved stays, with status "deleted", so the sync withdraws its posting.
+timesheet_lines = Table(
+    "timesheet_lines",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resource_id", String(60), ForeignKey("resources.id"), nullable=False),
+    Column("project_id", String(40), nullable=False),
+    Column("task_id", String(60), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("hours", Fixed(2), nullable=False),
+    Column("note", String(250), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("approved_once", Boolean, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+    # the resource and day first: a day's total is read by them
+    UniqueConstraint("resource_id", "day", "project_id", "task_id", name="uq_timesheet_lines_cell"),
+)
+
+# The status of a resource's ISO week (by its Monday); a week without a row is a draft.
+timesheet_weeks = Table(
+    "timesheet_weeks",
+    metadata,
+    Column("resource_id", String(60), ForeignKey("resources.id"), primary_key=True),
+    Column("week", Date, primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("comment", String(250), nullable=False),
     Column("version", BigInteger, nullable=False, index=True),
 )

@@ -36,10 +36,11 @@ from projsync.web.api import ledger_write as ledger_write_api
 from projsync.web.api import plan as plan_api
 from projsync.web.api import settings as settings_api
 from projsync.web.api import sync as sync_api
+from projsync.web.api import timesheets as timesheets_api
 from projsync.web.auth import LoginRequired
 from projsync.web.context import Context, SyncLoop
 from projsync.web.cross_site import CrossSiteGuard
-from projsync.web.pages import admin, portal
+from projsync.web.pages import admin, portal, timesheets
 from projsync.web.pages import routes as pages
 from projsync.web.pages.render import page
 
@@ -80,9 +81,16 @@ def create_app(
     )
     app.state.context = context
     app.add_middleware(CrossSiteGuard)
-    for module in (ledger_api, ledger_write_api, plan_api, sync_api, settings_api):
+    for module in (
+        ledger_api,
+        ledger_write_api,
+        plan_api,
+        timesheets_api,
+        sync_api,
+        settings_api,
+    ):
         app.include_router(module.router)
-    for pages_module in (pages, admin, portal):
+    for pages_module in (pages, admin, portal, timesheets):
         app.include_router(pages_module.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     # The interactive docs' script and style are served from here, not a CDN.

@@ -10,6 +10,7 @@ linked to nothing is an administrator's alone.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,20 +21,25 @@ from projsync.ledger.model import Company, JournalLine, Project, Worker
 from projsync.ledger.service import LedgerService
 from projsync.plan.entities import PlanResource
 from projsync.plan.service import PlanService
-from projsync.sync.links import links_of
+from projsync.plan.timesheets import TimesheetService
+from projsync.sync.links import links_of, plan_keys_of
 from projsync.sync.settings import project_settings_of
 from projsync.web.context import Context
-from projsync.web.model import User
+from projsync.web.model import Right, User
 
 __all__ = [
     "RESOURCE_KINDS",
     "EntityScope",
     "entity_filter",
     "journal_in_scope",
+    "may_decide",
+    "may_record",
     "not_found",
+    "own_resource",
     "plan_companies",
     "plan_project_company",
     "resource_companies",
+    "timesheet_resources",
     "visible_company",
     "visible_plan_project",
     "visible_project",
@@ -193,6 +199,47 @@ def visible_resources(context: Context, user: User) -> list[PlanResource]:
         return found
     companies = resource_companies(context)
     return [r for r in found if user.sees(companies.get(r.id, ""))]
+
+
+def own_resource(context: Context, user: User) -> str | None:
+    """The plan resource of the user's worker, as the sync links them (None
+    for a user who is no worker, or whose worker has no resource)."""
+    if user.worker is None:
+        return None
+    with context.sync.read() as conn:
+        return plan_keys_of(conn, "resource", [user.worker]).get(user.worker)
+
+
+def timesheet_resources(context: Context, user: User) -> set[str] | None:
+    """The resources whose timesheets the user sees (None: every one): their
+    own, and those of their companies' workers for one who reads the plan."""
+    if user.all_companies:
+        return None
+    found = set()
+    if user.can(Right.PLAN_READ):
+        found = {r for r, company in resource_companies(context).items() if user.sees(company)}
+    own = own_resource(context, user)
+    return found | {own} if own is not None else found
+
+
+def may_record(context: Context, user: User, resource: str) -> None:
+    """Refuse (403) anyone but the resource's own person (and an
+    administrator) the recording and submitting of its hours."""
+    if not user.all_companies and own_resource(context, user) != resource:
+        raise HTTPException(403, "only the resource's own person records and submits its hours")
+
+
+def may_decide(context: Context, user: User, resource: str, monday: dt.date) -> None:
+    """Refuse a decision on a week of a resource outside the user's companies
+    (404), or one holding hours on a project the user does not see (403)."""
+    scope = timesheet_resources(context, user)
+    if scope is not None and resource not in scope:
+        raise not_found(f"resource {resource}")
+    if not user.all_companies:
+        companies = plan_companies(context)
+        lines = TimesheetService(context.plan).lines(resources=[resource], week=monday)
+        if any(not user.sees(companies.get(line.project, "")) for line in lines):
+            raise HTTPException(403, "the week holds hours on projects you do not see")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

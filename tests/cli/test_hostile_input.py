@@ -231,6 +231,9 @@ def test_hostile_input__plan_sync_and_settings_commands_refuse_hostile_values(
             ("sync", "resolve", number, "--keep", "ledger"),
             ("token", "create", "admin", "--days", number),
             ("token", "revoke", number),
+            ("plan", "timesheet", "add", "R1", "--project", "X", "--task", "T1",
+             "--date", "2026-03-02", "--hours", number),
+            ("plan", "timesheet", "submit", "R1", "--week", f"2026-W{number}"),
         ]  # fmt: skip
     for date in DATES:
         commands += [
@@ -239,7 +242,10 @@ def test_hostile_input__plan_sync_and_settings_commands_refuse_hostile_values(
             ("plan", "task", "update", "X", "T1", "--actual-start", date),
             ("plan", "calendar", "exception", "Standard", date),
             ("plan", "actual", "X", "T1", "--date", date, "--cost", "1"),
-        ]
+            ("plan", "timesheet", "add", "R1", "--project", "X", "--task", "T1",
+             "--date", date, "--hours", "1"),
+            ("plan", "timesheet", "list", "--week", date),
+        ]  # fmt: skip
     for bad_id in IDS:
         commands += [
             ("plan", "project", "add", bad_id, "--name", "N", "--start", "2026-03-02"),
@@ -247,7 +253,13 @@ def test_hostile_input__plan_sync_and_settings_commands_refuse_hostile_values(
             ("plan", "resource", "add", bad_id, "--name", "N"),
             ("settings", "project", bad_id, "--integrate", "on"),
             ("settings", "company", bad_id, "--integrate", "on"),
-        ]
+            ("plan", "timesheet", "add", bad_id, "--project", "X", "--task", "T1",
+             "--date", "2026-03-02", "--hours", "1"),
+            ("plan", "timesheet", "add", "R1", "--project", bad_id, "--task", bad_id,
+             "--date", "2026-03-02", "--hours", "1", "--note", bad_id),
+            ("plan", "timesheet", "approve", bad_id, "--week", "2026-W10"),
+            ("plan", "timesheet", "list", "--resource", bad_id, "--json"),
+        ]  # fmt: skip
     misbehaved = _misbehaved(hostile, commands)
     assert not misbehaved, "\n".join(misbehaved)
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from projsync.connectors.base import Action, Connector, EntityKind, Operation
+from projsync.connectors.base import Action, Connector, EntityKind, Operation, TimesheetSource
 from projsync.connectors.plan_builtin import PlanConnector
-from projsync.plan.entities import ActualEntry, CustomField, FieldEntity, FieldType
+from projsync.plan.entities import (
+    ActualEntry,
+    CustomField,
+    FieldEntity,
+    FieldType,
+    TimesheetCell,
+)
 from projsync.plan.fields import add_field, set_field_value
 from projsync.plan.progress import record_actuals
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
+from projsync.plan.timesheets import TimesheetService
 from tests.plan.conftest import plan
 
 __all__ = ["plan"]
@@ -142,3 +149,48 @@ def test_plan_connector__the_start_a_project_schedules_from_comes_back_given_or_
     assert updated.defaults == {"start": moved} and plan.project("P1").start == moved
     (renamed,) = side.apply([project("P1", Action.UPDATE, name="Plant upgrade")])
     assert renamed.defaults == {}
+
+
+def test_plan_connector__approved_timesheet_lines_are_read_then_withdrawn(
+    plan: PlanService,
+) -> None:
+    side = PlanConnector(plan.store)
+    assert isinstance(side, TimesheetSource) and side.timesheets_whole is False
+    sheets = TimesheetService(plan.store)
+    monday = dt.date(2026, 3, 2)
+    sheets.record(
+        "ADA",
+        [
+            TimesheetCell(project="X", task="T1", day=monday, hours=Decimal("7.5"), note="survey"),
+            TimesheetCell(project="X", task="T3", day=monday, hours=Decimal("0.5")),
+        ],
+    )
+    sheets.submit("ADA", monday)
+    assert list(side.timesheet_lines(0, side.high_water())) == []  # nothing approved yet
+    sheets.approve("ADA", monday)
+    cursor = side.high_water()
+    approved = list(side.timesheet_lines(0, cursor))
+    task_keys = {r.key for r in side.snapshot(EntityKind.TASK)}
+    resource_keys = {r.key for r in side.snapshot(EntityKind.RESOURCE)}
+    assert [(line.task, line.hours, line.text, line.withdrawn) for line in approved] == [
+        ("X/T1", Decimal("7.50"), "survey", False),
+        ("X/T3", Decimal("0.50"), "", False),
+    ]
+    for line in approved:
+        assert line.task in task_keys and line.resource in resource_keys
+        assert (line.person, line.day) == ("Ada", monday) and cursor >= line.version
+    assert list(side.timesheet_lines(cursor, side.high_water())) == []
+
+    sheets.reopen("ADA", monday)
+    sheets.record("ADA", [TimesheetCell(project="X", task="T3", day=monday, hours=Decimal(0))])
+    withdrawn = list(side.timesheet_lines(cursor, side.high_water()))
+    assert {(line.key, line.withdrawn) for line in withdrawn} == {
+        (line.key, True) for line in approved
+    }
+    assert all(line.version > cursor for line in withdrawn)
+
+    later = side.high_water()
+    sheets.submit("ADA", monday)
+    sheets.approve("ADA", monday)
+    (again,) = side.timesheet_lines(later, side.high_water())  # the removed line stays withdrawn
+    assert (again.key, again.withdrawn) == (approved[0].key, False)

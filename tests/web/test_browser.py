@@ -4,7 +4,9 @@ a real server on a free port over temporary stores holding the demo company.
 A person logs in, opens the Gantt chart, submits a timesheet (refused first,
 with the reason on the cell and nothing posted, then accepted), runs the sync
 and sees the actual cost arrive on the project page, and resynchronizes a
-failed log entry. Each page's screenshot is saved under var/screenshots/.
+failed log entry. A team member fills and submits a week of the plan's
+timesheet; a project manager rejects it, then approves it corrected. Each
+page's screenshot is saved under var/screenshots/.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from projsync.ledger.service import LedgerService
 from projsync.plan.entities import PlanLink
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
+from projsync.plan.timesheets import TimesheetService
 from projsync.sync import settings as sync_settings
 from projsync.web.app import create_app
 from projsync.web.context import Context
@@ -122,6 +125,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     context.access.add_user(
         "ada", name="Ada Lovelace", role=Role.TEAM_MEMBER, password=PASSWORD,
         worker="W-001", companies=[DEMO_COMPANY],
+    )  # fmt: skip
+    context.access.add_user(
+        "pat", name="Pat Manager", role=Role.PROJECT_MANAGER, password=PASSWORD,
+        companies=[DEMO_COMPANY],
     )  # fmt: skip
     port = _free_port()
     server = uvicorn.Server(
@@ -321,3 +328,62 @@ def test_browser__a_conflict_shows_on_the_project_center_and_is_resolved_on_the_
     page.goto(f"{served.base}/projects")
     assert page.locator("#projects a.badge.conflict").count() == 0
     page.close()
+
+
+def test_browser__a_plan_timesheet_week_rejected_then_approved(
+    browser: Browser, served: Served
+) -> None:
+    page = _log_in(browser, served, "ada")
+    page.click("header a[href='/timesheet']")
+    page.goto(f"{served.base}/timesheet?week=2026-W11")
+    rows = page.locator("tr[data-row]")
+    prefilled = [rows.nth(i).locator("select").input_value() for i in range(2)]
+    assert prefilled == ["PRJ-1000|PRJ-1000-01.1.2", "PRJ-2000|1"]  # Ada's tasks that week
+    assert rows.nth(2).locator("select").input_value() == ""  # room for another task
+    first = rows.nth(0).locator("input.hours")
+    first.nth(0).fill("25")
+    first.nth(1).fill("8")
+    page.click("#save-week")
+    assert "nothing of it was saved" in page.inner_text("#refused")
+    refused = page.locator("td.refused")
+    assert refused.count() == 1 and refused.locator(".why").inner_text() == "hours 25 exceed 24"
+    assert TimesheetService(served.context.plan).lines(resources=["W-001"]) == []
+    refused.locator("input").fill("8")
+    rows = page.locator("tr[data-row]")
+    rows.nth(1).locator("input.hours").nth(2).fill("4")
+    rows.nth(1).locator("input[name$=_note]").fill("requirements workshop")
+    assert page.inner_text("#week-total") == "20.00"
+    page.click("#submit-week")
+    assert page.inner_text("#status") == "submitted"
+    assert page.locator("#save-week").count() == 0  # locked while with the manager
+    _shot(page, "plan-timesheet")
+
+    manager = _log_in(browser, served, "pat")
+    manager.click("header a[href='/approvals']")
+    card = manager.locator("#week-W-001-2026-W11")
+    assert "20.00" in card.locator(".total").inner_text()
+    assert "requirements workshop" in card.inner_text()
+    _shot(manager, "approvals")
+    card.locator("input[name=comment]").fill("Wednesday was the holiday")
+    card.locator("button.reject").click()
+    assert "sent back" in manager.inner_text("#done")
+
+    page.reload()
+    assert "Wednesday was the holiday" in page.inner_text("#rejected")
+    page.locator("tr[data-row]").nth(1).locator("input.hours").nth(2).fill("")
+    page.click("#submit-week")
+    assert page.inner_text("#status") == "submitted"
+    manager.goto(f"{served.base}/approvals")
+    manager.locator("#week-W-001-2026-W11 button.approve").click()
+    assert "approved" in manager.inner_text("#done")
+    assert manager.locator("#none").count() == 1
+    side = PlanConnector(served.context.plan)
+    approved = list(side.timesheet_lines(0, side.high_water()))
+    assert [(line.task, line.day.day, line.hours) for line in approved] == [
+        ("PRJ-1000/PRJ-1000-01.1.2", 9, Decimal("8.00")),
+        ("PRJ-1000/PRJ-1000-01.1.2", 10, Decimal("8.00")),
+    ]
+    page.reload()
+    assert page.inner_text("#status") == "approved"
+    page.close()
+    manager.close()

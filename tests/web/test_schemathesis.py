@@ -6,15 +6,18 @@ describes matches its schema and content type.
 The application runs in-process over temporary stores with the two-company
 stage, ACME's project PA integrated, synchronized and scheduled. Every other
 valid request names the stage's records in its path (PA, its task 1, ACME,
-worker WA, log entry 1), so that it reaches past the 404 of an unknown id.
+worker WA and its resource, log entry 1, week 2026-W10), so that it reaches
+past the 404 of an unknown id.
 Generation is derandomized, so a run tries the same requests each time; a
 failure names its operation (the subtest's label) and the request that broke
 it, as a command to repeat."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -28,6 +31,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from projsync.plan.entities import PlanResource, TimesheetCell
+from projsync.plan.service import PlanService
+from projsync.plan.timesheets import TimesheetService
 from projsync.web.app import create_app
 from tests.web.conftest import planned_past_its_contract
 
@@ -35,7 +41,15 @@ EXAMPLES = 100
 """Generated requests per operation (schemathesis adds its own fixed cases:
 a request without the token, other methods, edge values)."""
 
-STAGED = {"project_id": "PA", "task_id": "1", "company": "ACME", "worker_id": "WA", "entry_id": 1}
+STAGED = {
+    "project_id": "PA",
+    "task_id": "1",
+    "company": "ACME",
+    "worker_id": "WA",
+    "entry_id": 1,
+    "resource": "WA",
+    "week": "2026-W10",
+}
 """A path parameter's value that names a record of the stage."""
 
 CHECKS = [
@@ -51,6 +65,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The application's document, loaded from the running application, with
     an administrator's token on every request."""
     context, token = planned_past_its_contract(tmp_path_factory.mktemp("schemathesis"))
+    PlanService(context.plan).add_resource(PlanResource(id="WA", name="Worker WA"))
+    hours = TimesheetCell(project="PA", task="1", day=dt.date(2026, 3, 2), hours=Decimal(8))
+    TimesheetService(context.plan).record("WA", [hours])  # a week to submit and review
     loaded = schemathesis.openapi.from_asgi(
         "/openapi.json", create_app(context, background_sync=False)
     )

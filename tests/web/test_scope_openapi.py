@@ -19,17 +19,21 @@ editing the test, once its new names are told apart here.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from projsync.plan.entities import TimesheetCell
+from projsync.plan.timesheets import TimesheetService
 from projsync.web.app import create_app
 from projsync.web.context import Context
 from tests.web.conftest import synced_two_companies
@@ -50,6 +54,7 @@ ENTITIES: dict[str, tuple[Any, Any]] = {
     "entity": ("PA", "PB"),
     "worker_id": ("WA", "WB"),
     "worker": ("WA", "WB"),
+    "resource": ("WA", "WB"),  # a plan resource: the worker's, as the sync links them
     "company": ("ACME", "BETA"),
     "entry_id": ("ACME's entry", "BETA's entry"),  # ids of the stage's log entries
 }
@@ -81,12 +86,17 @@ PLAIN: dict[str, Any] = {
     "delete_rule": OMIT,
     "owners": OMIT,
     "predecessors": [],
+    "task": "1",  # a plan task of the project named with it
+    "week": "2026-W10",  # the week of DATE
+    "note": "scope probe",
+    "comment": OMIT,  # an approval takes none
     "NewActivity.parent": OMIT,  # an activity number of the path's project
 }
 """Values of the strings (and a few others) that name no company's entity;
 ``Schema.field`` for a field whose name means something else elsewhere."""
 
 DATE = "2026-03-02"
+DAY = dt.date(2026, 3, 2)
 ACME_WORDS = ("ACME", "PA", "WA")
 ACME_NAMES = ("ACME Ltd", "Project PA", "Worker WA")
 _NEW_IDS = itertools.count(1)
@@ -269,6 +279,8 @@ class Stage:
                 read("/api/v1/settings"),
                 read("/api/v1/settings/companies", lambda c: c["id"] == "ACME"),
                 read("/api/v1/settings/projects", lambda p: p["company"] == "ACME"),
+                read("/api/v1/timesheets/lines?resource=WA"),
+                read("/api/v1/timesheets/weeks?resource=WA"),
             ],
             sort_keys=True,
         )
@@ -277,6 +289,12 @@ class Stage:
 @pytest.fixture(scope="module")
 def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     context, tokens = synced_two_companies(tmp_path_factory.mktemp("scope-openapi"))
+    sheets = TimesheetService(context.plan)
+    for resource, project, day in (("WA", "PA", DAY), ("WB", "PB", DAY - dt.timedelta(days=7))):
+        # ACME's week is submitted: approving or reopening it would change it
+        hours = TimesheetCell(project=project, task="1", day=day, hours=Decimal(2))
+        sheets.record(resource, [hours])
+        sheets.submit(resource, day)
     with TestClient(create_app(context, background_sync=False)) as client:
         admin = {"Authorization": f"Bearer {tokens['ann']}"}
         log = client.get("/api/v1/sync/log", headers=admin).json()
@@ -371,6 +389,8 @@ def test_scope_openapi__every_list_shows_betas_own_data_and_nothing_of_acmes(sta
         ("/api/v1/plan/resources", "id", "WB"),
         ("/api/v1/sync/log", "entity_key", "WB"),
         ("/api/v1/sync/status", "key", "PB"),
+        ("/api/v1/timesheets/lines", "resource", "WB"),
+        ("/api/v1/timesheets/weeks", "resource", "WB"),
     ):
         listed = stage.client.get(path, headers=bea).json()
         assert own in {item[key] for item in listed}, path
@@ -406,3 +426,4 @@ def test_scope_openapi__an_unknown_field_is_reported_with_its_operation() -> Non
 def test_scope_openapi__the_stage_has_acme_data_to_protect(stage: Stage) -> None:
     acme = json.loads(stage.acme())
     assert acme[0]["id"] == "PA" and acme[6]["tasks"] and acme[7] and acme[8]
+    assert acme[-2][0]["status"] == acme[-1][0]["status"] == "submitted"

@@ -35,7 +35,9 @@ __all__ = [
     "LogEntryId",
     "Minutes",
     "ProjectId",
+    "ResourceId",
     "TaskId",
+    "WeekName",
     "WorkerId",
     "key",
     "text",
@@ -72,6 +74,10 @@ WorkerId = Annotated[str, key(40)]
 ActivityNumber = Annotated[str, key(60)]
 CategoryId = Annotated[str, key(60)]
 TaskId = Annotated[str, key(60)]
+ResourceId = Annotated[str, key(60)]
+"""A plan resource."""
+WeekName = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-W[0-9]{2}$")]
+"""An ISO week, ``2026-W10``."""
 EntityKey = Annotated[str, key(200)]
 """An entity's key in the integration log (``PA``, ``PA/1``, …)."""
 EntityType = Annotated[str, key(30)]

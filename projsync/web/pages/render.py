@@ -21,6 +21,8 @@ _NAV = (
     ("/projects", "Projects", Right.LEDGER_READ),
     ("/resources", "Resources", Right.PLAN_READ),
     ("/portal", "Timesheet", Right.OWN_TIME),
+    ("/timesheet", "Plan timesheet", Right.OWN_TIME),
+    ("/approvals", "Approvals", Right.PLAN_WRITE),
     ("/log", "Integration log", Right.SYNC_READ),
     ("/settings", "Settings", Right.SETTINGS),
 )
@@ -30,8 +32,8 @@ def page(
     request: Request, name: str, user: User | None, status_code: int = 200, **values: Any
 ) -> HTMLResponse:
     nav = [(href, label) for href, label, right in _NAV if user is not None and user.can(right)]
-    if user is not None and user.worker is None:  # the timesheet is a worker's
-        nav = [item for item in nav if item[0] != "/portal"]
+    if user is not None and user.worker is None:  # the timesheets are a worker's
+        nav = [item for item in nav if item[0] not in ("/portal", "/timesheet")]
     session = request.cookies.get(SESSION_COOKIE)
     token = form_token(session) if session else ""
     return templates.TemplateResponse(
