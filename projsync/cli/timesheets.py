@@ -25,7 +25,9 @@ app = typer.Typer(
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Resource = Annotated[str, typer.Argument(metavar="RESOURCE")]
 Week = Annotated[str, typer.Option(help="ISO week, e.g. 2026-W10.")]
-_LINE_COLUMNS = ("id", "resource", "project", "task", "day", "hours", "status", "note")
+_LINE_COLUMNS = (
+    "id", "resource", "project", "task", "day", "hours", "status", "note", "ledger", "reason",
+)  # fmt: skip
 _WEEK_COLUMNS = ("resource", "week", "status", "hours", "lines", "comment")
 
 
@@ -119,14 +121,39 @@ def list_lines(
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Timesheet lines by resource and day (removed ones only with --status deleted)."""
+    """Timesheet lines by resource and day (removed ones only with --status
+    deleted), with what the sync made of each in the ledger: posted (its
+    journal), withdrawn, or held with the ledger's reason."""
     with fail_cleanly():
         found = _service().lines(
             resources=None if resource is None else [resource],
             week=parse_week(week) if week is not None else None,
             status=status,
         )
-        emit([_line(e) for e in found], as_json=as_json, columns=_LINE_COLUMNS, title="lines")
+        ledger = _in_ledger([e.id for e in found])
+        emit(
+            [{**_line(e), **ledger.get(e.id, _NOT_YET)} for e in found],
+            as_json=as_json,
+            columns=_LINE_COLUMNS,
+            title="lines",
+        )
+
+
+_NOT_YET = {"ledger": None, "journal": None, "reason": None}
+
+
+def _in_ledger(ids: list[int]) -> dict[int, dict[str, object]]:
+    """What the sync made of each line in the ledger: ``posted`` (in which
+    journal), ``withdrawn``, or ``held`` with the ledger's reason."""
+    from projsync.cli.stores import sync_store
+    from projsync.connectors.plan_builtin import PlanConnector
+    from projsync.sync.timesheets import line_outcomes
+
+    told = line_outcomes(sync_store(), PlanConnector.timesheet_source, [str(i) for i in ids])
+    return {
+        int(key): {"ledger": o.state, "journal": o.journal, "reason": o.reason}
+        for key, o in told.items()
+    }
 
 
 @app.command("weeks")

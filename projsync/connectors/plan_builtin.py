@@ -149,6 +149,10 @@ class PlanConnector:
                 withdrawn=entry.status is not TimesheetStatus.APPROVED,
             )
 
+    def vanished_lines(self, keys: Sequence[str]) -> list[str]:
+        """None: a line removed after approval stays as a withdrawn tombstone."""
+        return []
+
     def snapshot(self, kind: EntityKind) -> Iterator[SyncRecord]:
         now = self.high_water()
         if kind is EntityKind.ACTUAL:

@@ -90,3 +90,42 @@ def test_timesheet_cli__refusals_say_what_and_where_and_change_nothing(projsync:
     assert [(x["task"], x["hours"]) for x in listed.json()] == [("T3", "20.00")]
     weeks = projsync("plan", "timesheet", "weeks", "--json").json()
     assert [(w["week"], w["status"], w["hours"]) for w in weeks] == [("2026-W10", "draft", "20.00")]
+
+
+def test_timesheet_cli__an_approved_week_reaches_the_ledger_and_a_refused_line_says_why(
+    projsync: Run,
+) -> None:
+    """W-004 (48.00 an hour) on the demo's PRJ-3000, a week of April when the
+    demo has no hours: 2.5 hours go in at the next run; 6 hours on a day the
+    ledger holds 20 already break its 24-hour rule, and the listing says so."""
+    assert projsync("demo", "--json").exit_code == 0
+    posted = projsync(
+        "ledger", "post", "hours", "--project", "PRJ-3000", "--activity", "1",
+        "--worker", "W-004", "--date", "2026-04-14", "--hours", "20",
+    )  # fmt: skip
+    assert posted.exit_code == 0, posted.stderr
+    before = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
+    for date, value in (("2026-04-13", "2.5"), ("2026-04-14", "6")):
+        done = projsync(
+            "plan", "timesheet", "add", "W-004", "--project", "PRJ-3000", "--task", "1",
+            "--date", date, "--hours", value, "--note", "review",
+        )  # fmt: skip
+        assert done.exit_code == 0, done.stderr
+    for step in ("submit", "approve"):
+        assert projsync("plan", "timesheet", step, "W-004", "--week", "2026-W16").exit_code == 0
+
+    run = projsync("sync", "run", "--json").json()
+
+    assert run["refused"] == 1
+    listed = {x["day"]: x for x in projsync("plan", "timesheet", "list", "--json").json()}
+    assert listed["2026-04-13"]["ledger"] == "posted" and listed["2026-04-13"]["journal"]
+    assert listed["2026-04-14"]["ledger"] == "held"
+    assert listed["2026-04-14"]["reason"] == (
+        f"plan timesheet line {listed['2026-04-14']['id']}: worker W-004 would have 26.00 hours"
+        " on 2026-04-14; at most 24 per day"
+    )
+    after = projsync("ledger", "transactions", "--project", "PRJ-3000", "--json").json()
+    new = [t for t in after if t not in before]
+    assert [(t["date"], t["hours"], t["cost"], t["text"]) for t in new] == [
+        ("2026-04-13", "2.50", "120.00", "review")
+    ]

@@ -126,3 +126,49 @@ def test_read_week__a_row_moved_to_another_task_removes_the_old_lines() -> None:
     assert typed == [("B", 3, Decimal("7.50"), "site")]
     assert [(c.task, c.hours) for c in sheet.cells if c.task == "A"] == [("A", Decimal(0))]
     assert len([c for c in sheet.cells if c.task == "B"]) == 7  # a blank day removes its line
+
+
+def test_timesheet_pages__an_approved_weeks_lines_say_what_the_ledger_made_of_them(
+    context: Context,
+) -> None:
+    """WB's Monday holds 20 hours in the ledger already: of an approved week of
+    8 hours on Tuesday and 6 on Monday, the sync posts Tuesday's and the
+    ledger refuses Monday's, which the manager reads on the approvals page."""
+    from projsync.ledger.model import JournalLine, TransactionKind
+    from projsync.ledger.posting import post_journal
+
+    post_journal(
+        context.ledger,
+        [JournalLine(line=1, kind=TransactionKind.HOUR, project="PB", activity="1",
+                     worker="WB", date=MONDAY, hours=Decimal(20))],
+        source="test",
+    )  # fmt: skip
+    sheets = TimesheetService(context.plan)
+    sheets.record("WB", [
+        TimesheetCell(project="PB", task="1", day=MONDAY, hours=Decimal(6)),
+        TimesheetCell(project="PB", task="1", day=MONDAY + dt.timedelta(days=1), hours=Decimal(8)),
+    ])  # fmt: skip
+    sheets.submit("WB", MONDAY)
+    sheets.approve("WB", MONDAY)
+    context.run_sync()
+
+    shown = logged_in(context, "ben").get("/approvals?show=approved").text
+
+    week = shown.split('id="week-WB-2026-W10"', 1)[1].split("</form>", 1)[0]
+    assert "In the ledger: 1 of 2 lines posted." in week
+    assert "2026-03-02 PB/1, 6.00 h: plan timesheet line" in week
+    assert "worker WB would have 26.00 hours on 2026-03-02; at most 24 per day" in week
+    from projsync.web.model import Role
+
+    manager = logged_in(context, "ben")
+    held = manager.get("/api/v1/sync/log", params={"entity_type": "timesheet line"}).json()
+    assert sorted((e["status"], e["plan_key"]) for e in held) == [
+        ("completed", "PB/1"),
+        ("refused", "PB/1"),
+    ]
+    context.access.add_user(
+        "amy", name="amy", role=Role.PROJECT_MANAGER, password=PASSWORD, companies=("ACME",)
+    )
+    other = logged_in(context, "amy")
+    assert other.get("/api/v1/sync/log", params={"entity_type": "timesheet line"}).json() == []
+    assert other.get(f"/api/v1/sync/log/{held[0]['id']}").status_code == 404

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from projsync.connectors.plan_builtin import PlanConnector
 from projsync.errors import InputError
 from projsync.ledger.numbers import HOURS, NumberRefused, read_decimal
 from projsync.plan.entities import TimesheetCell, TimesheetEntry, TimesheetStatus
@@ -29,6 +30,7 @@ from projsync.plan.timesheets import (
     week_name,
     week_of,
 )
+from projsync.sync.timesheets import line_outcomes
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
@@ -327,6 +329,7 @@ def approvals(
                 "name": week_name(week.week),
                 "days": [week.week + dt.timedelta(days=n) for n in range(7)],
                 "rows": _grid(week.week, lines, task_names),
+                "ledger": _in_ledger(context, lines) if approved else None,
             }
         )
     return page(
@@ -339,6 +342,19 @@ def approvals(
         done=done,
         error=error,
     )
+
+
+def _in_ledger(context: Context, lines: list[TimesheetEntry]) -> dict[str, object]:
+    """What the sync made of an approved week's lines: how many are posted,
+    and each the ledger refused, with its reason."""
+    told = line_outcomes(context.sync, PlanConnector.timesheet_source, [str(x.id) for x in lines])
+    held = [
+        (line, told[str(line.id)].reason)
+        for line in lines
+        if str(line.id) in told and told[str(line.id)].state == "held"
+    ]
+    posted = sum(1 for o in told.values() if o.state == "posted")
+    return {"posted": posted, "lines": len(lines), "held": held}
 
 
 def _grid(
