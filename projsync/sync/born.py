@@ -49,6 +49,10 @@ class Born:
     worker: str | None = None
     values: Mapping[str, object] | None = None
     """A project's values in the ledger's terms."""
+    held: Mapping[str, object] | None = None
+    """A project's values as the plan holds them (the company's defaults are
+    the ledger's alone): its merge base once made, so that what only the
+    ledger holds goes back to the plan in the same run."""
     refusal: str | None = None
     """Why the ledger cannot take it (held in the log, not sent)."""
 
@@ -142,6 +146,7 @@ def _placed_projects(run: Run, born: list[SyncRecord]) -> list[Born]:
                 project=record.key,
                 parent=None,
                 values=values,
+                held={**values, **{k: neutral.get(k) for k in ("type", "contract", "customer")}},
                 refusal=refusal,
             )
         )

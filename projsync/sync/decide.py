@@ -169,7 +169,7 @@ def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
         if kind is EntityKind.PROJECT:
             values = dict(place.values or {})
             record_fields = {**values, "id": place.key}
-            base = mapping.neutral_fields(kind, record_fields)
+            base = mapping.neutral_fields(kind, {**(place.held or values), "id": place.key})
         elif kind is EntityKind.ASSIGNMENT:
             hours = mapping.ledger_fields_of_plan(kind, fields, prefix="")["hours"]
             project, activity = str(place.parent).split("/", 1)

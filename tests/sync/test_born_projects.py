@@ -174,3 +174,20 @@ def test_born__a_company_named_later_makes_the_project_then_with_all_its_tasks(
     assert report.refused == 0
     assert ledger.project("NEW").company == "DEMO"
     assert sorted(a.number for a in ledger.activities("NEW")) == ["1", "2", "3"]
+
+
+def test_born__what_only_the_ledger_holds_reaches_the_plan_in_the_run_that_makes_the_project(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    settings.set_company(sync, "DEMO", project_type="fixed-price", contract="C-9")
+    plan_project(plan)
+
+    engine(ledger, plan, sync).run()
+
+    with plan.read() as conn:
+        marked = field_values(conn, ["NEW"])["NEW"]
+    assert (marked["DAX_06_ProjectType"], marked["DAX_08_Contract"]) == ("fixed-price", "C-9")
+    after = engine(ledger, plan, sync).run()
+    assert (after.created, after.updated, after.deleted, after.failed) == (0, 0, 0, 0)
