@@ -20,8 +20,8 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 _NAV = (
     ("/projects", "Projects", Right.LEDGER_READ),
     ("/resources", "Resources", Right.PLAN_READ),
-    ("/portal", "Timesheet", Right.OWN_TIME),
-    ("/timesheet", "Plan timesheet", Right.OWN_TIME),
+    ("/portal", "Hours to the ledger", Right.OWN_TIME),
+    ("/timesheet", "Timesheet for approval", Right.OWN_TIME),
     ("/approvals", "Approvals", Right.PLAN_WRITE),
     ("/log", "Integration log", Right.SYNC_READ),
     ("/settings", "Settings", Right.SETTINGS),
