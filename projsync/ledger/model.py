@@ -21,8 +21,12 @@ __all__ = [
     "Company",
     "Forecast",
     "ForecastKind",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
     "Journal",
     "JournalLine",
+    "Milestone",
     "Project",
     "ProjectStatus",
     "ProjectTotals",
@@ -98,6 +102,8 @@ class Project:
     projected_end: dt.date | None = None
     """With ``projected_start``, the plan's scheduled start and finish as last
     synchronized (None until the plan has them)."""
+    contract_value: Decimal | None = None
+    """What the customer's contract is worth (None: not given)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,6 +241,60 @@ class ProjectTotals:
     forecast_hours: Decimal
     forecast_cost: Decimal
     forecast_revenue: Decimal
+
+
+class InvoiceStatus(enum.StrEnum):
+    PROPOSAL = "proposal"
+    """Not posted: no number, may be discarded."""
+    POSTED = "posted"
+    """Numbered and final; a credit note is posted too."""
+    CREDITED = "credited"
+    """Posted, then undone by a credit note."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvoiceLine:
+    """One billed transaction or milestone of an invoice."""
+
+    line: int
+    transaction: int | None
+    """The transaction billed (None for a milestone)."""
+    milestone: int | None
+    text: str
+    amount: Decimal
+    """Negated on a credit note."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Invoice:
+    """An invoice proposal, a posted invoice or a credit note of one project
+    (its subprojects' transactions included)."""
+
+    id: int
+    company: str
+    project: str
+    number: str | None
+    """The company's next number when posted, e.g. ``DEMO-000001``; None while a proposal."""
+    status: InvoiceStatus
+    credits: int | None
+    """On a credit note: the invoice it credits."""
+    date: dt.date
+    created_at: dt.datetime
+    total: Decimal
+    lines: tuple[InvoiceLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Milestone:
+    """An agreed amount billed once its date has come."""
+
+    id: int
+    project: str
+    date: dt.date
+    amount: Decimal
+    text: str = ""
+    invoice: str | None = None
+    """The number of the invoice that bills it (None: not billed yet)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -31,6 +31,7 @@ from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
 from projsync.ledger.daily_limit import days_over_limit
+from projsync.ledger.invoices import invoiced
 from projsync.ledger.model import CategoryKind, JournalLine, Transaction, TransactionKind
 from projsync.ledger.numbers import HOURS, MONEY, NumberRefused, checked_units
 from projsync.ledger.pricing import amount_for_hours
@@ -273,8 +274,9 @@ def reverse_journal(
     store: Store, journal_id: int, *, date: dt.date | None = None
 ) -> list[Transaction]:
     """Post the opposite of every line of a journal, in one journal of their
-    own, all or nothing: a line already reversed, itself a reversal, or on a
-    finished project refuses the whole (every such line named)."""
+    own, all or nothing: a line already reversed, itself a reversal, on a
+    posted invoice, or on a finished project refuses the whole (every such
+    line named)."""
     with store.write() as conn:
         known = conn.execute(select(journals.c.id).where(journals.c.id == journal_id)).first()
         return _reverse(
@@ -311,7 +313,12 @@ def _reverse(
     missing: tuple[str, str],
 ) -> list[Transaction]:
     """Reverse every transaction that meets ``condition`` in one new journal,
-    or none (each that cannot be reversed named; ``missing`` when there is none)."""
+    or none (each that cannot be reversed named; ``missing`` when there is none).
+
+    A transaction that stands on a posted invoice is not reversed: the invoice
+    is credited first. The originals are locked before that is asked, so an
+    invoice posted at this moment either ended before (and is found) or
+    waits for the reversal to end (and refuses the reversed transaction)."""
     originals = _transactions(conn, condition, lock=True)
     if not originals:
         raise refusal(*missing)
@@ -323,6 +330,7 @@ def _reverse(
             )
         ).all()
     )
+    billed = invoiced(conn, reversed_by)
     service = LedgerService(store)
     status = {p: service.project_in(conn, p).status for p in {t.project for t in originals}}
     problems: list[Problem] = []
@@ -335,6 +343,13 @@ def _reverse(
         elif original.id in already:
             problems.append(
                 Problem(where=where, what=f"was already reversed by {already[original.id]}")
+            )
+        elif original.id in billed:
+            problems.append(
+                Problem(
+                    where=where,
+                    what=f"is on invoice {billed[original.id]}; credit the invoice first",
+                )
             )
         elif status[original.project] == "finished":
             problems.append(Problem(where=where, what=f"project {original.project} is finished"))

@@ -17,6 +17,10 @@ from projsync.ledger.model import (
     Company,
     Forecast,
     ForecastKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Milestone,
     Project,
     ProjectStatus,
     ProjectType,
@@ -32,6 +36,9 @@ __all__ = [
     "category_from_row",
     "company_from_row",
     "forecast_from_row",
+    "invoice_from_row",
+    "invoice_line_from_row",
+    "milestone_from_row",
     "project_from_row",
     "project_values",
     "transaction_from_row",
@@ -64,6 +71,7 @@ def project_from_row(row: Row[Any]) -> Project:
         manager=row.manager,
         projected_start=row.projected_start,
         projected_end=row.projected_end,
+        contract_value=row.contract_value,
     )
 
 
@@ -83,6 +91,7 @@ def project_values(project: Project) -> dict[str, object]:
         "manager": project.manager,
         "projected_start": project.projected_start,
         "projected_end": project.projected_end,
+        "contract_value": project.contract_value,
     }
 
 
@@ -133,10 +142,14 @@ def worker_price_from_row(row: Row[Any]) -> WorkerPrice:
     )
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:  # SQLite keeps no zone; we always write UTC
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
 def transaction_from_row(row: Row[Any]) -> Transaction:
-    posted_at: dt.datetime = row.posted_at
-    if posted_at.tzinfo is None:  # SQLite keeps no zone; we always write UTC
-        posted_at = posted_at.replace(tzinfo=dt.UTC)
+    posted_at = _aware(row.posted_at)
     return Transaction(
         id=row.id,
         journal=row.journal_id,
@@ -166,4 +179,40 @@ def forecast_from_row(row: Row[Any]) -> Forecast:
         hours=row.hours,
         cost=row.cost,
         revenue=row.revenue,
+    )
+
+
+def invoice_from_row(row: Row[Any], lines: tuple[InvoiceLine, ...] = ()) -> Invoice:
+    return Invoice(
+        id=row.id,
+        company=row.company_id,
+        project=row.project_id,
+        number=row.number,
+        status=InvoiceStatus(row.status),
+        credits=row.credits_id,
+        date=row.date,
+        created_at=_aware(row.created_at),
+        total=row.total,
+        lines=lines,
+    )
+
+
+def invoice_line_from_row(row: Row[Any]) -> InvoiceLine:
+    return InvoiceLine(
+        line=row.line,
+        transaction=row.transaction_id,
+        milestone=row.milestone_id,
+        text=row.text,
+        amount=row.amount,
+    )
+
+
+def milestone_from_row(row: Row[Any], invoice: str | None = None) -> Milestone:
+    return Milestone(
+        id=row.id,
+        project=row.project_id,
+        date=row.date,
+        amount=row.amount,
+        text=row.text,
+        invoice=invoice,
     )

@@ -33,7 +33,7 @@ from projsync.ledger.model import (
     Worker,
     WorkerPrice,
 )
-from projsync.ledger.numbers import HOURS, PRICE, NumberRefused, checked_units
+from projsync.ledger.numbers import HOURS, MONEY, PRICE, NumberRefused, checked_units
 from projsync.ledger.tables import (
     activities,
     categories,
@@ -225,6 +225,8 @@ class LedgerService:
         for date in (project.start, project.end, project.projected_start, project.projected_end):
             if date is not None and (what := date_out_of_range(date)):
                 problems.append(Problem(where=where, what=what))
+        if project.contract_value is not None:
+            problems += [Problem(where=where, what=w) for w in _contract_value_problems(project)]
         if project.parent is not None:
             parent = self._project(conn, project.parent)
             if parent is None:
@@ -615,6 +617,16 @@ def _inserted_new(conn: Connection, table: Table, **values: object) -> bool:
     statement = _dialect_insert(conn, table).values(**values).on_conflict_do_nothing()
     returned = conn.execute(statement.returning(*table.primary_key.columns)).first()
     return returned is not None
+
+
+def _contract_value_problems(project: Project) -> list[str]:
+    assert project.contract_value is not None
+    try:
+        if checked_units(project.contract_value, MONEY) < 0:
+            return ["contract value is negative"]
+    except NumberRefused as exc:
+        return [f"contract value: {exc}"]
+    return []
 
 
 def _activity_field_problems(activity: Activity) -> list[str]:

@@ -26,6 +26,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
+    text,
 )
 
 from projsync.changefeed import sequence_table, tombstone_table
@@ -38,8 +40,12 @@ __all__ = [
     "change_sequence",
     "companies",
     "forecasts",
+    "invoice_lines",
+    "invoice_sequences",
+    "invoices",
     "journals",
     "metadata",
+    "milestones",
     "projects",
     "tombstones",
     "transactions",
@@ -105,7 +111,10 @@ projects = Table(
     Column("manager", String(100)),
     Column("projected_start", Date),
     Column("projected_end", Date),
+    # what the customer's contract is worth; billing reads it, nothing enforces it yet
+    Column("contract_value", MONEY),
     Column("version", BigInteger, nullable=False, index=True),
+    whole_units_in_range("projects", "contract_value", numbers.MONEY),
 )
 
 activities = Table(
@@ -209,3 +218,65 @@ forecasts = Table(
     whole_units_in_range("forecasts", "cost", numbers.MONEY),
     whole_units_in_range("forecasts", "revenue", numbers.MONEY),
 )
+
+milestones = Table(
+    "milestones",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", String(40), ForeignKey("projects.id"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("text", String(250), nullable=False, server_default=""),
+    Column("version", BigInteger, nullable=False, index=True),
+    whole_units_in_range("milestones", "amount", numbers.MONEY),
+)
+
+_OPEN_PROPOSAL = text("status = 'proposal'")
+
+# A proposal has no number; a posted invoice or credit note has its company's
+# next one. A credited invoice keeps its number and points at nothing: the
+# credit note points at it (``credits_id``), at most one per invoice.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company_id", String(40), ForeignKey("companies.id"), nullable=False),
+    Column("project_id", String(40), ForeignKey("projects.id"), nullable=False),
+    Column("number", String(60)),
+    Column("status", String(10), nullable=False),
+    Column("credits_id", Integer, ForeignKey("invoices.id"), unique=True),
+    Column("date", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("total", MONEY, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+    UniqueConstraint("company_id", "number", name="uq_invoices_company_number"),
+    Index(
+        "ux_invoices_open_proposal",
+        "project_id",
+        unique=True,
+        sqlite_where=_OPEN_PROPOSAL,
+        postgresql_where=_OPEN_PROPOSAL,
+    ),
+    whole_units_in_range("invoices", "total", numbers.MONEY),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("invoice_id", Integer, ForeignKey("invoices.id"), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("transaction_id", Integer, index=True),
+    Column("milestone_id", Integer, ForeignKey("milestones.id"), index=True),
+    Column("text", String(250), nullable=False, server_default=""),
+    Column("amount", MONEY, nullable=False),
+    whole_units_in_range("invoice_lines", "amount", numbers.MONEY),
+)
+
+invoice_sequences = Table(
+    "invoice_sequences",
+    metadata,
+    Column("company_id", String(40), ForeignKey("companies.id"), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+"""The last invoice number each company has given: read and raised under a
+row lock in the transaction that posts, so numbers have no gaps."""
