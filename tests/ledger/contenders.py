@@ -3,7 +3,7 @@
 Each contender is a separate Python process (started with ``spawn``, so it
 shares nothing with the test but the database) that opens the store and, at
 each round, carries out one order (post a journal, reverse a transaction, set
-a price, add a project, replace forecasts...: see ``_ACTIONS``). The orders
+a price, add a project, replace forecasts, post an invoice...: see ``_ACTIONS``). The orders
 of a round meet at a rendezvous inside their transactions, past their checks
 and before their first write, so they really overlap. The rendezvous is at
 the first line of a journal, or else just before the first statement that
@@ -37,6 +37,7 @@ from sqlalchemy import event
 from projsync.db import Store, open_store
 from projsync.errors import InputError
 from projsync.ledger.forecasts import replace_hour_forecasts
+from projsync.ledger.invoices import post_proposal
 from projsync.ledger.model import JournalLine
 from projsync.ledger.posting import post_journal, reverse_transaction
 from projsync.ledger.service import LedgerService
@@ -173,6 +174,7 @@ _ACTIONS: dict[str, Callable[[Store, Any, dict[str, Any]], object]] = {
         project, **changes
     ),
     "replace_forecasts": lambda store, _, options: replace_hour_forecasts(store, **options),
+    "post_invoice": lambda store, proposal, _: post_proposal(store, proposal),
 }
 """What an order can ask: each takes the store, the order's argument and options."""
 

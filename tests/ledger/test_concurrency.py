@@ -17,10 +17,12 @@ import pytest
 from sqlalchemy import func, select
 
 from projsync.ledger.forecasts import hour_forecasts
+from projsync.ledger.invoices import discard, invoice, invoices_of, propose
 from projsync.ledger.model import (
     Activity,
     Category,
     CategoryKind,
+    InvoiceStatus,
     JournalLine,
     Project,
     TransactionKind,
@@ -29,7 +31,7 @@ from projsync.ledger.model import (
 )
 from projsync.ledger.posting import post_journal
 from projsync.ledger.service import LedgerService
-from projsync.ledger.tables import categories, transactions, worker_prices
+from projsync.ledger.tables import categories, invoice_sequences, transactions, worker_prices
 from tests.ledger.contenders import Contenders, Order, Outcome
 
 ROUNDS = 3
@@ -338,3 +340,69 @@ def test_concurrency__a_workers_forecasts_replaced_twice_at_once_are_one_of_the_
         ]
         budget = ledger.activity("P1", "A2").budget_cost
         assert budget == sum((f.cost for f in held), Decimal("0.00"))
+
+
+def fee_proposal(ledger: LedgerService, project: str, activity: str, day: dt.date) -> int:
+    """A fee of 10.00 on the project, proposed for billing: the proposal's id."""
+    line = JournalLine(
+        line=1,
+        kind=TransactionKind.FEE,
+        project=project,
+        activity=activity,
+        date=day,
+        amount=Decimal("10"),
+    )
+    post_journal(ledger.store, [line], source="fee")
+    return propose(ledger.store, project, date=day).id
+
+
+def test_concurrency__two_invoices_of_a_company_posted_at_once_take_numbers_without_gaps(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        day = dt.date(2026, 3, 2 + round_number)
+        proposals = [fee_proposal(ledger, "P1", "A2", day), fee_proposal(ledger, "P2", "B1", day)]
+        outcomes = at_once([Order(action="post_invoice", argument=p) for p in proposals])
+        assert statuses(outcomes) == ["done", "done"], outcomes
+    numbers = sorted(str(i.number) for i in invoices_of(ledger.store))
+    assert numbers == [f"DEMO-{n:06d}" for n in range(1, 2 * ROUNDS + 1)]
+    with ledger.store.read() as conn:
+        last = conn.execute(select(invoice_sequences.c.last_number)).scalar_one()
+    assert last == 2 * ROUNDS
+
+
+def test_concurrency__a_proposal_posted_twice_at_once_is_posted_once(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        proposal = fee_proposal(ledger, "P1", "A2", dt.date(2026, 3, 2 + round_number))
+        outcomes = at_once([Order(action="post_invoice", argument=proposal)] * 2)
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        number = f"DEMO-{round_number + 1:06d}"
+        assert refusal_of(outcomes) == (f"invoice {number}: is posted already",)
+        assert invoice(ledger.store, proposal).number == number
+
+
+def test_concurrency__an_invoice_posted_as_its_transaction_is_reversed_one_of_them_is_refused(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        proposal = fee_proposal(ledger, "P1", "A2", dt.date(2026, 3, 2 + round_number))
+        (line,) = invoice(ledger.store, proposal).lines
+        outcomes = at_once(
+            [
+                Order(action="post_invoice", argument=proposal),
+                Order(action="reverse", argument=line.transaction),
+            ]
+        )
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        posted = invoice(ledger.store, proposal).status is InvoiceStatus.POSTED
+        refused = refusal_of(outcomes)
+        if posted:  # the reversal waited for the posting and found the invoice
+            assert refused == (
+                f"transaction {line.transaction}: is on invoice "
+                f"{invoice(ledger.store, proposal).number}; credit the invoice first",
+            )
+        else:  # the posting waited for the reversal and found it
+            assert refused[0].startswith(f"transaction {line.transaction}: was reversed by ")
+            discard(ledger.store, proposal)
