@@ -1,4 +1,5 @@
-"""``projsync ledger``: companies, projects, activities, workers, postings, totals."""
+"""``projsync ledger``: companies, projects, activities, workers, postings, totals
+(invoices and milestones: ``billing.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from projsync.cli.billing import invoice_app, milestone_app
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.stores import ledger_store, sync_store
@@ -62,6 +64,8 @@ for sub, name in (
     (post_app, "post"),
     (journal_app, "journal"),
     (forecast_app, "forecast"),
+    (invoice_app, "invoice"),
+    (milestone_app, "milestone"),
 ):
     app.add_typer(sub, name=name)
 
@@ -160,6 +164,9 @@ def project_update(
     start: Annotated[str | None, typer.Option()] = None,
     end: Annotated[str | None, typer.Option()] = None,
     manager: Annotated[str | None, typer.Option()] = None,
+    contract_value: Annotated[
+        str | None, typer.Option(help="What the customer's contract is worth.")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Change a project's fields; only the options given change."""
@@ -175,6 +182,11 @@ def project_update(
             "start": _optional_date(start, "--start"),
             "end": _optional_date(end, "--end"),
             "manager": manager,
+            "contract_value": (
+                parse_decimal(contract_value, "--contract-value", MONEY)
+                if contract_value is not None
+                else None
+            ),
         }
         given = {k: v for k, v in changes.items() if v is not None}
         emit(_service().update_project(project_id, **given), as_json=as_json, title="project")

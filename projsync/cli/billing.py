@@ -1,0 +1,148 @@
+"""``projsync ledger invoice`` and ``projsync ledger milestone``: billing a project."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+
+from projsync.cli.output import emit, fail_cleanly, stdout
+from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
+from projsync.cli.stores import ledger_store
+from projsync.ledger import invoices, milestones
+from projsync.ledger.model import Invoice, InvoiceStatus
+from projsync.ledger.numbers import MONEY
+
+__all__ = ["invoice_app", "milestone_app"]
+
+invoice_app = typer.Typer(
+    help="Invoices: proposals, posted invoices and credit notes.", no_args_is_help=True
+)
+milestone_app = typer.Typer(
+    help="Milestones: agreed amounts billed once due.", no_args_is_help=True
+)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ProposalId = Annotated[int, typer.Argument(metavar="PROPOSAL_ID", min=1, max=LARGEST_KEY)]
+
+_INVOICE_COLUMNS = ("id", "number", "status", "company", "project", "credits", "date", "total")
+_LINE_COLUMNS = ("line", "transaction", "milestone", "text", "amount")
+_MILESTONE_COLUMNS = ("id", "project", "date", "amount", "text", "invoice")
+
+
+def _show(found: Invoice, as_json: bool) -> None:
+    """The invoice with its lines: one JSON object, or its head and a table of lines."""
+    if as_json:
+        emit(found, as_json=True)
+        return
+    emit(
+        {f.name: getattr(found, f.name) for f in dataclasses.fields(found) if f.name != "lines"},
+        as_json=False,
+        title=f"invoice {found.number}" if found.number else f"proposal {found.id}",
+    )
+    emit(list(found.lines), as_json=False, columns=_LINE_COLUMNS, title="lines")
+    stdout.print(f"total {found.total}")
+
+
+@invoice_app.command("propose")
+def invoice_propose(
+    project: Annotated[str, typer.Option(help="Project; its subprojects are included.")],
+    until: Annotated[
+        str | None, typer.Option(help="Bill what is dated up to this day (default: --date).")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="The invoice's date (default: today).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Propose an invoice of what can be billed of a project up to a date."""
+    with fail_cleanly():
+        proposal = invoices.propose(
+            ledger_store(),
+            project,
+            until=parse_date(until, "--until") if until is not None else None,
+            date=parse_date(date, "--date") if date is not None else None,
+        )
+        _show(proposal, as_json)
+
+
+@invoice_app.command("post")
+def invoice_post(proposal: ProposalId, as_json: Json = False) -> None:
+    """Post a proposal: it takes its company's next invoice number."""
+    with fail_cleanly():
+        _show(invoices.post_proposal(ledger_store(), proposal), as_json)
+
+
+@invoice_app.command("discard")
+def invoice_discard(proposal: ProposalId) -> None:
+    """Delete a proposal (a posted invoice is credited, never deleted)."""
+    with fail_cleanly():
+        invoices.discard(ledger_store(), proposal)
+        stdout.print(f"proposal {proposal} discarded")
+
+
+@invoice_app.command("credit")
+def invoice_credit(
+    invoice: Annotated[str, typer.Argument(metavar="INVOICE_NUMBER_OR_ID")],
+    date: Annotated[
+        str | None, typer.Option(help="The credit note's date (default: today).")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Credit a posted invoice with a credit note of its own number; what it
+    billed can be billed again."""
+    with fail_cleanly():
+        note = invoices.credit(
+            ledger_store(), invoice, date=parse_date(date, "--date") if date is not None else None
+        )
+        _show(note, as_json)
+
+
+@invoice_app.command("list")
+def invoice_list(
+    project: Annotated[str | None, typer.Option(help="Only this project's.")] = None,
+    status: Annotated[InvoiceStatus | None, typer.Option()] = None,
+    as_json: Json = False,
+) -> None:
+    """List proposals, invoices and credit notes, oldest first (JSON: with their lines)."""
+    with fail_cleanly():
+        found = invoices.invoices_of(ledger_store(), project=project, status=status)
+        emit(found, as_json=as_json, columns=_INVOICE_COLUMNS, title="invoices")
+
+
+@invoice_app.command("show")
+def invoice_show(
+    invoice: Annotated[str, typer.Argument(metavar="ID_OR_NUMBER")], as_json: Json = False
+) -> None:
+    """Show an invoice, proposal or credit note with its lines."""
+    with fail_cleanly():
+        _show(invoices.invoice(ledger_store(), invoice), as_json)
+
+
+@milestone_app.command("add")
+def milestone_add(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")],
+    date: Annotated[str, typer.Option(help="When it is due, YYYY-MM-DD.")],
+    amount: Annotated[str, typer.Option(help="What it bills.")],
+    text: Annotated[str, typer.Option(help="What it is for, as the invoice says.")] = "",
+    as_json: Json = False,
+) -> None:
+    """Add a milestone to a project."""
+    with fail_cleanly():
+        added = milestones.add_milestone(
+            ledger_store(),
+            project,
+            date=parse_date(date, "--date"),
+            amount=parse_decimal(amount, "--amount", MONEY),
+            text=text,
+        )
+        emit(added, as_json=as_json, title="milestone")
+
+
+@milestone_app.command("list")
+def milestone_list(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False
+) -> None:
+    """List a project's milestones, each with the invoice that bills it."""
+    with fail_cleanly():
+        found = milestones.milestones_of(ledger_store(), project)
+        emit(found, as_json=as_json, columns=_MILESTONE_COLUMNS, title="milestones")
