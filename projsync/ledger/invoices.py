@@ -63,6 +63,8 @@ NUMBER_DIGITS = 6
 """Digits of an invoice number after its company: ``DEMO-000001``."""
 
 _ZERO = Decimal("0.00")
+_LARGEST_ID = 2**63 - 1
+"""Past this an id is no key the stores hold (a signed 64-bit integer)."""
 
 
 def amount_billed(kind: TransactionKind, cost: Decimal, revenue: Decimal) -> Decimal:
@@ -401,9 +403,11 @@ def invoices_of(
 
 
 def _id_of(conn: Connection, key: int | str) -> int:
-    if isinstance(key, int) or key.isdigit():
-        return int(key)
-    found = conn.execute(select(invoices.c.id).where(invoices.c.number == key)).scalar()
+    """The id of the invoice ``key`` names: an id (digits), else a number."""
+    if isinstance(key, str) and not (key.isascii() and key.isdigit()):
+        found = conn.execute(select(invoices.c.id).where(invoices.c.number == key)).scalar()
+    else:
+        found = int(key) if 0 < int(key) <= _LARGEST_ID else None
     if found is None:
         raise refusal(f"invoice {key}", "unknown invoice")
     return int(found)

@@ -39,6 +39,8 @@ from projsync.ledger.tables import (
     categories,
     companies,
     forecasts,
+    invoices,
+    milestones,
     projects,
     transactions,
     worker_prices,
@@ -161,8 +163,12 @@ class LedgerService:
                 updated = dataclasses.replace(current, **changes)
             except TypeError as exc:
                 raise refusal(f"project {project_id}", str(exc)) from exc
-            if updated.company != current.company and self._has_postings(conn, project_id):
-                raise refusal(f"project {project_id}", "has postings; its company cannot change")
+            if updated.company != current.company and (
+                self._has_postings(conn, project_id) or self._has_billing(conn, project_id)
+            ):
+                raise refusal(
+                    f"project {project_id}", "has postings or billing; its company cannot change"
+                )
             self._check_project(conn, updated)
             if updated != current:
                 conn.execute(
@@ -179,6 +185,8 @@ class LedgerService:
             where = f"project {project_id}"
             if self._has_postings(conn, project_id):
                 raise refusal(where, "has posted transactions; it cannot be deleted")
+            if self._has_billing(conn, project_id):
+                raise refusal(where, "has milestones or invoices; it cannot be deleted")
             if conn.execute(
                 select(projects.c.id).where(projects.c.parent_id == project_id)
             ).first():
@@ -260,6 +268,14 @@ class LedgerService:
                 select(projects.c.parent_id).where(projects.c.id == parent)
             ).scalar()
         return chain
+
+    def _has_billing(self, conn: Connection, project_id: str) -> bool:
+        return any(
+            conn.execute(
+                select(table.c.id).where(table.c.project_id == project_id).limit(1)
+            ).first()
+            for table in (milestones, invoices)
+        )
 
     def _has_postings(self, conn: Connection, project_id: str, activity: str | None = None) -> bool:
         query = select(transactions.c.id).where(transactions.c.project_id == project_id)

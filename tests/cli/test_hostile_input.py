@@ -198,6 +198,37 @@ def test_hostile_input__master_data_and_forecasts_refuse_hostile_values(hostile:
     assert not misbehaved, "\n".join(misbehaved)
 
 
+def test_hostile_input__billing_commands_refuse_hostile_values(hostile: Hostile) -> None:
+    fee = ("ledger", "post", "fee", "--project", "P1", "--activity", "A1", "--date", "2026-03-02")
+    assert hostile(*fee, "--amount", "10").exit_code == 0
+    commands: list[tuple[str, ...]] = []
+    for number in NUMBERS:
+        commands += [
+            ("ledger", "milestone", "add", "P1", "--date", "2026-03-02", "--amount", number),
+            ("ledger", "project", "update", "P1", "--contract-value", number),
+            ("ledger", "invoice", "post", number),
+            ("ledger", "invoice", "discard", number),
+            ("ledger", "invoice", "credit", number),
+            ("ledger", "invoice", "show", number),
+        ]
+    for date in DATES:
+        commands += [
+            ("ledger", "invoice", "propose", "--project", "P1", "--until", date),
+            ("ledger", "invoice", "propose", "--project", "P1", "--date", date),
+            ("ledger", "milestone", "add", "P1", "--date", date, "--amount", "1"),
+        ]
+    for bad_id in IDS:
+        commands += [
+            ("ledger", "invoice", "propose", "--project", bad_id),
+            ("ledger", "invoice", "show", bad_id),
+            ("ledger", "invoice", "credit", bad_id),
+            ("ledger", "invoice", "list", "--project", bad_id),
+            ("ledger", "milestone", "list", bad_id),
+        ]
+    misbehaved = _misbehaved(hostile, commands)
+    assert not misbehaved, "\n".join(misbehaved)
+
+
 def test_hostile_input__plan_sync_and_settings_commands_refuse_hostile_values(
     hostile: Hostile,
 ) -> None:

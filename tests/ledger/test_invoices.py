@@ -333,3 +333,26 @@ def test_invoices__a_projects_contract_value(ledger: LedgerService) -> None:
     with pytest.raises(InputError) as error:
         ledger.update_project("P1", contract_value=Decimal("-1"))
     assert refused(error) == ["project P1: contract value is negative"]
+
+
+def test_invoices__a_billed_project_keeps_its_company_and_is_not_deleted(
+    ledger: LedgerService,
+) -> None:
+    ledger.add_company(Company(id="ACME", name="Acme", currency="EUR"))
+    add_milestone(ledger.store, "P2", date=dt.date(2026, 3, 15), amount=Decimal("10"))
+    with pytest.raises(InputError) as error:
+        ledger.delete_project("P2")
+    assert refused(error) == ["project P2: has milestones or invoices; it cannot be deleted"]
+    with pytest.raises(InputError) as error:
+        ledger.update_project("P2", company="ACME")
+    assert refused(error) == ["project P2: has postings or billing; its company cannot change"]
+
+
+def test_invoices__an_invoice_is_found_by_id_or_number_only(ledger: LedgerService) -> None:
+    post(ledger, hours("P1", "A1", dt.date(2026, 3, 2), "1"))
+    posted = post_proposal(ledger.store, propose(ledger.store, "P1", date=MARCH).id)
+    assert invoice(ledger.store, str(posted.id)) == invoice(ledger.store, "DEMO-000001") == posted
+    for key in ("²", "٥", "0", "9223372036854775808", "DEMO-1", ""):
+        with pytest.raises(InputError) as error:
+            invoice(ledger.store, key)
+        assert refused(error) == [f"invoice {key}: unknown invoice"]
