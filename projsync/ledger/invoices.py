@@ -151,7 +151,7 @@ def discard(store: Store, proposal: int) -> None:
     with store.write() as conn:
         found = _locked(conn, proposal)
         if found.status is not InvoiceStatus.PROPOSAL:
-            raise refusal(_name(found), "is posted; credit it instead of discarding it")
+            raise refusal(_name(found), f"is {found.status}: only a proposal is discarded")
         conn.execute(invoice_lines.delete().where(invoice_lines.c.invoice_id == found.id))
         conn.execute(invoices.delete().where(invoices.c.id == found.id))
 

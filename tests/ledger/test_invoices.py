@@ -261,6 +261,10 @@ def test_invoices__posting_refuses_what_was_billed_or_reversed_meanwhile(
     ]
     assert invoice(ledger.store, whole.id) == whole
     discard(ledger.store, whole.id)
+    (late,) = post(ledger, hours("P1", "A1", dt.date(2026, 3, 9), "1"))
+    again = post_proposal(ledger.store, propose(ledger.store, "P1", date=MARCH).id)
+    assert billed(again) == [(late, Decimal("120.00"))]
+    assert again.number == "DEMO-000002"  # the refused posting took no number
 
 
 def test_invoices__what_cannot_be_done_to_posted_invoices_and_credit_notes(
@@ -276,7 +280,7 @@ def test_invoices__what_cannot_be_done_to_posted_invoices_and_credit_notes(
         ),
         (
             lambda: discard(ledger.store, posted.id),
-            "invoice DEMO-000001: is posted; credit it instead of discarding it",
+            "invoice DEMO-000001: is credited: only a proposal is discarded",
         ),
         (
             lambda: credit(ledger.store, "DEMO-000001"),
