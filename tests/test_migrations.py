@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import CheckConstraint, Connection, insert, inspect, text
 import projsync.migrations
 from projsync.db import Store, open_store
 from projsync.errors import ConfigurationError
+from projsync.ledger.model import Company, Project
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import metadata as ledger_metadata
 from projsync.plan import records
@@ -61,6 +62,17 @@ def test_migrations__projects_keep_their_dates_and_gain_empty_projected_dates(
     assert (project.start, project.end) == (dt.date(2026, 3, 2), dt.date(2026, 9, 30))
     assert (project.projected_start, project.projected_end) == (None, None)
     store.dispose()
+
+
+def test_migrations__billing_goes_back_to_0007_keeping_the_projects(ledger_store: Store) -> None:
+    LedgerService(ledger_store).add_company(Company(id="DEMO", name="Demo", currency="EUR"))
+    LedgerService(ledger_store).add_project(Project(id="P1", company="DEMO", name="Plant"))
+    _downgrade_to(ledger_store, "0007")
+    found = inspect(ledger_store.engine)
+    assert "invoices" not in found.get_table_names()
+    assert "contract_value" not in {c["name"] for c in found.get_columns("projects")}
+    ledger_store.upgrade()
+    assert LedgerService(ledger_store).project("P1").contract_value is None
 
 
 def test_migrations__ledger_history_holds_the_declared_check_constraints(
@@ -152,6 +164,14 @@ def _context(conn: Connection, part: str = "ledger") -> MigrationContext:
 
 
 def _upgrade_to(store: Store, revision: str) -> None:
+    _run(store, command.upgrade, revision)
+
+
+def _downgrade_to(store: Store, revision: str) -> None:
+    _run(store, command.downgrade, revision)
+
+
+def _run(store: Store, step: Callable[[Config, str], None], revision: str) -> None:
     config = Config()
     config.set_main_option(
         "script_location", str(Path(projsync.migrations.__file__).parent / store.part)
@@ -159,4 +179,4 @@ def _upgrade_to(store: Store, revision: str) -> None:
     with store.engine.begin() as conn:
         config.attributes["connection"] = conn
         config.attributes["version_table"] = f"{store.part}_alembic_version"
-        command.upgrade(config, revision)
+        step(config, revision)
