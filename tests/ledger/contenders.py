@@ -37,7 +37,7 @@ from sqlalchemy import event
 from projsync.db import Store, open_store
 from projsync.errors import InputError
 from projsync.ledger.forecasts import replace_hour_forecasts
-from projsync.ledger.invoices import post_proposal
+from projsync.ledger.invoices import post_proposal, propose
 from projsync.ledger.model import JournalLine
 from projsync.ledger.posting import post_journal, reverse_transaction
 from projsync.ledger.service import LedgerService
@@ -174,6 +174,7 @@ _ACTIONS: dict[str, Callable[[Store, Any, dict[str, Any]], object]] = {
         project, **changes
     ),
     "replace_forecasts": lambda store, _, options: replace_hour_forecasts(store, **options),
+    "propose": lambda store, project, options: propose(store, project, **options),
     "post_invoice": lambda store, proposal, _: post_proposal(store, proposal),
 }
 """What an order can ask: each takes the store, the order's argument and options."""

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from projsync.ledger.forecasts import hour_forecasts
-from projsync.ledger.invoices import discard, invoice, invoices_of, propose
+from projsync.ledger.invoices import discard, invoice, invoices_of, post_proposal, propose
 from projsync.ledger.model import (
     Activity,
     Category,
@@ -406,3 +406,19 @@ def test_concurrency__an_invoice_posted_as_its_transaction_is_reversed_one_of_th
         else:  # the posting waited for the reversal and found it
             assert refused[0].startswith(f"transaction {line.transaction}: was reversed by ")
             discard(ledger.store, proposal)
+
+
+def test_concurrency__a_project_proposed_twice_at_once_has_one_open_proposal(
+    ledger: LedgerService, at_once: AtOnce
+) -> None:
+    for round_number in range(ROUNDS):
+        day = dt.date(2026, 3, 2 + round_number)
+        post_journal(ledger.store, [hours("1", day)], source="to bill")
+        order = Order(action="propose", argument="P1", options={"date": day})
+        outcomes = at_once([order, order])
+        assert statuses(outcomes) == ["done", "refused"], outcomes
+        (open_one,) = invoices_of(ledger.store, status=InvoiceStatus.PROPOSAL)
+        assert refusal_of(outcomes) == (
+            f"project P1: has an open proposal {open_one.id}; post or discard it first",
+        )
+        post_proposal(ledger.store, open_one.id)

@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from projsync.errors import InputError
-from projsync.ledger.invoices import credit, discard, invoice, invoices_of, post_proposal, propose
+from projsync.ledger.invoices import (
+    amount_billed,
+    credit,
+    discard,
+    invoice,
+    invoices_of,
+    post_proposal,
+    propose,
+)
 from projsync.ledger.milestones import add_milestone, milestones_of
 from projsync.ledger.model import (
     Activity,
@@ -321,6 +329,37 @@ def test_invoices__a_milestone_is_billed_once(ledger: LedgerService) -> None:
     assert [(line.milestone, line.amount) for line in next_one.lines] == [
         (later.id, Decimal("7500.50"))
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "cost", "revenue", "bills"),
+    [
+        (TransactionKind.HOUR, "400.00", "960.00", "960.00"),
+        (TransactionKind.FEE, "0.00", "250.00", "250.00"),
+        (TransactionKind.EXPENSE, "80.40", "0.00", "80.40"),
+        (TransactionKind.EXPENSE, "80.40", "95.00", "95.00"),
+        (TransactionKind.HOUR, "400.00", "0.00", "0.00"),
+        (TransactionKind.EXPENSE, "-80.40", "0.00", "-80.40"),
+    ],
+)
+def test_invoices__what_a_line_bills(
+    kind: TransactionKind, cost: str, revenue: str, bills: str
+) -> None:
+    assert amount_billed(kind, Decimal(cost), Decimal(revenue)) == Decimal(bills)
+
+
+def test_invoices__a_credited_milestone_is_billed_again_and_a_subprojects_is_its_own(
+    ledger: LedgerService,
+) -> None:
+    own = add_milestone(ledger.store, "P1", date=dt.date(2026, 3, 15), amount=Decimal("10"))
+    add_milestone(ledger.store, "P1-1", date=dt.date(2026, 3, 15), amount=Decimal("20"))
+    posted = post_proposal(ledger.store, propose(ledger.store, "P1", date=MARCH).id)
+    assert [(line.milestone, line.amount) for line in posted.lines] == [(own.id, Decimal("10.00"))]
+    credit(ledger.store, posted.id)
+    assert milestones_of(ledger.store, "P1")[0].invoice is None
+    again = propose(ledger.store, "P1", date=MARCH)
+    assert [(line.milestone, line.amount) for line in again.lines] == [(own.id, Decimal("10.00"))]
+    assert propose(ledger.store, "P1-1", date=MARCH).total == Decimal("20.00")
 
 
 def test_invoices__a_milestone_needs_an_amount_above_zero(ledger: LedgerService) -> None:
