@@ -202,13 +202,12 @@ def withdraw_source(store: Store, source: str) -> Replaced:
 def sources_standing(store: Store, prefix: str) -> set[str]:
     """The outside entries (their sources, without a revision's mark) whose
     postings start with ``prefix`` and stand: not reversed."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     undone = select(transactions.c.reverses_id).where(transactions.c.reverses_id.is_not(None))
     query = (
         select(journals.c.source)
         .join(transactions, transactions.c.journal_id == journals.c.id)
         .where(
-            journals.c.source.like(f"{escaped}%", escape="\\"),
+            journals.c.source.startswith(prefix, autoescape=True),
             transactions.c.reverses_id.is_(None),
             transactions.c.id.not_in(undone),
         )

@@ -82,7 +82,5 @@ def base_source(source: str) -> str:
 
 def family(source: str) -> Any:
     """The journals of an outside entry: its first posting and every revision."""
-    escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return (journals.c.source == source) | journals.c.source.like(
-        f"{escaped} (revision %)", escape="\\"
-    )
+    revised = journals.c.source.startswith(f"{source} (revision ", autoescape=True)
+    return (journals.c.source == source) | (revised & journals.c.source.endswith(")"))

@@ -20,7 +20,6 @@ left to the ledger's side, which links it, rather than copied back.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,7 +28,7 @@ from projsync.sync import mapping
 from projsync.sync.context import Run
 from projsync.sync.links import ledger_keys_of, plan_keys_of
 from projsync.sync.scope import plan_key, project_of_key
-from projsync.sync.settings import company_settings_of
+from projsync.sync.settings import CompanySettings, company_settings_of
 
 __all__ = ["Born", "placed"]
 
@@ -126,9 +125,10 @@ def _placed_projects(run: Run, born: list[SyncRecord]) -> list[Born]:
     with run.store.read() as conn:
         linked = plan_keys_of(conn, EntityKind.PROJECT.value, keys)
     found = []
+    defaults = {c: company_settings_of(run.store, c) for c in {str(n["company"]) for _, n in named}}
     for record, neutral in named:
         company = str(neutral["company"])
-        values = _project_values(run, record, neutral, company)
+        values = _project_values(record, neutral, defaults[company])
         ledger = held[record.key]
         refusal = None
         if company not in run.scope.companies:
@@ -156,12 +156,12 @@ def _placed_projects(run: Run, born: list[SyncRecord]) -> list[Born]:
 
 
 def _project_values(
-    run: Run, record: SyncRecord, neutral: Mapping[str, object], company: str
+    record: SyncRecord, neutral: Mapping[str, object], defaults: CompanySettings
 ) -> dict[str, object]:
     """A plan project's values in the ledger: its own, else its company's defaults."""
     fields = record.fields or {}
-    defaults = company_settings_of(run.store, company)
-    start, finish = _day(fields.get("start")), _day(fields.get("finish"))
+    company = defaults.company
+    start, finish = mapping.as_day(fields.get("start")), mapping.as_day(fields.get("finish"))
     return {
         "name": fields.get("name"),
         "company": company,
@@ -174,12 +174,6 @@ def _project_values(
         "projected_start": start,
         "projected_end": finish,
     }
-
-
-def _day(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def _sync_made(run: Run, born: list[SyncRecord]) -> set[str]:

@@ -185,8 +185,8 @@ def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
             values = {
                 "name": fields.get("name"),
                 "parent": None if place.parent is None else place.parent.split("/", 1)[1],
-                "start": _as_day(fields.get("start")),
-                "end": _as_day(fields.get("finish")),
+                "start": mapping.as_day(fields.get("start")),
+                "end": mapping.as_day(fields.get("finish")),
             }
             record_fields = {**values, "project": place.project}
             nothing = {
@@ -345,12 +345,6 @@ def _told(kind: EntityKind, planned: Planned, *, to: str) -> dict[str, object]:
         line["key"] = planned.record.key
     line["action"] = operation.action.value
     return line
-
-
-def _as_day(value: object) -> object:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def _parents_first(entities: Sequence[Entity]) -> list[Entity]:

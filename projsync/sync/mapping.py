@@ -33,6 +33,7 @@ __all__ = [
     "DAY_START",
     "PLAN_FIELDS_READ",
     "PlanField",
+    "as_day",
     "field_name",
     "ledger_days_of_plan",
     "ledger_fields_of_plan",
@@ -264,7 +265,7 @@ def ledger_fields_of_plan(
         # dates the plan has not computed yet (not scheduled) say nothing
         for ours, theirs in _DATES_OF_PLAN[kind]:
             if plan.get(theirs) is not None:
-                found[ours] = _day(plan.get(theirs))
+                found[ours] = as_day(plan.get(theirs))
     if kind is EntityKind.TASK:
         work = plan.get("budget_work")
         found["planned_hours"] = _hours(work)
@@ -275,7 +276,7 @@ def ledger_fields_of_plan(
         if "standard_rate" in plan:
             found["cost_price"] = plan.get("standard_rate")
         if "available_until" in plan:  # a side that keeps no availability says nothing
-            found["end_date"] = _day(plan["available_until"])
+            found["end_date"] = as_day(plan["available_until"])
     elif kind is EntityKind.ASSIGNMENT:
         found["hours"] = _hours(plan.get("work"))
     return {name: _plain(found.get(name)) for name in NEUTRAL.get(kind, ()) if name in found}
@@ -343,7 +344,7 @@ def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:
     """Values the plan side settled itself for a project (its start, and a
     finish where it gives one), in neutral terms: its projected dates."""
     return {
-        ours: _day(plan[theirs])
+        ours: as_day(plan[theirs])
         for ours, theirs in _DATES_OF_PLAN[EntityKind.PROJECT]
         if theirs in plan
     }
@@ -368,7 +369,8 @@ def _moment(value: object, time: dt.time) -> dt.datetime | None:
     return None
 
 
-def _day(value: object) -> dt.date | None:
+def as_day(value: object) -> dt.date | None:
+    """A plan moment as its day (a date as it is; anything else: none)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

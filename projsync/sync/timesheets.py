@@ -259,7 +259,7 @@ def _read_log(
     sources = [f"{prefix} {key}" for key in lines]
     which: ColumnElement[bool] = log.c.status.in_(_OPEN)
     if whole:
-        which = which | log.c.entity_key.like(_like(prefix), escape="\\")
+        which = which | log.c.entity_key.startswith(f"{prefix} ", autoescape=True)
     found: dict[str, _Logged] = {}
     query = (
         select(
@@ -288,11 +288,6 @@ def _read_log(
             state.failure, state.error = row.id, row.error
             state.held = _from_payload(key, row.entity_version, row.action, row.payload)
     return found
-
-
-def _like(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped} %"
 
 
 def _payload(line: TimesheetLine) -> dict[str, object]:
