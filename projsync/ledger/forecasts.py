@@ -219,25 +219,31 @@ def _figures(forecast: Forecast) -> tuple[object, ...]:
 
 
 def _restate_budget(conn: Connection, project: str, activity: str) -> None:
-    """The activity's budget cost summed again from its forecasts; when it
-    moved, the activity takes a new version."""
+    """The activity's budget cost and revenue summed again from its forecasts;
+    when either moved, the activity takes a new version."""
     of_activity = (activities.c.project_id == project) & (activities.c.number == activity)
-    total = conn.execute(
-        select(func.sum(forecasts.c.cost)).where(
+    cost, revenue = conn.execute(
+        select(func.sum(forecasts.c.cost), func.sum(forecasts.c.revenue)).where(
             forecasts.c.project_id == project, forecasts.c.activity_number == activity
         )
-    ).scalar_one()
-    total = Decimal("0.00") if total is None else total
-    if total > MONEY.limit:
-        raise refusal(
-            f"activity {project}/{activity}",
-            f"the cost of its forecasts would come to {total:,}, more than {MONEY.limit:,}",
-        )
-    if conn.execute(select(activities.c.budget_cost).where(of_activity)).scalar_one() != total:
+    ).one()
+    totals = {
+        "budget_cost": Decimal("0.00") if cost is None else cost,
+        "budget_revenue": Decimal("0.00") if revenue is None else revenue,
+    }
+    for name, total in totals.items():
+        if abs(total) > MONEY.limit:
+            what = name.removeprefix("budget_")
+            raise refusal(
+                f"activity {project}/{activity}",
+                f"the {what} of its forecasts would come to {total:,}, more than {MONEY.limit:,}",
+            )
+    held = conn.execute(
+        select(activities.c.budget_cost, activities.c.budget_revenue).where(of_activity)
+    ).one()
+    if (held.budget_cost, held.budget_revenue) != (totals["budget_cost"], totals["budget_revenue"]):
         conn.execute(
-            update(activities)
-            .where(of_activity)
-            .values(budget_cost=total, version=reserve_versions(conn))
+            update(activities).where(of_activity).values(**totals, version=reserve_versions(conn))
         )
 
 

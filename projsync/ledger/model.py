@@ -104,6 +104,12 @@ class Project:
     synchronized (None until the plan has them)."""
     contract_value: Decimal | None = None
     """What the customer's contract is worth (None: not given)."""
+    invoiced: Decimal = Decimal("0.00")
+    """The project's own posted invoices net of its credit notes. Kept by the
+    invoices; never set."""
+    recognised: Decimal = Decimal("0.00")
+    """The revenue recognised from progress that stands. Kept by the
+    recognitions; never set."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,6 +129,12 @@ class Activity:
     budget_cost: Decimal = Decimal("0.00")
     """The cost of the activity's forecasts: planned hours at the workers'
     cost prices and planned expenses. Kept by the forecasts; never set."""
+    budget_revenue: Decimal = Decimal("0.00")
+    """The revenue of the activity's forecasts. Kept by the forecasts; never set."""
+    percent_complete: int | None = None
+    """The plan's percent complete of its task (None: the plan said nothing)."""
+    scheduled_hours: Decimal | None = None
+    """The plan's work of its task: the weight of its percent complete."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -31,6 +31,7 @@ __all__ = [
     "HOURS",
     "LIMIT_DIGITS",
     "MONEY",
+    "PERCENT",
     "PRICE",
     "NumberRefused",
     "Quantity",
@@ -67,6 +68,7 @@ class Quantity:
 HOURS = Quantity(places=2)
 MONEY = Quantity(places=2)
 PRICE = Quantity(places=4)
+PERCENT = Quantity(places=2)
 
 
 class NumberRefused(ValueError):

@@ -72,6 +72,8 @@ def project_from_row(row: Row[Any]) -> Project:
         projected_start=row.projected_start,
         projected_end=row.projected_end,
         contract_value=row.contract_value,
+        invoiced=row.invoiced,
+        recognised=row.recognised,
     )
 
 
@@ -106,6 +108,9 @@ def activity_from_row(row: Row[Any]) -> Activity:
         end=row.end,
         planned_hours=row.planned_hours,
         budget_cost=row.budget_cost,
+        budget_revenue=row.budget_revenue,
+        percent_complete=row.percent_complete,
+        scheduled_hours=row.scheduled_hours,
     )
 
 
@@ -119,6 +124,8 @@ def activity_values(activity: Activity) -> dict[str, object]:
         "start": activity.start,
         "end": activity.end,
         "planned_hours": activity.planned_hours,
+        "percent_complete": activity.percent_complete,
+        "scheduled_hours": activity.scheduled_hours,
     }
 
 

@@ -654,6 +654,17 @@ def _activity_field_problems(activity: Activity) -> list[str]:
             found.append("planned hours are negative")
     except NumberRefused as exc:
         found.append(f"planned hours: {exc}")
+    percent = activity.percent_complete
+    if percent is not None and (
+        isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100
+    ):
+        found.append(f"percent complete {percent!r} is not a whole number from 0 to 100")
+    if activity.scheduled_hours is not None:
+        try:
+            if checked_units(activity.scheduled_hours, HOURS) < 0:
+                found.append("scheduled hours are negative")
+        except NumberRefused as exc:
+            found.append(f"scheduled hours: {exc}")
     if activity.start and activity.end and activity.end < activity.start:
         found.append("ends before it starts")
     for date in (activity.start, activity.end):

@@ -44,9 +44,11 @@ __all__ = [
     "invoice_sequences",
     "invoices",
     "journals",
+    "markups",
     "metadata",
     "milestones",
     "projects",
+    "recognitions",
     "tombstones",
     "transactions",
     "worker_prices",
@@ -56,6 +58,7 @@ __all__ = [
 MONEY = Fixed(2)
 HOURS = Fixed(2)
 PRICE = Fixed(4)
+PERCENT = Fixed(2)
 
 metadata = MetaData()
 
@@ -111,10 +114,16 @@ projects = Table(
     Column("manager", String(100)),
     Column("projected_start", Date),
     Column("projected_end", Date),
-    # what the customer's contract is worth; billing reads it, nothing enforces it yet
+    # what the customer's contract is worth: a fixed price's milestones stay within it
     Column("contract_value", MONEY),
+    # the project's own posted invoices net of credit notes, kept by invoices.py
+    Column("invoiced", MONEY, nullable=False, server_default="0"),
+    # the revenue recognised from progress that stands, kept by revenue.py
+    Column("recognised", MONEY, nullable=False, server_default="0"),
     Column("version", BigInteger, nullable=False, index=True),
     whole_units_in_range("projects", "contract_value", numbers.MONEY),
+    whole_units_in_range("projects", "invoiced", numbers.MONEY),
+    whole_units_in_range("projects", "recognised", numbers.MONEY),
 )
 
 activities = Table(
@@ -130,10 +139,18 @@ activities = Table(
     Column("planned_hours", HOURS, nullable=False),
     # the cost of the activity's forecasts, kept by projsync.ledger.forecasts
     Column("budget_cost", MONEY, nullable=False, server_default="0"),
+    # the revenue of the activity's forecasts, kept by projsync.ledger.forecasts
+    Column("budget_revenue", MONEY, nullable=False, server_default="0"),
+    # the plan's progress, brought back by the sync (None: the plan said nothing)
+    Column("percent_complete", Integer),
+    Column("scheduled_hours", HOURS),
     Column("version", BigInteger, nullable=False, index=True),
     ForeignKeyConstraint(
         ["project_id", "parent_number"], ["activities.project_id", "activities.number"]
     ),
+    CheckConstraint("percent_complete BETWEEN 0 AND 100", name="ck_activities_percent_complete"),
+    whole_units_in_range("activities", "scheduled_hours", numbers.HOURS),
+    whole_units_in_range("activities", "budget_revenue", numbers.MONEY),
 )
 
 workers = Table(
@@ -230,6 +247,46 @@ milestones = Table(
     Column("version", BigInteger, nullable=False, index=True),
     whole_units_in_range("milestones", "amount", numbers.MONEY),
 )
+
+recognitions = Table(
+    "recognitions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", String(40), ForeignKey("projects.id"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    # percent complete of the project (its leaf activities' work-weighted), to the hundredth
+    Column("completion", PERCENT, nullable=False),
+    Column("contract_value", MONEY, nullable=False),
+    # revenue earned to the date: contract value x completion
+    Column("earned", MONEY, nullable=False),
+    # what this row recognises: earned less what stood recognised before it
+    Column("amount", MONEY, nullable=False),
+    # the project's cost to the date, beside it
+    Column("cost", MONEY, nullable=False),
+    Column("reverses_id", Integer, ForeignKey("recognitions.id"), unique=True),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+    whole_units_in_range("recognitions", "completion", numbers.PERCENT),
+    whole_units_in_range("recognitions", "contract_value", numbers.MONEY),
+    whole_units_in_range("recognitions", "earned", numbers.MONEY),
+    whole_units_in_range("recognitions", "amount", numbers.MONEY),
+    whole_units_in_range("recognitions", "cost", numbers.MONEY),
+)
+"""Revenue recognised from the plan's progress, for fixed-price projects. A
+reversal is a row of its own pointing at the row it undoes."""
+
+markups = Table(
+    "markups",
+    metadata,
+    Column("contract", String(100), primary_key=True),
+    Column("category_id", String(60), ForeignKey("categories.id"), primary_key=True),
+    Column("percent", PERCENT, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+    whole_units_in_range("markups", "percent", numbers.PERCENT),
+)
+"""What an expense of a category bills above its cost, per contract: a time
+and material project bills an expense without a sales amount at its cost plus
+its contract's markup for the category."""
 
 _OPEN_PROPOSAL = text("status = 'proposal'")
 
