@@ -10,17 +10,22 @@ import typer
 from projsync.cli.output import emit, fail_cleanly, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.stores import ledger_store
-from projsync.ledger import invoices, milestones
+from projsync.ledger import invoices, markups, milestones
 from projsync.ledger.model import Invoice, InvoiceStatus
-from projsync.ledger.numbers import MONEY
+from projsync.ledger.numbers import MONEY, PERCENT
 
-__all__ = ["invoice_app", "milestone_app"]
+__all__ = ["invoice_app", "markup_app", "milestone_app"]
 
 invoice_app = typer.Typer(
     help="Invoices: proposals, posted invoices and credit notes.", no_args_is_help=True
 )
 milestone_app = typer.Typer(
     help="Milestones: agreed amounts billed once due.", no_args_is_help=True
+)
+
+markup_app = typer.Typer(
+    help="Markups: what a contract's expenses of a category bill above their cost.",
+    no_args_is_help=True,
 )
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -146,3 +151,42 @@ def milestone_list(
     with fail_cleanly():
         found = milestones.milestones_of(ledger_store(), project)
         emit(found, as_json=as_json, columns=_MILESTONE_COLUMNS, title="milestones")
+
+
+Contract = Annotated[str, typer.Option(help="The contract, as projects name it.")]
+Category = Annotated[str, typer.Option(help="An expense category.")]
+
+
+@markup_app.command("set")
+def markup_set(
+    contract: Contract,
+    category: Category,
+    percent: Annotated[str, typer.Option(help="Percent of the cost billed above it, 0 to 1000.")],
+    as_json: Json = False,
+) -> None:
+    """Bill the contract's expenses of a category at cost plus a markup (an
+    expense with a sales amount on its line bills that amount)."""
+    with fail_cleanly():
+        found = markups.set_markup(
+            ledger_store(), contract, category, parse_decimal(percent, "--percent", PERCENT)
+        )
+        emit(found, as_json=as_json, title="markup")
+
+
+@markup_app.command("remove")
+def markup_remove(contract: Contract, category: Category) -> None:
+    """Bill the contract's expenses of a category at cost again."""
+    with fail_cleanly():
+        markups.remove_markup(ledger_store(), contract, category)
+        stdout.print(f"markup {contract}/{category} removed")
+
+
+@markup_app.command("list")
+def markup_list(
+    contract: Annotated[str | None, typer.Option(help="Only this contract's.")] = None,
+    as_json: Json = False,
+) -> None:
+    """List the markups by contract and category."""
+    with fail_cleanly():
+        found = markups.markups_of(ledger_store(), contract=contract)
+        emit(found, as_json=as_json, columns=("contract", "category", "percent"), title="markups")

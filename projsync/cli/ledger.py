@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from projsync.cli.billing import invoice_app, milestone_app
+from projsync.cli.billing import invoice_app, markup_app, milestone_app
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.stores import ledger_store, sync_store
@@ -66,6 +66,7 @@ for sub, name in (
     (forecast_app, "forecast"),
     (invoice_app, "invoice"),
     (milestone_app, "milestone"),
+    (markup_app, "markup"),
 ):
     app.add_typer(sub, name=name)
 

@@ -25,16 +25,23 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Select, and_, func, insert, select, update
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
-from projsync.ledger.model import TEXT_LIMIT, Invoice, InvoiceLine, InvoiceStatus, TransactionKind
+from projsync.ledger.markups import marked_up, markups_for
+from projsync.ledger.model import (
+    TEXT_LIMIT,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    ProjectType,
+    TransactionKind,
+)
 from projsync.ledger.numbers import MONEY, NumberRefused, checked_units
-from projsync.ledger.service import LedgerService
+from projsync.ledger.service import LedgerService, dialect_insert
 from projsync.ledger.tables import (
     invoice_lines,
     invoice_sequences,
@@ -46,6 +53,7 @@ from projsync.ledger.tables import (
 from projsync.ledger.validation import date_out_of_range
 
 __all__ = [
+    "BILLED_TYPES",
     "NUMBER_DIGITS",
     "amount_billed",
     "credit",
@@ -57,6 +65,7 @@ __all__ = [
     "post_proposal",
     "propose",
     "standing",
+    "subtree",
 ]
 
 NUMBER_DIGITS = 6
@@ -67,12 +76,20 @@ _LARGEST_ID = 2**63 - 1
 """Past this an id is no key the stores hold (a signed 64-bit integer)."""
 
 
-def amount_billed(kind: TransactionKind, cost: Decimal, revenue: Decimal) -> Decimal:
-    """What a transaction bills: an hour its revenue (hours at the worker's sales
-    price of the day), a fee its revenue (its amount), an expense its revenue
-    where it has one, else its cost."""
+BILLED_TYPES = frozenset({ProjectType.TIME_MATERIAL, ProjectType.FIXED_PRICE})
+"""The project types that bill: a time-and-material project its transactions
+(and milestones), a fixed-price project its milestones only."""
+
+
+def amount_billed(
+    kind: TransactionKind, cost: Decimal, revenue: Decimal, markup: Decimal = _ZERO
+) -> Decimal:
+    """What a transaction bills: an hour its revenue (hours at the worker's
+    sales price of the day), a fee its revenue (its amount), an expense its
+    revenue (the sales amount given on its line) where it has one, else its
+    cost plus ``markup`` percent (its contract's for its category)."""
     if kind is TransactionKind.EXPENSE and revenue == 0:
-        return cost
+        return marked_up(cost, markup)
     return revenue
 
 
@@ -126,8 +143,10 @@ def propose(
         ).scalar()
         if open_one is not None:
             raise refusal(where, f"has an open proposal {open_one}; post or discard it first")
+        if held.type not in BILLED_TYPES:
+            raise refusal(where, f"is a {held.type} project: it bills nothing")
         lines = [
-            *_billable_transactions(conn, _subtree(conn, project), until),
+            *_billable_transactions(conn, _billedsubtree(conn, project), until),
             *_billable_milestones(conn, project, until),
         ]
         if not lines:
@@ -165,6 +184,12 @@ def _billable_transactions(
     nets to nothing and is not billed)."""
     reversed_ids = select(transactions.c.reverses_id).where(transactions.c.reverses_id.is_not(None))
     on_invoice = on_standing_invoices(invoice_lines.c.transaction_id).subquery()
+    contract_of: dict[str, str | None] = {
+        row.id: row.contract
+        for row in conn.execute(
+            select(projects.c.id, projects.c.contract).where(projects.c.id.in_(subtree))
+        )
+    }
     rows = conn.execute(
         select(transactions)
         .where(
@@ -175,6 +200,15 @@ def _billable_transactions(
             transactions.c.id.not_in(select(on_invoice.c.transaction_id)),
         )
         .order_by(transactions.c.date, transactions.c.id)
+    ).all()
+    marks = markups_for(
+        conn,
+        {
+            (contract, row.category_id)
+            for row in rows
+            if row.kind == TransactionKind.EXPENSE.value
+            and (contract := contract_of.get(row.project_id))
+        },
     )
     return [
         InvoiceLine(
@@ -182,7 +216,12 @@ def _billable_transactions(
             transaction=row.id,
             milestone=None,
             text=_transaction_text(row),
-            amount=amount_billed(TransactionKind(row.kind), row.cost, row.revenue),
+            amount=amount_billed(
+                TransactionKind(row.kind),
+                row.cost,
+                row.revenue,
+                marks.get((contract_of.get(row.project_id) or "", row.category_id), _ZERO),
+            ),
         )
         for row in rows
     ]
@@ -220,7 +259,20 @@ def _transaction_text(row: Any) -> str:
     return str(text)[:TEXT_LIMIT]
 
 
-def _subtree(conn: Connection, project: str) -> list[str]:
+def _billedsubtree(conn: Connection, project: str) -> list[str]:
+    """The projects whose transactions a proposal of ``project`` bills: of the
+    project and its subprojects, the time-and-material ones."""
+    tree = subtree(conn, project)
+    return list(
+        conn.execute(
+            select(projects.c.id).where(
+                projects.c.id.in_(tree), projects.c.type == ProjectType.TIME_MATERIAL.value
+            )
+        ).scalars()
+    )
+
+
+def subtree(conn: Connection, project: str) -> list[str]:
     """The project and its subprojects at any depth."""
     found = [project]
     frontier = [project]
@@ -263,6 +315,7 @@ def post_proposal(store: Store, proposal: int) -> Invoice:
                 version=reserve_versions(conn),
             )
         )
+        _restate_invoiced(conn, found.project)
         return _load(conn, found.id)
 
 
@@ -300,7 +353,25 @@ def credit(store: Store, key: int | str, *, date: dt.date | None = None) -> Invo
             .where(invoices.c.id == original.id)
             .values(status=InvoiceStatus.CREDITED.value, version=reserve_versions(conn))
         )
+        _restate_invoiced(conn, original.project)
         return _load(conn, note_id)
+
+
+def _restate_invoiced(conn: Connection, project: str) -> None:
+    """The project's invoiced total summed again from its posted invoices and
+    credit notes (a credited invoice and its note net to nothing); the
+    project takes a new version, so the sync carries it to the plan."""
+    total = conn.execute(
+        select(func.coalesce(func.sum(invoices.c.total), 0)).where(
+            invoices.c.project_id == project,
+            invoices.c.status.in_([InvoiceStatus.POSTED.value, InvoiceStatus.CREDITED.value]),
+        )
+    ).scalar_one()
+    conn.execute(
+        update(projects)
+        .where(projects.c.id == project)
+        .values(invoiced=total, version=reserve_versions(conn))
+    )
 
 
 def _posting_problems(conn: Connection, invoice_id: int) -> list[Problem]:
@@ -347,9 +418,8 @@ def _lock_sequence(conn: Connection, company: str) -> int:
     """The company's last invoice number, its row locked until the transaction
     ends (made at 0 on the company's first invoice): another posting of the
     company waits here, then reads the number this one took."""
-    insert_row = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     conn.execute(
-        insert_row(invoice_sequences)
+        dialect_insert(conn, invoice_sequences)
         .values(company_id=company, last_number=0)
         .on_conflict_do_nothing()
     )

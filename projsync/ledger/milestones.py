@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from projsync.db import Store
-from projsync.errors import InputError, Problem
+from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
-from projsync.ledger.invoices import on_standing_invoices
-from projsync.ledger.model import TEXT_LIMIT, Milestone
+from projsync.ledger.invoices import BILLED_TYPES, on_standing_invoices
+from projsync.ledger.model import TEXT_LIMIT, Milestone, Project, ProjectType
 from projsync.ledger.numbers import MONEY, NumberRefused, checked_units
 from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import invoice_lines, milestones
@@ -37,7 +37,8 @@ def add_milestone(
         raise InputError(problems)
     amount = amount.quantize(Decimal("0.01"))
     with store.write() as conn:
-        LedgerService(store).project_in(conn, project)
+        held = LedgerService(store).project_in(conn, project, lock=True)
+        _check_project(conn, held, amount)
         milestone_id = conn.execute(
             insert(milestones)
             .values(
@@ -64,6 +65,29 @@ def milestones_of(store: Store, project: str) -> list[Milestone]:
     with store.read() as conn:
         LedgerService(store).project_in(conn, project)
         return [records.milestone_from_row(row, row.number) for row in conn.execute(query)]
+
+
+def _check_project(conn: Connection, project: Project, amount: Decimal) -> None:
+    """A milestone is billed by a project that bills; a fixed-price project's
+    milestones stay within its contract value."""
+    where = f"project {project.id}"
+    if project.type not in BILLED_TYPES:
+        raise refusal(where, f"is a {project.type} project: it bills nothing")
+    if project.type is not ProjectType.FIXED_PRICE:
+        return
+    if project.contract_value is None:
+        raise refusal(where, "a fixed-price project needs its contract value first")
+    agreed = conn.execute(
+        select(func.coalesce(func.sum(milestones.c.amount), 0)).where(
+            milestones.c.project_id == project.id
+        )
+    ).scalar_one()
+    if agreed + amount > project.contract_value:
+        raise refusal(
+            where,
+            f"its milestones would come to {agreed + amount:,},"
+            f" more than its contract value {project.contract_value:,}",
+        )
 
 
 def _problems(date: dt.date, amount: Decimal, text: str) -> list[str]:

@@ -26,11 +26,13 @@ __all__ = [
     "InvoiceStatus",
     "Journal",
     "JournalLine",
+    "Markup",
     "Milestone",
     "Project",
     "ProjectStatus",
     "ProjectTotals",
     "ProjectType",
+    "Recognition",
     "Transaction",
     "TransactionKind",
     "Worker",
@@ -307,6 +309,37 @@ class Milestone:
     text: str = ""
     invoice: str | None = None
     """The number of the invoice that bills it (None: not billed yet)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Markup:
+    """What a contract's expenses of a category bill above their cost."""
+
+    contract: str
+    category: str
+    percent: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recognition:
+    """Revenue recognised from a fixed-price project's progress on a date, or
+    the reversal of such a row (``reverses``: the row it undoes, negated)."""
+
+    id: int
+    project: str
+    date: dt.date
+    completion: Decimal
+    """Percent complete of the project, to the hundredth."""
+    contract_value: Decimal
+    earned: Decimal
+    """Revenue earned to the date: contract value x completion."""
+    amount: Decimal
+    """What this row recognises: earned less what stood recognised before."""
+    cost: Decimal
+    """The project's cost to the date (with its subprojects)."""
+    reverses: int | None
+    posted_at: dt.datetime
+    reversed_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

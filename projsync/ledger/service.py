@@ -30,6 +30,7 @@ from projsync.ledger.model import (
     CategoryKind,
     Company,
     Project,
+    ProjectType,
     Worker,
     WorkerPrice,
 )
@@ -235,6 +236,17 @@ class LedgerService:
                 problems.append(Problem(where=where, what=what))
         if project.contract_value is not None:
             problems += [Problem(where=where, what=w) for w in _contract_value_problems(project)]
+        if project.type is ProjectType.FIXED_PRICE:
+            agreed = conn.execute(
+                select(func.sum(milestones.c.amount)).where(milestones.c.project_id == project.id)
+            ).scalar()
+            if agreed is not None and (project.contract_value or 0) < agreed:
+                problems.append(
+                    Problem(
+                        where=where,
+                        what=f"its milestones come to {agreed:,}, more than its contract value",
+                    )
+                )
         if project.parent is not None:
             parent = self._project(conn, project.parent)
             if parent is None:
@@ -531,7 +543,7 @@ class LedgerService:
             raise refusal(where, "prices cannot be negative")
         if what := date_out_of_range(price.valid_from):
             raise refusal(where, what)
-        statement = _dialect_insert(conn, worker_prices).values(
+        statement = dialect_insert(conn, worker_prices).values(
             worker_id=price.worker,
             valid_from=price.valid_from,
             cost_price=price.cost_price,
@@ -617,7 +629,7 @@ def _locked(query: Select[_Row]) -> Select[_Row]:
     return query.with_for_update(key_share=True)
 
 
-def _dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -630,7 +642,7 @@ def _inserted_new(conn: Connection, table: Table, **values: object) -> bool:
     the authority. A row of the same key that another transaction is still
     writing makes PostgreSQL wait for that transaction to end, then skip
     the row (``ON CONFLICT DO NOTHING``), where a plain insert would fail."""
-    statement = _dialect_insert(conn, table).values(**values).on_conflict_do_nothing()
+    statement = dialect_insert(conn, table).values(**values).on_conflict_do_nothing()
     returned = conn.execute(statement.returning(*table.primary_key.columns)).first()
     return returned is not None
 
