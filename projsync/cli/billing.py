@@ -10,11 +10,11 @@ import typer
 from projsync.cli.output import emit, fail_cleanly, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.stores import ledger_store
-from projsync.ledger import invoices, markups, milestones
+from projsync.ledger import invoices, markups, milestones, revenue
 from projsync.ledger.model import Invoice, InvoiceStatus
 from projsync.ledger.numbers import MONEY, PERCENT
 
-__all__ = ["invoice_app", "markup_app", "milestone_app"]
+__all__ = ["invoice_app", "markup_app", "milestone_app", "revenue_app"]
 
 invoice_app = typer.Typer(
     help="Invoices: proposals, posted invoices and credit notes.", no_args_is_help=True
@@ -190,3 +190,54 @@ def markup_list(
     with fail_cleanly():
         found = markups.markups_of(ledger_store(), contract=contract)
         emit(found, as_json=as_json, columns=("contract", "category", "percent"), title="markups")
+
+
+revenue_app = typer.Typer(
+    help="Revenue recognised from the plan's progress (fixed-price projects).",
+    no_args_is_help=True,
+)
+_RECOGNITION_COLUMNS = (
+    "id", "project", "date", "completion", "contract_value", "earned", "amount", "cost",
+    "reverses", "reversed_by",
+)  # fmt: skip
+
+
+@revenue_app.command("recognize")
+def revenue_recognize(
+    project: Annotated[str, typer.Option(help="A fixed-price project; its subprojects count.")],
+    date: Annotated[str, typer.Option(help="Recognise what is earned up to this day.")],
+    as_json: Json = False,
+) -> None:
+    """Post the revenue a fixed-price project earned up to a date: contract
+    value x completion, less what stands recognised, with the cost to date
+    beside it. Run again for the same date, it posts nothing."""
+    with fail_cleanly():
+        found = revenue.recognise(ledger_store(), project, date=parse_date(date, "--date"))
+        emit(found, as_json=as_json, title="recognition")
+
+
+@revenue_app.command("reverse")
+def revenue_reverse(
+    recognition: Annotated[int, typer.Argument(metavar="RECOGNITION_ID", min=1, max=LARGEST_KEY)],
+    as_json: Json = False,
+) -> None:
+    """Reverse a project's last recognition that stands."""
+    with fail_cleanly():
+        emit(revenue.reverse(ledger_store(), recognition), as_json=as_json, title="reversal")
+
+
+@revenue_app.command("list")
+def revenue_list(
+    project: Annotated[str, typer.Option(help="The project.")], as_json: Json = False
+) -> None:
+    """List a project's recognitions and reversals, oldest first, with its
+    completion as the plan's progress gives it now."""
+    with fail_cleanly():
+        store = ledger_store()
+        found = revenue.recognitions_of(store, project)
+        if as_json:
+            now = revenue.project_completion(store, project)
+            emit({"project": project, "completion": now, "recognitions": found}, as_json=True)
+            return
+        emit(found, as_json=False, columns=_RECOGNITION_COLUMNS, title="recognitions")
+        stdout.print(f"completion now: {revenue.project_completion(store, project)}")

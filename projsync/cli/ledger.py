@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from projsync.cli.billing import invoice_app, markup_app, milestone_app
+from projsync.cli.billing import invoice_app, markup_app, milestone_app, revenue_app
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.stores import ledger_store, sync_store
@@ -67,6 +67,7 @@ for sub, name in (
     (invoice_app, "invoice"),
     (milestone_app, "milestone"),
     (markup_app, "markup"),
+    (revenue_app, "revenue"),
 ):
     app.add_typer(sub, name=name)
 
@@ -513,6 +514,10 @@ def post_expense(
         str | None, typer.Option(help="Expense category (default: Expense).")
     ] = None,
     text: PostingText = "",
+    sales_amount: Annotated[
+        str | None,
+        typer.Option(help="What it bills (default: its cost plus its contract's markup)."),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Post an expense (a cost) on an activity."""
@@ -526,6 +531,11 @@ def post_expense(
             amount=parse_decimal(amount, "--amount", MONEY),
             category=category,
             text=text,
+            sales_amount=(
+                parse_decimal(sales_amount, "--sales-amount", MONEY)
+                if sales_amount is not None
+                else None
+            ),
         )
         _report_posting(post_journal(ledger_store(), [line], source="command line"), as_json)
 

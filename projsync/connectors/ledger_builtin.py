@@ -55,6 +55,9 @@ _FEEDS = {
 
 _PROJECT_FIELDS_TAKEN = ("name", "projected_start", "projected_end")
 """What the ledger takes of a project from the plan side."""
+_TASK_FIELDS_TAKEN = ("name", "start", "end", "parent", "percent_complete", "scheduled_hours")
+"""What the ledger takes of a task from the plan side: its place, its dates
+and its progress (the weight and the percent complete revenue is recognised by)."""
 
 
 class LedgerConnector:
@@ -282,7 +285,7 @@ class LedgerConnector:
             if exists:
                 self.service.delete_activity(project, number)
             return None
-        changes = {k: fields[k] for k in ("name", "start", "end", "parent") if k in fields}
+        changes = {k: fields[k] for k in _TASK_FIELDS_TAKEN if k in fields}
         if exists:
             if changes:
                 self.service.update_activity(project, number, **changes)
@@ -295,6 +298,8 @@ class LedgerConnector:
                     parent=changes.get("parent"),  # type: ignore[arg-type]
                     start=changes.get("start"),  # type: ignore[arg-type]
                     end=changes.get("end"),  # type: ignore[arg-type]
+                    percent_complete=changes.get("percent_complete"),  # type: ignore[arg-type]
+                    scheduled_hours=changes.get("scheduled_hours"),  # type: ignore[arg-type]
                 )
             )
         return key
@@ -366,7 +371,9 @@ def _date(value: object) -> dt.date | None:
 
 _TAKES = {
     EntityKind.PROJECT: frozenset({"name", "projected_start", "projected_end"}),
-    EntityKind.TASK: frozenset({"name", "parent", "start", "end"}),
+    EntityKind.TASK: frozenset(
+        {"name", "parent", "start", "end", "percent_complete", "scheduled_hours"}
+    ),
     EntityKind.ASSIGNMENT: frozenset({"hours"}),
 }
 

@@ -567,9 +567,13 @@ def _entry_of(row: ActualRow) -> ActualEntry:
     )
 
 
+_COST_FIELDS = ("Price", "Revenue", "ContractValue", "Invoiced", "Recognised")
+"""Endings of the names of the ledger's custom fields that hold money."""
+
+
 def _define_field(conn: Connection, entity: FieldEntity, name: str) -> None:
     if field_in(conn, name) is None:
-        kind = FieldType.COST if name.endswith("Price") else FieldType.TEXT
+        kind = FieldType.COST if name.endswith(_COST_FIELDS) else FieldType.TEXT
         add_field_in(conn, CustomField(name=name, entity=entity, type=kind))
 
 

@@ -214,6 +214,9 @@ class RedmineConnector:
             "start": None if start is None else dt.datetime.combine(start, DAY_START),
             "finish": None if due is None else dt.datetime.combine(due, DAY_END),
             "budget_work": 0 if hours is None else round(Decimal(str(hours)) * 60),
+            # Redmine's estimate is its only work; its done ratio the progress
+            "work": 0 if hours is None else round(Decimal(str(hours)) * 60),
+            "percent_complete": issue.get("done_ratio"),
             "budget_cost": money(custom.get(rf.own_field(self.prefix, rf.BUDGET_COST))),
             "custom_fields": custom,
         }

@@ -23,8 +23,12 @@ from projsync.ledger.tables import (
     change_sequence,
     companies,
     forecasts,
+    invoices,
     journals,
+    markups,
+    milestones,
     projects,
+    recognitions,
     tombstones,
     transactions,
     worker_prices,
@@ -62,6 +66,11 @@ ENTITIES: dict[str, _Feed] = {
     ),
     "forecast": _Feed(forecasts, lambda r: (str(r.id),), records.forecast_from_row),
     "transaction": _Feed(transactions, lambda r: (str(r.id),), records.transaction_from_row),
+    # billing: an invoice's head (its lines never change once it is made)
+    "invoice": _Feed(invoices, lambda r: (str(r.id),), records.invoice_from_row),
+    "milestone": _Feed(milestones, lambda r: (str(r.id),), records.milestone_from_row),
+    "markup": _Feed(markups, lambda r: (r.contract, r.category_id), records.markup_from_row),
+    "recognition": _Feed(recognitions, lambda r: (str(r.id),), records.recognition_from_row),
 }
 """Every entity of the change feed: its table, its key, its record."""
 

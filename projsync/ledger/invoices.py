@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import records
-from projsync.ledger.changes import reserve_versions
+from projsync.ledger.changes import reserve_versions, tombstone, untombstone
 from projsync.ledger.markups import marked_up, markups_for
 from projsync.ledger.model import (
     TEXT_LIMIT,
@@ -144,7 +144,7 @@ def propose(
         if open_one is not None:
             raise refusal(where, f"has an open proposal {open_one}; post or discard it first")
         if held.type not in BILLED_TYPES:
-            raise refusal(where, f"is a {held.type} project: it bills nothing")
+            raise refusal(where, f"bills nothing (its type is {held.type})")
         lines = [
             *_billable_transactions(conn, _billedsubtree(conn, project), until),
             *_billable_milestones(conn, project, until),
@@ -173,6 +173,7 @@ def discard(store: Store, proposal: int) -> None:
             raise refusal(_name(found), f"is {found.status}: only a proposal is discarded")
         conn.execute(invoice_lines.delete().where(invoice_lines.c.invoice_id == found.id))
         conn.execute(invoices.delete().where(invoices.c.id == found.id))
+        tombstone(conn, "invoice", str(found.id), reserve_versions(conn))
 
 
 def _billable_transactions(
@@ -542,6 +543,7 @@ def _insert_invoice(
             .returning(invoices.c.id)
         ).scalar_one()
     )
+    untombstone(conn, "invoice", str(invoice_id))  # a discarded proposal's id, handed out again
     conn.execute(
         insert(invoice_lines),
         [

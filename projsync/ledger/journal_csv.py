@@ -2,7 +2,8 @@
 
 The header names the columns, in any order:
 ``kind,project,activity,worker,date,hours,amount,category``, and ``text``
-(what the line is for) where the file has it. ``kind`` is
+(what the line is for) and ``sales_amount`` (what an expense bills, where it
+is not its cost plus its contract's markup) where the file has them. ``kind`` is
 ``hour``, ``expense`` or ``fee``; hours and amounts are read as every number
 entering the ledger is (``numbers.py``: plain decimals, at most two places);
 dates are ISO (``2026-03-02``). The file is read as a stream, a line at a
@@ -24,7 +25,7 @@ from projsync.ledger.validation import Line
 __all__ = ["COLUMNS", "read_journal"]
 
 COLUMNS = ("kind", "project", "activity", "worker", "date", "hours", "amount", "category")
-OPTIONAL = ("text",)
+OPTIONAL = ("text", "sales_amount")
 _KINDS = {kind.value: kind for kind in TransactionKind}
 
 
@@ -54,7 +55,11 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
     missing = [c for c in COLUMNS if c not in names]
     extra = [n for n in names if n not in COLUMNS and n not in OPTIONAL]
     if missing or extra or len(set(names)) != len(names):
-        what = "the header must name the columns " + ",".join(COLUMNS) + " (text may follow)"
+        what = (
+            "the header must name the columns "
+            + ",".join(COLUMNS)
+            + " (text and sales_amount may follow)"
+        )
         if missing:
             what += f"; missing: {', '.join(missing)}"
         if extra:
@@ -63,6 +68,7 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
         return
     index = [names.index(c) for c in COLUMNS]
     text_at = names.index("text") if "text" in names else None
+    sales_at = names.index("sales_amount") if "sales_amount" in names else None
     in_order = index == list(range(len(COLUMNS)))
     width = len(names)
     dates: dict[str, tuple[dt.date, int]] = {}
@@ -76,11 +82,16 @@ def _lines(reader: Iterator[list[str]], path: Path) -> Iterator[Line | Problem]:
             continue
         ordered = fields[: len(COLUMNS)] if in_order else [fields[i] for i in index]
         text = "" if text_at is None else fields[text_at].strip()
-        yield _parse(number, list(map(str.strip, ordered)), dates, text)
+        sales = "" if sales_at is None else fields[sales_at].strip()
+        yield _parse(number, list(map(str.strip, ordered)), dates, text, sales)
 
 
 def _parse(
-    number: int, fields: list[str], dates: dict[str, tuple[dt.date, int]], text: str = ""
+    number: int,
+    fields: list[str],
+    dates: dict[str, tuple[dt.date, int]],
+    text: str = "",
+    sales_text: str = "",
 ) -> Line | Problem:
     kind_text, project, activity, worker, date_text, hours_text, amount_text, category = fields
     where = f"line {number}"
@@ -98,7 +109,16 @@ def _parse(
         except ValueError:
             return Problem(where=where, what=f"date {date_text!r} is not a date (YYYY-MM-DD)")
         known = dates[date_text] = (date, date.toordinal())
-    hours = amount = 0
+    hours = amount = sales = 0
+    if sales_text:
+        if kind is not TransactionKind.EXPENSE:
+            return Problem(where=where, what=f"an {kind} line takes no sales amount")
+        try:
+            sales = read_units(sales_text, MONEY)
+        except NumberRefused as exc:
+            return Problem(where=where, what=f"sales amount: {exc}")
+        if sales < 0:
+            return Problem(where=where, what="a sales amount must not be negative")
     if kind is TransactionKind.HOUR:
         if amount_text:
             return Problem(where=where, what="an hour line takes no amount")
@@ -127,4 +147,5 @@ def _parse(
         amount=amount,
         category=category,
         text=text,
+        sales=sales,
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, select, tuple_
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
-from projsync.ledger.changes import reserve_versions
+from projsync.ledger.changes import reserve_versions, tombstone
 from projsync.ledger.model import CategoryKind, Markup
 from projsync.ledger.numbers import PERCENT, NumberRefused, checked_units
 from projsync.ledger.service import LedgerService, dialect_insert
@@ -47,7 +47,9 @@ def set_markup(store: Store, contract: str, category: str, percent: Decimal) -> 
         if found is None:
             raise refusal(where, f"unknown category {category}")
         if found.kind is not CategoryKind.EXPENSE:
-            raise refusal(where, f"category {category} is a {found.kind} category, not an expense")
+            raise refusal(
+                where, f"category {category} is for {found.kind} transactions, not expenses"
+            )
         insert_row = dialect_insert(conn, markups)
         conn.execute(
             insert_row.values(
@@ -69,6 +71,8 @@ def remove_markup(store: Store, contract: str, category: str) -> None:
         gone = conn.execute(
             delete(markups).where(markups.c.contract == contract, markups.c.category_id == category)
         ).rowcount
+        if gone:
+            tombstone(conn, "markup", _key(contract, category), reserve_versions(conn))
     if not gone:
         raise refusal(f"markup {contract}/{category}", "no such markup")
 
@@ -95,6 +99,11 @@ def markups_for(conn: Connection, pairs: set[tuple[str, str]]) -> Mapping[tuple[
         )
     )
     return {(row.contract, row.category_id): row.percent for row in rows}
+
+
+def _key(contract: str, category: str) -> str:
+    """The change feed's key of a markup: its contract and category."""
+    return f"{contract}/{category}"
 
 
 def _problems(contract: str, percent: Decimal) -> list[str]:

@@ -72,7 +72,7 @@ def _check_project(conn: Connection, project: Project, amount: Decimal) -> None:
     milestones stay within its contract value."""
     where = f"project {project.id}"
     if project.type not in BILLED_TYPES:
-        raise refusal(where, f"is a {project.type} project: it bills nothing")
+        raise refusal(where, f"bills nothing (its type is {project.type})")
     if project.type is not ProjectType.FIXED_PRICE:
         return
     if project.contract_value is None:

@@ -190,6 +190,9 @@ class JournalLine:
     category: str | None = None
     text: str = ""
     """What the line is for, in the poster's words (at most TEXT_LIMIT characters)."""
+    sales_amount: Decimal | None = None
+    """An expense's sales amount, what it bills (None: its cost plus its
+    contract's markup for its category). Expense lines only."""
 
 
 TEXT_LIMIT = 250
@@ -210,7 +213,8 @@ class Transaction:
     hours: Decimal
     cost: Decimal
     revenue: Decimal
-    """Sales amount of an hour; the amount of a fee; zero for an expense."""
+    """Sales amount of an hour; the amount of a fee; an expense's sales amount
+    where its line gave one, else zero."""
     category: str
     reverses: int | None
     posted_at: dt.datetime

@@ -396,6 +396,14 @@ def _to_line(item: JournalLine) -> Line:
         raise ValueError("an hour line takes no amount; its cost comes from the worker's prices")
     if item.kind is not TransactionKind.HOUR and item.hours is not None:
         raise ValueError(f"an {item.kind} line takes no hours")
+    if item.kind is not TransactionKind.EXPENSE and item.sales_amount is not None:
+        raise ValueError(f"an {item.kind} line takes no sales amount; only an expense has one")
+    try:
+        sales = checked_units(item.sales_amount, MONEY) if item.sales_amount is not None else 0
+    except NumberRefused as exc:
+        raise ValueError(f"sales amount: {exc}") from None
+    if sales < 0:
+        raise ValueError("a sales amount must not be negative")
     try:
         hours = checked_units(item.hours, HOURS) if item.hours is not None else 0
     except NumberRefused as exc:
@@ -416,6 +424,7 @@ def _to_line(item: JournalLine) -> Line:
         amount=amount,
         category=item.category or "",
         text=item.text,
+        sales=sales,
     )
 
 
@@ -647,6 +656,7 @@ class _Poster:
             revenue = amount_for_hours(line.hours, sales_price)
         elif line.kind is _EXPENSE:
             cost = line.amount
+            revenue = line.sales
         else:
             revenue = line.amount
         self.hours += line.hours

@@ -20,10 +20,12 @@ from projsync.ledger.model import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    Markup,
     Milestone,
     Project,
     ProjectStatus,
     ProjectType,
+    Recognition,
     Transaction,
     TransactionKind,
     Worker,
@@ -38,9 +40,11 @@ __all__ = [
     "forecast_from_row",
     "invoice_from_row",
     "invoice_line_from_row",
+    "markup_from_row",
     "milestone_from_row",
     "project_from_row",
     "project_values",
+    "recognition_from_row",
     "transaction_from_row",
     "worker_from_row",
     "worker_price_from_row",
@@ -212,6 +216,25 @@ def invoice_line_from_row(row: Row[Any]) -> InvoiceLine:
         text=row.text,
         amount=row.amount,
     )
+
+
+def recognition_from_row(row: Row[Any]) -> Recognition:
+    return Recognition(
+        id=row.id,
+        project=row.project_id,
+        date=row.date,
+        completion=row.completion,
+        contract_value=row.contract_value,
+        earned=row.earned,
+        amount=row.amount,
+        cost=row.cost,
+        reverses=row.reverses_id,
+        posted_at=_aware(row.posted_at),
+    )
+
+
+def markup_from_row(row: Row[Any]) -> Markup:
+    return Markup(contract=row.contract, category=row.category_id, percent=row.percent)
 
 
 def milestone_from_row(row: Row[Any], invoice: str | None = None) -> Milestone:

@@ -29,7 +29,7 @@ from projsync.ledger.service import LedgerService
 from projsync.ledger.tables import activities, projects, recognitions, transactions
 from projsync.ledger.validation import date_out_of_range
 
-__all__ = ["completion", "recognise", "recognitions_of", "reverse"]
+__all__ = ["completion", "project_completion", "recognise", "recognitions_of", "reverse"]
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
@@ -63,6 +63,13 @@ def completion(conn: Connection, project: str) -> Decimal | None:
     return (done / sum(weights)).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def project_completion(store: Store, project: str) -> Decimal | None:
+    """``completion`` of a project, read on its own."""
+    with store.read() as conn:
+        LedgerService(store).project_in(conn, project)
+        return completion(conn, project)
+
+
 def recognise(store: Store, project: str, *, date: dt.date) -> Recognition:
     """Recognise the revenue ``project`` earned up to ``date``.
 
@@ -83,7 +90,7 @@ def recognise(store: Store, project: str, *, date: dt.date) -> Recognition:
                 f" ({held.invoiced:,} so far)",
             )
         if held.type is not ProjectType.FIXED_PRICE:
-            raise refusal(where, f"is a {held.type} project: it has no revenue to recognise")
+            raise refusal(where, f"has no revenue to recognise (its type is {held.type})")
         if held.contract_value is None:
             raise refusal(where, "a fixed-price project needs its contract value first")
         last = _last_standing(conn, project)

@@ -94,6 +94,8 @@ class Line:
     category: str
     """Empty until resolved: the line's own, else the activity's, else the kind's default."""
     text: str = ""
+    sales: int = 0
+    """An expense's sales amount in cents (0: none given)."""
 
 
 @dataclass(slots=True)

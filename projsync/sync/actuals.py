@@ -240,6 +240,11 @@ def _apply(run: Run, actuals: list[Actual]) -> None:
             retriable = [done.retriable for done in results]
         with run.store.write() as conn:
             record_actuals(run, conn, batch, errors, retriable)
+        run.progressed.update(
+            "/".join(actual.row.target_key.split("/", 2)[:2])
+            for actual, error in zip(batch, errors, strict=True)
+            if error is None
+        )
 
 
 def _touch(run: Run, keys: list[str]) -> None:

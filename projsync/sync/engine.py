@@ -55,6 +55,7 @@ from projsync.sync.gather import (
     entities,
     ledger_batches,
     plan_changes,
+    progressed_tasks,
     whole_projects,
 )
 from projsync.sync.log import LogStatus, close_conflicts, close_settled, payload_text
@@ -206,6 +207,8 @@ class SyncEngine:
             if not run.ledger_only:  # outside timesheets first: their actuals go in this run
                 self._timesheets(run)
             sync_actuals(run, self._cursor(kind))
+            if run.progressed and not run.dry_run:
+                self._progress(run)
             return
         changes = (
             plan_changes(run, kind, self._cursor(kind, self.plan.side))
@@ -222,6 +225,14 @@ class SyncEngine:
         ):
             only_plan = {key: changes.linked.pop(key) for key in keys}
             self._merge(run, kind, [], only_plan, changes.forced)
+
+    def _progress(self, run: Run) -> None:
+        """The plan's progress that the actuals of this run moved (a task's
+        percent complete follows its actual work) goes to the ledger in this
+        run, merged as any change of the plan's tasks."""
+        theirs = progressed_tasks(run)
+        for keys in whole_projects(list(theirs), project_of_key, single=False):
+            self._merge(run, EntityKind.TASK, [], {key: theirs[key] for key in keys}, set())
 
     def _merge(
         self,

@@ -45,6 +45,7 @@ __all__ = [
     "ledger_batches",
     "only_fields_read",
     "plan_changes",
+    "progressed_tasks",
     "whole_projects",
 ]
 
@@ -96,6 +97,21 @@ def plan_changes(run: Run, kind: EntityKind, since: int) -> PlanChanges:
         elif not record.deleted and record.key not in nodes:
             born.append(record)
     return PlanChanges(linked=linked, born=born, forced=forced)
+
+
+def progressed_tasks(run: Run) -> dict[str, SyncRecord]:
+    """The plan's tasks whose actuals this run set, as the plan holds them now
+    (their percent complete moved with the actual work), by ledger key; the
+    set of them is emptied."""
+    keys, run.progressed = sorted(run.progressed), set()
+    now = read_now(run.plan, EntityKind.TASK, keys)
+    with run.store.read() as conn:
+        back = ledger_keys_of(conn, EntityKind.TASK.value, list(now))
+    return {
+        back[key]: only_fields_read(record)
+        for key, record in now.items()
+        if key in back and not record.deleted
+    }
 
 
 def _whole(run: Run, kind: EntityKind, projects: set[str], have: set[str]) -> list[SyncRecord]:

@@ -106,6 +106,12 @@ CUSTOM_FIELDS: tuple[PlanField, ...] = (
     ),
     PlanField(number=14, name="SalesPrice", entity="resource", type="cost", source="sales_price"),
     PlanField(number=20, name="Currency", entity="project", type="text", source="currency"),
+    PlanField(number=21, name="BudgetRevenue", entity="task", type="cost", source="budget_revenue"),
+    PlanField(
+        number=22, name="ContractValue", entity="project", type="cost", source="contract_value"
+    ),
+    PlanField(number=23, name="Invoiced", entity="project", type="cost", source="invoiced"),
+    PlanField(number=24, name="Recognised", entity="project", type="cost", source="recognised"),
 )
 """Every ledger fact the plan side keeps in a custom field (README lists them)."""
 
@@ -114,10 +120,11 @@ NEUTRAL: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.PROJECT: (
         "name", "company", "parent", "type", "status",
         "customer", "contract", "group", "project_start", "projected_start", "projected_end",
-        "currency",
+        "currency", "contract_value", "invoiced", "recognised",
     ),
     EntityKind.TASK: (
         "name", "parent", "category", "start", "end", "planned_hours", "budget_cost",
+        "budget_revenue", "percent_complete", "scheduled_hours",
     ),
     EntityKind.RESOURCE: ("name", "company", "cost_price", "sales_price", "end_date"),
     EntityKind.ASSIGNMENT: ("project", "activity", "worker", "date", "hours"),
@@ -135,14 +142,29 @@ def neutral_fields(kind: EntityKind, ledger: Mapping[str, object]) -> dict[str, 
     found = {name: _plain(ledger.get(name)) for name in NEUTRAL.get(kind, ())}
     if kind is EntityKind.PROJECT:  # the project's own start, named apart from a task's
         found["project_start"] = ledger.get("start")
-    for name in ("planned_hours", "hours"):
+    if kind is EntityKind.TASK:  # no progress yet is what a new plan task shows: none
+        for name, nothing in _NO_PROGRESS.items():
+            if found.get(name) is None:
+                found[name] = nothing
+    for name in ("planned_hours", "hours", "scheduled_hours"):
         if name in found and found[name] is not None:
             found[name] = _hours(round(Decimal(str(found[name])) * 60))
     return found
 
 
+_NO_PROGRESS: Mapping[str, object] = {"percent_complete": 0, "scheduled_hours": Decimal("0.00")}
+"""An activity the plan has said nothing of compares as a task with no
+progress and no work, as the plan shows a task it was just given."""
+
 _DATES = frozenset({"start", "end", "date", "projected_start", "projected_end", "end_date"})
-_AMOUNTS = frozenset({"planned_hours", "budget_cost", "hours", "cost_price", "sales_price"})
+_AMOUNTS = frozenset(
+    {
+        "planned_hours", "budget_cost", "hours", "cost_price", "sales_price", "budget_revenue",
+        "contract_value", "invoiced", "recognised", "scheduled_hours",
+    }
+)  # fmt: skip
+_MONEY_FIELDS = frozenset({"budget_revenue", "contract_value", "invoiced", "recognised"})
+"""Money that travels in custom fields: read back from the plan as amounts."""
 
 
 def neutral_value(name: str, value: object) -> object:
@@ -234,7 +256,7 @@ PLAN_FIELDS_READ = frozenset(
     {
         "project", "id", "task", "resource", "parent",
         "name", "start", "finish", "budget_work", "budget_cost", "standard_rate", "work",
-        "custom_fields", "work_by_day", "available_until",
+        "custom_fields", "work_by_day", "available_until", "percent_complete",
     }
 )  # fmt: skip
 """Every field of a plan record that the sync reads (here and to place new
@@ -259,7 +281,7 @@ def ledger_fields_of_plan(
     for field in CUSTOM_FIELDS:
         if field.entity == kind.value and field.source in NEUTRAL.get(kind, ()):
             value = custom.get(field_name(prefix, field))
-            found[field.source] = value
+            found[field.source] = _amount(value) if field.source in _MONEY_FIELDS else value
     if kind in (EntityKind.PROJECT, EntityKind.TASK):
         found["name"] = plan.get("name")
         # dates the plan has not computed yet (not scheduled) say nothing
@@ -271,6 +293,10 @@ def ledger_fields_of_plan(
         found["planned_hours"] = _hours(work)
         if "budget_cost" in plan:  # a side that keeps no budget cost says nothing
             found["budget_cost"] = money(plan["budget_cost"])
+        if plan.get("percent_complete") is not None:  # the plan's progress comes back
+            found["percent_complete"] = int(plan["percent_complete"])  # type: ignore[call-overload]
+        if plan.get("work") is not None:
+            found["scheduled_hours"] = _hours(plan.get("work"))
     elif kind is EntityKind.RESOURCE:
         found["name"] = plan.get("name")
         if "standard_rate" in plan:
@@ -287,6 +313,7 @@ _NEUTRAL_NAME = {
     (EntityKind.PROJECT, "finish"): "projected_end",
     (EntityKind.TASK, "finish"): "end",
     (EntityKind.TASK, "budget_work"): "planned_hours",
+    (EntityKind.TASK, "work"): "scheduled_hours",
     (EntityKind.RESOURCE, "standard_rate"): "cost_price",
     (EntityKind.RESOURCE, "available_until"): "end_date",
     (EntityKind.ASSIGNMENT, "work"): "hours",
@@ -348,6 +375,15 @@ def neutral_defaults(plan: Mapping[str, object]) -> dict[str, object]:
         for ours, theirs in _DATES_OF_PLAN[EntityKind.PROJECT]
         if theirs in plan
     }
+
+
+def _amount(value: object) -> object:
+    """A money custom field's text as an amount to the cent; text that is no
+    number stays as it is (it differs from the ledger's, which then goes back)."""
+    try:
+        return neutral_value("invoiced", value)
+    except (ValueError, ArithmeticError):
+        return value
 
 
 def _plain(value: object) -> object:

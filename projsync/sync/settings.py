@@ -69,6 +69,14 @@ DEFAULT_OWNERS: Mapping[str, str] = MappingProxyType(
         "parent": "ledger",
         "planned_hours": "ledger",
         "budget_cost": "ledger",
+        "budget_revenue": "ledger",
+        # billing is the ledger's; the plan shows it
+        "contract_value": "ledger",
+        "invoiced": "ledger",
+        "recognised": "ledger",
+        # progress is the plan's; the ledger recognises revenue from it
+        "percent_complete": "plan",
+        "scheduled_hours": "plan",
         # a project's own dates are the accountant's (its end is never compared:
         # the plan has no counterpart); the plan's schedule comes back beside them
         "project_start": "ledger",

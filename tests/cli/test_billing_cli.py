@@ -95,3 +95,80 @@ def test_cli__a_projects_contract_value(projsync: Run) -> None:
     refused = projsync("ledger", "project", "update", "P1", "--contract-value", "1e5")
     assert refused.exit_code == 1
     assert "--contract-value" in refused.stderr
+
+
+def test_cli__markups_and_an_expenses_sales_amount_in_a_proposal(projsync: Run) -> None:
+    setup(projsync)
+    base = ("--project", "P1", "--activity", "A1", "--date", "2026-03-02")
+    for command in (
+        ("project", "update", "P1", "--contract", "C-1"),
+        ("category", "add", "Travel", "--kind", "expense"),
+        ("markup", "set", "--contract", "C-1", "--category", "Travel", "--percent", "7.5"),
+        ("post", "expense", *base, "--amount", "80", "--category", "Travel"),
+        (
+            "post",
+            "expense",
+            *base,
+            "--amount",
+            "80",
+            "--category",
+            "Travel",
+            "--sales-amount",
+            "95",
+        ),
+    ):
+        outcome = projsync("ledger", *command)
+        assert outcome.exit_code == 0, (command, outcome.stderr)
+    listed = projsync("ledger", "markup", "list", "--json").json()
+    assert listed == [{"contract": "C-1", "category": "Travel", "percent": "7.50"}]
+    proposal = projsync("ledger", "invoice", "propose", "--project", "P1", *MARCH, "--json").json()
+    # 80.00 + 7.5 % = 86.00; the second at its sales amount 95.00
+    assert [line["amount"] for line in proposal["lines"]] == ["86.00", "95.00"]
+    refused = projsync(
+        "ledger", "markup", "set", "--contract", "C-1", "--category", "Travel", "--percent", "x"
+    )
+    assert refused.exit_code == 1 and "--percent" in refused.stderr
+    negative = projsync("ledger", "post", "expense", *base, "--amount", "1", "--sales-amount", "-1")
+    assert negative.exit_code == 1 and "sales amount must not be negative" in negative.stderr
+    assert (
+        projsync(
+            "ledger", "markup", "remove", "--contract", "C-1", "--category", "Travel"
+        ).exit_code
+        == 0
+    )
+    assert projsync("ledger", "markup", "list", "--json").json() == []
+
+
+def test_cli__recognize_revenue_of_a_fixed_price_project(projsync: Run) -> None:
+    from decimal import Decimal
+
+    from projsync.cli.stores import ledger_store
+    from projsync.ledger.service import LedgerService
+
+    setup(projsync)
+    update = ("project", "update", "P1", "--type", "fixed-price", "--contract-value", "50000")
+    assert projsync("ledger", *update).exit_code == 0
+    early = projsync("ledger", "revenue", "recognize", "--project", "P1", *MARCH)
+    assert early.exit_code == 1
+    assert "the plan has given no progress for its activities yet" in early.stderr
+    # as the sync brings the plan's progress: A1 at 30 %, the other leaves none
+    ledger = LedgerService(ledger_store())
+    ledger.update_activity("P1", "A1", percent_complete=30, scheduled_hours=Decimal("12"))
+    found = projsync("ledger", "revenue", "recognize", "--project", "P1", *MARCH, "--json").json()
+    # only A1 has work: 30.00 %; 50,000.00 x 30 % = 15,000.00
+    assert (found["completion"], found["earned"], found["amount"]) == (
+        "30.00",
+        "15000.00",
+        "15000.00",
+    )
+    again = projsync("ledger", "revenue", "recognize", "--project", "P1", *MARCH, "--json").json()
+    assert again == found
+    undone = projsync("ledger", "revenue", "reverse", str(found["id"]), "--json").json()
+    assert (undone["amount"], undone["reverses"]) == ("-15000.00", found["id"])
+    listed = projsync("ledger", "revenue", "list", "--project", "P1", "--json").json()
+    assert listed["completion"] == "30.00"
+    assert [r["amount"] for r in listed["recognitions"]] == ["15000.00", "-15000.00"]
+    shown = projsync("ledger", "project", "show", "P1", "--json").json()
+    assert shown["recognised"] == "0.00"
+    unknown = projsync("ledger", "revenue", "reverse", "999")
+    assert unknown.exit_code == 1 and "recognition 999: unknown recognition" in unknown.stderr

@@ -69,7 +69,8 @@ def test_journal_csv__malformed_values_are_named_with_their_line(tmp_path: Path)
 def test_journal_csv__bad_header_is_refused(tmp_path: Path) -> None:
     assert problems(tmp_path / "j.csv", "kind,project,hours\nhour,P1,1\n") == [
         "line 1: the header must name the columns kind,project,activity,worker,date,hours,"
-        "amount,category (text may follow); missing: activity, worker, date, amount, category"
+        "amount,category (text and sales_amount may follow);"
+        " missing: activity, worker, date, amount, category"
     ]
 
 

@@ -74,7 +74,8 @@ def test_settings__an_owner_of_a_field_the_sync_does_not_compare_is_refused_and_
         "owner of work",
         "owner of name",
     ]
-    assert "fields with an owner: activity, budget_cost, category" in refused.value.problems[0].what
+    owned = "fields with an owner: activity, budget_cost, budget_revenue, category"
+    assert owned in refused.value.problems[0].what
     stored = settings.project_settings_of(store)["P1"]
     assert (stored.integrate, stored.own_owners()) == (False, {"start": "ledger"})
     assert settings.settings_version(store) == before
