@@ -196,6 +196,8 @@ def test_invoice_pages__another_companys_people_see_nothing_of_acme(
         said = hidden.text.replace(f"invoice {key}: unknown", "invoice ACME-999999: unknown")
         assert said == unknown.text  # word for word, as for a number that is none
     assert client.get("/invoices", params={"project": "PA"}).status_code == 404
+    for odd in ("0", "-1", "9" * 30, "%00", "x" * 300):
+        assert client.get(f"/invoices/{odd}").status_code == 404
     assert client.get("/invoices", params={"project": "nowhere"}).status_code == 404
 
 

@@ -26,6 +26,7 @@ from projsync.web.scope import not_found, visible_project, visible_projects
 __all__ = ["InvoiceRow", "invoice_key", "invoice_name", "router"]
 
 router = APIRouter(include_in_schema=False)
+_LONGEST_KEY = 100
 
 
 def invoice_key(found: Invoice) -> str:
@@ -126,6 +127,8 @@ def invoice_page(
     """One invoice, proposal or credit note, made to print."""
     context = context_of(request)
     unknown = not_found(f"invoice {key}")
+    if len(key) > _LONGEST_KEY or not key.isprintable():  # no number is such
+        raise unknown
     try:
         found = invoices.invoice(context.ledger, key)
     except InputError:
