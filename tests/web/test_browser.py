@@ -5,7 +5,8 @@ A person logs in, opens the Gantt chart, submits a timesheet (refused first,
 with the reason on the cell and nothing posted, then accepted), runs the sync
 and sees the actual cost arrive on the project page, and resynchronizes a
 failed log entry. A team member fills and submits a week of the plan's
-timesheet; a project manager rejects it, then approves it corrected. Each
+timesheet; a project manager rejects it, then approves it corrected, and
+opens an invoice from its project's page, on screen and as printed. Each
 page's screenshot is saved under var/screenshots/.
 """
 
@@ -28,6 +29,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from projsync.connectors.base import Applied, Operation
 from projsync.connectors.plan_builtin import PlanConnector
 from projsync.db import Store
+from projsync.ledger import invoices
 from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
 from projsync.ledger.model import Activity
 from projsync.ledger.reports import iter_transactions
@@ -387,3 +389,32 @@ def test_browser__a_plan_timesheet_week_rejected_then_approved(
     assert page.inner_text("#status") == "approved"
     page.close()
     manager.close()
+
+
+def test_browser__an_invoice_opened_from_its_project_and_printed(
+    browser: Browser, served: Served
+) -> None:
+    proposal = invoices.propose(
+        served.context.ledger, "PRJ-2000", until=dt.date(2026, 3, 6), date=dt.date(2026, 3, 9)
+    )
+    posted = invoices.post_proposal(served.context.ledger, proposal.id)
+    page = _log_in(browser, served, "pat")
+    page.goto(f"{served.base}/projects/PRJ-2000")
+    page.click("#project-invoices")
+    row = page.locator(f"#invoices #invoice-{posted.id}")
+    assert posted.number is not None and posted.number in row.inner_text()
+    _shot(page, "invoices")
+    row.locator("a").first.click()
+    page.wait_for_url(f"**/invoices/{posted.number}")
+    assert page.inner_text("#company") == "Demo Engineering Ltd"
+    assert page.inner_text("#number") == posted.number
+    assert page.inner_text("#customer") == "Contoso Retail"
+    assert page.locator("#lines tbody tr").count() == len(posted.lines)
+    assert page.inner_text("#total") == f"{posted.total:,.2f}"
+    _shot(page, "invoice")
+    page.emulate_media(media="print")
+    assert not page.locator("header").is_visible()
+    assert not page.locator("#print").is_visible()
+    assert page.locator("#lines").is_visible()
+    _shot(page, "invoice-print")
+    page.close()

@@ -3,6 +3,7 @@ session's form token, which every form that posts carries)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,22 @@ from fastapi.templating import Jinja2Templates
 from projsync.web.auth import SESSION_COOKIE, form_token
 from projsync.web.model import Right, User
 
-__all__ = ["page", "templates"]
+__all__ = ["money", "page", "templates"]
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
+
+def money(amount: Decimal) -> str:
+    """An amount as the ledger keeps it, to the cent, with thousands
+    separators: ``-12,345.60``."""
+    return f"{amount:,.2f}"
+
+
+templates.env.filters["money"] = money
+
 _NAV = (
     ("/projects", "Projects", Right.LEDGER_READ),
+    ("/invoices", "Invoices", Right.LEDGER_READ),
     ("/resources", "Resources", Right.PLAN_READ),
     ("/portal", "Hours to the ledger", Right.OWN_TIME),
     ("/timesheet", "Timesheet for approval", Right.OWN_TIME),
