@@ -375,3 +375,29 @@ def test_revenue__a_new_activity_without_progress_counts_as_not_started(
     fixed.add_activity(Activity(project="P1", number="A3", name="Handover"))
     # A1 10 h at 100 %; the others have no work: weight 0; 100.00 %
     assert recognise(fixed.store, "P1", date=MARCH).completion == Decimal("100.00")
+
+
+def test_billing__invoices_milestones_markups_and_recognitions_are_in_the_change_feed(
+    fixed: LedgerService,
+) -> None:
+    from projsync.ledger.changes import changes_since
+    from projsync.ledger.invoices import discard
+
+    store = fixed.store
+    fixed.add_category(Category(id="Travel", kind=CategoryKind.EXPENSE))
+    start = changes_since(store, "project", 0)[-1].version
+    milestone = add_milestone(store, "P1", date=MARCH, amount=Decimal("500"))
+    proposal = propose(store, "P1", date=MARCH)
+    discard(store, proposal.id)
+    set_markup(store, "C-1", "Travel", Decimal("5"))
+    remove_markup(store, "C-1", "Travel")
+    progress(fixed, P1_A1=(10, "1"))
+    recognition = recognise(store, "P1", date=MARCH)
+
+    def feed(entity: str) -> list[tuple[tuple[str, ...], bool]]:
+        return [(c.key, c.record is None) for c in changes_since(store, entity, start)]
+
+    assert feed("milestone") == [((str(milestone.id),), False)]
+    assert feed("invoice") == [((str(proposal.id),), True)]  # proposed, then discarded
+    assert feed("markup") == [(("C-1", "Travel"), True)]
+    assert feed("recognition") == [((str(recognition.id),), False)]
