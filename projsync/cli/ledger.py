@@ -39,7 +39,7 @@ from projsync.ledger.posting import (
     reverse_journal,
     reverse_transaction,
 )
-from projsync.ledger.reports import iter_transactions, project_totals
+from projsync.ledger.reports import iter_transactions, project_totals, subproject_ids
 from projsync.ledger.seed import SeedPlan, seed_ledger
 from projsync.ledger.service import LedgerService
 from projsync.sync.settings import company_integrated
@@ -637,9 +637,22 @@ _TRANSACTION_COLUMNS = (
 )
 
 
+Subprojects = Annotated[
+    bool,
+    typer.Option(
+        "--subprojects/--no-subprojects", help="With the project's subprojects (the default)."
+    ),
+]
+ActivityFilter = Annotated[
+    str | None, typer.Option(help="Only this activity (its number in the project).")
+]
+
+
 @app.command("transactions")
 def transactions(
     project: Annotated[str | None, typer.Option()] = None,
+    activity: ActivityFilter = None,
+    subprojects: Subprojects = True,
     worker: Annotated[str | None, typer.Option()] = None,
     since: Annotated[str | None, typer.Option("--from", help="From date.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="To date.")] = None,
@@ -658,6 +671,8 @@ def transactions(
                 since=_optional_date(since, "--from"),
                 until=_optional_date(until, "--to"),
                 limit=limit,
+                subprojects=subprojects,
+                activity=activity,
             ),
             as_json=as_json,
             columns=_TRANSACTION_COLUMNS,
@@ -667,12 +682,15 @@ def transactions(
 
 @app.command("totals")
 def totals(
-    project: Annotated[str, typer.Option(help="Project; its subprojects are included.")],
+    project: Annotated[str, typer.Option(help="The project.")],
+    activity: ActivityFilter = None,
+    subprojects: Subprojects = True,
     as_json: Json = False,
 ) -> None:
     """Posted and forecast hours, cost and revenue of a project and its subprojects."""
     with fail_cleanly():
-        emit(project_totals(ledger_store(), project), as_json=as_json, title="totals")
+        found = project_totals(ledger_store(), project, subprojects=subprojects, activity=activity)
+        emit(found, as_json=as_json, title="totals")
 
 
 # -- forecasts -------------------------------------------------------------
@@ -706,15 +724,24 @@ def forecast_add(
 
 @forecast_app.command("list")
 def forecast_list(
-    project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False
+    project: Annotated[str, typer.Option(help="The project.")],
+    activity: ActivityFilter = None,
+    subprojects: Subprojects = True,
+    as_json: Json = False,
 ) -> None:
-    """A project's forecasts."""
+    """A project's forecasts (with its subprojects')."""
     with fail_cleanly():
-        emit(
-            forecast_service.list_forecasts(ledger_store(), project),
-            as_json=as_json,
-            title="forecasts",
-        )
+        store = ledger_store()
+        with store.read() as conn:
+            LedgerService(store).project_in(conn, project)
+            projects = subproject_ids(conn, project) if subprojects else [project]
+        found = [
+            forecast
+            for each in projects
+            for forecast in forecast_service.list_forecasts(store, each)
+            if activity is None or forecast.activity == activity
+        ]
+        emit(found, as_json=as_json, title="forecasts")
 
 
 @forecast_app.command("delete")

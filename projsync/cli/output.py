@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -32,6 +32,8 @@ __all__ = [
     "EXIT_RETRY",
     "emit",
     "fail_cleanly",
+    "human",
+    "in_hours_or_days",
     "plain",
     "progress_bar",
 ]
@@ -65,20 +67,85 @@ def plain(value: Any) -> Any:
     return value
 
 
+MINUTES_PER_DAY = 480
+"""A day of a duration as people read one: 8 hours, Microsoft Project's default."""
+
+_IN_DAYS = frozenset({"duration", "total_slack", "free_slack", "leveling_delay", "lag", "delay"})
+"""Quantities of minutes that people read in days; the others (work) in hours."""
+
+
+def human(value: Any) -> str:
+    """A value as a table cell: nothing for None, mappings as ``name=value``
+    pairs, lists as their items, never a Python repr."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={human(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        nested = any(isinstance(item, dict | list | tuple) for item in value)
+        return ("; " if nested else ", ").join(_item(item) for item in value)
+    return str(value)
+
+
+def _item(item: Any) -> str:
+    """One item of a list: a pair or row as its parts with spaces between."""
+    if isinstance(item, list | tuple):
+        return " ".join(human(part) for part in item)
+    return human(item)
+
+
+def in_hours_or_days(name: str, minutes: Any) -> str:
+    """Minutes as people read them: a duration, lag or slack in days of eight
+    hours, work in hours, with at most two decimals (``2400`` → ``5 d``)."""
+    if minutes is None or minutes == "":
+        return ""
+    quantity = Decimal(str(minutes))
+    if name in _IN_DAYS:
+        return f"{_short(quantity / MINUTES_PER_DAY)} d"
+    return f"{_short(quantity / 60)} h"
+
+
+def _short(number: Decimal) -> str:
+    text = f"{number.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _shown(name: str, minutes: Mapping[str, str]) -> tuple[str, Callable[[Any], str]]:
+    """A column's header and how its cells read: ``work_minutes`` (or a name
+    ``minutes`` lists) as ``work`` in hours or days."""
+    if name.endswith("_minutes"):
+        quantity = name.removesuffix("_minutes")
+        return quantity, lambda value: in_hours_or_days(quantity, value)
+    if name in minutes:
+        return name, lambda value: in_hours_or_days(minutes[name], value)
+    return name, human
+
+
 def emit(
-    data: Any, *, as_json: bool, columns: Sequence[str] | None = None, title: str = ""
+    data: Any,
+    *,
+    as_json: bool,
+    columns: Sequence[str] | None = None,
+    title: str = "",
+    minutes: Mapping[str, str] | None = None,
 ) -> None:
-    """Print records as JSON, or as a table of ``columns`` for a person."""
+    """Print records as JSON, or as a table of ``columns`` for a person.
+
+    In a table, a field named ``…_minutes`` (or named in ``minutes``, which
+    maps it to the quantity it is: ``{"work": "work"}``) reads in hours, or in
+    days for a duration, lag or slack; JSON keeps the exact minutes."""
     payload = plain(data)
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
+    given = minutes or {}
     if isinstance(payload, dict):
         record = Table(title=title or None, show_header=False)
         record.add_column("field", style="bold")
         record.add_column("value")
         for key, value in payload.items():
-            record.add_row(key, "" if value is None else str(value))
+            header, cell = _shown(key, given)
+            record.add_row(header, cell(value))
         stdout.print(record)
         return
     rows = payload
@@ -86,11 +153,12 @@ def emit(
         stdout.print(f"(no {title or 'rows'})")
         return
     names = list(columns or rows[0].keys())
+    shown = [_shown(name, given) for name in names]
     table = Table(title=title or None, show_lines=False)
-    for name in names:
-        table.add_column(name)
+    for header, _ in shown:
+        table.add_column(header)
     for row in rows:
-        table.add_row(*("" if row.get(n) is None else str(row.get(n)) for n in names))
+        table.add_row(*(cell(row.get(name)) for name, (_, cell) in zip(names, shown, strict=True)))
     stdout.print(table)
 
 

@@ -290,7 +290,17 @@ def task_links(
 ) -> None:
     """A project's dependencies."""
     with fail_cleanly():
-        emit(_service().links(project), as_json=as_json, title="links")
+        rows = [
+            {
+                "predecessor": link.predecessor,
+                "successor": link.successor,
+                "type": link.type.value,
+                "lag_minutes": link.lag,
+                "lag_kind": link.lag_kind.value,
+            }
+            for link in _service().links(project)
+        ]
+        emit(rows, as_json=as_json, title="links")
 
 
 # -- resources and assignments ---------------------------------------------------
@@ -375,7 +385,10 @@ def assign(
             project, task_id, resource_id, units=units, work=minutes, contour=shape
         )
         emit(
-            {**_plain_assignment(assignment), "remaining_work": assignment.remaining_work},
+            {
+                **_plain_assignment(assignment),
+                "remaining_work_minutes": assignment.remaining_work,
+            },
             as_json=as_json,
             title="assignment",
         )
@@ -400,7 +413,7 @@ def assignments(
     """A project's assignments."""
     with fail_cleanly():
         rows = [
-            {**_plain_assignment(a), "remaining_work": a.remaining_work}
+            {**_plain_assignment(a), "remaining_work_minutes": a.remaining_work}
             for a in _service().assignments(project)
         ]
         emit(rows, as_json=as_json, title="assignments")
@@ -424,8 +437,8 @@ def _plain_assignment(assignment: Any) -> dict[str, object]:
         "task": assignment.task,
         "resource": assignment.resource,
         "units": assignment.units,
-        "work": assignment.work,
-        "actual_work": assignment.actual_work,
+        "work_minutes": assignment.work,
+        "actual_work_minutes": assignment.actual_work,
         "cost": assignment.cost,
         "actual_cost": assignment.actual_cost,
         "contour": assignment.contour.value,
@@ -532,7 +545,16 @@ def level(
 ) -> None:
     """Level resources: delay tasks until their resources are free."""
     with fail_cleanly():
-        emit(level_project(plan_store(), project), as_json=as_json, title="levelling")
+        outcome = level_project(plan_store(), project)
+        found = {
+            **plain(outcome),
+            "delayed": [{"task": task, "delay_minutes": delay} for task, delay in outcome.delayed],
+        }
+        if as_json:
+            emit(found, as_json=True)
+            return
+        emit({k: v for k, v in found.items() if k != "delayed"}, as_json=False, title="levelling")
+        emit(found["delayed"], as_json=False, columns=("task", "delay_minutes"), title="delayed")
 
 
 @app.command("overallocations")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, func, literal, select
 
@@ -30,11 +31,19 @@ def subproject_ids(conn: Connection, project_id: str) -> list[str]:
     return [r[0] for r in conn.execute(select(tree.c.id))]
 
 
-def project_totals(store: Store, project_id: str) -> ProjectTotals:
-    """Posted and forecast hours, cost and revenue of a project and its subprojects."""
+def project_totals(
+    store: Store,
+    project_id: str,
+    *,
+    subprojects: bool = True,
+    activity: str | None = None,
+) -> ProjectTotals:
+    """Posted and forecast hours, cost and revenue of a project and (unless
+    ``subprojects`` is false) its subprojects; ``activity``: of that activity
+    number only."""
     with store.read() as conn:
         LedgerService(store).project_in(conn, project_id)
-        ids = subproject_ids(conn, project_id)
+        ids = subproject_ids(conn, project_id) if subprojects else [project_id]
         hours_only = func.sum(transactions.c.hours).filter(
             transactions.c.kind == TransactionKind.HOUR.value
         )
@@ -43,14 +52,20 @@ def project_totals(store: Store, project_id: str) -> ProjectTotals:
                 func.coalesce(hours_only, literal(0)),
                 func.coalesce(func.sum(transactions.c.cost), literal(0)),
                 func.coalesce(func.sum(transactions.c.revenue), literal(0)),
-            ).where(transactions.c.project_id.in_(ids))
+            ).where(
+                transactions.c.project_id.in_(ids),
+                *_of_activity(transactions.c.activity_number, activity),
+            )
         ).one()
         planned = conn.execute(
             select(
                 func.coalesce(func.sum(forecasts.c.hours), literal(0)),
                 func.coalesce(func.sum(forecasts.c.cost), literal(0)),
                 func.coalesce(func.sum(forecasts.c.revenue), literal(0)),
-            ).where(forecasts.c.project_id.in_(ids))
+            ).where(
+                forecasts.c.project_id.in_(ids),
+                *_of_activity(forecasts.c.activity_number, activity),
+            )
         ).one()
     hours, cost, revenue = (_hundredths(v) for v in posted)
     f_hours, f_cost, f_revenue = (_hundredths(v) for v in planned)
@@ -72,6 +87,10 @@ def _hundredths(value: object) -> Decimal:
     return (Decimal(int(value)) / 100).quantize(_ZERO)  # type: ignore[call-overload]
 
 
+def _of_activity(column: Any, activity: str | None) -> tuple[Any, ...]:
+    return () if activity is None else (column == activity,)
+
+
 def iter_transactions(
     store: Store,
     *,
@@ -80,15 +99,20 @@ def iter_transactions(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int | None = None,
+    subprojects: bool = False,
+    activity: str | None = None,
 ) -> Iterator[Transaction]:
-    """Posted transactions, oldest first, streamed."""
+    """Posted transactions, oldest first, streamed; of ``project`` (and its
+    subprojects with ``subprojects``), of its ``activity`` number."""
     query = (
         select(transactions, journals.c.posted_at)
         .join(journals, journals.c.id == transactions.c.journal_id)
         .order_by(transactions.c.id)
     )
-    if project is not None:
+    if project is not None and not subprojects:
         query = query.where(transactions.c.project_id == project)
+    if activity is not None:
+        query = query.where(transactions.c.activity_number == activity)
     if worker is not None:
         query = query.where(transactions.c.worker_id == worker)
     if since is not None:
@@ -100,6 +124,8 @@ def iter_transactions(
     with store.read() as conn:
         if project is not None:
             LedgerService(store).project_in(conn, project)
+            if subprojects:
+                query = query.where(transactions.c.project_id.in_(subproject_ids(conn, project)))
         result = conn.execution_options(yield_per=5_000).execute(query)
         try:
             for row in result:

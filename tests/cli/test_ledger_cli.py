@@ -250,7 +250,7 @@ def test_cli__every_listing_speaks_json(projsync: Run) -> None:
         ("project", "list"),
         ("worker", "list"),
         ("category", "list"),
-        ("forecast", "list", "P1"),
+        ("forecast", "list", "--project", "P1"),
         ("transactions",),
         ("worker", "prices", "W1"),
     ):

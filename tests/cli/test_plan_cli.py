@@ -191,7 +191,7 @@ def _shown(projsync: Run) -> dict[str, Any]:
 
 def _work(projsync: Run) -> dict[str, tuple[int, int]]:
     rows = projsync("plan", "assignments", "X", "--json").json()
-    return {row["resource"]: (row["units"], row["work"]) for row in rows}
+    return {row["resource"]: (row["units"], row["work_minutes"]) for row in rows}
 
 
 def test_cli__a_duration_edit_on_a_staffed_task_holds_after_scheduling(projsync: Run) -> None:

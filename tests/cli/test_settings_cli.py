@@ -84,7 +84,7 @@ def test_cli__an_owner_of_an_unknown_field_is_refused_with_the_known_ones_and_no
         "settings", "project", "P1", "--integrate", "on", "--owner", "nme=ledger", "--json"
     )
     assert refused.exit_code == 1
-    assert "owner of nme" in refused.stderr and "budget_cost, category" in refused.stderr
+    assert "owner of nme" in refused.stderr and "budget_revenue, category" in refused.stderr
     shown = projsync("settings", "project", "P1", "--json").json()
     assert shown["integrate"] is False and "nme" not in shown["owners"]
     bad_side = projsync("settings", "project", "P1", "--owner", "name=both")
