@@ -44,7 +44,35 @@ def run(
     """Synchronize once: ledger changes go to the plan server."""
     with fail_cleanly():
         report = _engine().run(dry_run=dry_run)
-        emit(report.summary(), as_json=as_json, title="sync run")
+        summary = report.summary()
+        if as_json or not dry_run:
+            emit(summary, as_json=as_json, title="sync run")
+            return
+        emit(
+            {k: v for k, v in summary.items() if k != "operations"},
+            as_json=False,
+            title="sync run (dry run: nothing changed)",
+        )
+        emit(_dry_rows(report.planned), as_json=False, columns=_DRY_COLUMNS, title="would do")
+
+
+_DRY_COLUMNS = ("to", "kind", "key", "action", "field", "old", "new")
+
+
+def _dry_rows(planned: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A dry run's operations as rows, one per field each would write."""
+    rows: list[dict[str, object]] = []
+    for line in planned:
+        head = {
+            "to": line.get("to"),
+            "kind": line.get("kind"),
+            "key": line.get("key") or line.get("ledger") or line.get("plan"),
+            "action": line.get("action"),
+        }
+        changes = line.get("changes") or [{}]
+        assert isinstance(changes, list)
+        rows += [{**head, **change} for change in changes]
+    return rows
 
 
 @app.command("log")

@@ -329,22 +329,39 @@ def _plan_fields(
 
 
 def _told(kind: EntityKind, planned: Planned, *, to: str) -> dict[str, object]:
-    """A dry run's line for an operation."""
+    """A dry run's line for an operation, with each field it would write: its
+    value as last synchronized (``old``: None for a new entity) and the value
+    it would take (``new``), in the ledger's terms."""
     operation = planned.operation
     if to == "plan":
-        return {
+        line: dict[str, object] = {
             "kind": kind.value,
             "key": planned.record.key,
             "plan": operation.target_key,
             "action": operation.action.value,
         }
-    line: dict[str, object] = {"kind": kind.value, "ledger": planned.record.key}
-    if operation.action is Action.CREATE:
-        line["plan"] = operation.source_key
     else:
-        line["key"] = planned.record.key
-    line["action"] = operation.action.value
+        line = {"kind": kind.value, "ledger": planned.record.key}
+        if operation.action is Action.CREATE:
+            line["plan"] = operation.source_key
+        else:
+            line["key"] = planned.record.key
+        line["action"] = operation.action.value
+    line["to"] = to
+    before, after = planned.before or {}, planned.new_base or {}
+    line["changes"] = [
+        {"field": name, "old": _said(before.get(name)), "new": _said(after.get(name))}
+        for name in sorted(planned.sent)
+        if operation.action is not Action.DELETE
+    ]
     return line
+
+
+def _said(value: object) -> object:
+    """A field's value as a dry run shows it: text for dates and amounts."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 def _parents_first(entities: Sequence[Entity]) -> list[Entity]:

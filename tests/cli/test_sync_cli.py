@@ -174,3 +174,25 @@ def test_cli__ledger_facts_of_a_published_file_are_checked_before_anything_is_st
     assert typed.exit_code != 0 and "--type: must be one of time-material" in typed.stderr
     listed = [p["id"] for p in projsync("plan", "project", "list", "--json").json()]
     assert "PUB-2" not in listed and "PUB-3" not in listed
+
+
+def test_cli__a_dry_run_shows_field_old_and_new_value_in_a_table(projsync: Run) -> None:
+    assert projsync("ledger", "demo", "--json").exit_code == 0
+    assert projsync("settings", "company", "DEMO", "--integrate", "on").exit_code == 0
+    assert projsync("settings", "project", "PRJ-2000", "--integrate", "on").exit_code == 0
+    assert projsync("sync", "run").exit_code == 0
+    renamed = ("ledger", "activity", "update", "PRJ-2000", "1", "--name", "Analysis and design")
+    assert projsync(*renamed).exit_code == 0
+    shown = projsync("sync", "run", "--dry-run")
+    assert shown.exit_code == 0
+    row = next(line for line in shown.stdout.splitlines() if "PRJ-2000/1" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
+        "plan",
+        "task",
+        "PRJ-2000/1",
+        "update",
+        "name",
+        "Analysis",
+        "Analysis and design",
+    ]
+    assert "{" not in shown.stdout and "[" not in shown.stdout  # no Python reprs

@@ -671,3 +671,23 @@ def test_sync__hours_go_to_the_task_where_the_plan_holds_it(
     assert report.failed == 0, entries(sync, status=LogStatus.FAILED)
     _, views, _ = project_view(plan, "P1")
     assert {v.task.id: v.actual_work for v in views}["A1"] == 120
+
+
+def test_sync__a_dry_run_names_each_field_with_its_old_and_new_value(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    ledger.update_activity("P1", "A1", name="Design, second pass")
+    PlanService(plan).update_task("P1", "A2", name="Peer review")
+    told = engine(ledger, plan, sync).run(dry_run=True).summary()["operations"]
+    assert isinstance(told, list)
+    changes = {(line["to"], line["kind"], line["key"]): line["changes"] for line in told}
+    assert changes[("plan", "task", "P1/A1")] == [
+        {"field": "name", "old": "Design", "new": "Design, second pass"}
+    ]
+    assert changes[("ledger", "task", "P1/A2")] == [
+        {"field": "name", "old": "Review", "new": "Peer review"}
+    ]
+    assert ledger.activity("P1", "A2").name == "Review"  # nothing changed
