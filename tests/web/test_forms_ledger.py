@@ -221,6 +221,9 @@ def test_forms__a_journal_posted_then_a_line_reversed(context: Context) -> None:
         "r1_activity": "1",
         "r1_date": "2026-03-03",
         "r1_amount": "120.00",
+        "r2_kind": "hour",  # as the page fills a row in: no line
+        "r2_project": "PA",
+        "r2_date": "2026-03-03",
     }
     before = len(posted(context, "PA"))
     done = send(acct, "/journal", hours, page="/journal")

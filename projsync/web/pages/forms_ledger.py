@@ -61,7 +61,7 @@ router = APIRouter(include_in_schema=False)
 
 JOURNAL_ROWS = 3
 MOST_JOURNAL_ROWS = 20
-TRANSACTIONS_SHOWN = 50
+TRANSACTIONS_SHOWN = 30
 SOURCE = "web form"
 """The journal source of what the forms post (as the command line's is "command line")."""
 
@@ -485,6 +485,8 @@ async def set_price(
 # -- journals and reversals ---------------------------------------------------
 
 _LINE_FIELDS = ("kind", "project", "activity", "worker", "date", "hours", "amount", "category")
+_TYPED_FIELDS = ("activity", "worker", "hours", "amount", "category")
+"""What makes a row of the journal a line: the rest is filled in beforehand."""
 
 
 def _journal_page(
@@ -546,8 +548,8 @@ def _read_lines(form: Typed, rows: int) -> list[JournalLine]:
     for row in range(rows):
         cell = {name: form.form.get(f"r{row}_{name}", "").strip() for name in _LINE_FIELDS}
         text = form.form.get(f"r{row}_text", "").strip()
-        if not any(v for k, v in cell.items() if k not in ("kind", "date")) and not text:
-            continue
+        if not any(cell[k] for k in _TYPED_FIELDS) and not text:
+            continue  # the kind, project and date come filled in
         where = f"line {row + 1}"
         kind = form.choice(f"r{row}_kind", f"{where} kind", TransactionKind, TransactionKind.HOUR)
         day = form.date(f"r{row}_date", f"{where} date", needed=True)
