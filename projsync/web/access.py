@@ -141,6 +141,79 @@ class AccessService:
             user_id = conn.execute(select(users.c.id).where(users.c.login == login)).scalar_one()
             conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
 
+    def set_disabled(self, login: str, disabled: bool) -> User:
+        """Disable a user (kept, with their tokens, but let in by neither a
+        password, a token nor a session: their sessions end) or enable them
+        again. The last enabled administrator is never disabled."""
+        with self.store.write() as conn:
+            row = self._known(conn, login)
+            if disabled and Role(row.role) is Role.ADMINISTRATOR:
+                self._keep_an_administrator(conn, row.id, f"user {login}", "disabled")
+            conn.execute(
+                users.update()
+                .where(users.c.id == row.id)
+                .values(disabled_at=_now() if disabled else None)
+            )
+            if disabled:
+                conn.execute(delete(sessions).where(sessions.c.user_id == row.id))
+            return self._user(conn, row.id)
+
+    def set_role(self, login: str, role: Role, *, companies: Iterable[str] | None = None) -> User:
+        """Change a user's role (and, given, the companies they see). A team
+        member must be linked to a worker; the last enabled administrator
+        keeps the role."""
+        with self.store.write() as conn:
+            row = self._known(conn, login)
+            if role is Role.TEAM_MEMBER and not row.worker:
+                raise refusal(f"user {login}", "a team member must be linked to a worker")
+            if Role(row.role) is Role.ADMINISTRATOR and role is not Role.ADMINISTRATOR:
+                self._keep_an_administrator(conn, row.id, f"user {login}", "given another role")
+            conn.execute(users.update().where(users.c.id == row.id).values(role=role.value))
+            if companies is not None:
+                conn.execute(delete(user_companies).where(user_companies.c.user_id == row.id))
+                for company in sorted(set(companies)):
+                    conn.execute(insert(user_companies).values(user_id=row.id, company=company))
+            return self._user(conn, row.id)
+
+    def delete_user(self, login: str) -> None:
+        """Delete a user with their companies, tokens and sessions; never the
+        last enabled administrator."""
+        with self.store.write() as conn:
+            row = self._known(conn, login)
+            if Role(row.role) is Role.ADMINISTRATOR:
+                self._keep_an_administrator(conn, row.id, f"user {login}", "deleted")
+            for table in (sessions, tokens, user_companies):
+                conn.execute(delete(table).where(table.c.user_id == row.id))
+            conn.execute(delete(users).where(users.c.id == row.id))
+
+    def disabled_logins(self) -> set[str]:
+        with self.store.read() as conn:
+            query = select(users.c.login).where(users.c.disabled_at.is_not(None))
+            return set(conn.execute(query).scalars())
+
+    def _known(self, conn: Connection, login: str) -> Row[Any]:
+        row = self._row(conn, login)
+        if row is None:
+            raise refusal(f"user {login}", "unknown user")
+        return row
+
+    @staticmethod
+    def _keep_an_administrator(conn: Connection, user_id: int, where: str, done: str) -> None:
+        others = conn.execute(
+            select(users.c.id)
+            .where(users.c.role == Role.ADMINISTRATOR.value)
+            .where(users.c.disabled_at.is_(None))
+            .where(users.c.id != user_id)
+            .limit(1)
+        ).first()
+        if others is None:
+            raise refusal(where, f"is the last enabled administrator: it cannot be {done}")
+
+    @staticmethod
+    def _disabled(conn: Connection, user_id: int) -> bool:
+        query = select(users.c.disabled_at).where(users.c.id == user_id)
+        return conn.execute(query).scalar() is not None
+
     def users(self) -> list[User]:
         with self.store.read() as conn:
             ids = conn.execute(select(users.c.id).order_by(users.c.login)).scalars().all()
@@ -164,7 +237,7 @@ class AccessService:
             if row is None:
                 verify_password(password, hash_password("not a user"))  # same time either way
                 return None
-            if not verify_password(password, row.password_hash):
+            if not verify_password(password, row.password_hash) or row.disabled_at is not None:
                 return None
             return self._user(conn, row.id)
 
@@ -235,7 +308,7 @@ class AccessService:
             if row is None:
                 return None
             expires = _aware(row.expires_at)
-            if expires is not None and expires <= _now():
+            if (expires is not None and expires <= _now()) or row.disabled_at is not None:
                 return None
             return self._user_of(conn, row)
 
@@ -265,6 +338,8 @@ class AccessService:
                 )
             ).first()
             if row is None or (_aware(row.expires_at) or _now()) <= _now():
+                return None
+            if self._disabled(conn, row.user_id):
                 return None
             return self._user(conn, row.user_id)
 

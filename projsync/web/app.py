@@ -40,7 +40,7 @@ from projsync.web.api import timesheets as timesheets_api
 from projsync.web.auth import LoginRequired
 from projsync.web.context import Context, SyncLoop
 from projsync.web.cross_site import CrossSiteGuard
-from projsync.web.pages import admin, invoices, portal, timesheets
+from projsync.web.pages import admin, forms_ledger, forms_users, invoices, portal, timesheets
 from projsync.web.pages import routes as pages
 from projsync.web.pages.render import page
 
@@ -90,7 +90,7 @@ def create_app(
         settings_api,
     ):
         app.include_router(module.router)
-    for pages_module in (pages, admin, portal, timesheets, invoices):
+    for pages_module in (pages, admin, portal, timesheets, invoices, forms_ledger, forms_users):
         app.include_router(pages_module.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     # The interactive docs' script and style are served from here, not a CDN.

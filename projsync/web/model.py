@@ -46,6 +46,9 @@ class Right(enum.StrEnum):
     """Run the sync, resynchronize or cancel log entries."""
     SETTINGS = "settings"
     """Global and per-company/project integration settings, integrating workers."""
+    USERS = "users"
+    """Users of the pages and the API (add, disable, change role, delete) and
+    their API tokens (create, revoke): an administrator's alone."""
 
 
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {

@@ -30,6 +30,7 @@ users = Table(
     Column("password_hash", String(300), nullable=False),
     Column("worker", String(40)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
 )
 
 user_companies = Table(

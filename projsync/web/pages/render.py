@@ -30,12 +30,15 @@ templates.env.filters["money"] = money
 _NAV = (
     ("/projects", "Projects", Right.LEDGER_READ),
     ("/invoices", "Invoices", Right.LEDGER_READ),
+    ("/workers", "Workers", Right.LEDGER_READ),
+    ("/journal", "Journal", Right.LEDGER_POST),
     ("/resources", "Resources", Right.PLAN_READ),
     ("/portal", "Hours to the ledger", Right.OWN_TIME),
     ("/timesheet", "Timesheet for approval", Right.OWN_TIME),
     ("/approvals", "Approvals", Right.PLAN_WRITE),
     ("/log", "Integration log", Right.SYNC_READ),
     ("/settings", "Settings", Right.SETTINGS),
+    ("/users", "Users", Right.USERS),
 )
 
 
