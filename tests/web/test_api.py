@@ -164,7 +164,7 @@ def test_api__an_owner_of_an_unknown_field_is_422_and_nothing_is_stored(stage: S
     )
     assert refused.status_code == 422
     (problem,) = refused.json()["detail"]
-    assert problem["where"] == "owner of nme" and "budget_cost, category" in problem["what"]
+    assert problem["where"] == "owner of nme" and "budget_revenue, category" in problem["what"]
     listed = {p["project"]: p for p in stage.client.get(path[:-3], headers=admin).json()}
     assert listed["PA"]["integrate"] is False and "nme" not in listed["PA"]["owners"]
     changed = stage.client.patch(path, headers=admin, json={"owners": {"name": "plan"}})

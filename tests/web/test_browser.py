@@ -395,11 +395,11 @@ def test_browser__an_invoice_opened_from_its_project_and_printed(
     browser: Browser, served: Served
 ) -> None:
     proposal = invoices.propose(
-        served.context.ledger, "PRJ-2000", until=dt.date(2026, 3, 6), date=dt.date(2026, 3, 9)
+        served.context.ledger, "PRJ-1000", until=dt.date(2026, 3, 6), date=dt.date(2026, 3, 9)
     )
     posted = invoices.post_proposal(served.context.ledger, proposal.id)
     page = _log_in(browser, served, "pat")
-    page.goto(f"{served.base}/projects/PRJ-2000")
+    page.goto(f"{served.base}/projects/PRJ-1000")
     page.click("#project-invoices")
     row = page.locator(f"#invoices #invoice-{posted.id}")
     assert posted.number is not None and posted.number in row.inner_text()
@@ -408,7 +408,7 @@ def test_browser__an_invoice_opened_from_its_project_and_printed(
     page.wait_for_url(f"**/invoices/{posted.number}")
     assert page.inner_text("#company") == "Demo Engineering Ltd"
     assert page.inner_text("#number") == posted.number
-    assert page.inner_text("#customer") == "Contoso Retail"
+    assert page.inner_text("#customer") == "Northwind Foods"
     assert page.locator("#lines tbody tr").count() == len(posted.lines)
     assert page.inner_text("#total") == f"{posted.total:,.2f}"
     _shot(page, "invoice")
