@@ -17,11 +17,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from projsync import __version__
 from projsync.errors import ConfigurationError, InputError, RetriableError
@@ -40,6 +38,7 @@ from projsync.web.api import timesheets as timesheets_api
 from projsync.web.auth import LoginRequired
 from projsync.web.context import Context, SyncLoop
 from projsync.web.cross_site import CrossSiteGuard
+from projsync.web.docs import add_docs
 from projsync.web.pages import admin, forms_ledger, forms_users, invoices, portal, timesheets
 from projsync.web.pages import routes as pages
 from projsync.web.pages.render import page
@@ -93,18 +92,7 @@ def create_app(
     for pages_module in (pages, admin, portal, timesheets, invoices, forms_ledger, forms_users):
         app.include_router(pages_module.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
-    # The interactive docs' script and style are served from here, not a CDN.
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="projsync API",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
-        )
+    add_docs(app)  # /docs (swagger-ui served from here, not a CDN) and /favicon.ico
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> Response:

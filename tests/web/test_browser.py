@@ -7,13 +7,14 @@ and sees the actual cost arrive on the project page, and resynchronizes a
 failed log entry. A team member fills and submits a week of the plan's
 timesheet; a project manager rejects it, then approves it corrected, and
 opens an invoice from its project's page, on screen and as printed. Each
-page's screenshot is saved under var/screenshots/.
+page's screenshot is saved under var/screenshots/, and axe-core checks each
+page so (tests/web/axe.py): a serious or critical accessibility violation
+fails. The API's docs list every operation of the OpenAPI document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import threading
 import time
@@ -42,6 +43,7 @@ from projsync.sync import settings as sync_settings
 from projsync.web.app import create_app
 from projsync.web.context import Context
 from projsync.web.model import Role
+from tests.web import axe
 from tests.web.conftest import PASSWORD, open_context
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,9 +58,13 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 if not CHROMIUM.exists():
     reason = f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)"
-    if os.environ.get("CI"):
+    if axe.in_ci():
         raise RuntimeError(reason)
     pytest.skip(reason, allow_module_level=True)
+if axe.SCRIPT is None:  # under CI a missing install fails, as Chromium's does
+    if axe.in_ci():
+        raise RuntimeError(axe.WHY_MISSING)
+    pytest.skip(axe.WHY_MISSING, allow_module_level=True)
 
 
 @dataclass
@@ -179,7 +185,9 @@ def _log_in(browser: Browser, served: Served, login: str) -> Page:
 
 
 def _shot(page: Page, name: str) -> None:
+    """Save the page's screenshot, and check the page with axe-core."""
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    axe.check(page)
 
 
 def test_browser__log_in_and_open_the_project_center(browser: Browser, served: Served) -> None:
@@ -394,7 +402,7 @@ def test_browser__a_plan_timesheet_week_rejected_then_approved(
 def test_browser__an_invoice_opened_from_its_project_and_printed(
     browser: Browser, served: Served
 ) -> None:
-    proposal = invoices.propose(
+    proposal = invoices.propose(  # time and material: its transactions are billed
         served.context.ledger, "PRJ-1000", until=dt.date(2026, 3, 6), date=dt.date(2026, 3, 9)
     )
     posted = invoices.post_proposal(served.context.ledger, proposal.id)
@@ -417,4 +425,37 @@ def test_browser__an_invoice_opened_from_its_project_and_printed(
     assert not page.locator("#print").is_visible()
     assert page.locator("#lines").is_visible()
     _shot(page, "invoice-print")
+    page.close()
+
+
+def test_browser__the_api_docs_list_every_operation(browser: Browser, served: Served) -> None:
+    page = _new_page(browser)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{served.base}/docs")
+    listed = page.locator(".opblock-summary-path[data-path='/api/v1/projects']")
+    listed.first.wait_for()
+    spec = page.request.get(f"{served.base}/openapi.json").json()
+    assert spec["openapi"].startswith("3.1")
+    operations = sum(len(methods) for methods in spec["paths"].values())
+    assert page.locator(".opblock").count() == operations
+    assert page.locator(".opblock-get .opblock-summary-path[data-path='/api/v1/projects']").count()
+    assert "Unable to render" not in page.inner_text("body")
+    assert page.locator(".errors-wrapper").count() == 0
+    elsewhere = [url for url in requested if not url.startswith(served.base)]
+    assert elsewhere == []  # swagger-ui's script and style are served here, not by a CDN
+    page.screenshot(path=str(SHOTS / "api-docs.png"), full_page=True)
+    # swagger-ui's own colours and its operation headers (a button holding a
+    # link) are its upstream's: axe checks the rest of the page.
+    axe.check(page, disable=["color-contrast", "nested-interactive"])
+    page.close()
+
+
+def test_browser__every_page_names_its_icon(browser: Browser, served: Served) -> None:
+    page = _new_page(browser)
+    page.goto(f"{served.base}/login")
+    assert page.locator("link[rel=icon][href='/favicon.ico']").count() == 1
+    icon = page.request.get(f"{served.base}/favicon.ico")
+    assert icon.ok and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO's header
     page.close()
