@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from projsync.sync.tables import log
 
 __all__ = [
     "ENTITY_TYPES",
+    "ENTITY_WORDS",
     "RESYNC_ACTION",
     "LogEntry",
     "LogStatus",
@@ -31,6 +32,7 @@ __all__ = [
     "cancel_entry",
     "close_conflicts",
     "close_settled",
+    "entity_word",
     "entries",
     "open_conflict",
     "payload_text",
@@ -72,6 +74,23 @@ ENTITY_TYPES = {
     "assignment": "assignment",
     "actual": "actuals",
 }
+
+ENTITY_WORDS = {
+    "project header": "project",
+    "hierarchy node": "subproject",
+    "activity": "activity",
+    "resource header": "worker",
+    "assignment": "assignment",
+    "actuals": "actuals",
+    "timesheet line": "timesheet line",
+}
+"""The log's entity types (as stored, and as the API filters by them) in the
+words of the people who read the log, in the order a page lists them."""
+
+
+def entity_word(entity_type: str) -> str:
+    """An entity type as people say it: ``resource header`` is a worker."""
+    return ENTITY_WORDS.get(entity_type, entity_type)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -281,11 +300,34 @@ def entries(
     before: int | None = None,
     entry_id: int | None = None,
     limit: int = 1000,
+    statuses: Collection[LogStatus] = (),
+    entity_types: Collection[str] = (),
+    origins: Collection[str] = (),
+    destinations: Collection[str] = (),
+    runs: Collection[int] = (),
+    after: int | None = None,
+    oldest_first: bool = False,
 ) -> list[LogEntry]:
     """Log entries, newest first, filtered by status, entity key (or its prefix),
     run, entity type, the side they came from, the days (UTC) they last changed
-    on, from ``since`` to ``until``, and ``before`` (ids below it: the next page)."""
-    query = select(log).order_by(log.c.id.desc()).limit(limit)
+    on, from ``since`` to ``until``, and ``before`` (ids below it: the next page).
+    Each of ``statuses``, ``entity_types``, ``origins``, ``destinations`` and
+    ``runs``, when not empty, keeps the entries with one of its values;
+    ``after`` keeps the ids above it, and ``oldest_first`` reads from the
+    oldest (the page after ``after``)."""
+    order = log.c.id.asc() if oldest_first else log.c.id.desc()
+    query = select(log).order_by(order).limit(limit)
+    for column, wanted in (
+        (log.c.status, [s.value for s in statuses]),
+        (log.c.entity_type, list(entity_types)),
+        (log.c.origin, list(origins)),
+        (log.c.destination, list(destinations)),
+        (log.c.run_id, list(runs)),
+    ):
+        if wanted:
+            query = query.where(column.in_(wanted))
+    if after is not None:
+        query = query.where(log.c.id > after)
     if status is not None:
         query = query.where(log.c.status == status.value)
     if entity is not None:

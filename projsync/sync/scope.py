@@ -17,6 +17,7 @@ Reading the scope is the only I/O here.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -36,6 +37,9 @@ from projsync.sync.tables import links
 
 __all__ = [
     "Scope",
+    "header_projects",
+    "integrated_through",
+    "integrating",
     "is_root",
     "ownership",
     "plan_key",
@@ -66,6 +70,49 @@ class Scope:
     """Field owners per project, worked out once per run (see ``ownership``)."""
 
 
+def integrating(
+    key: str | None, parents: Mapping[str, str | None], chosen: Mapping[str, ProjectSettings]
+) -> ProjectSettings | None:
+    """The settings that integrate a project: its own when they integrate it,
+    else those of its nearest ancestor that do (a subproject of an integrated
+    project is integrated through it); ``None`` when none do."""
+    while key is not None:
+        found = chosen.get(key)
+        if found is not None and found.integrate:
+            return found
+        key = parents.get(key)
+    return None
+
+
+def header_projects(parents: Mapping[str, str | None]) -> set[str]:
+    """The projects with subprojects at the top: with "do not integrate header
+    projects" they are left out, and each of their subprojects is a plan project."""
+    return {p for p in parents.values() if p is not None and parents.get(p) is None}
+
+
+def integrated_through(
+    parents: Mapping[str, str | None],
+    company_of: Mapping[str, str | None],
+    chosen: Mapping[str, ProjectSettings],
+    companies: Collection[str],
+    *,
+    no_header_projects: bool = False,
+) -> dict[str, str]:
+    """Each integrated project → the project whose own setting integrates it
+    (itself, or the ancestor it is integrated through), as a run decides it
+    (``read_scope``): its company integrated, it or an ancestor switched on,
+    and not a header project left out."""
+    tops = header_projects(parents) if no_header_projects else set()
+    found: dict[str, str] = {}
+    for key in parents:
+        if key in tops or company_of.get(key) not in companies:
+            continue
+        settings = integrating(key, parents, chosen)
+        if settings is not None:
+            found[key] = settings.project
+    return found
+
+
 def read_scope(store: Store, ledger: Connector, until: int | None = None) -> Scope:
     """The scope as of the ledger's version ``until`` (now when not given)."""
     refresh_headers(store, ledger, ledger.high_water() if until is None else until)
@@ -75,18 +122,9 @@ def read_scope(store: Store, ledger: Connector, until: int | None = None) -> Sco
     parents = {key: header.parent for key, header in projects.items()}
 
     def switched_on(key: str | None) -> ProjectSettings | None:
-        while key is not None:
-            found = chosen.get(key)
-            if found is not None and found.integrate:
-                return found
-            key = parents.get(key)
-        return None
+        return integrating(key, parents, chosen)
 
-    # With "do not integrate header projects", a project with subprojects at
-    # the top is left out, and each of its subprojects is a plan project.
-    tops: set[str] = set()
-    if load_global(store).no_header_projects:
-        tops = {p for p in parents.values() if p is not None and parents.get(p) is None}
+    tops = header_projects(parents) if load_global(store).no_header_projects else set()
     root_of: dict[str, str] = {}
     for key, header in projects.items():
         if key in tops or header.company not in companies or switched_on(key) is None:

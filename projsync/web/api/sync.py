@@ -14,7 +14,14 @@ from sqlalchemy import Connection, select
 
 from projsync.cli.output import plain
 from projsync.connectors.ledger_builtin import LedgerConnector
-from projsync.sync.log import LogEntry, LogStatus, cancel_entry, entries, resync_entry
+from projsync.sync.log import (
+    LogEntry,
+    LogStatus,
+    cancel_entry,
+    entity_word,
+    entries,
+    resync_entry,
+)
 from projsync.sync.outcomes import counted_as
 from projsync.sync.reconcile import reconcile as reconcile_sides
 from projsync.sync.requests import request_resync, resolve_conflict
@@ -84,7 +91,13 @@ def entity_statuses(context: Context) -> dict[tuple[str, str], str]:
 
 
 def _entry(item: LogEntry) -> dict[str, Any]:
-    return {**plain(item), "payload": dict(item.payload)}
+    """An entry as the API gives it, with its entity type in people's words
+    (``entity_label``: a ``resource header`` is a ``worker``) beside the log's own."""
+    return {
+        **plain(item),
+        "payload": dict(item.payload),
+        "entity_label": entity_word(item.entity_type),
+    }
 
 
 @router.post("/sync/run")

@@ -3,20 +3,23 @@ resynchronize, cancel, run now) and the settings."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from projsync.errors import InputError, refusal
+from projsync.ledger.model import Project
 from projsync.ledger.service import LedgerService
 from projsync.sync import settings as sync_settings
 from projsync.sync.log import LogStatus, cancel_entry, resync_entry
 from projsync.sync.requests import request_resync, resolve_conflict
+from projsync.sync.scope import header_projects, integrated_through, integrating
+from projsync.web import log_view
 from projsync.web.api.bounds import LogEntryId
-from projsync.web.api.sync import filtered_log, log_entry
+from projsync.web.api.sync import log_entry
 from projsync.web.auth import context_of, require
 from projsync.web.model import Right, User
 from projsync.web.pages.render import page
@@ -25,73 +28,84 @@ from projsync.web.scope import entity_filter
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-_DIRECTIONS = ("ledger-to-plan", "plan-to-ledger")
 
 
 def _back(target: str, **message: str) -> Response:
     return RedirectResponse(f"{target}?{urlencode(message)}" if message else target, 303)
 
 
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @router.get("/log", response_class=HTMLResponse)
 def log_page(
     request: Request,
-    status: str = "",
-    entity: str = "",
-    entity_type: str = "",
+    status: list[str] = Query([]),
+    entity_type: list[str] = Query([]),
+    origin: list[str] = Query([]),
+    destination: list[str] = Query([]),
     direction: str = "",
+    run: str = "",
+    entity: str = "",
     since: str = "",
     until: str = "",
+    before: str = "",
+    after: str = "",
     done: str = "",
     error: str = "",
     user: User = Depends(require(Right.SYNC_READ, page=True)),
 ) -> Response:
-    problems = []
-    if status and status not in {s.value for s in LogStatus}:
-        problems.append(f"status {status!r} is not one of {', '.join(s.value for s in LogStatus)}")
-    for name, text in (("since", since), ("until", until)):
-        if text and _date(text) is None:
-            problems.append(f"{name} {text!r} is not a date (YYYY-MM-DD)")
-    for name, text, most in (("entity key", entity, 200), ("entity type", entity_type, 30)):
-        if len(text) > most:  # the API's bounds (web/api/bounds.py), said on the page
-            problems.append(f"{name}: at most {most} characters, not {len(text)}")
+    """The log a page at a time (``before`` or ``after`` an entry's id), its
+    filters lists that combine, and kept from page to page."""
+    wanted, problems = log_view.read_filters(
+        status=status,
+        entity_type=entity_type,
+        origin=origin,
+        destination=destination,
+        direction=direction,
+        run=run,
+        entity=entity,
+        since=since,
+        until=until,
+    )
+    cursor: dict[str, int] = {}
+    for name, text in (("before", before), ("after", after)):
+        if text.strip().isdigit() and len(text.strip()) < 19:
+            cursor[name] = int(text.strip())
+        elif text:
+            problems.append(f"{name} {text!r} is not a log entry's id")
     context = context_of(request)
-    found = (
-        filtered_log(
+    shown = (
+        log_view.log_page(
             context,
+            wanted,
             visible=entity_filter(context, user),
-            status=LogStatus(status) if status else None,
-            entity=entity or None,
-            entity_type=entity_type or None,
-            direction=direction if direction in _DIRECTIONS else None,  # type: ignore[arg-type]
-            since=_date(since),
-            until=_date(until),
-            limit=300,
+            before=cursor.get("before"),
+            after=None if "before" in cursor else cursor.get("after"),
         )
         if not problems
-        else []
+        else log_view.LogPage(entries=[], newer=None, older=None)
     )
+    runs = log_view.recent_runs(context)
+    if wanted.run is not None and wanted.run not in {r for r, _ in runs}:
+        runs.insert(0, (wanted.run, None))
     return page(
         request,
         "log.html",
         user,
-        entries=found,
+        entries=shown.entries,
+        newer=shown.newer,
+        older=shown.older,
+        paged=bool(cursor),
+        newest=wanted.link(),
         statuses=[s.value for s in LogStatus],
-        directions=_DIRECTIONS,
-        filters={
-            "status": status,
-            "entity": entity,
-            "entity_type": entity_type,
-            "direction": direction,
-            "since": since,
-            "until": until,
-        },
+        entity_words=list(log_view.ENTITY_WORDS.values()),
+        words_wanted=[log_view.entity_word(t) for t in wanted.entity_types],
+        origins=log_view.ORIGINS,
+        destinations=log_view.DESTINATIONS,
+        runs=runs,
+        wanted=wanted,
+        filters={"entity": entity, "since": since, "until": until},
+        word=log_view.entity_word,
+        version=log_view.shown_version,
+        rows=log_view.payload_rows,
         problems=problems,
         done=done,
         error=error,
@@ -203,22 +217,114 @@ def settings_page(
     ledger = LedgerService(context.ledger)
     integrated = sync_settings.integrated_companies(context.sync)
     projects = sync_settings.project_settings_of(context.sync)
+    listed = ledger.projects()
+    settings = sync_settings.load_global(context.sync)
     return page(
         request,
         "settings.html",
         user,
-        settings=sync_settings.load_global(context.sync),
+        settings=settings,
         companies=[(c, c.id in integrated) for c in ledger.companies()],
         projects=[
-            (p, projects.get(p.id, sync_settings.ProjectSettings(project=p.id)))
-            for p in ledger.projects()
+            (p, projects.get(p.id, sync_settings.ProjectSettings(project=p.id))) for p in listed
         ],
+        integration=project_integration(listed, projects, integrated, settings),
         workers=ledger.workers(),
         integrated=integrated,
         default_owners=_owners_by_side(),
         done=done,
         error=error,
     )
+
+
+def project_integration(
+    projects: Sequence[Project],
+    chosen: Mapping[str, sync_settings.ProjectSettings],
+    companies: Collection[str],
+    settings: sync_settings.GlobalSettings,
+) -> dict[str, str]:
+    """Each project's integration in words, as a run decides it
+    (``projsync.sync.scope``): integrated by its own setting, through the
+    ancestor whose setting integrates it, or not, and why not."""
+    parents = {p.id: p.parent for p in projects}
+    through = integrated_through(
+        parents,
+        {p.id: p.company for p in projects},
+        chosen,
+        companies,
+        no_header_projects=settings.no_header_projects,
+    )
+    tops = header_projects(parents) if settings.no_header_projects else set()
+    said = {}
+    for p in projects:
+        if p.id in through:
+            said[p.id] = "integrated" if through[p.id] == p.id else f"through {through[p.id]}"
+        elif integrating(p.id, parents, chosen) is None:
+            said[p.id] = "not integrated"
+        elif p.id in tops:
+            said[p.id] = "not integrated: a header project (its subprojects are)"
+        else:
+            said[p.id] = f"not integrated: company {p.company} is not"
+    return said
+
+
+@router.get("/settings/projects/{project_id}", response_class=HTMLResponse)
+def project_owners_page(
+    project_id: str,
+    request: Request,
+    done: str = "",
+    error: str = "",
+    user: User = Depends(require(Right.SETTINGS, page=True)),
+) -> Response:
+    """A project's field owners, a choice of side for each field."""
+    context = context_of(request)
+    try:
+        project = LedgerService(context.ledger).project(project_id)
+    except InputError:
+        return page(request, "error.html", user, status_code=404, message="Unknown project.")
+    chosen = sync_settings.project_settings_of(context.sync).get(project_id)
+    owners = chosen.owners if chosen is not None else sync_settings.DEFAULT_OWNERS
+    return page(
+        request,
+        "project_owners.html",
+        user,
+        project=project,
+        fields=[
+            (name, sync_settings.DEFAULT_OWNERS.get(name, "none"), owners.get(name, "none"))
+            for name in sync_settings.OWNABLE_FIELDS
+        ],
+        sides=sync_settings.SIDES,
+        done=done,
+        error=error,
+    )
+
+
+@router.post("/settings/projects/{project_id}/owners")
+async def save_project_owners(
+    project_id: str,
+    request: Request,
+    user: User = Depends(require(Right.SETTINGS, page=True)),
+) -> Response:
+    """Set a project's field owners as ``projsync settings project P --owner
+    FIELD=SIDE`` does (``projsync.sync.settings.set_project``): every field's
+    side, as chosen (``owner:FIELD``); a wrong field or side refuses them all."""
+    context = context_of(request)
+    try:
+        LedgerService(context.ledger).project(project_id)
+    except InputError:
+        return _back("/settings", error=f"project {project_id}: unknown project")
+    form = await request.form()
+    owners = {
+        name.removeprefix("owner:"): str(value).strip()
+        for name, value in form.multi_items()
+        if name.startswith("owner:")
+    }
+    target = f"/settings/projects/{project_id}"
+    try:
+        sync_settings.set_project(context.sync, project_id, owners=owners)
+    except InputError as exc:
+        return _back(target, error=str(exc))
+    return _back(target, done=f"Field owners of {project_id} saved.")
 
 
 def _owners_by_side() -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -35,7 +35,6 @@ from projsync.web.figures import (
     GanttRow,
     cumulative,
     gantt_svg,
-    monday,
     progress_percent,
     s_curve_svg,
     weekly_allocation,
@@ -51,6 +50,7 @@ from projsync.web.scope import (
     visible_projects,
     visible_resources,
 )
+from projsync.web.weeks import week_window
 from projsync.web.work_spans import work_spans
 
 __all__ = ["budget_against_actual", "router"]
@@ -150,9 +150,7 @@ def project_center(
                 "sync": _sync_status(statuses, project.id, everything),
             }
         )
-    return page(
-        request, "projects.html", user, rows=rows, can_manage=user.can(Right.SYNC_MANAGE)
-    )
+    return page(request, "projects.html", user, rows=rows, can_manage=user.can(Right.SYNC_MANAGE))
 
 
 def _sync_status(
@@ -359,8 +357,12 @@ def gantt_page(
 
 @router.get("/resources", response_class=HTMLResponse)
 def resource_center(
-    request: Request, user: User = Depends(require(Right.PLAN_READ, page=True))
+    request: Request,
+    start: str = Query("", alias="from"),
+    user: User = Depends(require(Right.PLAN_READ, page=True)),
 ) -> Response:
+    """Each resource's hours per week, 26 weeks from any week (``from``, any
+    day of it; by default the first allocated week)."""
     context = context_of(request)
     elsewhere = context.plan_elsewhere()
     if elsewhere is not None:
@@ -388,11 +390,10 @@ def resource_center(
             continue
         over.extend((project.id, o) for o in report.periods)
         beyond.extend((project.id, b) for b in report.beyond_availability)
-    weeks = sorted({w for found in allocation.values() for w in found})
-    if weeks:
-        first, last = weeks[0], weeks[-1]
-        weeks = [first + dt.timedelta(days=7 * n) for n in range((last - first).days // 7 + 1)]
-    weeks = weeks[:26]
+    window = week_window(
+        start, (w for found in allocation.values() for w in found), dt.datetime.now(dt.UTC).date()
+    )
+    weeks = window.weeks
     rows = []
     for resource in resources:
         capacity = 40 * 60 * resource.max_units // 100
@@ -416,5 +417,6 @@ def resource_center(
         overallocations=over,
         beyond_availability=beyond,
         unscheduled=unscheduled,
-        this_week=monday(dt.datetime.now(dt.UTC).date()),
+        this_week=window.this_week,
+        window=window,
     )
