@@ -31,13 +31,13 @@ from projsync.ledger.statement import (
 from projsync.ledger.tables import transactions
 from tests.ledger.statement_stage import billed_ledger
 
-Figures = tuple[str, ...]
 
-
-def table(found: Statement) -> dict[tuple[str, str], Figures]:
-    """(project, key) → the row's figures as text, totals included."""
+def table(found: Statement) -> dict[tuple[str, str], str]:
+    """(project, key) → the row's figures in the order of ``FIGURES`` as one
+    text; totals included."""
     return {
-        (row.project, row.key): tuple(str(getattr(row, f)) for f in FIGURES) for row in found.rows()
+        (row.project, row.key): " ".join(str(getattr(row, f)) for f in FIGURES)
+        for row in found.rows()
     }
 
 
