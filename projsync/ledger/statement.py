@@ -229,6 +229,10 @@ def statement(
     range that ends before it starts."""
     _check_range(date_from, date_to)
     with store.read() as conn:
+        if conn.dialect.name == "postgresql":
+            # every sum below from one snapshot, as SQLite's read transaction
+            # has it: an invoice posted meanwhile is in all the figures or none
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         held = LedgerService(store).project_in(conn, project)
         currency = conn.execute(
             select(companies.c.currency).where(companies.c.id == held.company)

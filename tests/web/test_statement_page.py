@@ -114,9 +114,10 @@ def test_statement_page__by_and_dates_from_the_query(site: Site) -> None:
 def test_statement_page__bad_queries_are_refused_and_said_why(site: Site) -> None:
     for query, message in (
         ("by=month", "by: &#39;month&#39; is not one of activity, category, worker, period"),
-        ("from=2026-04-01&to=2026-03-01", "--from: 2026-04-01 is after --to 2026-03-01"),
+        ("from=2026-04-01&to=2026-03-01", "from: 2026-04-01 is after to, 2026-03-01"),
         ("from=March", "from: &#39;March&#39; is not a date (YYYY-MM-DD)"),
         ("to=<script>", "to: &#39;&lt;script&gt;&#39; is not a date"),
+        ("to=0001-01-01", "to: date 0001-01-01 is outside the ledger&#39;s dates"),
     ):
         status, html = site.get("acct", f"/projects/PA/statement?{query}")
         assert status == 400, query

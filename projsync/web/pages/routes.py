@@ -362,6 +362,8 @@ def statement_page(
             dates[name] = dt.date.fromisoformat(text.strip()) if text.strip() else None
         except ValueError:
             problems.append(f"{name}: {text!r} is not a date (YYYY-MM-DD)")
+    if not problems and dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        problems.append(f"from: {dates['from']} is after to, {dates['to']}")
     found = None
     if not problems:
         try:
@@ -373,7 +375,8 @@ def statement_page(
                 by=chosen or By.ACTIVITY,
             )
         except InputError as exc:
-            problems = [str(problem) for problem in exc.problems]
+            # the query's names, not the command line's
+            problems = [f"{p.where.removeprefix('--')}: {p.what}" for p in exc.problems]
     return page(
         request,
         "statement.html",
