@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from projsync.errors import InputError
+from projsync.ledger.invoices import post_proposal, propose
+from projsync.ledger.milestones import add_milestone
 from projsync.ledger.model import ProjectType
 from projsync.ledger.reports import project_totals
 from projsync.ledger.service import LedgerService
@@ -264,3 +266,19 @@ def test_statement__refusals(ledger: LedgerService) -> None:
     with pytest.raises(InputError) as error:
         statement(ledger.store, "P1", date_from=dt.date(1, 1, 1))
     assert "outside the ledger's dates" in str(error.value.problems[0])
+
+
+def test_statement__a_time_and_material_milestone_is_recognised_as_invoiced(
+    ledger: LedgerService,
+) -> None:
+    add_milestone(ledger.store, "P2", date=dt.date(2026, 3, 15), amount=Decimal("500"))
+    post_proposal(ledger.store, propose(ledger.store, "P2", date=dt.date(2026, 3, 31)).id)
+    found = statement(ledger.store, "P2", by=By.WORKER)
+    # invoiced 500.00, recognised as invoiced; nothing billable: 0.00 - 500.00 in progress
+    assert table(found)[("P2", MILESTONES)] == "0.00 0.00 0.00 0.00 0.00 500.00 500.00 -500.00"
+    assert [row.name for row in found.groups[0].rows] == ["milestones invoiced"]
+    assert table(statement(ledger.store, "P2", by=By.PERIOD)) == {
+        ("P2", "2026-03"): "0.00 0.00 0.00 0.00 0.00 500.00 500.00 -500.00",
+        ("P2", TOTAL): "0.00 0.00 0.00 0.00 0.00 500.00 500.00 -500.00",
+        (TOTAL, TOTAL): "0.00 0.00 0.00 0.00 0.00 500.00 500.00 -500.00",
+    }
