@@ -1,5 +1,5 @@
 """``projsync ledger``: companies, projects, activities, workers, postings, totals
-(invoices and milestones: ``billing.py``)."""
+(invoices and milestones: ``billing.py``; the project statement: ``statement.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from projsync.cli.billing import invoice_app, markup_app, milestone_app, revenue_app
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
+from projsync.cli.statement import statement_command
 from projsync.cli.stores import ledger_store, sync_store
 from projsync.errors import InputError, Problem, refusal
 from projsync.ledger import forecasts as forecast_service
@@ -691,6 +692,9 @@ def totals(
     with fail_cleanly():
         found = project_totals(ledger_store(), project, subprojects=subprojects, activity=activity)
         emit(found, as_json=as_json, title="totals")
+
+
+app.command("statement")(statement_command)
 
 
 # -- forecasts -------------------------------------------------------------

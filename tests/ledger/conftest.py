@@ -16,7 +16,12 @@ from projsync.ledger.service import LedgerService
 def ledger(ledger_store: Store) -> LedgerService:
     """DEMO with project P1 (subproject P1-1, sub-subproject P1-1-1), P2, worker W1
     whose prices rise on 1 July, worker W2, and a small WBS under each project."""
-    service = LedgerService(ledger_store)
+    return demo_ledger(ledger_store)
+
+
+def demo_ledger(store: Store) -> LedgerService:
+    """The ``ledger`` fixture's stage on ``store``."""
+    service = LedgerService(store)
     service.add_company(Company(id="DEMO", name="Demo Ltd", currency="EUR"))
     service.add_project(Project(id="P1", company="DEMO", name="Plant upgrade"))
     service.add_project(Project(id="P1-1", company="DEMO", name="Civil works", parent="P1"))

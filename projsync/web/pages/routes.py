@@ -19,6 +19,7 @@ from projsync.ledger.forecasts import list_forecasts
 from projsync.ledger.model import Forecast, ForecastKind, Project, TransactionKind
 from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
+from projsync.ledger.statement import FIGURES, By, statement
 from projsync.plan.changes import current_version
 from projsync.plan.entities import PlanProject
 from projsync.plan.scheduling import project_overallocations
@@ -333,6 +334,60 @@ def project_page(
         gantt=chart,
         sync=_sync_status(entity_statuses(context), project_id, everything),
         can_manage=user.can(Right.SYNC_MANAGE),
+    )
+
+
+@router.get("/projects/{project_id}/statement", response_class=HTMLResponse)
+def statement_page(
+    project_id: str,
+    request: Request,
+    by: str = "activity",
+    date_from: str = Query("", alias="from"),
+    date_to: str = Query("", alias="to"),
+    user: User = Depends(require(Right.LEDGER_READ, page=True)),
+) -> Response:
+    """The project statement (``projsync.ledger.statement``) of a project the
+    user may see, by the dimension and over the dates the query asks."""
+    context = context_of(request)
+    project = visible_project(context, user, project_id)
+    problems: list[str] = []
+    chosen = next((choice for choice in By if choice.value == by), None)
+    if chosen is None:
+        problems.append(f"by: {by!r} is not one of {', '.join(b.value for b in By)}")
+    dates: dict[str, dt.date | None] = {}
+    for name, text in (("from", date_from), ("to", date_to)):
+        try:
+            dates[name] = dt.date.fromisoformat(text.strip()) if text.strip() else None
+        except ValueError:
+            problems.append(f"{name}: {text!r} is not a date (YYYY-MM-DD)")
+    if not problems and dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        problems.append(f"from: {dates['from']} is after to, {dates['to']}")
+    found = None
+    if not problems:
+        try:
+            found = statement(
+                context.ledger,
+                project.id,
+                date_from=dates["from"],
+                date_to=dates["to"],
+                by=chosen or By.ACTIVITY,
+            )
+        except InputError as exc:
+            # the query's names, not the command line's
+            problems = [f"{p.where.removeprefix('--')}: {p.what}" for p in exc.problems]
+    return page(
+        request,
+        "statement.html",
+        user,
+        status_code=400 if problems else 200,
+        project=project,
+        found=found,
+        problems=problems,
+        by=by,
+        choices=[b.value for b in By],
+        date_from=date_from,
+        date_to=date_to,
+        figures=FIGURES,
     )
 
 
