@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 
 from projsync.cli.billing import invoice_app, markup_app, milestone_app, revenue_app
+from projsync.cli.exports import AsCsv, AsXlsx, Sheet, one_output, write_csv, write_xlsx
 from projsync.cli.output import emit, emit_stream, fail_cleanly, progress_bar, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.statement import statement_command
@@ -661,24 +663,30 @@ def transactions(
         int | None, typer.Option(help="At most this many.", min=1, max=LARGEST_KEY)
     ] = None,
     as_json: Json = False,
+    as_csv: AsCsv = False,
+    xlsx: AsXlsx = None,
 ) -> None:
     """List posted transactions, oldest first."""
+    one_output(json=as_json, csv=as_csv, xlsx=xlsx)
     with fail_cleanly():
-        emit_stream(
-            iter_transactions(
-                ledger_store(),
-                project=project,
-                worker=worker,
-                since=_optional_date(since, "--from"),
-                until=_optional_date(until, "--to"),
-                limit=limit,
-                subprojects=subprojects,
-                activity=activity,
-            ),
-            as_json=as_json,
-            columns=_TRANSACTION_COLUMNS,
-            title="transactions",
+        found = iter_transactions(
+            ledger_store(),
+            project=project,
+            worker=worker,
+            since=_optional_date(since, "--from"),
+            until=_optional_date(until, "--to"),
+            limit=limit,
+            subprojects=subprojects,
+            activity=activity,
         )
+        every = (*_TRANSACTION_COLUMNS, "posted_at")
+        if as_csv:
+            write_csv(found, every)
+        elif xlsx is not None:
+            count = write_xlsx(xlsx, Sheet(title="Transactions", columns=every, rows=found))
+            stdout.print(f"{count} transactions written to {xlsx}")
+        else:
+            emit_stream(found, as_json=as_json, columns=_TRANSACTION_COLUMNS, title="transactions")
 
 
 @app.command("totals")
@@ -687,11 +695,21 @@ def totals(
     activity: ActivityFilter = None,
     subprojects: Subprojects = True,
     as_json: Json = False,
+    as_csv: AsCsv = False,
+    xlsx: AsXlsx = None,
 ) -> None:
     """Posted and forecast hours, cost and revenue of a project and its subprojects."""
+    one_output(json=as_json, csv=as_csv, xlsx=xlsx)
     with fail_cleanly():
         found = project_totals(ledger_store(), project, subprojects=subprojects, activity=activity)
-        emit(found, as_json=as_json, title="totals")
+        columns = [f.name for f in dataclasses.fields(found)]
+        if as_csv:
+            write_csv([found], columns)
+        elif xlsx is not None:
+            write_xlsx(xlsx, Sheet(title="Totals", columns=columns, rows=[found]))
+            stdout.print(f"totals of {project} written to {xlsx}")
+        else:
+            emit(found, as_json=as_json, title="totals")
 
 
 app.command("statement")(statement_command)

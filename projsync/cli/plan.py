@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from projsync.cli import msproject, timesheets
+from projsync.cli.exports import AsCsv, AsXlsx, Sheet, one_output, write_csv, write_xlsx
 from projsync.cli.output import emit, fail_cleanly, plain, stdout
 from projsync.cli.parsing import LARGEST_KEY, parse_date, parse_decimal
 from projsync.cli.plan_parsing import MOST_UNITS, parse_after, parse_minutes, parse_moment
@@ -699,8 +700,15 @@ def field_list(as_json: Json = False) -> None:
 
 
 @app.command("show")
-def show(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False) -> None:
-    """A project's tasks with dates, slack, work, cost, actuals and custom fields."""
+def show(
+    project: Annotated[str, typer.Argument(metavar="PROJECT")],
+    as_json: Json = False,
+    as_csv: AsCsv = False,
+    xlsx: AsXlsx = None,
+) -> None:
+    """A project's tasks with dates, slack, work, cost, actuals and custom fields
+    (CSV and the spreadsheet: every field of every task, minutes exact)."""
+    one_output(json=as_json, csv=as_csv, xlsx=xlsx)
     with fail_cleanly():
         record, views, custom = project_view(plan_store(), project)
         levels: dict[str, int] = {}
@@ -708,6 +716,16 @@ def show(project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Js
             parent = view.task.parent
             levels[view.task.id] = levels[parent] + 1 if parent in levels else 1
         rows = [{**_task_row(v), "outline_level": levels[v.task.id]} for v in views]
+        if as_csv or xlsx is not None:
+            every = list(rows[0]) if rows else ["id", "name"]
+            if as_csv:
+                write_csv(rows, every)
+                return
+            assert xlsx is not None
+            head = [("Project", record.id), ("Name", record.name), ("Start", record.start)]
+            count = write_xlsx(xlsx, Sheet(title="Tasks", columns=every, rows=rows, head=head))
+            stdout.print(f"{count} tasks of {record.id} written to {xlsx}")
+            return
         if as_json:
             emit(
                 {

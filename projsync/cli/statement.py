@@ -3,25 +3,19 @@ table, JSON, CSV or a spreadsheet (rules of the figures: ``projsync.ledger.state
 
 from __future__ import annotations
 
-import csv
-import os
 import sys
-import tempfile
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from projsync.cli.output import emit, fail_cleanly, plain, stderr
+from projsync.cli.exports import Sheet, one_output, write_csv, write_xlsx
+from projsync.cli.output import emit, fail_cleanly
 from projsync.cli.parsing import parse_date
 from projsync.cli.stores import ledger_store
-from projsync.errors import refusal
 from projsync.ledger.statement import FIGURES, By, Statement, statement
 
-__all__ = ["EXIT_USAGE", "statement_command", "write_xlsx"]
-
-EXIT_USAGE = 2
+__all__ = ["statement_command", "write_statement"]
 
 COLUMNS = ("project", "key", "name", *FIGURES)
 """The columns of a row, in CSV and in the spreadsheet."""
@@ -40,7 +34,6 @@ _HEAD_LABELS = (
     ("by", "By"),
     ("completion", "Completion %"),
 )
-_MONEY_FORMAT = "#,##0.00"
 
 
 def statement_command(
@@ -63,14 +56,7 @@ def statement_command(
 ) -> None:
     """The project statement: budget, hours, cost, billable, invoiced,
     recognised and work in progress of a project and each subproject."""
-    chosen = [name for name, on in (("--json", as_json), ("--csv", as_csv), ("--xlsx", xlsx)) if on]
-    if len(chosen) > 1:
-        stderr.print(
-            f"[bold red]error[/]: {' and '.join(chosen)} cannot be combined: choose one output",
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
+    one_output(json=as_json, csv=as_csv, xlsx=xlsx)
     with fail_cleanly():
         found = statement(
             ledger_store(),
@@ -80,10 +66,10 @@ def statement_command(
             by=by,
         )
         if xlsx is not None:
-            write_xlsx(found, xlsx)
+            write_statement(found, xlsx)
             sys.stdout.write(f"statement of {found.head.project} written to {xlsx}\n")
         elif as_csv:
-            _write_csv(found)
+            write_csv(found.rows(), COLUMNS)
         elif as_json:
             emit(found, as_json=True)
         else:
@@ -91,57 +77,8 @@ def statement_command(
             emit(found.rows(), as_json=False, columns=COLUMNS, title="rows")
 
 
-def _write_csv(found: Statement) -> None:
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(COLUMNS)
-    for row in found.rows():
-        values = plain(row)
-        out.writerow([values[column] for column in COLUMNS])
-
-
-def write_xlsx(found: Statement, path: Path) -> None:
+def write_statement(found: Statement, path: Path) -> None:
     """The statement as a spreadsheet of one sheet, its head and then its rows,
-    amounts as numbers to two places. Written to a file beside ``path`` and
-    renamed over it: a failure leaves nothing half-written."""
-    from openpyxl import Workbook
-
-    target = Path(path)
-    if target.is_dir():
-        raise refusal("--xlsx", f"{target} is a folder")
-    folder = target.parent
-    if not folder.is_dir():
-        raise refusal("--xlsx", f"no folder {folder}")
-    book = Workbook()
-    sheet: Any = book.active
-    sheet.title = "Statement"
-    head = plain(found.head)
-    for label_key, label in _HEAD_LABELS:
-        value: Any = getattr(found.head, label_key)
-        if not isinstance(value, Decimal):
-            value = head[label_key]
-        sheet.append([label, value])
-        if isinstance(value, Decimal):
-            sheet.cell(row=sheet.max_row, column=2).number_format = _MONEY_FORMAT
-    sheet.append([])
-    sheet.append(list(COLUMNS))
-    for row in found.rows():
-        sheet.append([row.project, row.key, row.name, *(getattr(row, f) for f in FIGURES)])
-        for column in range(4, 4 + len(FIGURES)):
-            sheet.cell(row=sheet.max_row, column=column).number_format = _MONEY_FORMAT
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise refusal("--xlsx", f"cannot write in {folder}: {exc.strerror}") from None
-    os.close(handle)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        book.save(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise refusal("--xlsx", f"cannot write {target}: {exc.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    amounts as numbers to two places, written whole or not at all."""
+    head = [(label, getattr(found.head, key)) for key, label in _HEAD_LABELS]
+    write_xlsx(path, Sheet(title="Statement", columns=COLUMNS, rows=found.rows(), head=head))

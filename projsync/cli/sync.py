@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from projsync.cli.exports import AsCsv, AsXlsx, Sheet, one_output, write_csv, write_xlsx
 from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, stdout
 from projsync.cli.parsing import LARGEST_KEY
 from projsync.cli.redmine import plan_connector
@@ -86,12 +87,23 @@ def log(
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=LARGEST_KEY)] = 200,
     as_json: Json = False,
+    as_csv: AsCsv = False,
+    xlsx: AsXlsx = None,
 ) -> None:
     """The integration log, newest first."""
+    one_output(json=as_json, csv=as_csv, xlsx=xlsx)
     with fail_cleanly():
         found = entries(sync_store(), status=status, entity=entity, run=run_id, limit=limit)
         columns = ("id", "run", "entity_type", "entity_key", "action", "status", "error")
-        emit(found, as_json=as_json, columns=columns, title="integration log")
+        every = (*columns, "origin", "destination", "plan_key", "attempts", "user",
+                 "created_at", "updated_at", "payload")  # fmt: skip
+        if as_csv:
+            write_csv(found, every)
+        elif xlsx is not None:
+            count = write_xlsx(xlsx, Sheet(title="Integration log", columns=every, rows=found))
+            stdout.print(f"{count} log entries written to {xlsx}")
+        else:
+            emit(found, as_json=as_json, columns=columns, title="integration log")
 
 
 @app.command("retry")
