@@ -214,8 +214,8 @@ class RedmineConnector:
             "start": None if start is None else dt.datetime.combine(start, DAY_START),
             "finish": None if due is None else dt.datetime.combine(due, DAY_END),
             "budget_work": 0 if hours is None else round(Decimal(str(hours)) * 60),
-            # Redmine's estimate is its only work; its done ratio the progress
-            "work": 0 if hours is None else round(Decimal(str(hours)) * 60),
+            # the done ratio is the issue's progress; Redmine has no work beside
+            # its estimate, which is the budget: issues weigh the same
             "percent_complete": issue.get("done_ratio"),
             "budget_cost": money(custom.get(rf.own_field(self.prefix, rf.BUDGET_COST))),
             "custom_fields": custom,

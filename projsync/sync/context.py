@@ -51,8 +51,9 @@ class Run:
     """Plan projects that become ledger projects in this run: their tasks and
     assignments are read whole, whenever they were made."""
     progressed: set[str] = field(default_factory=set)
-    """Plan keys of the tasks whose actuals this run set: their progress moved
-    on the plan side, and goes to the ledger in the same run."""
+    """Plan keys of the tasks whose actuals or assignments this run set: their
+    progress and work moved on the plan side, and go to the ledger in the
+    same run."""
     conflicts_seen: set[tuple[str, str, str]] = field(default_factory=set)
     """(kind, ledger key, field) of the conflicts this run has held."""
     failed_now: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)

@@ -284,6 +284,12 @@ class SyncEngine:
         for start in range(0, len(planned), OPERATIONS_PER_APPLY):
             batch = planned[start : start + OPERATIONS_PER_APPLY]
             results = self.plan.apply([p.operation for p in batch])
+            if kind is EntityKind.ASSIGNMENT:  # their tasks' work moved on the plan side
+                run.progressed.update(
+                    "/".join(key.split("/", 2)[:2])
+                    for done in results
+                    if done.ok and (key := done.target_key or done.operation.target_key)
+                )
             with self.store.write() as conn:
                 record_outcomes(
                     run,

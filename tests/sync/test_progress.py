@@ -141,3 +141,23 @@ def test_progress__an_edit_of_a_billing_field_in_the_plan_is_put_back(
     with plan.read() as conn:
         assert field_values(conn, ["P1"])["P1"]["DAX_23_Invoiced"] == Decimal("0.00")
     assert ledger.project("P1").invoiced == Decimal("0.00")
+
+
+def test_progress__the_work_a_forecast_gives_a_task_comes_back_in_the_same_run(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    add_forecast(
+        ledger.store,
+        kind=ForecastKind.HOUR,
+        project="P1",
+        activity="A1",
+        date=D,
+        worker="W1",
+        hours=Decimal("11"),
+    )
+    engine(ledger, plan, sync).run()
+    assert ledger.activity("P1", "A1").scheduled_hours == Decimal("11.00")
+    quiet(ledger, plan, sync)  # as the model of people and the sync found it did not
