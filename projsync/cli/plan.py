@@ -32,13 +32,12 @@ from projsync.plan.entities import (
     PlanTask,
     ResourceType,
     TaskType,
-    TaskView,
 )
 from projsync.plan.model import ConstraintType, WorkContour
 from projsync.plan.progress import actuals_of, record_actuals, save_baseline, set_budget
 from projsync.plan.scheduling import level_project, project_overallocations, schedule_project
 from projsync.plan.service import PlanService
-from projsync.plan.views import project_view
+from projsync.plan.views import project_view, task_rows
 
 app = typer.Typer(
     help="The plan server: projects, tasks, resources, scheduling.", no_args_is_help=True
@@ -711,11 +710,7 @@ def show(
     one_output(json=as_json, csv=as_csv, xlsx=xlsx)
     with fail_cleanly():
         record, views, custom = project_view(plan_store(), project)
-        levels: dict[str, int] = {}
-        for view in views:  # outline order: parents come first
-            parent = view.task.parent
-            levels[view.task.id] = levels[parent] + 1 if parent in levels else 1
-        rows = [{**_task_row(v), "outline_level": levels[v.task.id]} for v in views]
+        rows = task_rows(views)
         if as_csv or xlsx is not None:
             every = list(rows[0]) if rows else ["id", "name"]
             if as_csv:
@@ -756,50 +751,6 @@ def show(
             "cost",
         )
         emit(rows, as_json=False, columns=columns, title=f"{record.id} {record.name}")
-
-
-def _task_row(view: TaskView) -> dict[str, object]:
-    task = view.task
-    return {
-        "id": task.id,
-        "name": task.name,
-        "parent": task.parent,
-        "summary": view.summary,
-        "start": task.start,
-        "finish": task.finish,
-        "early_start": task.early_start,
-        "early_finish": task.early_finish,
-        "late_start": task.late_start,
-        "late_finish": task.late_finish,
-        "total_slack_minutes": task.total_slack,
-        "free_slack_minutes": task.free_slack,
-        "critical": task.critical,
-        "duration_minutes": task.duration,
-        "type": task.type,
-        "effort_driven": task.effort_driven,
-        "milestone": task.milestone,
-        "manual": task.manual,
-        "constraint": task.constraint,
-        "constraint_date": task.constraint_date,
-        "deadline": task.deadline,
-        "percent_complete": task.percent_complete,
-        "actual_start": task.actual_start,
-        "actual_finish": task.actual_finish,
-        "leveling_delay_minutes": task.leveling_delay,
-        "category": task.category,
-        "work_minutes": view.work,
-        "cost": view.cost,
-        "actual_work_minutes": view.actual_work,
-        "actual_cost": view.actual_cost,
-        "revenue": view.revenue,
-        "budget_work_minutes": view.budget_work,
-        "budget_cost": view.budget_cost,
-        "baseline_start": task.baseline_start,
-        "baseline_finish": task.baseline_finish,
-        "baseline_work_minutes": task.baseline_work,
-        "baseline_cost": task.baseline_cost,
-        "custom_fields": view.custom_fields,
-    }
 
 
 @app.command("changes")

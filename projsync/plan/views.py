@@ -4,6 +4,7 @@ actuals and budget, and their custom field values. Read-only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from projsync.plan.rollup import Totals, roll_up
 from projsync.plan.service import PlanService
 from projsync.plan.tables import assignments
 
-__all__ = ["outline", "project_view"]
+__all__ = ["outline", "project_view", "task_rows"]
 
 
 def outline(tasks: list[PlanTask]) -> list[PlanTask]:
@@ -81,3 +82,57 @@ def project_view(
         for t in tasks
     ]
     return project, views, custom.get(project_id, {})
+
+
+def task_rows(views: Sequence[TaskView]) -> list[dict[str, object]]:
+    """Tasks as rows of every field, in outline order, each with its outline
+    level; durations and work in exact minutes under names that say so."""
+    levels: dict[str, int] = {}
+    for view in views:  # outline order: parents come first
+        parent = view.task.parent
+        levels[view.task.id] = levels[parent] + 1 if parent in levels else 1
+    return [{**_task_row(view), "outline_level": levels[view.task.id]} for view in views]
+
+
+def _task_row(view: TaskView) -> dict[str, object]:
+    task = view.task
+    return {
+        "id": task.id,
+        "name": task.name,
+        "parent": task.parent,
+        "summary": view.summary,
+        "start": task.start,
+        "finish": task.finish,
+        "early_start": task.early_start,
+        "early_finish": task.early_finish,
+        "late_start": task.late_start,
+        "late_finish": task.late_finish,
+        "total_slack_minutes": task.total_slack,
+        "free_slack_minutes": task.free_slack,
+        "critical": task.critical,
+        "duration_minutes": task.duration,
+        "type": task.type,
+        "effort_driven": task.effort_driven,
+        "milestone": task.milestone,
+        "manual": task.manual,
+        "constraint": task.constraint,
+        "constraint_date": task.constraint_date,
+        "deadline": task.deadline,
+        "percent_complete": task.percent_complete,
+        "actual_start": task.actual_start,
+        "actual_finish": task.actual_finish,
+        "leveling_delay_minutes": task.leveling_delay,
+        "category": task.category,
+        "work_minutes": view.work,
+        "cost": view.cost,
+        "actual_work_minutes": view.actual_work,
+        "actual_cost": view.actual_cost,
+        "revenue": view.revenue,
+        "budget_work_minutes": view.budget_work,
+        "budget_cost": view.budget_cost,
+        "baseline_start": task.baseline_start,
+        "baseline_finish": task.baseline_finish,
+        "baseline_work_minutes": task.baseline_work,
+        "baseline_cost": task.baseline_cost,
+        "custom_fields": view.custom_fields,
+    }

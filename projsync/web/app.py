@@ -39,7 +39,15 @@ from projsync.web.auth import LoginRequired
 from projsync.web.context import Context, SyncLoop
 from projsync.web.cross_site import CrossSiteGuard
 from projsync.web.docs import add_docs
-from projsync.web.pages import admin, forms_ledger, forms_users, invoices, portal, timesheets
+from projsync.web.pages import (
+    admin,
+    exports,
+    forms_ledger,
+    forms_users,
+    invoices,
+    portal,
+    timesheets,
+)
 from projsync.web.pages import routes as pages
 from projsync.web.pages.render import page
 
@@ -89,7 +97,16 @@ def create_app(
         settings_api,
     ):
         app.include_router(module.router)
-    for pages_module in (pages, admin, portal, timesheets, invoices, forms_ledger, forms_users):
+    for pages_module in (
+        pages,
+        admin,
+        portal,
+        timesheets,
+        invoices,
+        forms_ledger,
+        forms_users,
+        exports,
+    ):
         app.include_router(pages_module.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     add_docs(app)  # /docs (swagger-ui served from here, not a CDN) and /favicon.ico

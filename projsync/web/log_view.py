@@ -31,6 +31,7 @@ __all__ = [
     "LogFilters",
     "LogPage",
     "entity_word",
+    "entries_in_scope",
     "log_page",
     "payload_rows",
     "read_filters",
@@ -220,6 +221,13 @@ def _scan(
         else:
             before = chunk[-1].id
     return found[:most]
+
+
+def entries_in_scope(
+    context: Context, wanted: LogFilters, *, visible: EntityScope | None, most: int
+) -> list[LogEntry]:
+    """The newest ``most`` entries the filters keep, in the user's scope."""
+    return _scan(context, visible, wanted, most=most)
 
 
 def log_page(

@@ -95,6 +95,7 @@ def log_page(
         older=shown.older,
         paged=bool(cursor),
         newest=wanted.link(),
+        download=urlencode(wanted.query),
         statuses=[s.value for s in LogStatus],
         entity_words=list(log_view.ENTITY_WORDS.values()),
         words_wanted=[log_view.entity_word(t) for t in wanted.entity_types],
