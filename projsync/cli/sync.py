@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import select
 
 from projsync.cli.exports import AsCsv, AsXlsx, Sheet, one_output, write_csv, write_xlsx
-from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, stdout
+from projsync.cli.output import EXIT_DIFFERENT, emit, fail_cleanly, plain, stdout
 from projsync.cli.parsing import LARGEST_KEY
 from projsync.cli.redmine import plan_connector
 from projsync.cli.stores import ledger_store, plan_store, sync_store
@@ -19,7 +19,7 @@ from projsync.config import load_settings
 from projsync.connectors.ledger_builtin import LedgerConnector
 from projsync.ledger.service import LedgerService
 from projsync.sync.engine import SyncEngine
-from projsync.sync.log import LogStatus, cancel_entry, entries, resync_entry
+from projsync.sync.log import LogStatus, cancel_entry, entity_word, entries, resync_entry
 from projsync.sync.reconcile import reconcile
 from projsync.sync.requests import request_resync, resolve_conflict
 from projsync.sync.status import record_divergence
@@ -102,8 +102,11 @@ def log(
         elif xlsx is not None:
             count = write_xlsx(xlsx, Sheet(title="Integration log", columns=every, rows=found))
             stdout.print(f"{count} log entries written to {xlsx}")
-        else:
-            emit(found, as_json=as_json, columns=columns, title="integration log")
+        elif as_json:
+            emit(found, as_json=True)
+        else:  # in people's words: "subproject", not "hierarchy node"
+            shown = [{**plain(e), "entity_type": entity_word(e.entity_type)} for e in found]
+            emit(shown, as_json=False, columns=columns, title="integration log")
 
 
 @app.command("retry")

@@ -196,3 +196,14 @@ def test_cli__a_dry_run_shows_field_old_and_new_value_in_a_table(projsync: Run) 
         "Analysis and design",
     ]
     assert "{" not in shown.stdout and "[" not in shown.stdout  # no Python reprs
+
+
+def test_cli__the_log_speaks_peoples_words(projsync: Run) -> None:
+    assert projsync("ledger", "demo", "--json").exit_code == 0
+    assert projsync("settings", "company", "DEMO", "--integrate", "on").exit_code == 0
+    assert projsync("settings", "project", "PRJ-1000", "--integrate", "on").exit_code == 0
+    assert projsync("sync", "run").exit_code == 0
+    shown = projsync("sync", "log", "--limit", "1000").stdout
+    assert "subproject" in shown and "hierarchy node" not in shown
+    kept = {e["entity_type"] for e in projsync("sync", "log", "--limit", "1000", "--json").json()}
+    assert "hierarchy node" in kept  # JSON keeps the log's own names
