@@ -154,6 +154,59 @@ def user_list(as_json: Json = False) -> None:
         )
 
 
+Login = Annotated[str, typer.Argument(metavar="LOGIN")]
+
+
+@users_app.command("disable")
+def user_disable(login: Login) -> None:
+    """Disable a user: kept with their tokens, let in by neither a password, a
+    token nor a session (their sessions end). The last administrator stays."""
+    with fail_cleanly():
+        _access().set_disabled(login, True)
+        stdout.print(f"user {login} disabled")
+
+
+@users_app.command("enable")
+def user_enable(login: Login) -> None:
+    """Let a disabled user in again."""
+    with fail_cleanly():
+        _access().set_disabled(login, False)
+        stdout.print(f"user {login} enabled")
+
+
+@users_app.command("role")
+def user_role(
+    login: Login,
+    role: Annotated[Role, typer.Argument(metavar="ROLE")],
+    company: Annotated[
+        list[str] | None,
+        typer.Option(help="The companies the user sees from now on (repeat for more)."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Give a user another role (a team member must be linked to a worker);
+    the last administrator keeps the role."""
+    with fail_cleanly():
+        if company:
+            known = {c.id for c in LedgerService(ledger_store()).companies()}
+            unknown = sorted(set(company) - known)
+            if unknown:
+                raise InputError(
+                    [Problem(where=f"--company {c}", what="unknown company") for c in unknown]
+                )
+        user = _access().set_role(login, role, companies=company or None)
+        shown = plain(user) if as_json else {**plain(user), "companies": ",".join(user.companies)}
+        emit(shown, as_json=as_json, title="user")
+
+
+@users_app.command("delete")
+def user_delete(login: Login) -> None:
+    """Delete a user with their tokens and sessions; never the last administrator."""
+    with fail_cleanly():
+        _access().delete_user(login)
+        stdout.print(f"user {login} deleted")
+
+
 @tokens_app.command("create")
 def token_create(
     login: Annotated[str, typer.Argument(metavar="LOGIN")],

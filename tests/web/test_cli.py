@@ -65,3 +65,26 @@ def test_cli__serve_creates_an_administrator_on_first_start_only(
     assert served == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
     again = cli("serve", "--no-sync")
     assert "First start" not in again.stdout
+
+
+def test_cli__users_disabled_enabled_given_a_role_and_deleted(cli: Run) -> None:
+    company = ("ledger", "company", "add", "DEMO", "--name", "Demo", "--currency", "EUR")
+    assert cli(*company).exit_code == 0
+    for login, role in (("ann", "administrator"), ("bob", "project-manager")):
+        added = cli("user", "add", login, "--role", role, "--password", "long enough")
+        assert added.exit_code == 0, added.stderr
+    last = cli("user", "disable", "ann")
+    assert last.exit_code == 1 and "administrator" in last.stderr
+    assert cli("user", "disable", "bob").exit_code == 0
+    assert cli("user", "enable", "bob").exit_code == 0
+    promoted = cli("user", "role", "bob", "project-accountant", "--company", "DEMO", "--json")
+    assert promoted.exit_code == 0, promoted.stderr
+    assert (promoted.json()["role"], promoted.json()["companies"]) == (
+        "project-accountant",
+        ["DEMO"],
+    )
+    unknown = cli("user", "role", "bob", "project-manager", "--company", "NOPE")
+    assert unknown.exit_code == 1 and "--company NOPE: unknown company" in unknown.stderr
+    assert cli("user", "delete", "bob").exit_code == 0
+    assert [u["login"] for u in cli("user", "list", "--json").json()] == ["ann"]
+    assert cli("user", "delete", "bob").exit_code == 1
