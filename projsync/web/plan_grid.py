@@ -5,7 +5,7 @@ refused edit, or one the scheduler cannot place, leaves nothing behind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,6 +83,9 @@ class GridEdit:
     predecessors: str | None = None
     percent_complete: int | None = None
     type: TaskType | None = None
+    resources: str | None = None
+    """Resource ids, comma-separated: those not on the task are put on it at
+    100 %, those left out are taken off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +136,28 @@ def _changes(edit: GridEdit) -> tuple[dict[str, Any], list[Problem]]:
     return changes, problems
 
 
-def save_row(store: Store, project_id: str, task_id: str, edit: GridEdit) -> ScheduleOutcome:
+def save_row(
+    store: Store,
+    project_id: str,
+    task_id: str,
+    edit: GridEdit,
+    *,
+    visible_resources: Collection[str] | None = None,
+) -> ScheduleOutcome:
     """Change a task as its grid row says and reschedule its project, all in
     one transaction: every problem (a duration that cannot be read, an
-    unknown predecessor, a link that closes a cycle) is refused at once,
-    with where it is, and nothing is written."""
+    unknown predecessor or resource, a link that closes a cycle) is refused
+    at once, with where it is, and nothing is written. A resource outside
+    ``visible_resources`` (None: any) is as unknown as one that is not."""
     changes, problems = _changes(edit)
+    wanted: list[str] | None = None
+    if edit.resources is not None:
+        wanted = list(dict.fromkeys(r.strip() for r in edit.resources.split(",") if r.strip()))
+        problems += [
+            Problem(where="resources", what=f"there is no resource {r}")
+            for r in wanted
+            if visible_resources is not None and r not in visible_resources
+        ]
     links: list[PlanLink] | None = None
     if edit.predecessors is not None:
         try:
@@ -153,6 +172,13 @@ def save_row(store: Store, project_id: str, task_id: str, edit: GridEdit) -> Sch
             raise InputError(problems)
         try:
             service.update_task(project_id, task_id, links, **changes)
+            if wanted is not None:
+                staff = {a.resource for a in service.assignments_in(conn, project_id, task_id)}
+                for resource in sorted(staff - set(wanted)):
+                    service.unassign(project_id, task_id, resource)
+                for resource in wanted:
+                    if resource not in staff:
+                        service.assign(project_id, task_id, resource)
         except InputError as exc:
             raise InputError([_plainly(p) for p in exc.problems]) from None
         return schedule_project(held, project_id)
@@ -161,6 +187,6 @@ def save_row(store: Store, project_id: str, task_id: str, edit: GridEdit) -> Sch
 def _plainly(problem: Problem) -> Problem:
     """A refusal of the row's edit: "unknown predecessor T9" is a mistake in
     the row (422), not an address that names nothing (404)."""
-    if problem.what.startswith("unknown"):
-        return Problem(where=problem.where, what=f"no such task: {problem.what}")
+    if problem.what.startswith("unknown "):
+        return Problem(where=problem.where, what=f"there is no {problem.what[8:]}")
     return problem

@@ -81,8 +81,12 @@ def test_browser_plan__a_duration_edited_in_the_grid_moves_the_bars(
     _shot(page, "plan")
     mechanical, commissioning = _bar(page, MECHANICAL), _bar(page, COMMISSIONING)
 
-    duration = page.locator(f'{_row(page, MECHANICAL)} input[name="duration"]')
+    cell = page.locator(f'{_row(page, MECHANICAL)} .cell[data-field="duration"]')
+    assert cell.inner_text() == "25d"
+    cell.click()
+    duration = cell.locator("input")
     assert duration.input_value() == "25d"
+    assert duration.get_attribute("aria-label") == "Duration of Mechanical"
     duration.fill("35d")
     duration.press("Tab")
     page.wait_for_function(
@@ -91,15 +95,18 @@ def test_browser_plan__a_duration_edited_in_the_grid_moves_the_bars(
     longer, later = _bar(page, MECHANICAL), _bar(page, COMMISSIONING)
     assert longer[0] == mechanical[0] and longer[1] > mechanical[1]
     assert later[0] > commissioning[0]  # the successor moved with it
-    assert page.locator(f'{_row(page, MECHANICAL)} input[name="duration"]').input_value() == "35d"
-    # the focus went on to the next cell, which is there again after the redraw
+    assert cell.inner_text() == "35d"
+    # the focus went on to the next cell, open again after the redraw
     assert page.evaluate("document.activeElement.name") == "predecessors"
+    page.keyboard.press("Escape")  # left as it was
+    assert page.locator(f"{_row(page, MECHANICAL)} .cell input").count() == 0
     task = next(t for t in PlanService(served.context.plan).tasks(PLAN) if t.id == MECHANICAL)
     assert task.duration == 35 * 480
     _shot(page, "plan-grid-saved")
 
     survey = "PRJ-1000-01.1.1"
-    predecessors = page.locator(f'{_row(page, survey)} input[name="predecessors"]')
+    page.locator(f'{_row(page, survey)} .cell[data-field="predecessors"]').click()
+    predecessors = page.locator(f'{_row(page, survey)} .cell[data-field="predecessors"] input')
     predecessors.fill(COMMISSIONING)
     predecessors.press("Enter")
     why = page.locator(f"{_row(page, survey)} .why")

@@ -20,7 +20,7 @@ from projsync.ledger.model import Company
 from projsync.ledger.service import LedgerService
 from projsync.plan.changes import current_version
 from projsync.plan.demo import DEMO_LINKS, DEMO_MILESTONES, shape_demo_plan
-from projsync.plan.entities import PlanLink
+from projsync.plan.entities import PlanLink, PlanResource
 from projsync.plan.model import DependencyType, LagKind
 from projsync.plan.scheduling import schedule_project
 from projsync.plan.service import PlanService
@@ -144,7 +144,7 @@ def test_plan_grid__predecessors_as_typed_replace_the_links_in(stage: Stage) -> 
     )
     assert into == [("PRJ-1000-02.1", "FS", 0), (MECHANICAL, "SS", 960)]
     page = stage.client.get(f"/plan/{PLAN}", headers=pm).text
-    assert f'value="{typed}" aria-label="Predecessors of Electrical"' in page
+    assert f'data-field="predecessors">{typed}<' in page
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_plan_grid__predecessors_as_typed_replace_the_links_in(stage: Stage) -> 
         ({"duration": "three days"}, "duration", "cannot read duration"),
         ({"duration": "-2d"}, "duration", "negative"),
         ({"predecessors": "PRJ-1000-02.3"}, "link", "cycle"),
-        ({"predecessors": "NOPE"}, "link", "no such task"),
+        ({"predecessors": "NOPE"}, "link", "there is no predecessor"),
         ({"predecessors": "PRJ-1000-02.1:XX"}, "predecessors", "cannot read predecessor"),
         ({"duration": "2d", "predecessors": "PRJ-1000-02.3"}, "link", "cycle"),
         ({"name": "x", "duration": "2 parsecs"}, "duration", "unknown unit"),
@@ -214,10 +214,10 @@ def test_plan_grid__a_session_saves_only_with_the_pages_form_token(stage: Stage)
 def test_plan_grid__the_page_is_editable_only_for_plan_writers(stage: Stage) -> None:
     editable = stage.client.get(f"/plan/{PLAN}", headers=stage.as_("pm")).text
     assert 'table id="tasks" class="grid edit"' in editable
-    assert 'name="duration"' in editable and "plan_grid.js" in editable
+    assert 'tabindex="0" data-field="duration"' in editable and "plan_grid.js" in editable
     read_only = stage.client.get(f"/plan/{PLAN}", headers=stage.as_("acct")).text
     assert 'table id="tasks" class="grid read"' in read_only
-    assert "<input" not in read_only.split('id="tasks"')[1]
+    assert "data-field" not in read_only.split('id="tasks"')[1]
     assert "plan_grid.js" not in read_only and "data-form-token" not in read_only
     assert (
         "<input"
@@ -259,3 +259,30 @@ def test_plan_grid__predecessors_text_reads_as_the_command_line_takes_it() -> No
     assert predecessors_text([link("T4", lag=50, lag_kind=LagKind.PERCENT)]) == "T4:FS+50%"
     assert predecessors_text([link("T5", lag=1440, lag_kind=LagKind.ELAPSED)]) == "T5:FS+1ed"
     assert dt.date(2026, 1, 1)  # the module's dates are the demo's
+
+
+def test_plan_grid__resources_as_typed_are_put_on_and_taken_off(stage: Stage) -> None:
+    pm, task = stage.as_("pm"), "PRJ-1000-01.2"
+    PlanService(stage.context.plan).add_resource(PlanResource(id="X-1", name="No company's"))
+
+    def staff() -> list[str]:
+        return sorted(a.resource for a in PlanService(stage.context.plan).assignments(PLAN)
+                      if a.task == task)  # fmt: skip
+
+    put = stage.client.patch(f"{GRID}/{task}", headers=pm, json={"resources": "W-004, W-003"})
+    assert put.status_code == 200, put.text
+    assert staff() == ["W-003", "W-004"]
+    page = stage.client.get(f"/plan/{PLAN}", headers=pm).text
+    assert 'data-field="resources">W-003, W-004<' in page
+    version = stage.version()
+    for unknown in ("W-004, NOPE", "X-1"):  # none such, or none of the caller's companies
+        refused = stage.client.patch(f"{GRID}/{task}", headers=pm, json={"resources": unknown})
+        assert refused.status_code == 422, refused.text
+        (problem,) = refused.json()["detail"]
+        assert problem["where"] == "resources" and "there is no resource" in problem["what"]
+    assert (staff(), stage.version()) == (["W-003", "W-004"], version)
+    off = stage.client.patch(f"{GRID}/{task}", headers=pm, json={"resources": "W-004"})
+    assert off.status_code == 200, off.text
+    assert staff() == ["W-004"]
+    summary = stage.client.patch(f"{GRID}/PRJ-1000-01", headers=pm, json={"resources": "W-004"})
+    assert summary.status_code == 422 and "summary" in summary.text

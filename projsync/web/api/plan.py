@@ -266,6 +266,8 @@ class GridRow(BaseModel):
     predecessors: Annotated[str, text(2000)] | None = None
     percent_complete: int | None = Field(None, strict=True, ge=0, le=100)
     type: TaskType | None = None
+    resources: Annotated[str, text(2000)] | None = None
+    """Resource ids, comma-separated: the task's resources after the edit."""
 
 
 @router.patch("/projects/{project_id}/grid/{task_id}")
@@ -278,7 +280,8 @@ def save_grid_row(
 ) -> dict[str, Any]:
     """Change a task as the grid's row says and reschedule the project, in one
     transaction: 422 lists every problem (a duration that cannot be read, an
-    unknown predecessor, a link that closes a cycle) and nothing is saved.
+    unknown predecessor or resource, a link that closes a cycle) and nothing
+    is saved. Resources are those of the caller's companies' workers.
     Answers the task and every task's new dates."""
     context = context_of(request)
     visible_plan_project(context, user, project_id)
@@ -292,6 +295,10 @@ def save_grid_row(
             predecessors=row.predecessors,
             percent_complete=row.percent_complete,
             type=row.type,
+            resources=row.resources,
+        ),
+        visible_resources=(
+            None if user.all_companies else {r.id for r in visible_resources(context, user)}
         ),
     )
     with context.plan.read() as conn:
