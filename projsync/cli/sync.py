@@ -307,6 +307,7 @@ def reconcile_command(
 def demo_command(as_json: Json = False) -> None:
     """The demo company, integrated and synchronized, then reconciled: a short story."""
     from projsync.ledger.demo import DEMO_COMPANY, ROOT_PROJECTS, load_demo
+    from projsync.plan.demo import shape_demo_plan
     from projsync.plan.scheduling import schedule_project
     from projsync.sync import settings as sync_settings
 
@@ -335,6 +336,14 @@ def demo_command(as_json: Json = False) -> None:
             for project in ROOT_PROJECTS:
                 schedule_project(plan_store(), project)
             story.append("Scheduled the plan projects.")
+            planned = shape_demo_plan(plan_store())
+            if planned:
+                story += planned
+                again = _engine().run()  # the milestones become activities, dates flow back
+                story.append(
+                    f"Synchronized the schedule (run {again.run}): {again.created} created, "
+                    f"{again.updated} updated, {again.failed} failed, {again.conflicts} conflicts."
+                )
         check = reconcile(sync_store(), LedgerConnector(ledger_store()), plan_connector())
         record_divergence(sync_store(), check.counts())
         totals = check.totals["ledger"]

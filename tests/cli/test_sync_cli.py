@@ -66,14 +66,14 @@ def test_cli__reconcile_exits_1_with_differences_and_says_why_while_the_demo_onl
 def test_cli__the_sync_keeps_the_contract_end_and_lists_the_plans_finish_beside_it(
     projsync: Run,
 ) -> None:
-    """The demo's PRJ-1000 is agreed to end on 30 September; its plan, scheduled,
-    finishes on 22 April."""
+    """The demo's PRJ-1000 is agreed to end on 30 September; its plan, scheduled
+    with its links and the electrical installation's slip, finishes on 1 July."""
     assert projsync("demo", "--json").exit_code == 0
     assert projsync("sync", "run", "--json").json()["failed"] == 0
     listed = {p["id"]: p for p in projsync("ledger", "project", "list", "--json").json()}
     dates = ("start", "end", "projected_start", "projected_end")
     assert [listed["PRJ-1000"][k] for k in dates] == [
-        "2026-03-02", "2026-09-30", "2026-03-02", "2026-04-22",
+        "2026-03-02", "2026-09-30", "2026-03-02", "2026-07-01",
     ]  # fmt: skip
     table = projsync("ledger", "project", "list").stdout
     assert "projected_start" in table and "projected_end" in table

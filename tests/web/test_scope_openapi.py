@@ -91,6 +91,9 @@ PLAIN: dict[str, Any] = {
     "note": "scope probe",
     "comment": OMIT,  # an approval takes none
     "NewActivity.parent": OMIT,  # an activity number of the path's project
+    "GridRow.duration": "1d",  # the plan page's grid: a duration as typed
+    "GridRow.predecessors": "",  # and predecessors as typed: none
+    "GridRow.resources": OMIT,  # resource ids as typed (the test_plan_grid tests hold their scope)
 }
 """Values of the strings (and a few others) that name no company's entity;
 ``Schema.field`` for a field whose name means something else elsewhere."""

@@ -22,6 +22,7 @@ from projsync.web.api.bounds import Flag, LagMinutes, Minutes, ProjectId, TaskId
 from projsync.web.auth import context_of, require
 from projsync.web.context import Context
 from projsync.web.model import Right, User
+from projsync.web.plan_grid import GridEdit, save_row
 from projsync.web.scope import plan_companies, visible_plan_project, visible_resources
 
 __all__ = ["router", "task_rows"]
@@ -250,3 +251,56 @@ def schedule(
     context = context_of(request)
     visible_plan_project(context, user, project_id)
     return plain(schedule_project(context.plan, project_id))  # type: ignore[no-any-return]
+
+
+class GridRow(BaseModel):
+    """A row of the plan page's grid, as typed: the fields given change, the
+    others stay. ``duration`` reads like ``3d``, ``24h``, ``2ed``;
+    ``predecessors`` like ``T2,T1:SS+1d,T4:FF-2h`` and replaces the task's
+    links in (an empty text removes them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, text(250, min_length=1)] | None = None
+    duration: Annotated[str, text(40, min_length=1)] | None = None
+    predecessors: Annotated[str, text(2000)] | None = None
+    percent_complete: int | None = Field(None, strict=True, ge=0, le=100)
+    type: TaskType | None = None
+    resources: Annotated[str, text(2000)] | None = None
+    """Resource ids, comma-separated: the task's resources after the edit."""
+
+
+@router.patch("/projects/{project_id}/grid/{task_id}")
+def save_grid_row(
+    project_id: ProjectId,
+    task_id: TaskId,
+    row: GridRow,
+    request: Request,
+    user: User = Depends(require(Right.PLAN_WRITE)),
+) -> dict[str, Any]:
+    """Change a task as the grid's row says and reschedule the project, in one
+    transaction: 422 lists every problem (a duration that cannot be read, an
+    unknown predecessor or resource, a link that closes a cycle) and nothing
+    is saved. Resources are those of the caller's companies' workers.
+    Answers the task and every task's new dates."""
+    context = context_of(request)
+    visible_plan_project(context, user, project_id)
+    outcome = save_row(
+        context.plan,
+        project_id,
+        task_id,
+        GridEdit(
+            name=row.name,
+            duration=row.duration,
+            predecessors=row.predecessors,
+            percent_complete=row.percent_complete,
+            type=row.type,
+            resources=row.resources,
+        ),
+        visible_resources=(
+            None if user.all_companies else {r.id for r in visible_resources(context, user)}
+        ),
+    )
+    with context.plan.read() as conn:
+        task = PlanService(context.plan).task_in(conn, project_id, task_id)
+    return {"task": plain(task), "schedule": plain(outcome)}

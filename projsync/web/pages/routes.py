@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +24,7 @@ from projsync.ledger.reports import iter_transactions, project_totals
 from projsync.ledger.service import LedgerService
 from projsync.ledger.statement import FIGURES, By, statement
 from projsync.plan.changes import current_version
-from projsync.plan.entities import PlanProject
+from projsync.plan.entities import PlanProject, TaskType
 from projsync.plan.scheduling import project_overallocations
 from projsync.plan.service import PlanService
 from projsync.plan.views import project_view
@@ -33,6 +36,7 @@ from projsync.web.api.sync import entity_statuses
 from projsync.web.auth import SESSION_COOKIE, context_of, page_user, require
 from projsync.web.context import Context
 from projsync.web.figures import (
+    ZOOMS,
     GanttRow,
     cumulative,
     gantt_svg,
@@ -44,6 +48,7 @@ from projsync.web.model import Right, User
 from projsync.web.pages.ledger_schedule import ledger_gantt_svg
 from projsync.web.pages.render import page, templates
 from projsync.web.phasing import planned_cost as planned_cost_by_day
+from projsync.web.plan_grid import grid_columns
 from projsync.web.scope import (
     plan_companies,
     plan_project_company,
@@ -244,21 +249,48 @@ def _plan_elsewhere(context: Context, project_id: str) -> str | None:
     return None if plan_key is None else context.plan_url(plan_key)
 
 
-def _gantt(context: Context, plan_id: str) -> tuple[PlanProject, Markup, dict[str, int]]:
+def _gantt(
+    context: Context,
+    plan_id: str,
+    *,
+    zoom: str = "fit",
+    collapsed: frozenset[str] = frozenset(),
+    grid: str | None = None,
+) -> tuple[PlanProject, Markup, dict[str, int]]:
     """The plan project, its chart with the task table as HTML, and counts of
     its tasks; the chart is kept per version of the plan store (drawn once per
-    change), the version read first so a chart is never older than its key."""
+    change), the version read first so a chart is never older than its key.
+    On the plan page (``grid`` "read" or "edit") the table is the grid, each
+    summary has a link that collapses or expands it, and the scale is
+    ``zoom``'s."""
     with context.plan.read() as conn:
         version = str(current_version(conn))
     project = PlanService(context.plan).project(plan_id)
+    today = _today(project.timezone)
+    if grid is None:
+        zoom, collapsed = "fit", frozenset()
 
     def draw() -> bytes:
         _project, views, _custom = project_view(context.plan, plan_id)
         rows = task_rows(views)
+        service = PlanService(context.plan)
+        plan_links = service.links(plan_id)
         links = [
             {"predecessor": link.predecessor, "successor": link.successor, "type": link.type.value}
-            for link in PlanService(context.plan).links(plan_id)
+            for link in plan_links
         ]
+        toggle = None
+        if grid is not None:
+            columns = grid_columns(
+                [v.task for v in views], plan_links, service.assignments(plan_id)
+            )
+            for row in rows:
+                row.update(columns[row["id"]])
+
+            def toggle(task_id: str, collapse: bool) -> str:
+                wanted = collapsed | {task_id} if collapse else collapsed - {task_id}
+                return plan_page_href(plan_id, zoom, wanted)
+
         chart = gantt_svg(
             [
                 GanttRow(
@@ -271,18 +303,63 @@ def _gantt(context: Context, plan_id: str) -> tuple[PlanProject, Markup, dict[st
                     milestone=v.task.milestone,
                     critical=v.task.critical,
                     progress=progress_percent(v.task.percent_complete, v.work, v.actual_work),
+                    parent=v.task.parent,
+                    baseline_start=v.task.baseline_start,
+                    baseline_finish=v.task.baseline_finish,
                 )
                 for v, row in zip(views, rows, strict=True)
             ],
             links,
             title=f"{project.id} {project.name}",
+            today=today,
+            zoom=zoom,
+            collapsed=collapsed,
+            toggle=toggle,
         )
-        fragment = templates.get_template("gantt_chart.html").render(gantt=chart, tasks=rows)
+        fragment = templates.get_template("gantt_chart.html").render(
+            gantt=chart,
+            tasks=rows,
+            grid=grid,
+            types=[t.value for t in TaskType],
+            collapsed=collapsed,
+            hidden=_under(rows, collapsed),
+            toggle=toggle,
+            baselined=any(v.task.baseline_start for v in views),
+            today=today,
+        )
         counts = {"tasks": len(rows), "critical": sum(1 for r in rows if r["critical"])}
         return json.dumps({"html": fragment, "counts": counts}).encode()
 
-    drawn = json.loads(context.rendered(("gantt", plan_id, version), draw))
+    key = ("gantt", plan_id, version, zoom, ",".join(sorted(collapsed)), grid or "", str(today))
+    drawn = json.loads(context.rendered(key, draw))
     return project, Markup(drawn["html"]), drawn["counts"]
+
+
+def _under(rows: list[dict[str, Any]], collapsed: frozenset[str]) -> set[str]:
+    """The tasks under a collapsed summary (rows come parents first)."""
+    hidden: set[str] = set()
+    for row in rows:
+        if row["parent"] in collapsed or row["parent"] in hidden:
+            hidden.add(row["id"])
+    return hidden
+
+
+def _today(timezone: str) -> dt.date:
+    try:
+        return dt.datetime.now(ZoneInfo(timezone)).date()
+    except (ValueError, ZoneInfoNotFoundError):
+        return dt.datetime.now(dt.UTC).date()
+
+
+def plan_page_href(plan_id: str, zoom: str, collapsed: Iterable[str]) -> str:
+    """The plan page's address at a zoom with some summaries collapsed."""
+    query = {}
+    if zoom != "fit":
+        query["zoom"] = zoom
+    if collapsed:
+        query["collapse"] = ",".join(sorted(collapsed))
+    path = f"/plan/{quote(plan_id, safe='')}"
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def _ledger_gantt(context: Context, tree: list[Project]) -> Markup:
@@ -395,9 +472,13 @@ def statement_page(
 def gantt_page(
     plan_id: str,
     request: Request,
+    zoom: str = "fit",
+    collapse: str = "",
     user: User = Depends(require(Right.PLAN_READ, page=True)),
 ) -> Response:
-    """A plan project's Gantt chart on its own."""
+    """A plan project's Gantt chart on its own, at a zoom (fit, days, weeks,
+    months), some summaries collapsed, with the grid of its tasks (editable
+    by those who may write the plan)."""
     context = context_of(request)
     elsewhere = context.plan_elsewhere()
     if elsewhere is not None:
@@ -406,8 +487,26 @@ def gantt_page(
         company = plan_project_company(context, plan_id)
         if company is None or not user.sees(company):
             return page(request, "error.html", user, status_code=404, message="Unknown project.")
-    project, chart, counts = _gantt(context, plan_id)
-    return page(request, "gantt.html", user, project=project, gantt=chart, counts=counts)
+    zoom = zoom if zoom in ZOOMS else "fit"
+    collapsed = frozenset(part for part in collapse.split(",")[:1000] if part)
+    editable = user.can(Right.PLAN_WRITE)
+    project, chart, counts = _gantt(
+        context, plan_id, zoom=zoom, collapsed=collapsed, grid="edit" if editable else "read"
+    )
+    zooms = [(z, plan_page_href(plan_id, z, collapsed)) for z in ZOOMS]
+    return page(
+        request,
+        "gantt.html",
+        user,
+        project=project,
+        gantt=chart,
+        counts=counts,
+        zoom=zoom,
+        zooms=zooms,
+        collapsed=collapsed,
+        expand_all=plan_page_href(plan_id, zoom, ()),
+        editable=editable,
+    )
 
 
 @router.get("/resources", response_class=HTMLResponse)
