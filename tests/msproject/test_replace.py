@@ -221,7 +221,10 @@ def test_replace__edits_made_in_project_come_through_and_only_they(
         },
         "links": {("PRJ-1000-02.2.1", "PRJ-1000-02.2.2"): "added"},
         "assignments": {("PRJ-1000-01.2", "W-001"): "added"},
-        "custom values": {("PRJ-1000/PRJ-1000-02.3", "DAX_10_ActivityCategory"): "removed"},
+        "custom values": {  # the removed task's values of the ledger's task fields
+            ("PRJ-1000/PRJ-1000-02.3", "DAX_10_ActivityCategory"): "removed",
+            ("PRJ-1000/PRJ-1000-02.3", "DAX_21_BudgetRevenue"): "removed",
+        },
     }
     # ... and on to the ledger, after which the sync is at rest again
     assert demo.engine().run().failed == 0
