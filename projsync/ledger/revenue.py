@@ -16,12 +16,14 @@ completion) to the cent, both half away from zero.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from projsync.db import Store
 from projsync.errors import InputError, Problem, refusal
+from projsync.ledger import records
 from projsync.ledger.changes import reserve_versions
 from projsync.ledger.invoices import subtree
 from projsync.ledger.model import ProjectType, Recognition
@@ -224,16 +226,4 @@ def _load(conn: Connection, recognition: int) -> Recognition:
     reversed_by = conn.execute(
         select(recognitions.c.id).where(recognitions.c.reverses_id == recognition)
     ).scalar()
-    return Recognition(
-        id=row.id,
-        project=row.project_id,
-        date=row.date,
-        completion=row.completion,
-        contract_value=row.contract_value,
-        earned=row.earned,
-        amount=row.amount,
-        cost=row.cost,
-        reverses=row.reverses_id,
-        posted_at=row.posted_at,
-        reversed_by=reversed_by,
-    )
+    return replace(records.recognition_from_row(row), reversed_by=reversed_by)
