@@ -125,7 +125,7 @@ def invoice_show(
 
 @milestone_app.command("add")
 def milestone_add(
-    project: Annotated[str, typer.Argument(metavar="PROJECT")],
+    project: Annotated[str, typer.Option(help="The project it bills.")],
     date: Annotated[str, typer.Option(help="When it is due, YYYY-MM-DD.")],
     amount: Annotated[str, typer.Option(help="What it bills.")],
     text: Annotated[str, typer.Option(help="What it is for, as the invoice says.")] = "",
@@ -145,7 +145,7 @@ def milestone_add(
 
 @milestone_app.command("list")
 def milestone_list(
-    project: Annotated[str, typer.Argument(metavar="PROJECT")], as_json: Json = False
+    project: Annotated[str, typer.Option(help="The project.")], as_json: Json = False
 ) -> None:
     """List a project's milestones, each with the invoice that bills it."""
     with fail_cleanly():

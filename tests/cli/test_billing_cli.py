@@ -27,7 +27,16 @@ def post_march(projsync: Run) -> None:
 def test_cli__propose_post_and_credit_an_invoice(projsync: Run) -> None:
     setup(projsync)
     post_march(projsync)
-    milestone = ("P1", "--date", "2026-03-20", "--amount", "1000", "--text", "Design approved")
+    milestone = (
+        "--project",
+        "P1",
+        "--date",
+        "2026-03-20",
+        "--amount",
+        "1000",
+        "--text",
+        "Design approved",
+    )
     assert projsync("ledger", "milestone", "add", *milestone).exit_code == 0
     proposal = projsync("ledger", "invoice", "propose", "--project", "P1", *MARCH, "--json").json()
     # 10 h x 120.00 = 1200.00, the expense 80.00 at its cost, the fee 300.00 on
@@ -69,7 +78,7 @@ def test_cli__propose_post_and_credit_an_invoice(projsync: Run) -> None:
         ("DEMO-000001", "credited"),
         ("DEMO-000002", "posted"),
     ]
-    milestones = projsync("ledger", "milestone", "list", "P1", "--json").json()
+    milestones = projsync("ledger", "milestone", "list", "--project", "P1", "--json").json()
     assert [(m["amount"], m["invoice"]) for m in milestones] == [("1000.00", None)]
 
 

@@ -204,18 +204,26 @@ def test_hostile_input__billing_commands_refuse_hostile_values(hostile: Hostile)
     commands: list[tuple[str, ...]] = []
     for number in NUMBERS:
         commands += [
-            ("ledger", "milestone", "add", "P1", "--date", "2026-03-02", "--amount", number),
+            ("ledger", "milestone", "add", "--project", "P1", "--date", "2026-03-02",
+             "--amount", number),
             ("ledger", "project", "update", "P1", "--contract-value", number),
             ("ledger", "invoice", "post", number),
             ("ledger", "invoice", "discard", number),
             ("ledger", "invoice", "credit", number),
             ("ledger", "invoice", "show", number),
-        ]
+            ("ledger", "markup", "set", "--contract", "C", "--category", "Travel",
+             "--percent", number),
+            ("ledger", "revenue", "reverse", number),
+            ("ledger", "post", "expense", "--project", "P1", "--activity", "A1",
+             "--date", "2026-03-02", "--amount", "1", "--sales-amount", number),
+        ]  # fmt: skip
     for date in DATES:
         commands += [
             ("ledger", "invoice", "propose", "--project", "P1", "--until", date),
             ("ledger", "invoice", "propose", "--project", "P1", "--date", date),
-            ("ledger", "milestone", "add", "P1", "--date", date, "--amount", "1"),
+            ("ledger", "milestone", "add", "--project", "P1", "--date", date, "--amount", "1"),
+            ("ledger", "revenue", "recognize", "--project", "P1", "--date", date),
+            ("ledger", "statement", "--project", "P1", "--from", date),
         ]
     for bad_id in IDS:
         commands += [
@@ -223,7 +231,22 @@ def test_hostile_input__billing_commands_refuse_hostile_values(hostile: Hostile)
             ("ledger", "invoice", "show", bad_id),
             ("ledger", "invoice", "credit", bad_id),
             ("ledger", "invoice", "list", "--project", bad_id),
-            ("ledger", "milestone", "list", bad_id),
+            ("ledger", "milestone", "list", "--project", bad_id),
+            ("ledger", "revenue", "recognize", "--project", bad_id, "--date", "2026-03-31"),
+            ("ledger", "revenue", "list", "--project", bad_id),
+            ("ledger", "statement", "--project", bad_id),
+            ("ledger", "transactions", "--project", "P1", "--activity", bad_id),
+            (
+                "ledger",
+                "markup",
+                "set",
+                "--contract",
+                bad_id,
+                "--category",
+                "Travel",
+                "--percent",
+                "5",
+            ),
         ]
     misbehaved = _misbehaved(hostile, commands)
     assert not misbehaved, "\n".join(misbehaved)
