@@ -157,6 +157,9 @@ def decide(
     return found
 
 
+_PROGRESS = ("percent_complete", "scheduled_hours")
+
+
 def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
     """Entities born in the plan, created in the ledger: a project as a project
     of its company, a task as an activity (no category, planned hours or
@@ -182,11 +185,14 @@ def decide_born(kind: EntityKind, born: Sequence[Born]) -> Decisions:
             }
             base = mapping.neutral_fields(kind, record_fields)
         else:
+            progress = mapping.ledger_fields_of_plan(kind, fields, prefix="")
             values = {
                 "name": fields.get("name"),
                 "parent": None if place.parent is None else place.parent.split("/", 1)[1],
                 "start": mapping.as_day(fields.get("start")),
                 "end": mapping.as_day(fields.get("finish")),
+                # the plan's progress of it, as for a task linked already
+                **{name: progress[name] for name in _PROGRESS if name in progress},
             }
             record_fields = {**values, "project": place.project}
             nothing = {

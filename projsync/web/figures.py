@@ -151,7 +151,9 @@ def gantt_svg(
     width = LABEL_WIDTH + math.ceil(days * per_day) + 60  # room for the last label
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt zoom-{zoom}" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        # a figure, not an image: the summaries' collapse links inside it are
+        # controls of their own, which an image's children cannot be
+        f'height="{height}" viewBox="0 0 {width} {height}" role="figure" '
         f'aria-label="{escape(title or "Gantt chart")}">',
         '<defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" '
         'markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" class="arrowhead"/>'

@@ -161,3 +161,21 @@ def test_progress__the_work_a_forecast_gives_a_task_comes_back_in_the_same_run(
     engine(ledger, plan, sync).run()
     assert ledger.activity("P1", "A1").scheduled_hours == Decimal("11.00")
     quiet(ledger, plan, sync)  # as the model of people and the sync found it did not
+
+
+def test_progress__a_task_made_in_the_plan_with_work_brings_it_in_the_run_that_makes_it(
+    stores: tuple[LedgerService, Store, Store],
+) -> None:
+    from projsync.plan.entities import PlanTask
+
+    ledger, plan, sync = stores
+    integrate(ledger, sync)
+    engine(ledger, plan, sync).run()
+    service = PlanService(plan)
+    service.add_task(PlanTask(project="P1", id="M1", name="Design", position=99))
+    service.assign("P1", "M1", "W1", work=60)
+    service.update_task("P1", "M1", percent_complete=25)
+    engine(ledger, plan, sync).run()
+    made = ledger.activity("P1", "M1")
+    assert (made.percent_complete, made.scheduled_hours) == (25, Decimal("1.00"))
+    quiet(ledger, plan, sync)  # as the model of people and the sync found it did not
