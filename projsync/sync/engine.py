@@ -230,9 +230,9 @@ class SyncEngine:
         """The plan's progress that the actuals of this run moved (a task's
         percent complete follows its actual work) goes to the ledger in this
         run, merged as any change of the plan's tasks."""
-        theirs = progressed_tasks(run)
-        for keys in whole_projects(list(theirs), project_of_key, single=False):
-            self._merge(run, EntityKind.TASK, [], {key: theirs[key] for key in keys}, set())
+        for theirs in progressed_tasks(run):
+            for keys in whole_projects(list(theirs), project_of_key, single=False):
+                self._merge(run, EntityKind.TASK, [], {key: theirs[key] for key in keys}, set())
 
     def _merge(
         self,

@@ -99,19 +99,51 @@ def plan_changes(run: Run, kind: EntityKind, since: int) -> PlanChanges:
     return PlanChanges(linked=linked, born=born, forced=forced)
 
 
-def progressed_tasks(run: Run) -> dict[str, SyncRecord]:
-    """The plan's tasks whose actuals this run set, as the plan holds them now
-    (their percent complete moved with the actual work), by ledger key; the
-    set of them is emptied."""
+_PROGRESS = ("percent_complete", "scheduled_hours")
+
+
+def progressed_tasks(run: Run) -> Iterator[dict[str, SyncRecord]]:
+    """The plan's tasks whose actuals or assignments this run set and whose
+    percent complete or work moved with them, as the plan holds them now, by
+    ledger key, a batch at a time (the set of them is emptied). A task whose
+    progress is as the merge base says is left for the next run's reading."""
     keys, run.progressed = sorted(run.progressed), set()
-    now = read_now(run.plan, EntityKind.TASK, keys)
-    with run.store.read() as conn:
-        back = ledger_keys_of(conn, EntityKind.TASK.value, list(now))
-    return {
-        back[key]: only_fields_read(record)
-        for key, record in now.items()
-        if key in back and not record.deleted
-    }
+    for start in range(0, len(keys), RECORDS_PER_BATCH):
+        now = read_now(run.plan, EntityKind.TASK, keys[start : start + RECORDS_PER_BATCH])
+        with run.store.read() as conn:
+            back = ledger_keys_of(conn, EntityKind.TASK.value, list(now))
+            bases = bases_of(conn, EntityKind.TASK.value, list(back.values()))
+        moved = {
+            back[key]: only_fields_read(record)
+            for key, record in now.items()
+            if key in back
+            and not record.deleted
+            and _progress_moved(record, bases.get(back[key]) or {})
+        }
+        if moved:
+            yield moved
+
+
+def _progress_moved(record: SyncRecord, base: dict[str, object]) -> bool:
+    fields = record.fields or {}
+    percent, work = fields.get("percent_complete"), fields.get("work")
+    return (
+        percent is not None
+        and percent != _progress("percent_complete", base.get("percent_complete"))
+    ) or (
+        work is not None
+        and _progress("scheduled_hours", Decimal(int(str(work))) / 60)
+        != _progress("scheduled_hours", base.get("scheduled_hours"))
+    )
+
+
+def _progress(name: str, value: object) -> object:
+    """A progress field of a merge base as the plan's reading gives it."""
+    if value is None:
+        return None
+    if name == "percent_complete":
+        return int(str(value))
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _whole(run: Run, kind: EntityKind, projects: set[str], have: set[str]) -> list[SyncRecord]:
