@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from projsync.db import Store
 from projsync.ledger.forecasts import add_forecast
+from projsync.ledger.milestones import add_milestone
 from projsync.ledger.model import (
     Activity,
     Company,
@@ -54,6 +55,15 @@ _PROJECTS = (
     ),
     ("PRJ-2000", None, "ERP rollout", ProjectType.FIXED_PRICE, "Contoso Retail", "CT-0057"),
     ("PRJ-3000", None, "Internal tooling", ProjectType.INTERNAL, None, None),
+)
+
+_CONTRACT_VALUES = {"PRJ-2000": Decimal("120000.00")}
+"""What the fixed-price project's contract is worth."""
+
+# project, due date, amount, text: the fixed price billed on account
+_MILESTONES = (
+    ("PRJ-2000", dt.date(2026, 3, 31), "30000.00", "Blueprint signed off"),
+    ("PRJ-2000", dt.date(2026, 6, 30), "60000.00", "Go-live"),
 )
 
 # project, number, name, parent, category, planned hours
@@ -113,8 +123,11 @@ def load_demo(store: Store) -> None:
                 start=START,
                 end=dt.date(2026, 9, 30),
                 manager="W-001",
+                contract_value=_CONTRACT_VALUES.get(project_id),
             )
         )
+    for project_id, day, amount, text in _MILESTONES:
+        add_milestone(store, project_id, date=day, amount=Decimal(amount), text=text)
     for project_id, number, name, parent, category, planned in _ACTIVITIES:
         service.add_activity(
             Activity(
